@@ -1,0 +1,13 @@
+// Prints the browser bundle's size, minified and gzipped (level 9), against
+// the 14 KB gzip budget.
+import { readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+
+const BUDGET = 14 * 1024;
+const code = await readFile(new URL('../dist/marketing-consent.bundle.js', import.meta.url));
+const gzip = gzipSync(code, { level: 9 }).length;
+const verdict = gzip <= BUDGET ? 'within' : 'OVER';
+console.log(
+  `dist/marketing-consent.bundle.js: ${code.length.toLocaleString('en')} B min, ${gzip.toLocaleString('en')} B gzip (${(gzip / 1024).toFixed(1)} KB; ${verdict} the ${BUDGET / 1024} KB budget)`,
+);
+if (gzip > BUDGET) process.exitCode = 1;

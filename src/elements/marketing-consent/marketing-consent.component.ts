@@ -1,0 +1,482 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
+import * as z from 'zod/mini';
+import type { ConsentEvent, ConsentReceipt, ConsentSubject } from '../../contract/consent-event.js';
+import { CONSENT_EVENT_SCHEMA_VERSION, type KnownPurpose } from '../../contract/vocabulary.js';
+import { sha256Hex } from '../../contract/fingerprint.js';
+import { composeNoticeText, parseLegalMarkup } from '../../legal-text/legal-markup.js';
+import { postConsentEvent } from '../../delivery/post-consent-event.js';
+import { emit } from '../../events/emit.js';
+import '../../events/marketing-consent-recorded.js';
+import '../../events/marketing-consent-failed.js';
+import { WIDGET_NAME, WIDGET_VERSION } from '../../version.js';
+import {
+  describeProblems,
+  pickTextLocale,
+  validateSettings,
+  type ConsentConfig,
+  type LegalTexts,
+  type SettingProblem,
+} from './settings.js';
+import { uiStringsFor, type UiStrings } from './ui-strings.js';
+import { styles } from './marketing-consent.styles.js';
+
+// zod would otherwise probe `new Function` once for speed; under a strict
+// Content-Security-Policy that probe alone is a violation report.
+z.config({ jitless: true });
+
+/** Splits the `purposes` attribute: "email-newsletter sms-newsletter" (spaces or commas). */
+const purposeListConverter = {
+  fromAttribute: (value: string | null) => (value === null ? undefined : value.split(/[\s,]+/).filter(Boolean)),
+  toAttribute: (value: readonly string[] | undefined) => value?.join(' '),
+};
+
+/** The texts shown right now, composed and fingerprinted for the record. */
+interface ShownNotice {
+  locale: string;
+  strings: UiStrings;
+  texts: Record<string, string>;
+  /** The canonical full text (see composeNoticeText) and its SHA-256. */
+  text: string;
+  sha256: Promise<string>;
+}
+
+/** One act of consenting: made when the customer ticks, frozen when first sent. */
+interface ConsentAct {
+  id: string;
+  notice: ShownNotice;
+  textVersion: string;
+  sending?: Promise<ConsentReceipt | null>;
+}
+
+/** Options for {@link MarketingConsentElement.record}. */
+export interface RecordOptions {
+  /** The booking this consent was given with, kept in the record. */
+  bookingRef?: string;
+  /** Who consented; fields given here win over the form's fields. */
+  subject?: ConsentSubject;
+}
+
+/**
+ * The newsletter opt-in for an online-booking form: one unticked checkbox per
+ * marketing purpose, each with the salon's legal text, and a shared notice
+ * with the privacy-notice link. When the customer ticks a box and books, the
+ * element posts a provable consent event to the salon's ledger.
+ *
+ * The box starts unticked, always: no attribute, autofill, restored form
+ * state or script can tick it (GDPR Art. 4(11), CJEU C-673/17 Planet49).
+ * It is never required and never delays the booking.
+ *
+ * @summary Explicit, provable marketing consent for salon booking forms.
+ *
+ * @fires change - The customer ticked or unticked a box (not fired on programmatic changes).
+ * @fires marketing-consent-recorded - The ledger stored the consent; `detail.receipt` is its answer.
+ * @fires marketing-consent-failed - The consent could not be recorded; `detail.reason` says why.
+ *
+ * @csspart group - The fieldset around everything.
+ * @csspart heading - The legend naming the salon and marking the block optional.
+ * @csspart purpose - One purpose: its checkbox, label and legal text.
+ * @csspart checkbox - A native checkbox.
+ * @csspart label - The short name of a purpose, the checkbox's label.
+ * @csspart text - The salon's legal text for one purpose, the checkbox's description.
+ * @csspart notice - The shared line: how to withdraw, and the privacy-notice link.
+ * @csspart link - Links inside the legal texts and the privacy-notice link.
+ *
+ * @cssproperty --marketing-consent-accent - Color of the ticked box (default: the browser's accent).
+ * @cssproperty --marketing-consent-gap - Space between purposes (default 0.75em).
+ * @cssproperty --marketing-consent-text-color - Color of the legal text (default: inherited).
+ * @cssproperty --marketing-consent-link-color - Color of links (default: inherited link color).
+ * @cssproperty --marketing-consent-focus-color - Color of the focus ring (default: currentColor).
+ * @cssproperty --marketing-consent-box-size - Size of each checkbox (default 1.5rem, never below 24px).
+ */
+export class MarketingConsentElement extends LitElement {
+  static override styles = styles;
+  static formAssociated = true;
+
+  static override get observedAttributes(): string[] {
+    // `checked` is watched only to refuse it: see attributeChangedCallback.
+    return [...super.observedAttributes, 'checked'];
+  }
+
+  readonly #internals = this.attachInternals();
+  /** The purposes the customer has ticked, live; never reflected to an attribute. */
+  readonly #ticked = new Set<string>();
+  #act: ConsentAct | undefined;
+  #config: ConsentConfig | undefined;
+  #notice: ShownNotice | undefined;
+  #templateTexts: LegalTexts = {};
+  #form: HTMLFormElement | null = null;
+  #reported = new Set<string>();
+  #observer: MutationObserver | undefined;
+  #langObserver: MutationObserver | undefined;
+
+  /** URL of the ledger's intake that consent events are posted to. Without one the box works as a form field only. */
+  @property() endpoint: string | undefined;
+
+  /** The salon's name, as customers know it; shown in the heading. */
+  @property() salon: string | undefined;
+
+  /** The purposes offered, one box each: `email-newsletter`, `sms-newsletter`. */
+  @property({ converter: purposeListConverter }) purposes: string[] | undefined;
+
+  /** Version of the salon's legal text; change it whenever the text changes. */
+  @property({ attribute: 'text-version' }) textVersion: string | undefined;
+
+  /**
+   * The legal texts by language tag: each purpose id mapped to its text, and
+   * `notice` to the shared line (how to withdraw). Plain text; links as
+   * `[text](https://…)`. Overrides `<template data-text>` children.
+   */
+  @property({ attribute: false }) texts: LegalTexts | undefined;
+
+  /** The salon's privacy notice: an https URL or a path on the site. */
+  @property({ attribute: 'privacy-url' }) privacyUrl: string | undefined;
+
+  /** Language of the texts; by default the nearest `lang` attribute, then the browser's language. */
+  @property() locale: string | undefined;
+
+  /** Name of the form field holding the customer's e-mail address. */
+  @property({ attribute: 'email-field' }) emailField: string | undefined;
+
+  /** Name of the form field holding the customer's phone number. */
+  @property({ attribute: 'phone-field' }) phoneField: string | undefined;
+
+  /** Name of the form field holding the platform's customer id, if any. */
+  @property({ attribute: 'customer-id-field' }) customerIdField: string | undefined;
+
+  /** Form field name the consent is submitted under: one entry per ticked purpose. */
+  @property() name: string | undefined;
+
+  /** True while the customer has ticked at least one box. Read-only: only the customer ticks. */
+  get checked(): boolean {
+    return this.#ticked.size > 0;
+  }
+
+  set checked(_value: boolean) {
+    this.#warnPreTick('the checked property was set by a script');
+  }
+
+  /** The purposes the customer has ticked right now. */
+  get grantedPurposes(): string[] {
+    return [...this.#ticked];
+  }
+
+  /** The form this element belongs to, as for native fields. */
+  get form(): HTMLFormElement | null {
+    return this.#internals.form;
+  }
+
+  /** The id of the current consent act, once the customer ticked; sent with every resend. */
+  get consentId(): string | undefined {
+    return this.#act?.id;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#readTemplates();
+    // Texts may be given as <template> children, added or edited later.
+    this.#observer = new MutationObserver(() => this.#readTemplates());
+    this.#observer.observe(this, { childList: true, subtree: true, characterData: true });
+    // A language switch on the page changes the texts shown.
+    this.#langObserver = new MutationObserver(() => this.requestUpdate());
+    this.#langObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
+    window.addEventListener('pageshow', this.#onPageShow);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#observer?.disconnect();
+    this.#langObserver?.disconnect();
+    window.removeEventListener('pageshow', this.#onPageShow);
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (name === 'checked') {
+      if (value !== null) this.#warnPreTick('the page set the checked attribute');
+      return;
+    }
+    super.attributeChangedCallback(name, old, value);
+  }
+
+  /** @internal Called by the browser when the element joins or leaves a form. */
+  formAssociatedCallback(form: HTMLFormElement | null): void {
+    this.#form?.removeEventListener('submit', this.#onSubmit);
+    this.#form = form;
+    this.#form?.addEventListener('submit', this.#onSubmit);
+  }
+
+  /** @internal `form.reset()` unticks every box. */
+  formResetCallback(): void {
+    this.#untickAll();
+  }
+
+  /**
+   * @internal Browsers restore form state after back-navigation; a consent is
+   * never restored: the customer ticks again or it does not count.
+   */
+  formStateRestoreCallback(): void {
+    this.#untickAll();
+  }
+
+  /** @internal A disabled fieldset around the element disables its boxes. */
+  formDisabledCallback(disabled: boolean): void {
+    this.toggleAttribute('data-disabled', disabled);
+    this.requestUpdate();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const { config, problems } = validateSettings({
+      endpoint: this.endpoint,
+      salon: this.salon,
+      purposes: this.purposes,
+      textVersion: this.textVersion,
+      texts: this.texts ?? this.#templateTexts,
+      privacyUrl: this.privacyUrl,
+      locale: this.locale,
+      emailField: this.emailField,
+      phoneField: this.phoneField,
+      customerIdField: this.customerIdField,
+      name: this.name,
+    });
+    this.#reportProblems(problems);
+    this.#config = config;
+    this.#notice = config ? this.#shownNotice(config) : undefined;
+    // What is no longer offered can no longer stay ticked.
+    for (const purpose of this.#ticked) if (!config?.purposes.includes(purpose as KnownPurpose)) this.#ticked.delete(purpose);
+    this.#updateFormValue();
+  }
+
+  #shownNotice(config: ConsentConfig): ShownNotice {
+    const requested = config.locale ?? this.#inheritedLang() ?? navigator.language ?? 'en';
+    const { locale, exact } = pickTextLocale(requested, Object.keys(config.texts));
+    if (!exact) this.#report('warn', `<marketing-consent> has no legal text for "${requested}"; showing "${locale}". Add texts for ${requested} so customers read them in their language.`);
+    const texts = config.texts[locale] as Record<string, string>;
+    const strings = uiStringsFor(locale);
+    if (this.#notice?.locale === locale && this.#notice.texts === texts && this.#notice.strings === strings) {
+      return this.#notice;
+    }
+    const text = composeNoticeText({
+      heading: strings.heading(config.salon),
+      purposes: config.purposes.map((purpose) => ({
+        label: strings.purposeLabels[purpose] as string,
+        text: texts[purpose] as string,
+      })),
+      notice: texts['notice'] as string,
+      privacyLink: { label: strings.privacyNotice, href: config.privacyUrl },
+    });
+    const sha256 = sha256Hex(text);
+    // Fingerprint failures surface when a consent is recorded; don't leave an unhandled rejection.
+    sha256.catch(() => undefined);
+    return { locale, strings, texts, text, sha256 };
+  }
+
+  #inheritedLang(): string | undefined {
+    const lang = this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang;
+    return lang || undefined;
+  }
+
+  #readTemplates(): void {
+    const texts: LegalTexts = {};
+    for (const template of this.querySelectorAll<HTMLTemplateElement>(':scope > template[data-text]')) {
+      const lang = template.getAttribute('lang') || this.#inheritedLang() || 'und';
+      const key = template.dataset['text'] as string;
+      // Parsed like HTML: collapse the source's line breaks and indentation.
+      (texts[lang] ??= {})[key] = (template.content.textContent ?? '').replace(/\s+/g, ' ').trim();
+    }
+    this.#templateTexts = texts;
+    this.requestUpdate();
+  }
+
+  #reportProblems(problems: readonly SettingProblem[]): void {
+    if (problems.length === 0) return;
+    const message = describeProblems(this.localName, problems);
+    this.#report(problems.some((p) => p.blocksConsent) ? 'error' : 'warn', message);
+  }
+
+  /** Logs a message once per element, so re-renders do not flood the console. */
+  #report(level: 'error' | 'warn' | 'info', message: string): void {
+    if (this.#reported.has(message)) return;
+    this.#reported.add(message);
+    console[level](message, this);
+  }
+
+  #warnPreTick(how: string): void {
+    this.#report(
+      'warn',
+      `<marketing-consent> stays unticked: ${how}, but only the customer's own tick is consent (GDPR Art. 4(11), CJEU C-673/17 Planet49). Remove the pre-ticking.`,
+    );
+  }
+
+  #updateFormValue(): void {
+    const config = this.#config;
+    if (!config || this.#ticked.size === 0 || !this.#act) {
+      this.#internals.setFormValue(null);
+      return;
+    }
+    const entries = new FormData();
+    for (const purpose of config.purposes) {
+      if (this.#ticked.has(purpose)) {
+        entries.append(config.name, `${purpose};version=${this.#act.textVersion};event=${this.#act.id}`);
+      }
+    }
+    // An empty state: there is nothing a browser should ever restore.
+    this.#internals.setFormValue(entries, '');
+  }
+
+  #untickAll(): void {
+    this.#ticked.clear();
+    this.#act = undefined;
+    this.#updateFormValue();
+    this.requestUpdate();
+  }
+
+  readonly #onPageShow = (event: PageTransitionEvent): void => {
+    // Back-forward cache: the page comes back exactly as left, ticks included.
+    // That act was already submitted; a new visit starts unticked.
+    if (event.persisted) this.#untickAll();
+  };
+
+  #onToggle(purpose: string, event: Event): void {
+    const input = event.target as HTMLInputElement;
+    if (input.checked) this.#ticked.add(purpose);
+    else this.#ticked.delete(purpose);
+    if (this.#ticked.size === 0 || this.#act?.sending) this.#act = undefined;
+    if (this.#ticked.size > 0 && !this.#act && this.#notice && this.#config) {
+      this.#act = { id: crypto.randomUUID(), notice: this.#notice, textVersion: this.#config.textVersion };
+    }
+    this.#updateFormValue();
+    this.requestUpdate();
+    // `change` does not cross the shadow boundary by itself.
+    this.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+
+  readonly #onSubmit = (): void => {
+    // Never awaited and never preventDefault: the booking goes on regardless.
+    if (this.#ticked.size > 0) void this.record();
+  };
+
+  #subjectFromForm(): ConsentSubject {
+    const fields = this.#config?.fields;
+    const form = this.#form;
+    const read = (name: string | undefined): string | undefined => {
+      if (!name || !form) return undefined;
+      const field = form.elements.namedItem(name);
+      const value = field && 'value' in field ? String(field.value).trim() : '';
+      return value || undefined;
+    };
+    const subject: ConsentSubject = {};
+    const email = read(fields?.email);
+    const phone = read(fields?.phone);
+    const customerId = read(fields?.customerId);
+    if (email) subject.email = email;
+    if (phone) subject.phone = phone;
+    if (customerId) subject.customerId = customerId;
+    return subject;
+  }
+
+  /**
+   * Records the ticked consent: builds the event and posts it to the
+   * endpoint. A form submit calls this by itself; booking flows without a
+   * native submit call it when the booking is made. Resolves with the ledger's
+   * receipt, or `null` when nothing was ticked, there is no endpoint, or
+   * recording failed (a `marketing-consent-failed` event says why). Calling it
+   * again for the same act sends nothing new.
+   */
+  record(options: RecordOptions = {}): Promise<ConsentReceipt | null> {
+    const act = this.#act;
+    const config = this.#config;
+    if (!act || !config || this.#ticked.size === 0) return Promise.resolve(null);
+    act.sending ??= this.#send(act, config, options);
+    return act.sending;
+  }
+
+  async #send(act: ConsentAct, config: ConsentConfig, options: RecordOptions): Promise<ConsentReceipt | null> {
+    const failed = (reason: string, event?: ConsentEvent, status?: number): null => {
+      emit(this, 'marketing-consent-failed', { event, reason, status });
+      return null;
+    };
+    let sha256: string;
+    try {
+      sha256 = await act.notice.sha256;
+    } catch (error) {
+      return failed((error as Error).message);
+    }
+    const subject = { ...this.#subjectFromForm(), ...options.subject };
+    if (!subject.email && !subject.phone && !subject.customerId) {
+      const reason = `no e-mail, phone or customer id to record the consent for: set email-field, phone-field or customer-id-field to the names of the booking form's fields (now "${config.fields.email}", "${config.fields.phone}", "${config.fields.customerId ?? ''}"), or pass subject to record()`;
+      this.#report('error', `<marketing-consent> ${reason}`);
+      return failed(reason);
+    }
+    // The ledger validates the event against the shared schema and answers
+    // a 4xx naming the field; the schema is left out of the browser bundle.
+    const event: ConsentEvent = {
+      schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
+      id: act.id,
+      subject,
+      purposes: config.purposes
+        .filter((purpose) => this.#ticked.has(purpose))
+        .map((purpose) => ({ purpose, granted: true })),
+      notice: { textVersion: act.textVersion, locale: act.notice.locale, text: act.notice.text, sha256 },
+      clientTime: new Date().toISOString(),
+      method: 'online-booking' as const,
+      // Origin and path only: query strings on booking pages often carry personal data.
+      source: { pageUrl: location.origin + location.pathname, widget: { name: WIDGET_NAME, version: WIDGET_VERSION } },
+      ...(options.bookingRef ? { bookingRef: options.bookingRef } : {}),
+    };
+    if (!config.endpoint) return null;
+    const result = await postConsentEvent(config.endpoint, event);
+    if (!result.ok) return failed(result.reason, event, result.status);
+    emit(this, 'marketing-consent-recorded', { event, receipt: result.receipt });
+    return result.receipt;
+  }
+
+  #renderMarkup(markup: string): TemplateResult[] {
+    return parseLegalMarkup(markup).map((segment) =>
+      segment.kind === 'text'
+        ? html`${segment.text}`
+        : segment.href.startsWith('mailto:')
+          ? html`<a part="link" href=${segment.href}>${segment.text}</a>`
+          : // A new tab keeps the half-filled booking form; noopener keeps the notice page from reaching back.
+            html`<a part="link" href=${segment.href} target="_blank" rel="noopener noreferrer" aria-describedby="new-tab"
+              >${segment.text}</a
+            >`,
+    );
+  }
+
+  protected override render(): unknown {
+    const config = this.#config;
+    const notice = this.#notice;
+    if (!config || !notice) return nothing;
+    const { strings, texts } = notice;
+    const disabled = this.hasAttribute('data-disabled');
+    return html`
+      <fieldset part="group" lang=${notice.locale}>
+        <legend part="heading">${strings.heading(config.salon)}</legend>
+        ${config.purposes.map(
+          (purpose) => html`
+            <div part="purpose" class="purpose">
+              <input
+                type="checkbox"
+                id="box-${purpose}"
+                part="checkbox"
+                autocomplete="off"
+                aria-describedby="text-${purpose} notice"
+                .checked=${live(this.#ticked.has(purpose))}
+                ?disabled=${disabled}
+                @change=${(event: Event) => this.#onToggle(purpose, event)}
+              />
+              <label part="label" for="box-${purpose}">${strings.purposeLabels[purpose]}</label>
+              <p part="text" id="text-${purpose}" class="text">${this.#renderMarkup(texts[purpose] as string)}</p>
+            </div>
+          `,
+        )}
+        <p part="notice" id="notice" class="text">
+          ${this.#renderMarkup(`${texts['notice']} [${strings.privacyNotice}](${config.privacyUrl})`)}
+        </p>
+        <span id="new-tab" hidden>${strings.opensInNewTab}</span>
+      </fieldset>
+    `;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The element's own words, in the four languages of its salons. These are
+ * interface strings only: the legal text is always the salon's own.
+ */
+export const UI_LOCALES = ['de', 'fr', 'it', 'en'] as const;
+export type UiLocale = (typeof UI_LOCALES)[number];
+
+export interface UiStrings {
+  /** Heading over the boxes; marks the whole block as optional (GDPR Art. 7(4)). */
+  heading: (salon: string) => string;
+  /** Short name of each known purpose, the label of its box. */
+  purposeLabels: Record<string, string>;
+  privacyNotice: string;
+  opensInNewTab: string;
+}
+
+export const UI_STRINGS: Record<UiLocale, UiStrings> = {
+  de: {
+    heading: (salon) => `Neuigkeiten von ${salon} (freiwillig)`,
+    purposeLabels: { 'email-newsletter': 'Newsletter per E-Mail', 'sms-newsletter': 'Neuigkeiten per SMS' },
+    privacyNotice: 'Datenschutzerklärung',
+    opensInNewTab: 'öffnet in einem neuen Tab',
+  },
+  fr: {
+    heading: (salon) => `Actualités de ${salon} (facultatif)`,
+    purposeLabels: { 'email-newsletter': 'Newsletter par e-mail', 'sms-newsletter': 'Actualités par SMS' },
+    privacyNotice: 'Déclaration de confidentialité',
+    opensInNewTab: "s'ouvre dans un nouvel onglet",
+  },
+  it: {
+    heading: (salon) => `Novità da ${salon} (facoltativo)`,
+    purposeLabels: { 'email-newsletter': 'Newsletter via e-mail', 'sms-newsletter': 'Novità via SMS' },
+    privacyNotice: 'Informativa sulla privacy',
+    opensInNewTab: 'si apre in una nuova scheda',
+  },
+  en: {
+    heading: (salon) => `News from ${salon} (optional)`,
+    purposeLabels: { 'email-newsletter': 'Newsletter by e-mail', 'sms-newsletter': 'News by SMS' },
+    privacyNotice: 'Privacy notice',
+    opensInNewTab: 'opens in a new tab',
+  },
+};
+
+/** The UI strings for a language tag: its primary language if supported, else English. */
+export function uiStringsFor(locale: string): UiStrings {
+  const primary = locale.toLowerCase().split('-')[0] as UiLocale;
+  return UI_STRINGS[primary] ?? UI_STRINGS.en;
+}

@@ -1,0 +1,50 @@
+/**
+ * The real ledger the test runner started (see web-test-runner.config.mjs),
+ * reached over HTTP like any client would.
+ */
+import type { LedgerEntry } from '../../src/server/ledger-store.js';
+
+export interface LedgerInfo {
+  url: string;
+  staffToken: string;
+  intake: string;
+}
+
+let info: Promise<LedgerInfo> | undefined;
+
+export function ledger(): Promise<LedgerInfo> {
+  info ??= fetch('/__ledger.json')
+    .then((response) => response.json() as Promise<{ url: string; staffToken: string }>)
+    .then((raw) => ({ ...raw, intake: `${raw.url}/v1/consent-events` }));
+  return info;
+}
+
+/** The ledger's entries for one subject e-mail, read through the staff API. */
+export async function entriesFor(email: string): Promise<LedgerEntry[]> {
+  const { url, staffToken } = await ledger();
+  const response = await fetch(`${url}/v1/staff/entries`, { headers: { authorization: `Bearer ${staffToken}` } });
+  if (!response.ok) throw new Error(`staff API answered ${response.status}`);
+  const { entries } = (await response.json()) as { entries: LedgerEntry[] };
+  return entries.filter((entry) => entry.event.subject.email === email);
+}
+
+/** Polls until the ledger holds `count` entries for the e-mail, then returns them. */
+export async function waitForEntries(email: string, count = 1, timeoutMs = 8000): Promise<LedgerEntry[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const entries = await entriesFor(email);
+    if (entries.length >= count || Date.now() > deadline) return entries;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Waits a moment and returns what arrived: for asserting that nothing was posted. */
+export async function entriesAfterQuietPeriod(email: string, ms = 800): Promise<LedgerEntry[]> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return entriesFor(email);
+}
+
+/** A fresh address per test, so engines and tests sharing one ledger never see each other's records. */
+export function uniqueEmail(): string {
+  return `kundin-${crypto.randomUUID().slice(0, 8)}@example.ch`;
+}

@@ -1,0 +1,101 @@
+// Runs the browser tests in Chromium, Firefox and WebKit (Safari's engine),
+// all from Debian's packages, against a real consent ledger on loopback.
+// Pick engines with BROWSERS=chromium,firefox,webkit (default: all three).
+// scripts/run-browser-tests.mjs starts WebKitWebDriver and Xvfb for WebKit.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
+import { webdriverLauncher } from '@web/test-runner-webdriver';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { createLedgerApp, JsonlLedgerStore, startLedgerServer } from './dist/server/index.js';
+
+const PORT = Number(process.env.WTR_PORT ?? 8000);
+const TEST_ORIGIN = `http://localhost:${PORT}`;
+const WEBKIT_DRIVER_PORT = Number(process.env.WEBKIT_DRIVER_PORT ?? 4445);
+
+// The real ledger the element posts to, on its own port: a cross-origin
+// endpoint, as on a salon's site. Fresh data folder per run.
+const staffToken = randomBytes(24).toString('base64url');
+const store = await JsonlLedgerStore.open(await mkdtemp(join(tmpdir(), 'marketing-consent-test-ledger-')));
+const ledger = await startLedgerServer(createLedgerApp({ store, allowedOrigins: [TEST_ORIGIN], staffToken }), {
+  hostname: '127.0.0.1',
+});
+const ledgerInfo = JSON.stringify({ url: ledger.url, staffToken });
+
+// The strict policy the issue asks every salon page to be able to use.
+const STRICT_CSP =
+  "default-src 'self'; connect-src 'self' http://127.0.0.1:* ; img-src 'self' data:; object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'";
+
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--no-default-browser-check',
+];
+
+const launchers = {
+  chromium: () =>
+    chromeLauncher({ launchOptions: { executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs } }),
+  firefox: () =>
+    chromeLauncher({
+      puppeteer: puppeteerCore,
+      launchOptions: { browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true },
+    }),
+  webkit: () =>
+    webdriverLauncher({
+      automationProtocol: 'webdriver',
+      hostname: '127.0.0.1',
+      port: WEBKIT_DRIVER_PORT,
+      path: '/',
+      capabilities: {
+        browserName: 'MiniBrowser',
+        'webkitgtk:browserOptions': {
+          binary: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+          args: ['--automation'],
+        },
+        'wdio:enforceWebDriverClassic': true,
+      },
+    }),
+};
+
+const wanted = (process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',').map((name) => name.trim());
+for (const name of wanted) {
+  if (!(name in launchers)) throw new Error(`BROWSERS names "${name}"; use chromium, firefox and/or webkit`);
+}
+
+export default {
+  files: ['test/**/*.test.ts'],
+  nodeResolve: true,
+  port: PORT,
+  hostname: 'localhost',
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  browsers: wanted.map((name) => launchers[name]()),
+  testFramework: { config: { timeout: 20000 } },
+  testsFinishTimeout: 20 * 60 * 1000,
+  browserStartTimeout: 120000,
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }),
+    {
+      name: 'ledger-info',
+      serve(context) {
+        if (context.path === '/__ledger.json') return { body: ledgerInfo, type: 'json' };
+      },
+    },
+  ],
+  middleware: [
+    // Fixture pages that must run under the strict policy get it as a header.
+    async function strictCsp(context, next) {
+      await next();
+      if (context.path.startsWith('/test/fixtures/') && context.path.endsWith('.html')) {
+        context.set('Content-Security-Policy', STRICT_CSP);
+      }
+    },
+  ]
+};
