@@ -24,6 +24,11 @@ export interface LedgerOptions {
    * Requests from other origins are refused; the ledger's own origin is always allowed.
    */
   allowedOrigins?: readonly string[];
+  /**
+   * Origins of back-office pages allowed to call the staff API from a browser
+   * (CORS). The token is still required; this only lets such pages read answers.
+   */
+  staffOrigins?: readonly string[];
   /** Token for the staff API (`Authorization: Bearer …`). Without one the staff API answers 401 to everyone. */
   staffToken?: string | undefined;
   /** Purposes the salon collects consent for. Default: the known purposes. */
@@ -137,6 +142,21 @@ export function createLedgerApp(options: LedgerOptions): Hono {
     noAuthenticationHeader: { message: { error: 'staff endpoints need an Authorization: Bearer token' } },
     invalidAuthenticationHeader: { message: { error: 'the Authorization header must be "Bearer <token>"' } },
     invalidToken: { message: { error: 'the staff token is not valid' } },
+  });
+  const staffOrigins = new Set(options.staffOrigins ?? []);
+  app.use('/v1/staff/*', async (c, next) => {
+    const origin = c.req.header('origin');
+    if (origin && staffOrigins.has(origin)) {
+      c.header('access-control-allow-origin', origin);
+      c.header('vary', 'Origin');
+      if (c.req.method === 'OPTIONS') {
+        c.header('access-control-allow-methods', 'GET, POST');
+        c.header('access-control-allow-headers', 'authorization, content-type');
+        c.header('access-control-max-age', '600');
+        return c.body(null, 204);
+      }
+    }
+    await next();
   });
   app.use('/v1/staff/*', staffAuth);
 

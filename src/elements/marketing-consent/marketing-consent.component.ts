@@ -232,7 +232,7 @@ export class MarketingConsentElement extends LitElement {
       salon: this.salon,
       purposes: this.purposes,
       textVersion: this.textVersion,
-      texts: this.texts ?? this.#templateTexts,
+      texts: this.texts ?? (Object.keys(this.#templateTexts).length > 0 ? this.#templateTexts : undefined),
       privacyUrl: this.privacyUrl,
       locale: this.locale,
       emailField: this.emailField,
@@ -241,6 +241,9 @@ export class MarketingConsentElement extends LitElement {
       name: this.name,
     });
     this.#reportProblems(problems);
+    if (config && !config.endpoint) {
+      this.#report('info', `<marketing-consent> has no endpoint: the consent is submitted with the form only, not posted to a ledger. Set endpoint to record it.`);
+    }
     this.#config = config;
     this.#notice = config ? this.#shownNotice(config) : undefined;
     // What is no longer offered can no longer stay ticked.
