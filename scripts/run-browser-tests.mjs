@@ -4,10 +4,24 @@
 // headless mode. This starts the driver, runs the suite under xvfb-run, and
 // stops the driver again. Extra arguments go to web-test-runner.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 const browsers = (process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',');
 const driverPort = process.env.WEBKIT_DRIVER_PORT ?? '4445';
 const args = process.argv.slice(2);
+
+// Each engine comes from Debian's packages; say which is missing and how to get it.
+const REQUIRED = {
+  chromium: [['/usr/bin/chromium', 'chromium']],
+  firefox: [['/usr/bin/firefox-esr', 'firefox-esr']],
+  webkit: [['/usr/bin/WebKitWebDriver', 'webkit2gtk-driver'], ['/usr/bin/xvfb-run', 'xvfb xauth']],
+};
+const missing = browsers.flatMap((name) => (REQUIRED[name] ?? []).filter(([path]) => !existsSync(path)));
+if (missing.length > 0) {
+  const packages = missing.map(([, pkg]) => pkg).join(' ');
+  console.error(`missing ${missing.map(([path]) => path).join(', ')}: run "sudo apt-get install -y ${packages}" (or bash .ci/run), or choose engines with BROWSERS=chromium,firefox,webkit`);
+  process.exit(1);
+}
 
 async function waitForDriver(url, deadline) {
   while (Date.now() < deadline) {

@@ -1,0 +1,174 @@
+// The demo: Salon Bella's booking page with <marketing-consent>, its consent
+// ledger (embedded file store in .demo-data/), and a page listing what the
+// ledger received. Everything is served under the strict
+// Content-Security-Policy the widget promises to work with.
+//
+//   npm start                      → http://localhost:8080
+//   PORT=9000 DATA_DIR=/tmp/x npm start
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { html, raw } from 'hono/html';
+import { randomUUID } from 'node:crypto';
+import { createLedgerApp, findChainBreak, JsonlLedgerStore } from '../dist/server/index.js';
+import { plainText } from '../dist/contract/index.js';
+
+const port = Number(process.env.PORT ?? 8080);
+const dataDir = process.env.DATA_DIR ?? '.demo-data';
+
+const CSP = [
+  "default-src 'self'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "require-trusted-types-for 'script'",
+  // Lit is the only code that creates trusted HTML, for its templates.
+  'trusted-types lit-html',
+].join('; ');
+
+const store = await JsonlLedgerStore.open(dataDir);
+const app = new Hono();
+
+app.use('*', async (c, next) => {
+  await next();
+  c.header('content-security-policy', CSP);
+  c.header('x-content-type-options', 'nosniff');
+  c.header('referrer-policy', 'same-origin');
+});
+
+// The ledger, mounted where the booking page posts to (same origin here).
+app.route('/ledger', createLedgerApp({ store }));
+
+// The booking itself is not this package's business; the demo keeps the
+// last bookings in memory to show a confirmation page.
+const bookings = new Map();
+app.post('/book', async (c) => {
+  const form = await c.req.formData();
+  const id = randomUUID().slice(0, 8).toUpperCase();
+  bookings.set(id, {
+    service: form.get('service'),
+    date: form.get('date'),
+    time: form.get('time'),
+    name: form.get('name'),
+    email: form.get('email'),
+    lang: form.get('lang') ?? 'de',
+    consent: form.getAll('marketing-consent'),
+  });
+  if (bookings.size > 200) bookings.delete(bookings.keys().next().value);
+  return c.redirect(`/confirmation/${id}`, 303);
+});
+
+const PURPOSE_NAMES = {
+  de: { 'email-newsletter': 'Newsletter per E-Mail', 'sms-newsletter': 'Neuigkeiten per SMS' },
+  fr: { 'email-newsletter': 'Newsletter par e-mail', 'sms-newsletter': 'Actualités par SMS' },
+  it: { 'email-newsletter': 'Newsletter via e-mail', 'sms-newsletter': 'Novità via SMS' },
+  en: { 'email-newsletter': 'Newsletter by e-mail', 'sms-newsletter': 'News by SMS' },
+};
+
+const CONFIRMATION = {
+  de: { title: 'Termin gebucht', thanks: 'Vielen Dank, {name}! Wir freuen uns auf Sie.', newsletter: 'Newsletter-Einwilligung', none: 'keine (Sie erhalten keine Werbung)', back: 'Neuer Termin' },
+  fr: { title: 'Rendez-vous réservé', thanks: 'Merci, {name} ! Nous nous réjouissons de vous voir.', newsletter: 'Consentement à la newsletter', none: 'aucun (vous ne recevrez pas de publicité)', back: 'Nouveau rendez-vous' },
+  it: { title: 'Appuntamento prenotato', thanks: 'Grazie, {name}! La aspettiamo.', newsletter: 'Consenso alla newsletter', none: 'nessuno (non riceverà pubblicità)', back: 'Nuovo appuntamento' },
+  en: { title: 'Appointment booked', thanks: 'Thank you, {name}! We look forward to seeing you.', newsletter: 'Newsletter consent', none: 'none (you will receive no marketing)', back: 'Book another' },
+};
+
+const page = (lang, title, body) => html`<!doctype html>
+  <html lang="${lang}">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>${title} – Salon Bella</title>
+      <link rel="stylesheet" href="/assets/styles.css" />
+    </head>
+    <body>
+      <header class="site-header"><a href="/" class="brand">Salon Bella</a><a href="/received">Ledger</a></header>
+      <main>${body}</main>
+    </body>
+  </html>`;
+
+app.get('/confirmation/:id', (c) => {
+  const booking = bookings.get(c.req.param('id'));
+  if (!booking) return c.notFound();
+  const t = CONFIRMATION[booking.lang] ?? CONFIRMATION.de;
+  const names = PURPOSE_NAMES[booking.lang] ?? PURPOSE_NAMES.de;
+  // Each entry reads "purpose;version=…;event=…" (see the README, "In a form").
+  const consented = booking.consent.map((value) => names[value.split(';')[0]] ?? value.split(';')[0]);
+  return c.html(
+    page(
+      booking.lang,
+      t.title,
+      html`<section class="card">
+        <h1>${t.title}</h1>
+        <p>${t.thanks.replace('{name}', booking.name ?? '')}</p>
+        <dl class="facts">
+          <dt>${booking.service}</dt>
+          <dd>${booking.date} ${booking.time}</dd>
+          <dt>${t.newsletter}</dt>
+          <dd>${consented.length ? consented.join(', ') : t.none}</dd>
+        </dl>
+        <p><a class="button" href="/?lang=${booking.lang}">${t.back}</a></p>
+      </section>`,
+    ),
+  );
+});
+
+// What the ledger holds, newest first: the salon's proof, in a demo dress.
+app.get('/received', async (c) => {
+  const entries = await store.entries();
+  const broken = findChainBreak(entries);
+  const rows = entries
+    .slice()
+    .reverse()
+    .map(
+      (entry) => html`<article class="record" data-event-id="${entry.event.id}">
+        <h2>#${entry.seq} · ${entry.event.subject.email ?? entry.event.subject.phone ?? entry.event.subject.customerId}</h2>
+        <dl class="facts">
+          <dt>Purposes</dt>
+          <dd>${entry.event.purposes.map((p) => `${p.purpose}: ${p.granted ? 'granted' : 'refused'}`).join(', ')}</dd>
+          <dt>Received</dt>
+          <dd><time datetime="${entry.receivedAt}">${entry.receivedAt}</time> (client: ${entry.event.clientTime})</dd>
+          <dt>Method</dt>
+          <dd>${entry.event.method} on ${entry.event.source.pageUrl}</dd>
+          <dt>Text</dt>
+          <dd>version ${entry.event.notice.textVersion}, ${entry.event.notice.locale}, SHA-256 <code>${entry.event.notice.sha256.slice(0, 16)}…</code></dd>
+          <dt>Event id</dt>
+          <dd><code>${entry.event.id}</code></dd>
+        </dl>
+        <details>
+          <summary>Text shown to the customer</summary>
+          <pre class="notice-text">${plainText(entry.event.notice.text)}</pre>
+        </details>
+      </article>`,
+    );
+  return c.html(
+    page(
+      'en',
+      'Ledger',
+      html`<section class="card">
+        <h1>Consents received</h1>
+        <p>
+          ${entries.length} ${entries.length === 1 ? 'record' : 'records'} in <code>${dataDir}/ledger.jsonl</code>.
+          Hash chain: ${broken ? raw('<strong class="bad">broken</strong>') : raw('<strong class="ok">intact</strong>')}
+          ${broken ? `at entry ${broken.seq}: ${broken.reason}` : ''}
+        </p>
+        <p class="hint">A demo page: a real ledger shows this only to signed-in staff.</p>
+      </section>
+      ${rows}`,
+    ),
+  );
+});
+
+app.get('/favicon.ico', (c) => c.body(null, 204));
+app.get('/', serveStatic({ path: './demo/public/index.html' }));
+app.get('/datenschutz', serveStatic({ path: './demo/public/datenschutz.html' }));
+app.use('/assets/*', serveStatic({ root: './demo/public', rewriteRequestPath: (path) => path.replace(/^\/assets/, '') }));
+app.use('/dist/*', serveStatic({ root: './' }));
+
+const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? 'localhost' }, (info) => {
+  console.log(`Salon Bella demo: http://localhost:${info.port}/  (records: http://localhost:${info.port}/received, data in ${dataDir}/)`);
+});
+const stop = () => server.close(() => store.close().then(() => process.exit(0)));
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

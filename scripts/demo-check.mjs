@@ -1,0 +1,97 @@
+// Walks the demo as customers would, in headless Chromium: starts the demo
+// server on a spare port with an empty ledger, books once in each language
+// with the box ticked (in Italian both boxes) and once without, then checks
+// the ledger page shows exactly one correct record per ticked booking and
+// none for the other. Fails on any console error or CSP violation. Saves
+// screenshots (phone and desktop) to look at.
+//   node scripts/demo-check.mjs [screenshot-dir]
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { puppeteerCore as puppeteer } from '@web/test-runner-chrome';
+
+const out = process.argv[2] ?? 'screenshots';
+await mkdir(out, { recursive: true });
+const port = String(8600 + Math.floor(Math.random() * 300));
+const base = `http://localhost:${port}`;
+const server = spawn(process.execPath, ['demo/server.mjs'], {
+  env: { ...process.env, PORT: port, DATA_DIR: await mkdtemp(join(tmpdir(), 'salon-bella-demo-')) },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+await new Promise((resolve, reject) => {
+  server.stdout.on('data', (chunk) => String(chunk).includes('demo:') && resolve());
+  server.once('exit', (code) => reject(new Error(`demo server exited with ${code}`)));
+});
+
+const browser = await puppeteer.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const problems = [];
+const expectations = [];
+try {
+  const page = await browser.newPage();
+  page.on('console', (message) => {
+    if (['error', 'warn', 'warning'].includes(message.type())) problems.push(`console ${message.type()} on ${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  await page.evaluateOnNewDocument(() => {
+    document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));
+  });
+
+  const book = async ({ lang, purposes, shot }) => {
+    const email = `${lang}-${purposes.length}-${Date.now()}@example.ch`;
+    await page.goto(`${base}/?lang=${lang}`, { waitUntil: 'networkidle0' });
+    await page.type('input[name=name]', 'Anna Muster');
+    await page.type('input[name=email]', email);
+    await page.type('input[name=phone]', '+41 79 123 45 67');
+    await page.click('input[name=time][value="11:30"]');
+    for (const purpose of purposes) await page.click(`marketing-consent >>> #box-${purpose}`);
+    if (shot) await page.screenshot({ path: `${out}/${shot}`, fullPage: true });
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    expectations.push({ email, lang, purposes });
+  };
+
+  // An iPhone-sized viewport first: that is where most customers book.
+  await page.setViewport({ width: 390, height: 844, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  await page.goto(`${base}/`, { waitUntil: 'networkidle0' });
+  await page.screenshot({ path: `${out}/booking-de-phone.png`, fullPage: true });
+  await book({ lang: 'de', purposes: ['email-newsletter'] });
+  await page.screenshot({ path: `${out}/confirmation-de-phone.png`, fullPage: true });
+
+  await page.setViewport({ width: 1100, height: 900 });
+  await book({ lang: 'fr', purposes: ['email-newsletter'], shot: 'booking-fr-ticked-desktop.png' });
+  await book({ lang: 'it', purposes: ['email-newsletter', 'sms-newsletter'] });
+  await book({ lang: 'en', purposes: ['sms-newsletter'] });
+  await book({ lang: 'de', purposes: [] });
+
+  // keepalive posts may still be in flight right after the navigation.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await page.goto(`${base}/received`, { waitUntil: 'networkidle0' });
+  await page.screenshot({ path: `${out}/received.png`, fullPage: true });
+  const records = await page.$$eval('article.record', (nodes) =>
+    nodes.map((node) => ({ text: node.textContent.replace(/\s+/g, ' ') })),
+  );
+  for (const { email, lang, purposes } of expectations) {
+    const mine = records.filter((record) => record.text.includes(email));
+    const expected = purposes.length === 0 ? 0 : 1;
+    if (mine.length !== expected) {
+      problems.push(`${email}: ${mine.length} records on the ledger page, expected ${expected}`);
+      continue;
+    }
+    if (expected === 0) continue;
+    const text = mine[0].text;
+    for (const purpose of purposes) if (!text.includes(`${purpose}: granted`)) problems.push(`${email}: ${purpose} not recorded`);
+    if (!text.includes(`2026-11-01, ${lang},`)) problems.push(`${email}: not recorded with text version 2026-11-01 in ${lang}`);
+  }
+  if (!(await page.$eval('main', (main) => main.textContent.includes('intact')))) problems.push('hash chain not reported intact');
+  console.log(`demo check: ${expectations.length} bookings, ${records.length} records on the ledger page`);
+} finally {
+  await browser.close();
+  server.kill();
+}
+for (const problem of problems) console.error(`  ✗ ${problem}`);
+console.log(problems.length === 0 ? `demo check passed; screenshots in ${out}/` : `demo check FAILED: ${problems.length} problem(s)`);
+process.exitCode = problems.length === 0 ? 0 : 1;
