@@ -19,9 +19,12 @@ const WEBKIT_DRIVER_PORT = Number(process.env.WEBKIT_DRIVER_PORT ?? 4445);
 // endpoint, as on a salon's site. Fresh data folder per run.
 const staffToken = randomBytes(24).toString('base64url');
 const store = await JsonlLedgerStore.open(await mkdtemp(join(tmpdir(), 'marketing-consent-test-ledger-')));
-const ledger = await startLedgerServer(createLedgerApp({ store, allowedOrigins: [TEST_ORIGIN], staffOrigins: [TEST_ORIGIN], staffToken }), {
-  hostname: '127.0.0.1',
-});
+const ledger = await startLedgerServer(
+  createLedgerApp({ store, allowedOrigins: [TEST_ORIGIN], staffOrigins: [TEST_ORIGIN], staffToken }),
+  {
+    hostname: '127.0.0.1',
+  },
+);
 const ledgerInfo = JSON.stringify({ url: ledger.url, staffToken });
 
 // The strict policy the issue asks every salon page to be able to use.
@@ -97,5 +100,5 @@ export default {
         context.set('Content-Security-Policy', STRICT_CSP);
       }
     },
-  ]
+  ],
 };

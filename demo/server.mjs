@@ -68,25 +68,50 @@ const PURPOSE_NAMES = {
 };
 
 const CONFIRMATION = {
-  de: { title: 'Termin gebucht', thanks: 'Vielen Dank, {name}! Wir freuen uns auf Sie.', newsletter: 'Newsletter-Einwilligung', none: 'keine (Sie erhalten keine Werbung)', back: 'Neuer Termin' },
-  fr: { title: 'Rendez-vous réservé', thanks: 'Merci, {name} ! Nous nous réjouissons de vous voir.', newsletter: 'Consentement à la newsletter', none: 'aucun (vous ne recevrez pas de publicité)', back: 'Nouveau rendez-vous' },
-  it: { title: 'Appuntamento prenotato', thanks: 'Grazie, {name}! La aspettiamo.', newsletter: 'Consenso alla newsletter', none: 'nessuno (non riceverà pubblicità)', back: 'Nuovo appuntamento' },
-  en: { title: 'Appointment booked', thanks: 'Thank you, {name}! We look forward to seeing you.', newsletter: 'Newsletter consent', none: 'none (you will receive no marketing)', back: 'Book another' },
+  de: {
+    title: 'Termin gebucht',
+    thanks: 'Vielen Dank, {name}! Wir freuen uns auf Sie.',
+    newsletter: 'Newsletter-Einwilligung',
+    none: 'keine (Sie erhalten keine Werbung)',
+    back: 'Neuer Termin',
+  },
+  fr: {
+    title: 'Rendez-vous réservé',
+    thanks: 'Merci, {name} ! Nous nous réjouissons de vous voir.',
+    newsletter: 'Consentement à la newsletter',
+    none: 'aucun (vous ne recevrez pas de publicité)',
+    back: 'Nouveau rendez-vous',
+  },
+  it: {
+    title: 'Appuntamento prenotato',
+    thanks: 'Grazie, {name}! La aspettiamo.',
+    newsletter: 'Consenso alla newsletter',
+    none: 'nessuno (non riceverà pubblicità)',
+    back: 'Nuovo appuntamento',
+  },
+  en: {
+    title: 'Appointment booked',
+    thanks: 'Thank you, {name}! We look forward to seeing you.',
+    newsletter: 'Newsletter consent',
+    none: 'none (you will receive no marketing)',
+    back: 'Book another',
+  },
 };
 
-const page = (lang, title, body) => html`<!doctype html>
-  <html lang="${lang}">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <title>${title} – Salon Bella</title>
-      <link rel="stylesheet" href="/assets/styles.css" />
-    </head>
-    <body>
-      <header class="site-header"><a href="/" class="brand">Salon Bella</a><a href="/received">Ledger</a></header>
-      <main>${body}</main>
-    </body>
-  </html>`;
+const page = (lang, title, body) =>
+  html`<!doctype html>
+    <html lang="${lang}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} – Salon Bella</title>
+        <link rel="stylesheet" href="/assets/styles.css" />
+      </head>
+      <body>
+        <header class="site-header"><a href="/" class="brand">Salon Bella</a><a href="/received">Ledger</a></header>
+        <main>${body}</main>
+      </body>
+    </html>`;
 
 app.get('/confirmation/:id', (c) => {
   const booking = bookings.get(c.req.param('id'));
@@ -122,40 +147,47 @@ app.get('/received', async (c) => {
     .slice()
     .reverse()
     .map(
-      (entry) => html`<article class="record" data-event-id="${entry.event.id}">
-        <h2>#${entry.seq} · ${entry.event.subject.email ?? entry.event.subject.phone ?? entry.event.subject.customerId}</h2>
-        <dl class="facts">
-          <dt>Purposes</dt>
-          <dd>${entry.event.purposes.map((p) => `${p.purpose}: ${p.granted ? 'granted' : 'refused'}`).join(', ')}</dd>
-          <dt>Received</dt>
-          <dd><time datetime="${entry.receivedAt}">${entry.receivedAt}</time> (client: ${entry.event.clientTime})</dd>
-          <dt>Method</dt>
-          <dd>${entry.event.method} on ${entry.event.source.pageUrl}</dd>
-          <dt>Text</dt>
-          <dd>version ${entry.event.notice.textVersion}, ${entry.event.notice.locale}, SHA-256 <code>${entry.event.notice.sha256.slice(0, 16)}…</code></dd>
-          <dt>Event id</dt>
-          <dd><code>${entry.event.id}</code></dd>
-        </dl>
-        <details>
-          <summary>Text shown to the customer</summary>
-          <pre class="notice-text">${plainText(entry.event.notice.text)}</pre>
-        </details>
-      </article>`,
+      (entry) =>
+        html`<article class="record" data-event-id="${entry.event.id}">
+          <h2>
+            #${entry.seq} · ${entry.event.subject.email ?? entry.event.subject.phone ?? entry.event.subject.customerId}
+          </h2>
+          <dl class="facts">
+            <dt>Purposes</dt>
+            <dd>${entry.event.purposes.map((p) => `${p.purpose}: ${p.granted ? 'granted' : 'refused'}`).join(', ')}</dd>
+            <dt>Received</dt>
+            <dd><time datetime="${entry.receivedAt}">${entry.receivedAt}</time> (client: ${entry.event.clientTime})</dd>
+            <dt>Method</dt>
+            <dd>${entry.event.method} on ${entry.event.source.pageUrl}</dd>
+            <dt>Text</dt>
+            <dd>
+              version ${entry.event.notice.textVersion}, ${entry.event.notice.locale}, SHA-256
+              <code>${entry.event.notice.sha256.slice(0, 16)}…</code>
+            </dd>
+            <dt>Event id</dt>
+            <dd><code>${entry.event.id}</code></dd>
+          </dl>
+          <details>
+            <summary>Text shown to the customer</summary>
+            <pre class="notice-text">${plainText(entry.event.notice.text)}</pre>
+          </details>
+        </article>`,
     );
   return c.html(
     page(
       'en',
       'Ledger',
       html`<section class="card">
-        <h1>Consents received</h1>
-        <p>
-          ${entries.length} ${entries.length === 1 ? 'record' : 'records'} in <code>${dataDir}/ledger.jsonl</code>.
-          Hash chain: ${broken ? raw('<strong class="bad">broken</strong>') : raw('<strong class="ok">intact</strong>')}
-          ${broken ? `at entry ${broken.seq}: ${broken.reason}` : ''}
-        </p>
-        <p class="hint">A demo page: a real ledger shows this only to signed-in staff.</p>
-      </section>
-      ${rows}`,
+          <h1>Consents received</h1>
+          <p>
+            ${entries.length} ${entries.length === 1 ? 'record' : 'records'} in <code>${dataDir}/ledger.jsonl</code>.
+            Hash chain:
+            ${broken ? raw('<strong class="bad">broken</strong>') : raw('<strong class="ok">intact</strong>')}
+            ${broken ? `at entry ${broken.seq}: ${broken.reason}` : ''}
+          </p>
+          <p class="hint">A demo page: a real ledger shows this only to signed-in staff.</p>
+        </section>
+        ${rows}`,
     ),
   );
 });
@@ -163,11 +195,16 @@ app.get('/received', async (c) => {
 app.get('/favicon.ico', (c) => c.body(null, 204));
 app.get('/', serveStatic({ path: './demo/public/index.html' }));
 app.get('/datenschutz', serveStatic({ path: './demo/public/datenschutz.html' }));
-app.use('/assets/*', serveStatic({ root: './demo/public', rewriteRequestPath: (path) => path.replace(/^\/assets/, '') }));
+app.use(
+  '/assets/*',
+  serveStatic({ root: './demo/public', rewriteRequestPath: (path) => path.replace(/^\/assets/, '') }),
+);
 app.use('/dist/*', serveStatic({ root: './' }));
 
 const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? 'localhost' }, (info) => {
-  console.log(`Salon Bella demo: http://localhost:${info.port}/  (records: http://localhost:${info.port}/received, data in ${dataDir}/)`);
+  console.log(
+    `Salon Bella demo: http://localhost:${info.port}/  (records: http://localhost:${info.port}/received, data in ${dataDir}/)`,
+  );
 });
 const stop = () => server.close(() => store.close().then(() => process.exit(0)));
 process.once('SIGINT', stop);

@@ -27,18 +27,29 @@ await new Promise((resolve, reject) => {
 const browser = await puppeteer.launch({
   executablePath: '/usr/bin/chromium',
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 const problems = [];
 const expectations = [];
 try {
   const page = await browser.newPage();
   page.on('console', (message) => {
-    if (['error', 'warn', 'warning'].includes(message.type())) problems.push(`console ${message.type()} on ${page.url()}: ${message.text()}`);
+    if (['error', 'warn', 'warning'].includes(message.type()))
+      problems.push(`console ${message.type()} on ${page.url()}: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   await page.evaluateOnNewDocument(() => {
-    document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (event) =>
+      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`),
+    );
   });
 
   const book = async ({ lang, purposes, shot }) => {
@@ -83,15 +94,22 @@ try {
     }
     if (expected === 0) continue;
     const text = mine[0].text;
-    for (const purpose of purposes) if (!text.includes(`${purpose}: granted`)) problems.push(`${email}: ${purpose} not recorded`);
-    if (!text.includes(`2026-11-01, ${lang},`)) problems.push(`${email}: not recorded with text version 2026-11-01 in ${lang}`);
+    for (const purpose of purposes)
+      if (!text.includes(`${purpose}: granted`)) problems.push(`${email}: ${purpose} not recorded`);
+    if (!text.includes(`2026-11-01, ${lang},`))
+      problems.push(`${email}: not recorded with text version 2026-11-01 in ${lang}`);
   }
-  if (!(await page.$eval('main', (main) => main.textContent.includes('intact')))) problems.push('hash chain not reported intact');
+  if (!(await page.$eval('main', (main) => main.textContent.includes('intact'))))
+    problems.push('hash chain not reported intact');
   console.log(`demo check: ${expectations.length} bookings, ${records.length} records on the ledger page`);
 } finally {
   await browser.close();
   server.kill();
 }
 for (const problem of problems) console.error(`  ✗ ${problem}`);
-console.log(problems.length === 0 ? `demo check passed; screenshots in ${out}/` : `demo check FAILED: ${problems.length} problem(s)`);
+console.log(
+  problems.length === 0
+    ? `demo check passed; screenshots in ${out}/`
+    : `demo check FAILED: ${problems.length} problem(s)`,
+);
 process.exitCode = problems.length === 0 ? 0 : 1;

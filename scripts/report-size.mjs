@@ -1,5 +1,5 @@
 // Prints the browser bundle's size, minified and gzipped (level 9), against
-// the 14 KB gzip budget.
+// the 14 KB gzip budget. A report, not a gate: see the README, "Size".
 import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 
@@ -10,4 +10,3 @@ const verdict = gzip <= BUDGET ? 'within' : 'OVER';
 console.log(
   `dist/marketing-consent.bundle.js: ${code.length.toLocaleString('en')} B min, ${gzip.toLocaleString('en')} B gzip (${(gzip / 1024).toFixed(1)} KB; ${verdict} the ${BUDGET / 1024} KB budget)`,
 );
-if (gzip > BUDGET) process.exitCode = 1;

@@ -14,12 +14,17 @@ const args = process.argv.slice(2);
 const REQUIRED = {
   chromium: [['/usr/bin/chromium', 'chromium']],
   firefox: [['/usr/bin/firefox-esr', 'firefox-esr']],
-  webkit: [['/usr/bin/WebKitWebDriver', 'webkit2gtk-driver'], ['/usr/bin/xvfb-run', 'xvfb xauth']],
+  webkit: [
+    ['/usr/bin/WebKitWebDriver', 'webkit2gtk-driver'],
+    ['/usr/bin/xvfb-run', 'xvfb xauth'],
+  ],
 };
 const missing = browsers.flatMap((name) => (REQUIRED[name] ?? []).filter(([path]) => !existsSync(path)));
 if (missing.length > 0) {
   const packages = missing.map(([, pkg]) => pkg).join(' ');
-  console.error(`missing ${missing.map(([path]) => path).join(', ')}: run "sudo apt-get install -y ${packages}" (or bash .ci/run), or choose engines with BROWSERS=chromium,firefox,webkit`);
+  console.error(
+    `missing ${missing.map(([path]) => path).join(', ')}: run "sudo apt-get install -y ${packages}" (or bash .ci/run), or choose engines with BROWSERS=chromium,firefox,webkit`,
+  );
   process.exit(1);
 }
 
@@ -50,14 +55,18 @@ function run(command, commandArgs) {
 // MiniBrowser is started by the driver, so both need the virtual display:
 // re-run this script inside xvfb-run.
 if (browsers.includes('webkit') && !process.env.DISPLAY) {
-  process.exit(await run('xvfb-run', ['-a', '--server-args=-screen 0 1280x1024x24', process.execPath, ...process.argv.slice(1)]));
+  process.exit(
+    await run('xvfb-run', ['-a', '--server-args=-screen 0 1280x1024x24', process.execPath, ...process.argv.slice(1)]),
+  );
 }
 
 let driver;
 if (browsers.includes('webkit')) {
   driver = spawn('WebKitWebDriver', [`--port=${driverPort}`], { stdio: 'ignore' });
   driver.on('error', (error) => {
-    console.error(`cannot start WebKitWebDriver (${error.message}); install webkit2gtk-driver or set BROWSERS=chromium,firefox`);
+    console.error(
+      `cannot start WebKitWebDriver (${error.message}); install webkit2gtk-driver or set BROWSERS=chromium,firefox`,
+    );
     process.exit(1);
   });
   await waitForDriver(`http://127.0.0.1:${driverPort}/status`, Date.now() + 15000);

@@ -12,5 +12,8 @@ const schema = {
 };
 await writeFile(new URL('../dist/consent-event.schema.json', import.meta.url), `${JSON.stringify(schema, null, 2)}\n`);
 const receipt = { ...z.toJSONSchema(consentReceiptSchema, { target: 'draft-2020-12' }), title: 'Consent receipt' };
-await writeFile(new URL('../dist/consent-receipt.schema.json', import.meta.url), `${JSON.stringify(receipt, null, 2)}\n`);
+await writeFile(
+  new URL('../dist/consent-receipt.schema.json', import.meta.url),
+  `${JSON.stringify(receipt, null, 2)}\n`,
+);
 console.log('wrote dist/consent-event.schema.json, dist/consent-receipt.schema.json');

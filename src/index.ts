@@ -5,7 +5,10 @@
  */
 export * from './elements/marketing-consent/marketing-consent.js';
 export type { LegalTexts } from './elements/marketing-consent/settings.js';
-export type { MarketingConsentRecordedDetail, MarketingConsentRecordedEvent } from './events/marketing-consent-recorded.js';
+export type {
+  MarketingConsentRecordedDetail,
+  MarketingConsentRecordedEvent,
+} from './events/marketing-consent-recorded.js';
 export type { MarketingConsentFailedDetail, MarketingConsentFailedEvent } from './events/marketing-consent-failed.js';
 export * from './contract/index.js';
 export { WIDGET_NAME, WIDGET_VERSION } from './version.js';

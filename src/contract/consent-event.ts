@@ -35,10 +35,9 @@ export const consentSubjectSchema = z
 
 /** One purpose of the act, and whether the customer granted it. */
 export const purposeDecisionSchema = z.object({
-  purpose: z.string().check(
-    z.regex(PURPOSE_ID_PATTERN, 'purpose must be a kebab-case id such as email-newsletter'),
-    z.maxLength(64),
-  ),
+  purpose: z
+    .string()
+    .check(z.regex(PURPOSE_ID_PATTERN, 'purpose must be a kebab-case id such as email-newsletter'), z.maxLength(64)),
   granted: z.boolean(),
 });
 
@@ -49,7 +48,9 @@ export const purposeDecisionSchema = z.object({
  */
 export const consentNoticeSchema = z.object({
   textVersion: nonEmpty(64),
-  locale: z.string().check(z.regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'locale must be a language tag such as de or de-CH')),
+  locale: z
+    .string()
+    .check(z.regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'locale must be a language tag such as de or de-CH')),
   text: z.string().check(z.minLength(1), z.maxLength(20_000)),
   sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits')),
 });

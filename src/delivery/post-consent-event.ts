@@ -10,8 +10,7 @@
 import type { ConsentEvent, ConsentReceipt } from '../contract/consent-event.js';
 
 export type DeliveryResult =
-  | { ok: true; receipt: ConsentReceipt }
-  | { ok: false; reason: string; status: number | undefined };
+  { ok: true; receipt: ConsentReceipt } | { ok: false; reason: string; status: number | undefined };
 
 export async function postConsentEvent(endpoint: string, event: ConsentEvent): Promise<DeliveryResult> {
   let response: Response;

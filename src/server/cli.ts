@@ -58,7 +58,9 @@ async function main(argv: string[]): Promise<number> {
   const staffToken = process.env['MARKETING_CONSENT_STAFF_TOKEN'];
   const app = createLedgerApp({ store, allowedOrigins: values.origin, staffToken });
   const running = await startLedgerServer(app, { port, hostname: values.host });
-  console.log(`consent ledger listening on ${running.url} (data: ${values.data}${staffToken ? '' : '; staff API disabled: set MARKETING_CONSENT_STAFF_TOKEN'})`);
+  console.log(
+    `consent ledger listening on ${running.url} (data: ${values.data}${staffToken ? '' : '; staff API disabled: set MARKETING_CONSENT_STAFF_TOKEN'})`,
+  );
   const stop = async () => {
     await running.close();
     await store.close();
@@ -77,7 +79,9 @@ async function verify(directory: string): Promise<number> {
     console.error(`${path}: BROKEN at entry ${broken.seq} (line ${broken.index + 1}): ${broken.reason}`);
     return 1;
   }
-  console.log(`${path}: OK, ${entries.length} entries, hash chain intact${tornTail ? ' (a torn last line will be dropped at start-up)' : ''}`);
+  console.log(
+    `${path}: OK, ${entries.length} entries, hash chain intact${tornTail ? ' (a torn last line will be dropped at start-up)' : ''}`,
+  );
   return 0;
 }
 

@@ -27,7 +27,11 @@ export function findChainBreak(
       return { seq: entry.seq, index, reason: `sequence number ${entry.seq} where ${expectedSeq} was expected` };
     }
     if (entry.prevHash !== prevHash) {
-      return { seq: entry.seq, index, reason: 'prevHash does not match the previous entry (entry removed or reordered?)' };
+      return {
+        seq: entry.seq,
+        index,
+        reason: 'prevHash does not match the previous entry (entry removed or reordered?)',
+      };
     }
     if (entryHash(prevHash, entry.seq, entry.receivedAt, entry.event) !== entry.hash) {
       return { seq: entry.seq, index, reason: 'hash does not match the content (entry edited?)' };

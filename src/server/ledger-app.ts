@@ -8,11 +8,7 @@ import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import * as z from 'zod/mini';
-import {
-  consentEventSchema,
-  type ConsentReceipt,
-  type LedgerErrorBody,
-} from '../contract/consent-event.js';
+import { consentEventSchema, type ConsentReceipt, type LedgerErrorBody } from '../contract/consent-event.js';
 import { KNOWN_PURPOSES } from '../contract/vocabulary.js';
 import { describeIssues } from '../contract/zod-issues.js';
 import type { LedgerEntry, LedgerStore } from './ledger-store.js';
@@ -71,7 +67,9 @@ export function createLedgerApp(options: LedgerOptions): Hono {
     return errorResponse(c, 500, { error: 'the ledger could not store the event; try again later' });
   });
 
-  app.notFound((c) => errorResponse(c, 404, { error: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}` }));
+  app.notFound((c) =>
+    errorResponse(c, 404, { error: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}` }),
+  );
 
   // CORS for the intake: only configured booking pages may read the receipt.
   app.use(INTAKE_PATH, async (c, next) => {
@@ -81,7 +79,8 @@ export function createLedgerApp(options: LedgerOptions): Hono {
       c.header('vary', 'Origin');
     }
     if (c.req.method === 'OPTIONS') {
-      if (!origin || !originAllowed(c)) return errorResponse(c, 403, { error: `origin ${origin} may not post consents here` });
+      if (!origin || !originAllowed(c))
+        return errorResponse(c, 403, { error: `origin ${origin} may not post consents here` });
       c.header('access-control-allow-methods', 'POST');
       c.header('access-control-allow-headers', 'content-type');
       c.header('access-control-max-age', '86400');
@@ -104,7 +103,9 @@ export function createLedgerApp(options: LedgerOptions): Hono {
       }
       const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       if (!JSON_TYPES.includes(type)) {
-        return errorResponse(c, 415, { error: 'content-type must be application/json or text/plain (with a JSON body)' });
+        return errorResponse(c, 415, {
+          error: 'content-type must be application/json or text/plain (with a JSON body)',
+        });
       }
       let body: unknown;
       try {
@@ -163,7 +164,11 @@ export function createLedgerApp(options: LedgerOptions): Hono {
   app.get(STAFF_ENTRIES_PATH, async (c) => {
     const afterSeq = Number(c.req.query('after') ?? 0);
     const limit = c.req.query('limit') === undefined ? undefined : Number(c.req.query('limit'));
-    if (!Number.isInteger(afterSeq) || afterSeq < 0 || (limit !== undefined && (!Number.isInteger(limit) || limit < 1))) {
+    if (
+      !Number.isInteger(afterSeq) ||
+      afterSeq < 0 ||
+      (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+    ) {
       return errorResponse(c, 400, { error: 'after and limit must be whole numbers (after ≥ 0, limit ≥ 1)' });
     }
     return c.json({ entries: await store.entries({ afterSeq, ...(limit ? { limit } : {}) }) });

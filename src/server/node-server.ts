@@ -9,7 +9,10 @@ export interface RunningLedger {
   close(): Promise<void>;
 }
 
-export function startLedgerServer(app: Hono, options: { port?: number; hostname?: string } = {}): Promise<RunningLedger> {
+export function startLedgerServer(
+  app: Hono,
+  options: { port?: number; hostname?: string } = {},
+): Promise<RunningLedger> {
   const hostname = options.hostname ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port ?? 0, hostname }, (info: AddressInfo) => {

@@ -39,7 +39,11 @@ describe('<marketing-consent> records the consent in the ledger', () => {
 
   it('records the ticked purposes only', async () => {
     const email = uniqueEmail();
-    const { consent } = await bookingForm({ endpoint: (await ledger()).intake, email, purposes: 'email-newsletter sms-newsletter' });
+    const { consent } = await bookingForm({
+      endpoint: (await ledger()).intake,
+      email,
+      purposes: 'email-newsletter sms-newsletter',
+    });
     box(consent, 'sms-newsletter').click();
     await consent.record({ bookingRef: 'B-1042' });
     const [entry] = await waitForEntries(email);
@@ -86,7 +90,7 @@ describe('<marketing-consent> records the consent in the ledger', () => {
     expect(await entriesAfterQuietPeriod(email)).to.have.length(0);
   });
 
-  it('fires marketing-consent-failed with the ledger\'s message on a rejected event', async () => {
+  it("fires marketing-consent-failed with the ledger's message on a rejected event", async () => {
     const { consent } = await bookingForm({ endpoint: (await ledger()).intake, email: 'not-an-address' });
     box(consent).click();
     const failed = oneEvent(consent, 'marketing-consent-failed');

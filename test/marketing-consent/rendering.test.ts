@@ -5,11 +5,23 @@ import { PRIVACY_URL, TEXTS, TEXT_VERSION, bookingForm, box } from '../support/b
 const part = (consent: MarketingConsentElement, selector: string) =>
   consent.shadowRoot!.querySelector<HTMLElement>(selector)!;
 
-describe('<marketing-consent> shows the salon\'s legal text', () => {
+describe("<marketing-consent> shows the salon's legal text", () => {
   const expected = {
-    de: { heading: 'Neuigkeiten von Salon Bella (freiwillig)', label: 'Newsletter per E-Mail', privacy: 'Datenschutzerklärung' },
-    fr: { heading: 'Actualités de Salon Bella (facultatif)', label: 'Newsletter par e-mail', privacy: 'Déclaration de confidentialité' },
-    it: { heading: 'Novità da Salon Bella (facoltativo)', label: 'Newsletter via e-mail', privacy: 'Informativa sulla privacy' },
+    de: {
+      heading: 'Neuigkeiten von Salon Bella (freiwillig)',
+      label: 'Newsletter per E-Mail',
+      privacy: 'Datenschutzerklärung',
+    },
+    fr: {
+      heading: 'Actualités de Salon Bella (facultatif)',
+      label: 'Newsletter par e-mail',
+      privacy: 'Déclaration de confidentialité',
+    },
+    it: {
+      heading: 'Novità da Salon Bella (facoltativo)',
+      label: 'Newsletter via e-mail',
+      privacy: 'Informativa sulla privacy',
+    },
     en: { heading: 'News from Salon Bella (optional)', label: 'Newsletter by e-mail', privacy: 'Privacy notice' },
   } as const;
 
@@ -50,12 +62,19 @@ describe('<marketing-consent> shows the salon\'s legal text', () => {
   it('shows HTML and script in a text as text, never as markup', async () => {
     const hostile = {
       de: {
-        'email-newsletter': 'Salon Bella <img src=x onerror="window.__pwned=1"><script>window.__pwned=2<\/script> <b>fett</b>',
+        'email-newsletter':
+          'Salon Bella <img src=x onerror="window.__pwned=1"><script>window.__pwned=2<\/script> <b>fett</b>',
         notice: 'Widerruf jederzeit. [Klick](javascript:alert(1)) [ok](https://salon-bella.example/)',
       },
     };
     const consent = await fixture<MarketingConsentElement>(html`
-      <marketing-consent lang="de" salon="Salon Bella" text-version="1" privacy-url=${PRIVACY_URL} .texts=${hostile}></marketing-consent>
+      <marketing-consent
+        lang="de"
+        salon="Salon Bella"
+        text-version="1"
+        privacy-url=${PRIVACY_URL}
+        .texts=${hostile}
+      ></marketing-consent>
     `);
     // A javascript: link is a configuration error: no box is offered at all.
     expect(consent.shadowRoot!.querySelector('input')).to.equal(null);

@@ -15,18 +15,82 @@ interface Case {
 const complete = { salon: 'Salon Bella', 'text-version': TEXT_VERSION, 'privacy-url': PRIVACY_URL, lang: 'de' };
 
 const cases: Case[] = [
-  { name: 'missing salon', attributes: { ...complete, salon: '' }, mentions: ['salon is missing', 'salon="Salon Bella"'], boxShown: false },
-  { name: 'missing text-version', attributes: { ...complete, 'text-version': '' }, mentions: ['text-version is missing', 'text-version="2026-11-01"'], boxShown: false },
-  { name: 'missing privacy-url', attributes: { ...complete, 'privacy-url': '' }, mentions: ['privacy-url is missing'], boxShown: false },
-  { name: 'an http privacy-url', attributes: { ...complete, 'privacy-url': 'http://salon.example/dsgvo' }, mentions: ['privacy-url is not an https URL'], boxShown: false },
-  { name: 'an unknown purpose', attributes: { ...complete, purposes: 'email-newsletter fax-newsletter' }, mentions: ['purposes.1 names the unknown purpose "fax-newsletter"', 'sms-newsletter'], boxShown: false },
-  { name: 'a purpose named twice', attributes: { ...complete, purposes: 'email-newsletter email-newsletter' }, mentions: ['purposes names a purpose twice'], boxShown: false },
-  { name: 'no texts at all', attributes: complete, texts: null, mentions: ['texts are missing', '<template data-text="email-newsletter"'], boxShown: false },
-  { name: 'a missing notice', attributes: complete, texts: { de: { 'email-newsletter': 'Ja, Salon Bella.' } }, mentions: ['texts.de.notice is missing'], boxShown: false },
-  { name: 'a language without the SMS text', attributes: { ...complete, purposes: 'email-newsletter sms-newsletter' }, texts: { ...TEXTS, fr: { 'email-newsletter': 'Oui', notice: 'Retrait' } }, mentions: ['texts.fr.sms-newsletter is missing'], boxShown: false },
-  { name: 'a javascript: link', attributes: complete, texts: { de: { ...TEXTS.de, notice: '[x](javascript:alert(1))' } }, mentions: ['texts.de.notice links to "javascript:alert(1', 'https://'], boxShown: false },
-  { name: 'an http endpoint off localhost', attributes: { ...complete, endpoint: 'http://consent.salon.example/v1/consent-events' }, mentions: ['endpoint is not an https URL', '(https; http only on localhost)'], boxShown: true },
-  { name: 'a bad locale', attributes: { ...complete, locale: 'deutsch!' }, mentions: ['locale is not a language tag'], boxShown: true },
+  {
+    name: 'missing salon',
+    attributes: { ...complete, salon: '' },
+    mentions: ['salon is missing', 'salon="Salon Bella"'],
+    boxShown: false,
+  },
+  {
+    name: 'missing text-version',
+    attributes: { ...complete, 'text-version': '' },
+    mentions: ['text-version is missing', 'text-version="2026-11-01"'],
+    boxShown: false,
+  },
+  {
+    name: 'missing privacy-url',
+    attributes: { ...complete, 'privacy-url': '' },
+    mentions: ['privacy-url is missing'],
+    boxShown: false,
+  },
+  {
+    name: 'an http privacy-url',
+    attributes: { ...complete, 'privacy-url': 'http://salon.example/dsgvo' },
+    mentions: ['privacy-url is not an https URL'],
+    boxShown: false,
+  },
+  {
+    name: 'an unknown purpose',
+    attributes: { ...complete, purposes: 'email-newsletter fax-newsletter' },
+    mentions: ['purposes.1 names the unknown purpose "fax-newsletter"', 'sms-newsletter'],
+    boxShown: false,
+  },
+  {
+    name: 'a purpose named twice',
+    attributes: { ...complete, purposes: 'email-newsletter email-newsletter' },
+    mentions: ['purposes names a purpose twice'],
+    boxShown: false,
+  },
+  {
+    name: 'no texts at all',
+    attributes: complete,
+    texts: null,
+    mentions: ['texts are missing', '<template data-text="email-newsletter"'],
+    boxShown: false,
+  },
+  {
+    name: 'a missing notice',
+    attributes: complete,
+    texts: { de: { 'email-newsletter': 'Ja, Salon Bella.' } },
+    mentions: ['texts.de.notice is missing'],
+    boxShown: false,
+  },
+  {
+    name: 'a language without the SMS text',
+    attributes: { ...complete, purposes: 'email-newsletter sms-newsletter' },
+    texts: { ...TEXTS, fr: { 'email-newsletter': 'Oui', notice: 'Retrait' } },
+    mentions: ['texts.fr.sms-newsletter is missing'],
+    boxShown: false,
+  },
+  {
+    name: 'a javascript: link',
+    attributes: complete,
+    texts: { de: { ...TEXTS.de, notice: '[x](javascript:alert(1))' } },
+    mentions: ['texts.de.notice links to "javascript:alert(1', 'https://'],
+    boxShown: false,
+  },
+  {
+    name: 'an http endpoint off localhost',
+    attributes: { ...complete, endpoint: 'http://consent.salon.example/v1/consent-events' },
+    mentions: ['endpoint is not an https URL', '(https; http only on localhost)'],
+    boxShown: true,
+  },
+  {
+    name: 'a bad locale',
+    attributes: { ...complete, locale: 'deutsch!' },
+    mentions: ['locale is not a language tag'],
+    boxShown: true,
+  },
 ];
 
 async function render(testCase: Case) {
@@ -61,7 +125,14 @@ describe('<marketing-consent> explains each bad setting', () => {
     let form!: HTMLFormElement;
     const infos = await captureConsole('info', async () => {
       form = await fixture<HTMLFormElement>(html`
-        <form lang="de"><marketing-consent salon="Salon Bella" text-version="1" privacy-url=${PRIVACY_URL} .texts=${TEXTS}></marketing-consent></form>
+        <form lang="de">
+          <marketing-consent
+            salon="Salon Bella"
+            text-version="1"
+            privacy-url=${PRIVACY_URL}
+            .texts=${TEXTS}
+          ></marketing-consent>
+        </form>
       `);
       await (form.firstElementChild as MarketingConsentElement).updateComplete;
     });

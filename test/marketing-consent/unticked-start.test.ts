@@ -14,7 +14,13 @@ describe('<marketing-consent> starts unticked, always', () => {
     let consent!: MarketingConsentElement;
     const warnings = await captureConsole('warn', async () => {
       consent = await fixture<MarketingConsentElement>(html`
-        <marketing-consent checked salon="Salon Bella" text-version=${TEXT_VERSION} privacy-url=${PRIVACY_URL} .texts=${TEXTS}></marketing-consent>
+        <marketing-consent
+          checked
+          salon="Salon Bella"
+          text-version=${TEXT_VERSION}
+          privacy-url=${PRIVACY_URL}
+          .texts=${TEXTS}
+        ></marketing-consent>
       `);
       await consent.updateComplete;
       consent.setAttribute('checked', '');

@@ -180,7 +180,11 @@ export class MarketingConsentElement extends LitElement {
     this.#observer.observe(this, { childList: true, subtree: true, characterData: true });
     // A language switch on the page changes the texts shown.
     this.#langObserver = new MutationObserver(() => this.requestUpdate());
-    this.#langObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
+    this.#langObserver.observe(document.documentElement, {
+      attributes: true,
+      attributeFilter: ['lang'],
+      subtree: true,
+    });
     window.addEventListener('pageshow', this.#onPageShow);
   }
 
@@ -242,19 +246,27 @@ export class MarketingConsentElement extends LitElement {
     });
     this.#reportProblems(problems);
     if (config && !config.endpoint) {
-      this.#report('info', `<marketing-consent> has no endpoint: the consent is submitted with the form only, not posted to a ledger. Set endpoint to record it.`);
+      this.#report(
+        'info',
+        `<marketing-consent> has no endpoint: the consent is submitted with the form only, not posted to a ledger. Set endpoint to record it.`,
+      );
     }
     this.#config = config;
     this.#notice = config ? this.#shownNotice(config) : undefined;
     // What is no longer offered can no longer stay ticked.
-    for (const purpose of this.#ticked) if (!config?.purposes.includes(purpose as KnownPurpose)) this.#ticked.delete(purpose);
+    for (const purpose of this.#ticked)
+      if (!config?.purposes.includes(purpose as KnownPurpose)) this.#ticked.delete(purpose);
     this.#updateFormValue();
   }
 
   #shownNotice(config: ConsentConfig): ShownNotice {
     const requested = config.locale ?? this.#inheritedLang() ?? navigator.language ?? 'en';
     const { locale, exact } = pickTextLocale(requested, Object.keys(config.texts));
-    if (!exact) this.#report('warn', `<marketing-consent> has no legal text for "${requested}"; showing "${locale}". Add texts for ${requested} so customers read them in their language.`);
+    if (!exact)
+      this.#report(
+        'warn',
+        `<marketing-consent> has no legal text for "${requested}"; showing "${locale}". Add texts for ${requested} so customers read them in their language.`,
+      );
     const texts = config.texts[locale] as Record<string, string>;
     const strings = uiStringsFor(locale);
     if (this.#notice?.locale === locale && this.#notice.texts === texts && this.#notice.strings === strings) {
@@ -442,7 +454,12 @@ export class MarketingConsentElement extends LitElement {
         : segment.href.startsWith('mailto:')
           ? html`<a part="link" href=${segment.href}>${segment.text}</a>`
           : // A new tab keeps the half-filled booking form; noopener keeps the notice page from reaching back.
-            html`<a part="link" href=${segment.href} target="_blank" rel="noopener noreferrer" aria-describedby="new-tab"
+            html`<a
+              part="link"
+              href=${segment.href}
+              target="_blank"
+              rel="noopener noreferrer"
+              aria-describedby="new-tab"
               >${segment.text}</a
             >`,
     );

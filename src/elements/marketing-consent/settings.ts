@@ -76,14 +76,26 @@ const HOW_TO_SET: Record<keyof ConsentSettings, { attribute: string; fix: string
     attribute: 'privacy-url',
     fix: 'set privacy-url="https://example-salon.ch/datenschutz" (https, or a path on your site such as /datenschutz)',
   },
-  locale: { attribute: 'locale', fix: 'set locale="de" (a language tag), or leave it out to follow the lang attribute' },
-  emailField: { attribute: 'email-field', fix: 'set email-field to the name of the form field holding the e-mail address' },
-  phoneField: { attribute: 'phone-field', fix: 'set phone-field to the name of the form field holding the phone number' },
+  locale: {
+    attribute: 'locale',
+    fix: 'set locale="de" (a language tag), or leave it out to follow the lang attribute',
+  },
+  emailField: {
+    attribute: 'email-field',
+    fix: 'set email-field to the name of the form field holding the e-mail address',
+  },
+  phoneField: {
+    attribute: 'phone-field',
+    fix: 'set phone-field to the name of the form field holding the phone number',
+  },
   customerIdField: {
     attribute: 'customer-id-field',
     fix: "set customer-id-field to the name of the form field holding your platform's customer id",
   },
-  name: { attribute: 'name', fix: 'set name to the form field name the consent is submitted under, e.g. name="marketing-consent"' },
+  name: {
+    attribute: 'name',
+    fix: 'set name to the form field name the consent is submitted under, e.g. name="marketing-consent"',
+  },
 };
 
 /** Settings without which the customer would not see the complete legal text. */
@@ -100,11 +112,9 @@ function isEndpointUrl(value: string): boolean {
 }
 
 const requiredText = (max: number) =>
-  z.string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a string') }).check(
-    z.trim(),
-    z.minLength(1, 'is empty'),
-    z.maxLength(max, `is longer than ${max} characters`),
-  );
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a string') })
+    .check(z.trim(), z.minLength(1, 'is empty'), z.maxLength(max, `is longer than ${max} characters`));
 
 const fieldName = z.string().check(z.regex(FIELD_NAME, 'is not a usable form field name'));
 
@@ -129,7 +139,9 @@ const settingsSchema = z.object({
       ),
   ),
   textVersion: requiredText(64),
-  privacyUrl: z.string({ error: 'is missing' }).check(z.refine(isAllowedHref, 'is not an https URL or a path on this site')),
+  privacyUrl: z
+    .string({ error: 'is missing' })
+    .check(z.refine(isAllowedHref, 'is not an https URL or a path on this site')),
   locale: z.optional(z.string().check(z.regex(LANGUAGE_TAG, 'is not a language tag'))),
   emailField: z.optional(fieldName),
   phoneField: z.optional(fieldName),
@@ -159,7 +171,9 @@ function checkTexts(texts: LegalTexts | undefined, purposes: readonly string[]):
   const problems: SettingProblem[] = [];
   for (const locale of locales) {
     if (!LANGUAGE_TAG.test(locale)) {
-      problems.push(problem('texts', `has the key "${locale}", which is not a language tag such as de or de-CH`, 'texts'));
+      problems.push(
+        problem('texts', `has the key "${locale}", which is not a language tag such as de or de-CH`, 'texts'),
+      );
       continue;
     }
     for (const key of [...purposes, 'notice']) {
@@ -198,7 +212,13 @@ export function validateSettings(settings: ConsentSettings): { config?: ConsentC
   // them, so the box still works as a form field, and report them.
   const result = first.success
     ? first
-    : z.safeParse(settingsSchema, omit(present, first.error.issues.map((issue) => issue.path[0] as string)));
+    : z.safeParse(
+        settingsSchema,
+        omit(
+          present,
+          first.error.issues.map((issue) => issue.path[0] as string),
+        ),
+      );
   if (!result.success) return { problems };
   const parsed = result.data;
   return {
@@ -211,7 +231,11 @@ export function validateSettings(settings: ConsentSettings): { config?: ConsentC
       texts: present.texts as LegalTexts,
       privacyUrl: parsed.privacyUrl,
       locale: parsed.locale,
-      fields: { email: parsed.emailField ?? 'email', phone: parsed.phoneField ?? 'phone', customerId: parsed.customerIdField },
+      fields: {
+        email: parsed.emailField ?? 'email',
+        phone: parsed.phoneField ?? 'phone',
+        customerId: parsed.customerIdField,
+      },
       name: parsed.name ?? 'marketing-consent',
     },
   };
