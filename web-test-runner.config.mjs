@@ -2,30 +2,34 @@
 // all from Debian's packages, against a real consent ledger on loopback.
 // Pick engines with BROWSERS=chromium,firefox,webkit (default: all three).
 // scripts/run-browser-tests.mjs starts WebKitWebDriver and Xvfb for WebKit.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
 import { webdriverLauncher } from '@web/test-runner-webdriver';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { createLedgerApp, JsonlLedgerStore, startLedgerServer } from './dist/server/index.js';
+import { startFaultProxy } from './test/support/fault-proxy.mjs';
+import { startLedgerHarness } from './test/support/ledger-harness.mjs';
 
 const PORT = Number(process.env.WTR_PORT ?? 8000);
 const TEST_ORIGIN = `http://localhost:${PORT}`;
 const WEBKIT_DRIVER_PORT = Number(process.env.WEBKIT_DRIVER_PORT ?? 4445);
 
 // The real ledger the element posts to, on its own port: a cross-origin
-// endpoint, as on a salon's site. Fresh data folder per run.
+// endpoint, as on a salon's site. Fresh data folder per run. The element
+// posts through the fault layer; tests read the ledger directly.
 const staffToken = randomBytes(24).toString('base64url');
-const store = await JsonlLedgerStore.open(await mkdtemp(join(tmpdir(), 'marketing-consent-test-ledger-')));
-const ledger = await startLedgerServer(
-  createLedgerApp({ store, allowedOrigins: [TEST_ORIGIN], staffOrigins: [TEST_ORIGIN], staffToken }),
-  {
-    hostname: '127.0.0.1',
-  },
-);
-const ledgerInfo = JSON.stringify({ url: ledger.url, staffToken });
+const ledger = await startLedgerHarness({ allowedOrigins: [TEST_ORIGIN], staffOrigins: [TEST_ORIGIN], staffToken });
+const faults = await startFaultProxy(ledger.url);
+const ledgerInfo = JSON.stringify({ url: ledger.url(), proxyUrl: faults.url, staffToken });
+
+/** Server commands the delivery tests use to break things on purpose. */
+const faultCommands = {
+  'fault-queue': (payload) => faults.queue(payload),
+  'fault-mode': (payload) => faults.setMode(payload),
+  'fault-log': () => faults.log(),
+  'fault-reset': () => faults.reset(),
+  'ledger-stop': () => ledger.stop(),
+  'ledger-start': () => ledger.start(),
+};
 
 // The strict policy the issue asks every salon page to be able to use.
 const STRICT_CSP =
@@ -85,6 +89,13 @@ export default {
   browserStartTimeout: 120000,
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }),
+    {
+      name: 'fault-commands',
+      async executeCommand({ command, payload }) {
+        if (!(command in faultCommands)) return undefined;
+        return (await faultCommands[command](payload)) ?? true;
+      },
+    },
     {
       name: 'ledger-info',
       serve(context) {

@@ -1,18 +1,29 @@
 /**
- * Sends one consent event to the ledger.
+ * One attempt to hand a consent event to the ledger: a keepalive fetch, or a
+ * beacon at page exit.
  *
  * The body is JSON sent as `text/plain`: a CORS-safelisted content type, so a
  * cross-origin post needs no preflight. That saves a round trip on a slow
- * mobile network and keeps `keepalive` requests simple (browsers handle a
- * preflighted keepalive request poorly or not at all). Ledgers accept the
- * same JSON as `application/json` too.
+ * mobile network and keeps `keepalive` requests and beacons simple (browsers
+ * handle a preflighted keepalive request poorly or not at all). Ledgers
+ * accept the same JSON as `application/json` too.
  */
 import type { ConsentEvent, ConsentReceipt } from '../contract/consent-event.js';
 
-export type DeliveryResult =
-  { ok: true; receipt: ConsentReceipt } | { ok: false; reason: string; status: number | undefined };
+const CONTENT_TYPE = 'text/plain;charset=UTF-8';
 
-export async function postConsentEvent(endpoint: string, event: ConsentEvent): Promise<DeliveryResult> {
+/** What one attempt got back. */
+export interface AttemptResult {
+  /** HTTP status; undefined when the request never got an answer (network error). */
+  status: number | undefined;
+  /** The ledger's receipt, when the answer carried one for this event. */
+  receipt: ConsentReceipt | undefined;
+  /** In words: the ledger's error message, or what went wrong. */
+  message: string;
+  retryAfter: string | null;
+}
+
+export async function postConsentEvent(endpoint: string, event: ConsentEvent): Promise<AttemptResult> {
   let response: Response;
   try {
     response = await fetch(endpoint, {
@@ -21,25 +32,33 @@ export async function postConsentEvent(endpoint: string, event: ConsentEvent): P
       // booking confirmation right after submit does not cancel it.
       keepalive: true,
       credentials: 'omit',
-      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      headers: { 'content-type': CONTENT_TYPE },
       body: JSON.stringify(event),
     });
   } catch (error) {
-    return { ok: false, reason: `network error: ${(error as Error).message}`, status: undefined };
+    return { status: undefined, receipt: undefined, message: `network error: ${(error as Error).message}`, retryAfter: null };
   }
   const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const message = (body as { error?: unknown } | undefined)?.error;
-    return {
-      ok: false,
-      status: response.status,
-      reason: typeof message === 'string' ? message : `the ledger answered HTTP ${response.status}`,
-    };
+  const error = (body as { error?: unknown } | undefined)?.error;
+  return {
+    status: response.status,
+    receipt: isReceiptFor(event, body) ? { id: body.id, seq: body.seq, receivedAt: body.receivedAt } : undefined,
+    message: typeof error === 'string' ? error : `the ledger answered HTTP ${response.status}`,
+    retryAfter: response.headers.get('retry-after'),
+  };
+}
+
+/**
+ * Queues the event with the browser at page exit. No answer comes back: the
+ * event stays in the outbox until a later fetch gets its receipt (the ledger
+ * answers a repeat with the same receipt).
+ */
+export function beaconConsentEvent(endpoint: string, event: ConsentEvent): boolean {
+  try {
+    return navigator.sendBeacon(endpoint, new Blob([JSON.stringify(event)], { type: CONTENT_TYPE }));
+  } catch {
+    return false;
   }
-  if (!isReceiptFor(event, body)) {
-    return { ok: false, status: response.status, reason: 'the ledger answered without a receipt for this event' };
-  }
-  return { ok: true, receipt: { id: body.id, seq: body.seq, receivedAt: body.receivedAt } };
 }
 
 /**

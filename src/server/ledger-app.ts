@@ -76,6 +76,8 @@ export function createLedgerApp(options: LedgerOptions): Hono {
     const origin = c.req.header('origin');
     if (origin && originAllowed(c)) {
       c.header('access-control-allow-origin', origin);
+      // Without this a cross-origin page cannot read Retry-After and backs off blind.
+      c.header('access-control-expose-headers', 'retry-after');
       c.header('vary', 'Origin');
     }
     if (c.req.method === 'OPTIONS') {

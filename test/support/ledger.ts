@@ -5,8 +5,10 @@
 import type { LedgerEntry } from '../../src/server/ledger-store.js';
 
 export interface LedgerInfo {
+  /** The ledger itself, for reading what it stored. */
   url: string;
   staffToken: string;
+  /** The intake as the element reaches it: through the fault layer. */
   intake: string;
 }
 
@@ -14,8 +16,8 @@ let info: Promise<LedgerInfo> | undefined;
 
 export function ledger(): Promise<LedgerInfo> {
   info ??= fetch('/__ledger.json')
-    .then((response) => response.json() as Promise<{ url: string; staffToken: string }>)
-    .then((raw) => ({ ...raw, intake: `${raw.url}/v1/consent-events` }));
+    .then((response) => response.json() as Promise<{ url: string; proxyUrl: string; staffToken: string }>)
+    .then((raw) => ({ url: raw.url, staffToken: raw.staffToken, intake: `${raw.proxyUrl}/v1/consent-events` }));
   return info;
 }
 

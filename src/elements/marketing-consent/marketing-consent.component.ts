@@ -6,7 +6,7 @@ import type { ConsentEvent, ConsentReceipt, ConsentSubject } from '../../contrac
 import { CONSENT_EVENT_SCHEMA_VERSION, type KnownPurpose } from '../../contract/vocabulary.js';
 import { sha256Hex } from '../../contract/fingerprint.js';
 import { composeNoticeText, parseLegalMarkup } from '../../legal-text/legal-markup.js';
-import { postConsentEvent } from '../../delivery/post-consent-event.js';
+import { ConsentOutbox, type OutboxOutcomeDetail } from '../../delivery/consent-outbox.js';
 import { emit } from '../../events/emit.js';
 import '../../events/marketing-consent-recorded.js';
 import '../../events/marketing-consent-failed.js';
@@ -108,6 +108,7 @@ export class MarketingConsentElement extends LitElement {
   #templateTexts: LegalTexts = {};
   #form: HTMLFormElement | null = null;
   #reported = new Set<string>();
+  #outbox: ConsentOutbox | undefined;
   #observer: MutationObserver | undefined;
   #langObserver: MutationObserver | undefined;
 
@@ -193,6 +194,7 @@ export class MarketingConsentElement extends LitElement {
     this.#observer?.disconnect();
     this.#langObserver?.disconnect();
     window.removeEventListener('pageshow', this.#onPageShow);
+    this.#useOutbox(undefined);
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -252,11 +254,35 @@ export class MarketingConsentElement extends LitElement {
       );
     }
     this.#config = config;
+    this.#useOutbox(config?.endpoint);
     this.#notice = config ? this.#shownNotice(config) : undefined;
     // What is no longer offered can no longer stay ticked.
     for (const purpose of this.#ticked)
       if (!config?.purposes.includes(purpose as KnownPurpose)) this.#ticked.delete(purpose);
     this.#updateFormValue();
+  }
+
+  /**
+   * Follows the outbox of the configured endpoint. On first use it sends what
+   * an earlier page left pending, and this element reports how those ended.
+   */
+  #useOutbox(endpoint: string | undefined): void {
+    const outbox = endpoint && this.isConnected ? ConsentOutbox.for(endpoint) : undefined;
+    if (outbox === this.#outbox) return;
+    this.#outbox?.removeEventListener('outcome', this.#onEarlierOutcome);
+    this.#outbox = outbox;
+    outbox?.addEventListener('outcome', this.#onEarlierOutcome);
+    outbox?.flush();
+  }
+
+  readonly #onEarlierOutcome = (event: Event): void => {
+    const { detail } = event as CustomEvent<OutboxOutcomeDetail>;
+    if (detail.fromEarlierPage) this.#emitOutcome(detail);
+  };
+
+  #emitOutcome({ event, outcome }: Pick<OutboxOutcomeDetail, 'event' | 'outcome'>): void {
+    if (outcome.ok) emit(this, 'marketing-consent-recorded', { event, receipt: outcome.receipt });
+    else emit(this, 'marketing-consent-failed', { event, reason: outcome.reason, status: outcome.status });
   }
 
   #shownNotice(config: ConsentConfig): ShownNotice {
@@ -441,10 +467,9 @@ export class MarketingConsentElement extends LitElement {
       ...(options.bookingRef ? { bookingRef: options.bookingRef } : {}),
     };
     if (!config.endpoint) return null;
-    const result = await postConsentEvent(config.endpoint, event);
-    if (!result.ok) return failed(result.reason, event, result.status);
-    emit(this, 'marketing-consent-recorded', { event, receipt: result.receipt });
-    return result.receipt;
+    const outcome = await ConsentOutbox.for(config.endpoint).deliver(event);
+    this.#emitOutcome({ event, outcome });
+    return outcome.ok ? outcome.receipt : null;
   }
 
   #renderMarkup(markup: string): TemplateResult[] {

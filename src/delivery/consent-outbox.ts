@@ -1,0 +1,185 @@
+/**
+ * The outbox: every consent event is stored before its first send and
+ * removed only when the ledger acknowledged it (or refused it for good).
+ * Sends are retried with backoff, resumed when the browser comes back online
+ * or the page becomes visible, handed to `sendBeacon` at page exit, and
+ * picked up by the next page that loads the element with the same endpoint.
+ * Resends carry the same event id, which ledgers treat as an idempotency key:
+ * however often an event is sent, it is one record.
+ */
+import type { ConsentEvent, ConsentReceipt } from '../contract/consent-event.js';
+import { openOutboxStorage, type OutboxItem, type OutboxStorage } from './outbox-storage.js';
+import { beaconConsentEvent, postConsentEvent } from './post-consent-event.js';
+import { retryDelay, verdictFor } from './retry-policy.js';
+
+/** How delivering one event ended. */
+export type DeliveryOutcome =
+  | { ok: true; receipt: ConsentReceipt }
+  | { ok: false; reason: string; status: number | undefined };
+
+/** Dispatched on the outbox for every event that reaches an end. */
+export interface OutboxOutcomeDetail {
+  event: ConsentEvent;
+  outcome: DeliveryOutcome;
+  /** True for events an earlier page left pending (no `deliver()` call in this page waits for them). */
+  fromEarlierPage: boolean;
+}
+
+/** At most this many events wait; beyond it the oldest is dropped (and reported). */
+export const OUTBOX_MAX_ITEMS = 50;
+/** Events older than this are dropped (and reported): a consent delivered weeks late is doubtful proof. */
+export const OUTBOX_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+
+let sharedStorage: OutboxStorage | undefined;
+const outboxes = new Map<string, ConsentOutbox>();
+
+export class ConsentOutbox extends EventTarget {
+  readonly endpoint: string;
+  readonly #storage: OutboxStorage;
+  readonly #inFlight = new Set<string>();
+  readonly #beaconed = new Set<string>();
+  readonly #waiters = new Map<string, ((outcome: DeliveryOutcome) => void)[]>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** The page's one outbox for an endpoint (resolved to an absolute URL). */
+  static for(endpoint: string): ConsentOutbox {
+    const url = new URL(endpoint, document.baseURI).href;
+    let outbox = outboxes.get(url);
+    if (!outbox) {
+      sharedStorage ??= openOutboxStorage();
+      outbox = new ConsentOutbox(url, sharedStorage);
+      outboxes.set(url, outbox);
+    }
+    return outbox;
+  }
+
+  private constructor(endpoint: string, storage: OutboxStorage) {
+    super();
+    this.endpoint = endpoint;
+    this.#storage = storage;
+    window.addEventListener('online', () => this.flush());
+    // Page exit: pagehide for navigation and closing, hidden for mobile
+    // browsers that discard background tabs without a pagehide.
+    window.addEventListener('pagehide', () => this.#handOff());
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') this.#handOff();
+      else {
+        this.#beaconed.clear();
+        this.flush();
+      }
+    });
+  }
+
+  /** True when pending events survive a reload here (false where storage is blocked). */
+  get persistent(): boolean {
+    return this.#storage.persistent;
+  }
+
+  /** Events still waiting for this endpoint. */
+  pending(): ConsentEvent[] {
+    return this.#items().map((item) => item.event);
+  }
+
+  /**
+   * Stores the event, then sends it. Resolves when the ledger acknowledged it
+   * (after as many retries as that takes) or refused it for good.
+   */
+  deliver(event: ConsentEvent): Promise<DeliveryOutcome> {
+    const outcome = new Promise<DeliveryOutcome>((resolve) => {
+      this.#waiters.set(event.id, [...(this.#waiters.get(event.id) ?? []), resolve]);
+    });
+    const now = Date.now();
+    this.#change((items) =>
+      items.some((item) => item.event.id === event.id)
+        ? items
+        : [...items, { endpoint: this.endpoint, event, queuedAt: now, attempts: 0, nextAttemptAt: now }],
+    );
+    void this.#attempt(event.id);
+    return outcome;
+  }
+
+  /** Sends every waiting event now, whatever its backoff says. */
+  flush(): void {
+    for (const item of this.#items()) void this.#attempt(item.event.id);
+  }
+
+  async #attempt(id: string): Promise<void> {
+    if (this.#inFlight.has(id)) return;
+    const item = this.#items().find((candidate) => candidate.event.id === id);
+    if (!item) return;
+    this.#inFlight.add(id);
+    const result = await postConsentEvent(this.endpoint, item.event);
+    this.#inFlight.delete(id);
+    // A 2xx without a receipt is not the ledger (say, a captive portal): retry.
+    const verdict = result.receipt ? 'delivered' : result.status && result.status < 300 ? 'retry' : verdictFor(result.status);
+    if (verdict === 'retry') {
+      const attempts = item.attempts + 1;
+      const nextAttemptAt = Date.now() + retryDelay(attempts, result.retryAfter);
+      this.#change((items) => items.map((other) => (other.event.id === id ? { ...other, attempts, nextAttemptAt } : other)));
+      this.#schedule();
+      return;
+    }
+    this.#change((items) => items.filter((other) => other.event.id !== id));
+    this.#settle(
+      item.event,
+      result.receipt ? { ok: true, receipt: result.receipt } : { ok: false, reason: result.message, status: result.status },
+    );
+  }
+
+  /** Items for this endpoint, oldest first. */
+  #items(): OutboxItem[] {
+    return this.#storage.load().filter((item) => item.endpoint === this.endpoint);
+  }
+
+  /**
+   * Applies a change to this endpoint's items (other endpoints' items are
+   * kept as they are) and enforces the bounds, reporting what they drop.
+   */
+  #change(update: (items: OutboxItem[]) => OutboxItem[]): void {
+    const all = this.#storage.load();
+    const others = all.filter((item) => item.endpoint !== this.endpoint);
+    const mine = update(all.filter((item) => item.endpoint === this.endpoint));
+    const oldestAllowed = Date.now() - OUTBOX_MAX_AGE_MS;
+    const fresh = mine.filter((item) => item.queuedAt >= oldestAllowed);
+    const kept = fresh.slice(Math.max(0, fresh.length - OUTBOX_MAX_ITEMS));
+    this.#storage.save([...others, ...kept]);
+    for (const item of mine) {
+      if (kept.includes(item)) continue;
+      const reason =
+        item.queuedAt < oldestAllowed
+          ? `dropped after ${OUTBOX_MAX_AGE_MS / 86_400_000} days undelivered`
+          : `dropped: more than ${OUTBOX_MAX_ITEMS} consents were waiting for delivery`;
+      this.#settle(item.event, { ok: false, reason, status: undefined });
+    }
+  }
+
+  #settle(event: ConsentEvent, outcome: DeliveryOutcome): void {
+    const waiters = this.#waiters.get(event.id) ?? [];
+    this.#waiters.delete(event.id);
+    for (const resolve of waiters) resolve(outcome);
+    this.dispatchEvent(
+      new CustomEvent<OutboxOutcomeDetail>('outcome', { detail: { event, outcome, fromEarlierPage: waiters.length === 0 } }),
+    );
+  }
+
+  /** One timer for the earliest retry that is due. */
+  #schedule(): void {
+    clearTimeout(this.#timer);
+    const due = this.#items().map((item) => item.nextAttemptAt);
+    if (due.length === 0) return;
+    this.#timer = setTimeout(() => {
+      const now = Date.now();
+      for (const item of this.#items()) if (item.nextAttemptAt <= now) void this.#attempt(item.event.id);
+      this.#schedule();
+    }, Math.max(0, Math.min(...due) - Date.now()));
+  }
+
+  /** Page exit: give what is still waiting (and not already on its way) to the browser's beacon queue. */
+  #handOff(): void {
+    for (const item of this.#items()) {
+      const id = item.event.id;
+      if (this.#inFlight.has(id) || this.#beaconed.has(id)) continue;
+      if (beaconConsentEvent(this.endpoint, item.event)) this.#beaconed.add(id);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+// The real ledger for tests and benchmarks: a JSONL store in a fresh folder,
+// served on loopback, which can be stopped and started again on the same
+// port and data (as after a crash or a deploy).
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLedgerApp, JsonlLedgerStore, startLedgerServer } from '../../dist/server/index.js';
+
+export async function startLedgerHarness(options) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'marketing-consent-ledger-'));
+  let store;
+  let running;
+  let port = 0;
+  const start = async () => {
+    if (running) return;
+    store = await JsonlLedgerStore.open(dataDir);
+    running = await startLedgerServer(createLedgerApp({ ...options, store }), { hostname: '127.0.0.1', port });
+    port = Number(new URL(running.url).port);
+  };
+  const stop = async () => {
+    await running?.close();
+    await store?.close();
+    running = undefined;
+  };
+  await start();
+  return {
+    dataDir,
+    url: () => `http://127.0.0.1:${port}`,
+    store: () => store,
+    start,
+    stop,
+    restart: async () => {
+      await stop();
+      await start();
+    },
+  };
+}
