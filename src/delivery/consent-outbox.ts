@@ -14,8 +14,7 @@ import { retryDelay, verdictFor } from './retry-policy.js';
 
 /** How delivering one event ended. */
 export type DeliveryOutcome =
-  | { ok: true; receipt: ConsentReceipt }
-  | { ok: false; reason: string; status: number | undefined };
+  { ok: true; receipt: ConsentReceipt } | { ok: false; reason: string; status: number | undefined };
 
 /** Dispatched on the outbox for every event that reaches an end. */
 export interface OutboxOutcomeDetail {
@@ -49,6 +48,9 @@ export class ConsentOutbox extends EventTarget {
       sharedStorage ??= openOutboxStorage();
       outbox = new ConsentOutbox(url, sharedStorage);
       outboxes.set(url, outbox);
+      // First use on this page: send what earlier pages left pending. After
+      // the caller subscribed, so it hears about those too.
+      queueMicrotask(() => outbox!.flush());
     }
     return outbox;
   }
@@ -100,6 +102,8 @@ export class ConsentOutbox extends EventTarget {
 
   /** Sends every waiting event now, whatever its backoff says. */
   flush(): void {
+    // Apply the bounds first: an event left pending weeks ago is dropped, not sent.
+    this.#change((items) => items);
     for (const item of this.#items()) void this.#attempt(item.event.id);
   }
 
@@ -111,18 +115,26 @@ export class ConsentOutbox extends EventTarget {
     const result = await postConsentEvent(this.endpoint, item.event);
     this.#inFlight.delete(id);
     // A 2xx without a receipt is not the ledger (say, a captive portal): retry.
-    const verdict = result.receipt ? 'delivered' : result.status && result.status < 300 ? 'retry' : verdictFor(result.status);
+    const verdict = result.receipt
+      ? 'delivered'
+      : result.status && result.status < 300
+        ? 'retry'
+        : verdictFor(result.status);
     if (verdict === 'retry') {
       const attempts = item.attempts + 1;
       const nextAttemptAt = Date.now() + retryDelay(attempts, result.retryAfter);
-      this.#change((items) => items.map((other) => (other.event.id === id ? { ...other, attempts, nextAttemptAt } : other)));
+      this.#change((items) =>
+        items.map((other) => (other.event.id === id ? { ...other, attempts, nextAttemptAt } : other)),
+      );
       this.#schedule();
       return;
     }
     this.#change((items) => items.filter((other) => other.event.id !== id));
     this.#settle(
       item.event,
-      result.receipt ? { ok: true, receipt: result.receipt } : { ok: false, reason: result.message, status: result.status },
+      result.receipt
+        ? { ok: true, receipt: result.receipt }
+        : { ok: false, reason: result.message, status: result.status },
     );
   }
 
@@ -158,7 +170,9 @@ export class ConsentOutbox extends EventTarget {
     this.#waiters.delete(event.id);
     for (const resolve of waiters) resolve(outcome);
     this.dispatchEvent(
-      new CustomEvent<OutboxOutcomeDetail>('outcome', { detail: { event, outcome, fromEarlierPage: waiters.length === 0 } }),
+      new CustomEvent<OutboxOutcomeDetail>('outcome', {
+        detail: { event, outcome, fromEarlierPage: waiters.length === 0 },
+      }),
     );
   }
 
@@ -167,11 +181,14 @@ export class ConsentOutbox extends EventTarget {
     clearTimeout(this.#timer);
     const due = this.#items().map((item) => item.nextAttemptAt);
     if (due.length === 0) return;
-    this.#timer = setTimeout(() => {
-      const now = Date.now();
-      for (const item of this.#items()) if (item.nextAttemptAt <= now) void this.#attempt(item.event.id);
-      this.#schedule();
-    }, Math.max(0, Math.min(...due) - Date.now()));
+    this.#timer = setTimeout(
+      () => {
+        const now = Date.now();
+        for (const item of this.#items()) if (item.nextAttemptAt <= now) void this.#attempt(item.event.id);
+        this.#schedule();
+      },
+      Math.max(0, Math.min(...due) - Date.now()),
+    );
   }
 
   /** Page exit: give what is still waiting (and not already on its way) to the browser's beacon queue. */

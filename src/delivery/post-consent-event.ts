@@ -36,7 +36,12 @@ export async function postConsentEvent(endpoint: string, event: ConsentEvent): P
       body: JSON.stringify(event),
     });
   } catch (error) {
-    return { status: undefined, receipt: undefined, message: `network error: ${(error as Error).message}`, retryAfter: null };
+    return {
+      status: undefined,
+      receipt: undefined,
+      message: `network error: ${(error as Error).message}`,
+      retryAfter: null,
+    };
   }
   const body: unknown = await response.json().catch(() => undefined);
   const error = (body as { error?: unknown } | undefined)?.error;

@@ -71,10 +71,14 @@ describe('consent delivery against faults', () => {
     ]);
     const entries = await waitForEntries(email);
     expect(entries).to.have.length(1);
-    expect(receipt).to.deep.equal({ id: entries[0]!.event.id, seq: entries[0]!.seq, receivedAt: entries[0]!.receivedAt });
+    expect(receipt).to.deep.equal({
+      id: entries[0]!.event.id,
+      seq: entries[0]!.seq,
+      receivedAt: entries[0]!.receivedAt,
+    });
   });
 
-  it('a 400 is not retried, and the failed event carries the ledger\'s message', async () => {
+  it("a 400 is not retried, and the failed event carries the ledger's message", async () => {
     const email = uniqueEmail();
     const message = 'purposes.0.purpose: unknown purpose fax-newsletter';
     await faults.queue([{ kind: 'status', status: 400, body: JSON.stringify({ error: message }) }]);
@@ -98,7 +102,9 @@ describe('consent delivery against faults', () => {
     expect(beaconConsentEvent(intake, event)).to.equal(true);
     const [a, b] = await Promise.all([postConsentEvent(intake, event), postConsentEvent(intake, event)]);
     expect(a.receipt).to.deep.equal(b.receipt);
-    expect([a.status, b.status].sort()).to.satisfy((statuses: number[]) => statuses.every((s) => s === 200 || s === 201));
+    expect([a.status, b.status].sort()).to.satisfy((statuses: number[]) =>
+      statuses.every((s) => s === 200 || s === 201),
+    );
     const entries = await entriesAfterQuietPeriod(email);
     expect(entries).to.have.length(1);
     expect(entries[0]!.seq).to.equal(a.receipt!.seq);

@@ -3,7 +3,8 @@ import type { ConsentEvent } from '../../src/contract/consent-event.js';
 import { sha256Hex } from '../../src/contract/fingerprint.js';
 
 export async function makeConsentEvent(email: string): Promise<ConsentEvent> {
-  const text = 'News from Salon Bella (optional)\n\nNewsletter by e-mail\nYes, send me the newsletter.\n\nWithdraw any time. [Privacy notice](/privacy)';
+  const text =
+    'News from Salon Bella (optional)\n\nNewsletter by e-mail\nYes, send me the newsletter.\n\nWithdraw any time. [Privacy notice](/privacy)';
   return {
     schemaVersion: 1,
     id: crypto.randomUUID(),

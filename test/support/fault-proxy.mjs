@@ -92,6 +92,10 @@ export async function startFaultProxy(upstream) {
       random = [];
       log.length = 0;
     },
-    close: () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
   };
 }

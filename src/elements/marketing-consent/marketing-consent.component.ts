@@ -263,8 +263,8 @@ export class MarketingConsentElement extends LitElement {
   }
 
   /**
-   * Follows the outbox of the configured endpoint. On first use it sends what
-   * an earlier page left pending, and this element reports how those ended.
+   * Follows the outbox of the configured endpoint; the outbox sends what an
+   * earlier page left pending, and this element reports how those ended.
    */
   #useOutbox(endpoint: string | undefined): void {
     const outbox = endpoint && this.isConnected ? ConsentOutbox.for(endpoint) : undefined;
@@ -272,7 +272,6 @@ export class MarketingConsentElement extends LitElement {
     this.#outbox?.removeEventListener('outcome', this.#onEarlierOutcome);
     this.#outbox = outbox;
     outbox?.addEventListener('outcome', this.#onEarlierOutcome);
-    outbox?.flush();
   }
 
   readonly #onEarlierOutcome = (event: Event): void => {
