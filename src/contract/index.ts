@@ -1,4 +1,5 @@
 export * from './consent-event.js';
+export * from './ledger-records.js';
 export * from './vocabulary.js';
 export { sha256Hex } from './fingerprint.js';
 export { describeIssues } from './zod-issues.js';

@@ -1,17 +1,17 @@
 /**
  * The ledger's hash chain: each entry's hash covers the previous entry's hash
- * and its own sequence number, receive time and event. Editing, deleting or
+ * and its own sequence number, receive time, record and flags. Editing, deleting or
  * reordering any entry breaks every hash after it.
  */
 import { createHash } from 'node:crypto';
-import type { ConsentEvent } from '../contract/consent-event.js';
 import type { LedgerEntry } from './ledger-store.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export function entryHash(prevHash: string, seq: number, receivedAt: string, event: ConsentEvent): string {
+export function entryHash(prevHash: string, entry: Pick<LedgerEntry, 'seq' | 'receivedAt' | 'event' | 'flags'>): string {
+  const { seq, receivedAt, event, flags } = entry;
   return createHash('sha256')
-    .update(`${prevHash}\n${JSON.stringify({ seq, receivedAt, event })}`)
+    .update(`${prevHash}\n${JSON.stringify({ seq, receivedAt, event, flags })}`)
     .digest('hex');
 }
 
@@ -33,7 +33,7 @@ export function findChainBreak(
         reason: 'prevHash does not match the previous entry (entry removed or reordered?)',
       };
     }
-    if (entryHash(prevHash, entry.seq, entry.receivedAt, entry.event) !== entry.hash) {
+    if (entryHash(prevHash, entry) !== entry.hash) {
       return { seq: entry.seq, index, reason: 'hash does not match the content (entry edited?)' };
     }
     prevHash = entry.hash;

@@ -7,7 +7,7 @@
  */
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ConsentEvent } from '../contract/consent-event.js';
+import type { LedgerRecord, RecordFlag } from '../contract/ledger-records.js';
 import { GENESIS_HASH, entryHash, findChainBreak } from './hash-chain.js';
 import type { AppendOutcome, LedgerEntry, LedgerStore } from './ledger-store.js';
 
@@ -102,7 +102,7 @@ export class JsonlLedgerStore implements LedgerStore {
     }
   }
 
-  async append(event: ConsentEvent): Promise<AppendOutcome> {
+  async append(event: LedgerRecord, flags: RecordFlag[] = []): Promise<AppendOutcome> {
     if (this.#broken) throw new Error('the ledger stopped writing after a write error; restart it');
     const eventJson = JSON.stringify(event);
     const known = this.#byId.get(event.id);
@@ -113,7 +113,7 @@ export class JsonlLedgerStore implements LedgerStore {
     const seq = this.#entries.length + 1;
     const receivedAt = this.#now().toISOString();
     const prevHash = this.#lastHash;
-    const entry: LedgerEntry = { seq, receivedAt, event, prevHash, hash: entryHash(prevHash, seq, receivedAt, event) };
+    const entry: LedgerEntry = { seq, receivedAt, event, flags, prevHash, hash: entryHash(prevHash, { seq, receivedAt, event, flags }) };
     this.#lastHash = entry.hash;
     this.#entries.push(entry);
     const durable = new Promise<void>((resolve, reject) => {

@@ -2,7 +2,7 @@
  * The ledger's storage interface. The handler speaks only to this, so a
  * PostgreSQL store can replace the embedded file store without touching it.
  */
-import type { ConsentEvent } from '../contract/consent-event.js';
+import type { LedgerRecord, RecordFlag } from '../contract/ledger-records.js';
 
 /** One stored event with its place in the hash chain. */
 export interface LedgerEntry {
@@ -10,10 +10,12 @@ export interface LedgerEntry {
   seq: number;
   /** The ledger's clock when it accepted the event (ISO 8601, UTC). */
   receivedAt: string;
-  event: ConsentEvent;
+  event: LedgerRecord;
+  /** Why this record needs a second look (see RECORD_FLAGS); usually empty. */
+  flags: RecordFlag[];
   /** `hash` of the entry before (64 zeros for the first). */
   prevHash: string;
-  /** SHA-256 over prevHash and this entry's content: see entryHash. */
+  /** SHA-256 over prevHash and this entry's content (seq, receivedAt, event, flags): see entryHash. */
   hash: string;
 }
 
@@ -28,8 +30,8 @@ export type AppendOutcome =
   | { kind: 'conflict'; entry: LedgerEntry };
 
 export interface LedgerStore {
-  /** Stores the event durably before resolving. */
-  append(event: ConsentEvent): Promise<AppendOutcome>;
+  /** Stores the record durably before resolving. */
+  append(event: LedgerRecord, flags?: RecordFlag[]): Promise<AppendOutcome>;
   /** Entries in sequence order, after `afterSeq` (default: from the start). */
   entries(options?: { afterSeq?: number; limit?: number }): Promise<LedgerEntry[]>;
   close(): Promise<void>;

@@ -1,8 +1,9 @@
-// Writes dist/consent-event.schema.json from the zod contract, for backend
-// teams in other languages.
+// Writes the JSON Schemas of the wire contract and the ledger's OpenAPI
+// description, both from the zod schemas, for backend teams in other languages.
 import { writeFile } from 'node:fs/promises';
 import * as z from 'zod';
 import { consentEventSchema, consentReceiptSchema } from '../dist/contract/consent-event.js';
+import { buildOpenApi } from '../dist/server/openapi.js';
 
 const schema = {
   ...z.toJSONSchema(consentEventSchema, { target: 'draft-2020-12', io: 'input' }),
@@ -16,4 +17,5 @@ await writeFile(
   new URL('../dist/consent-receipt.schema.json', import.meta.url),
   `${JSON.stringify(receipt, null, 2)}\n`,
 );
-console.log('wrote dist/consent-event.schema.json, dist/consent-receipt.schema.json');
+await writeFile(new URL('../dist/openapi.json', import.meta.url), `${JSON.stringify(buildOpenApi(), null, 2)}\n`);
+console.log('wrote dist/consent-event.schema.json, dist/consent-receipt.schema.json, dist/openapi.json');

@@ -1,0 +1,148 @@
+/**
+ * What the ledger stores and what its staff API speaks: the records beyond
+ * the widget's own consent event (staff entries with evidence, withdrawals),
+ * the status of a subject, and a campaign audience. Shared by the ledger,
+ * its OpenAPI description and the staff's customer-file view.
+ */
+import * as z from 'zod/mini';
+import { consentEventSchema, consentSubjectSchema, purposeDecisionSchema } from './consent-event.js';
+import { CONSENT_EVENT_SCHEMA_VERSION, PURPOSE_ID_PATTERN } from './vocabulary.js';
+
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+const purposeId = z.string().check(z.regex(PURPOSE_ID_PATTERN, 'purpose must be a kebab-case id such as email-newsletter'));
+const purposeList = z
+  .array(purposeId)
+  .check(
+    z.minLength(1, 'name at least one purpose'),
+    z.maxLength(16),
+    z.refine((list) => new Set(list).size === list.length, 'purposes must not repeat'),
+  );
+
+/**
+ * A consent the customer gave in the salon or on the phone, entered by
+ * staff. The salon bears the burden of proof, so the staff member's name and
+ * a reference to the evidence (the signed form) are required, and so is the
+ * staff member's statement that this customer agreed. One subject per
+ * request: there is no grant "for everyone".
+ */
+export const staffGrantRequestSchema = z.object({
+  subject: consentSubjectSchema,
+  purposes: purposeList,
+  staffName: text(120),
+  /** Where the proof is, e.g. "signed form, 2026-11-20, folder 12". */
+  evidence: text(500),
+  /** The staff member confirms the customer agreed to exactly these purposes. */
+  customerAgreed: z.literal(true, { error: 'customerAgreed must be true: confirm that the customer agreed' }),
+  /** Version of the form or text the customer signed, when there is one. */
+  textVersion: z.optional(text(64)),
+});
+export type StaffGrantRequest = z.infer<typeof staffGrantRequestSchema>;
+
+/** A withdrawal recorded by staff (the customer asked in the salon, by mail, on the phone). */
+export const withdrawalRequestSchema = z.object({
+  subject: consentSubjectSchema,
+  purposes: purposeList,
+  staffName: text(120),
+  reason: z.optional(text(500)),
+});
+export type WithdrawalRequest = z.infer<typeof withdrawalRequestSchema>;
+
+/** Asks the ledger for a signed unsubscribe link to put into a newsletter. */
+export const unsubscribeLinkRequestSchema = z.object({
+  purpose: purposeId,
+  /** The e-mail address (e-mail newsletter) or phone number (SMS) the message goes to. */
+  address: text(254),
+  locale: z.optional(z.string().check(z.regex(/^[a-z]{2}(?:-[A-Za-z0-9]+)*$/, 'locale must be a language tag such as de'))),
+});
+
+const recordBase = {
+  schemaVersion: z.literal(CONSENT_EVENT_SCHEMA_VERSION),
+  id: z.uuid(),
+  subject: consentSubjectSchema,
+  purposes: z.array(purposeDecisionSchema),
+};
+
+/** A record the ledger makes for staff: a grant with evidence, or a withdrawal. */
+export const staffRecordSchema = z.object({
+  ...recordBase,
+  method: z.literal('staff'),
+  staff: z.object({ name: text(120), evidence: z.optional(text(500)) }),
+  textVersion: z.optional(text(64)),
+  reason: z.optional(text(500)),
+});
+export type StaffRecord = z.infer<typeof staffRecordSchema>;
+
+/** A withdrawal by the customer through the signed link in a newsletter. */
+export const unsubscribeRecordSchema = z.object({
+  ...recordBase,
+  method: z.literal('unsubscribe-link'),
+});
+export type UnsubscribeRecord = z.infer<typeof unsubscribeRecordSchema>;
+
+/** Anything the ledger stores: the widget's consent event, a staff record, an unsubscribe. */
+export const ledgerRecordSchema = z.union([consentEventSchema, staffRecordSchema, unsubscribeRecordSchema]);
+export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;
+
+/**
+ * Why a record needs a second look. The record is kept (the customer did
+ * act; what they saw is in it), but the flag shows wherever its status does.
+ */
+export const RECORD_FLAGS = {
+  'unregistered-text-version': 'the text version is not in the salon’s register of published texts',
+  'text-differs-from-register': 'the text shown differs from the registered text of that version and language',
+  'fingerprint-mismatch': 'the fingerprint does not match the text in the record',
+} as const;
+export type RecordFlag = keyof typeof RECORD_FLAGS;
+
+/** One stored entry: the record with its place in the hash chain. */
+export const ledgerEntrySchema = z.object({
+  seq: z.number().check(z.int(), z.minimum(1)),
+  receivedAt: z.iso.datetime({ offset: true }),
+  event: ledgerRecordSchema,
+  flags: z.array(z.enum(Object.keys(RECORD_FLAGS) as [RecordFlag, ...RecordFlag[]])),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+
+/** Where one purpose stands for one subject: the latest record decides. */
+export const purposeStatusSchema = z.object({
+  purpose: z.string(),
+  state: z.enum(['granted', 'withdrawn', 'never']),
+  /** When the deciding record reached the ledger. */
+  since: z.optional(z.string()),
+  method: z.optional(z.enum(['online-booking', 'staff', 'unsubscribe-link'])),
+  textVersion: z.optional(z.string()),
+  locale: z.optional(z.string()),
+  staff: z.optional(z.object({ name: z.string(), evidence: z.optional(z.string()) })),
+  /**
+   * How strong the proof is: `single` (ticked online), `staff-evidence`
+   * (entered by staff with evidence), `none`. Double opt-in (`confirmed`)
+   * is not offered yet.
+   */
+  optInLevel: z.enum(['single', 'confirmed', 'staff-evidence', 'none']),
+  flags: z.array(z.string()),
+  seq: z.optional(z.number()),
+  eventId: z.optional(z.string()),
+});
+export type PurposeStatus = z.infer<typeof purposeStatusSchema>;
+
+export const subjectStatusSchema = z.object({
+  subject: consentSubjectSchema,
+  purposes: z.array(purposeStatusSchema),
+});
+export type SubjectStatus = z.infer<typeof subjectStatusSchema>;
+
+/** Who a campaign for one purpose may reach, and how many are left out. */
+export const audienceSchema = z.object({
+  purpose: z.string(),
+  recipients: z.array(
+    z.object({ address: z.string(), subject: consentSubjectSchema, since: z.string(), method: z.string(), flags: z.array(z.string()) }),
+  ),
+  leftOut: z.object({
+    /** Their latest record for the purpose is a withdrawal. */
+    withdrawn: z.number(),
+    /** Known to the ledger for other purposes only. */
+    neverGranted: z.number(),
+  }),
+});
+export type Audience = z.infer<typeof audienceSchema>;

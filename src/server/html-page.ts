@@ -1,0 +1,40 @@
+/**
+ * The ledger's own HTML pages (proof, unsubscribe) are self-contained: one
+ * style block, allowed by its hash in the page's Content-Security-Policy
+ * rather than by 'unsafe-inline', and no script at all.
+ */
+import { createHash } from 'node:crypto';
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+
+export interface StyledPage {
+  styles: string;
+  /** The page's CSP: nothing but its own style block and same-origin form posts. */
+  csp: string;
+}
+
+export function styledPage(styles: string): StyledPage {
+  const hash = createHash('sha256').update(styles).digest('base64');
+  return {
+    styles,
+    csp: `default-src 'none'; style-src 'sha256-${hash}'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'`,
+  };
+}
+
+export function renderPage(
+  page: StyledPage,
+  content: { lang: string; title: string; body: HtmlEscapedString | Promise<HtmlEscapedString> },
+) {
+  return html`<!doctype html>
+    <html lang="${content.lang}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${content.title}</title>
+        <style>${raw(page.styles)}</style>
+      </head>
+      <body>
+        ${content.body}
+      </body>
+    </html>`;
+}

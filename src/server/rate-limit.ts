@@ -1,0 +1,47 @@
+/**
+ * A token bucket per client address for the public endpoints: a booking page
+ * posts a few times per customer, a flood is refused with 429 and
+ * Retry-After (which the widget honours).
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+
+export interface RateLimitOptions {
+  /** Sustained requests per minute per address. Default 120. */
+  perMinute?: number;
+  /** Requests allowed at once before the rate applies. Default 30. */
+  burst?: number;
+  /** The client's address; default: the socket's remote address under Node, else "unknown". */
+  clientAddress?: (c: Context) => string;
+}
+
+/** The remote address @hono/node-server hands over in `c.env.incoming`. */
+export function socketAddress(c: Context): string {
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler {
+  const perMinute = options.perMinute ?? 120;
+  const burst = options.burst ?? 30;
+  const clientAddress = options.clientAddress ?? socketAddress;
+  const refillPerMs = perMinute / 60_000;
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return async (c, next) => {
+    const now = Date.now();
+    const address = clientAddress(c);
+    const bucket = buckets.get(address) ?? { tokens: burst, at: now };
+    bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.at) * refillPerMs);
+    bucket.at = now;
+    if (bucket.tokens < 1) {
+      buckets.set(address, bucket);
+      const wait = Math.ceil((1 - bucket.tokens) / refillPerMs / 1000);
+      c.header('retry-after', String(wait));
+      return c.json({ error: `too many requests from this address; try again in ${wait} s` }, 429);
+    }
+    bucket.tokens -= 1;
+    buckets.set(address, bucket);
+    // Forget idle addresses so the map does not grow without bound.
+    if (buckets.size > 10_000) for (const [key, value] of buckets) if (value.tokens >= burst) buckets.delete(key);
+    await next();
+  };
+}
