@@ -9,14 +9,14 @@ import { consentEventSchema, consentSubjectSchema, purposeDecisionSchema } from 
 import { CONSENT_EVENT_SCHEMA_VERSION, PURPOSE_ID_PATTERN } from './vocabulary.js';
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
-const purposeId = z.string().check(z.regex(PURPOSE_ID_PATTERN, 'purpose must be a kebab-case id such as email-newsletter'));
-const purposeList = z
-  .array(purposeId)
-  .check(
-    z.minLength(1, 'name at least one purpose'),
-    z.maxLength(16),
-    z.refine((list) => new Set(list).size === list.length, 'purposes must not repeat'),
-  );
+const purposeId = z
+  .string()
+  .check(z.regex(PURPOSE_ID_PATTERN, 'purpose must be a kebab-case id such as email-newsletter'));
+const purposeList = z.array(purposeId).check(
+  z.minLength(1, 'name at least one purpose'),
+  z.maxLength(16),
+  z.refine((list) => new Set(list).size === list.length, 'purposes must not repeat'),
+);
 
 /**
  * A consent the customer gave in the salon or on the phone, entered by
@@ -52,7 +52,9 @@ export const unsubscribeLinkRequestSchema = z.object({
   purpose: purposeId,
   /** The e-mail address (e-mail newsletter) or phone number (SMS) the message goes to. */
   address: text(254),
-  locale: z.optional(z.string().check(z.regex(/^[a-z]{2}(?:-[A-Za-z0-9]+)*$/, 'locale must be a language tag such as de'))),
+  locale: z.optional(
+    z.string().check(z.regex(/^[a-z]{2}(?:-[A-Za-z0-9]+)*$/, 'locale must be a language tag such as de')),
+  ),
 });
 
 const recordBase = {
@@ -136,7 +138,13 @@ export type SubjectStatus = z.infer<typeof subjectStatusSchema>;
 export const audienceSchema = z.object({
   purpose: z.string(),
   recipients: z.array(
-    z.object({ address: z.string(), subject: consentSubjectSchema, since: z.string(), method: z.string(), flags: z.array(z.string()) }),
+    z.object({
+      address: z.string(),
+      subject: consentSubjectSchema,
+      since: z.string(),
+      method: z.string(),
+      flags: z.array(z.string()),
+    }),
   ),
   leftOut: z.object({
     /** Their latest record for the purpose is a withdrawal. */

@@ -30,15 +30,19 @@ export function missingAddresses(purposes: readonly string[], subject: ConsentSu
   return purposes
     .filter((purpose) => !addressFor(purpose, subject))
     .map((purpose) =>
-      purpose === 'email-newsletter' ? `${purpose} needs subject.email` : purpose === 'sms-newsletter' ? `${purpose} needs subject.phone` : `${purpose} needs subject.customerId`,
+      purpose === 'email-newsletter'
+        ? `${purpose} needs subject.email`
+        : purpose === 'sms-newsletter'
+          ? `${purpose} needs subject.phone`
+          : `${purpose} needs subject.customerId`,
     );
 }
 
 export function matchesSubject(subject: ConsentSubject, query: SubjectQuery): boolean {
   return Boolean(
     (query.email && subject.email && normalizeEmail(subject.email) === normalizeEmail(query.email)) ||
-      (query.phone && subject.phone && normalizePhone(subject.phone) === normalizePhone(query.phone)) ||
-      (query.customerId && subject.customerId === query.customerId),
+    (query.phone && subject.phone && normalizePhone(subject.phone) === normalizePhone(query.phone)) ||
+    (query.customerId && subject.customerId === query.customerId),
   );
 }
 
@@ -60,8 +64,12 @@ function statusFrom(purpose: string, entry: LedgerEntry | undefined): PurposeSta
     state: granted ? 'granted' : 'withdrawn',
     since: entry.receivedAt,
     method: record.method,
-    ...(record.method === 'online-booking' ? { textVersion: record.notice.textVersion, locale: record.notice.locale } : {}),
-    ...(record.method === 'staff' ? { staff: record.staff, ...(record.textVersion ? { textVersion: record.textVersion } : {}) } : {}),
+    ...(record.method === 'online-booking'
+      ? { textVersion: record.notice.textVersion, locale: record.notice.locale }
+      : {}),
+    ...(record.method === 'staff'
+      ? { staff: record.staff, ...(record.textVersion ? { textVersion: record.textVersion } : {}) }
+      : {}),
     optInLevel: !granted ? 'none' : record.method === 'staff' ? 'staff-evidence' : 'single',
     flags: entry.flags,
     seq: entry.seq,
@@ -70,14 +78,21 @@ function statusFrom(purpose: string, entry: LedgerEntry | undefined): PurposeSta
 }
 
 /** Status per purpose; the latest record naming the purpose decides. */
-export function statusOf(entries: readonly LedgerEntry[], query: SubjectQuery, purposes: readonly string[]): SubjectStatus {
+export function statusOf(
+  entries: readonly LedgerEntry[],
+  query: SubjectQuery,
+  purposes: readonly string[],
+): SubjectStatus {
   const history = historyOf(entries, query);
   const subject: ConsentSubject = {};
   for (const entry of history) Object.assign(subject, entry.event.subject);
   return {
     subject: { ...subject, ...query },
     purposes: purposes.map((purpose) =>
-      statusFrom(purpose, history.findLast((entry) => decisionOf(entry.event, purpose) !== undefined)),
+      statusFrom(
+        purpose,
+        history.findLast((entry) => decisionOf(entry.event, purpose) !== undefined),
+      ),
     ),
   };
 }
@@ -100,7 +115,13 @@ export function audienceFor(entries: readonly LedgerEntry[], purpose: string): A
   let withdrawn = 0;
   for (const [address, entry] of latest) {
     if (decisionOf(entry.event, purpose)) {
-      recipients.push({ address, subject: entry.event.subject, since: entry.receivedAt, method: entry.event.method, flags: entry.flags });
+      recipients.push({
+        address,
+        subject: entry.event.subject,
+        since: entry.receivedAt,
+        method: entry.event.method,
+        flags: entry.flags,
+      });
     } else withdrawn += 1;
   }
   recipients.sort((a, b) => a.address.localeCompare(b.address));

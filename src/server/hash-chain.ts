@@ -8,7 +8,10 @@ import type { LedgerEntry } from './ledger-store.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export function entryHash(prevHash: string, entry: Pick<LedgerEntry, 'seq' | 'receivedAt' | 'event' | 'flags'>): string {
+export function entryHash(
+  prevHash: string,
+  entry: Pick<LedgerEntry, 'seq' | 'receivedAt' | 'event' | 'flags'>,
+): string {
   const { seq, receivedAt, event, flags } = entry;
   return createHash('sha256')
     .update(`${prevHash}\n${JSON.stringify({ seq, receivedAt, event, flags })}`)

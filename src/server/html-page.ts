@@ -31,7 +31,9 @@ export function renderPage(
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${content.title}</title>
-        <style>${raw(page.styles)}</style>
+        <style>
+          ${raw(page.styles)}
+        </style>
       </head>
       <body>
         ${content.body}

@@ -2,20 +2,26 @@
  * `marketing-consent/server`: the consent ledger. Never imports Lit or DOM
  * code; the browser bundle never imports this.
  */
-export {
-  createLedgerApp,
-  receiptOf,
-  INTAKE_PATH,
-  STAFF_ENTRIES_PATH,
-  type LedgerOptions,
-} from './ledger-app.js';
+export { createLedgerApp, receiptOf, INTAKE_PATH, STAFF_ENTRIES_PATH, type LedgerOptions } from './ledger-app.js';
 export type { LedgerStore, LedgerEntry, AppendOutcome } from './ledger-store.js';
 export { JsonlLedgerStore, LEDGER_FILE_NAME, parseLedger } from './jsonl-ledger-store.js';
 export { GENESIS_HASH, entryHash, findChainBreak } from './hash-chain.js';
 export { audienceFor, historyOf, statusOf, addressFor, type SubjectQuery } from './consent-status.js';
 export { TextRegistry, type PublishedText } from './text-registry.js';
-export { createUnsubscribeUrl, signUnsubscribe, verifyUnsubscribe, type UnsubscribeTarget } from './unsubscribe-link.js';
-export { buildProof, kantaraReceipt, renderProofPage, type Controller, type Proof, type KantaraReceipt } from './proof.js';
+export {
+  createUnsubscribeUrl,
+  signUnsubscribe,
+  verifyUnsubscribe,
+  type UnsubscribeTarget,
+} from './unsubscribe-link.js';
+export {
+  buildProof,
+  kantaraReceipt,
+  renderProofPage,
+  type Controller,
+  type Proof,
+  type KantaraReceipt,
+} from './proof.js';
 export { rateLimit, type RateLimitOptions } from './rate-limit.js';
 export { startLedgerServer, type RunningLedger } from './node-server.js';
 export { buildOpenApi } from './openapi.js';

@@ -113,7 +113,14 @@ export class JsonlLedgerStore implements LedgerStore {
     const seq = this.#entries.length + 1;
     const receivedAt = this.#now().toISOString();
     const prevHash = this.#lastHash;
-    const entry: LedgerEntry = { seq, receivedAt, event, flags, prevHash, hash: entryHash(prevHash, { seq, receivedAt, event, flags }) };
+    const entry: LedgerEntry = {
+      seq,
+      receivedAt,
+      event,
+      flags,
+      prevHash,
+      hash: entryHash(prevHash, { seq, receivedAt, event, flags }),
+    };
     this.#lastHash = entry.hash;
     this.#entries.push(entry);
     const durable = new Promise<void>((resolve, reject) => {

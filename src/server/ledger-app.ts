@@ -6,12 +6,16 @@
  * openapi.ts.
  */
 import { Hono, type Context } from 'hono';
-import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
 import { every } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
 import * as z from 'zod/mini';
-import { consentEventSchema, type ConsentReceipt, type ConsentSubject, type LedgerErrorBody } from '../contract/consent-event.js';
+import {
+  consentEventSchema,
+  type ConsentReceipt,
+  type ConsentSubject,
+  type LedgerErrorBody,
+} from '../contract/consent-event.js';
 import {
   staffGrantRequestSchema,
   unsubscribeLinkRequestSchema,
@@ -21,7 +25,15 @@ import {
 } from '../contract/ledger-records.js';
 import { CONSENT_EVENT_SCHEMA_VERSION, KNOWN_PURPOSES } from '../contract/vocabulary.js';
 import { describeIssues } from '../contract/zod-issues.js';
-import { audienceFor, historyOf, missingAddresses, normalizeEmail, normalizePhone, statusOf, type SubjectQuery } from './consent-status.js';
+import {
+  audienceFor,
+  historyOf,
+  missingAddresses,
+  normalizeEmail,
+  normalizePhone,
+  statusOf,
+  type SubjectQuery,
+} from './consent-status.js';
 import { findChainBreak } from './hash-chain.js';
 import { buildOpenApi } from './openapi.js';
 import type { LedgerEntry, LedgerStore } from './ledger-store.js';
@@ -84,7 +96,10 @@ async function readBody<S extends z.ZodMiniType>(
 ): Promise<{ ok: true; data: z.infer<S> } | { ok: false; response: Response }> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (!JSON_TYPES.includes(type)) {
-    return { ok: false, response: fail(c, 415, 'content-type must be application/json or text/plain (with a JSON body)') };
+    return {
+      ok: false,
+      response: fail(c, 415, 'content-type must be application/json or text/plain (with a JSON body)'),
+    };
   }
   let body: unknown;
   try {
@@ -144,7 +159,9 @@ export function createLedgerApp(options: LedgerOptions): Hono {
 
   const addressesMissing = (c: Context, named: readonly string[], subject: ConsentSubject) => {
     const missing = missingAddresses(named, subject);
-    return missing.length ? fail(c, 400, `a consent must name the address it is for: ${missing.join('; ')}`) : undefined;
+    return missing.length
+      ? fail(c, 400, `a consent must name the address it is for: ${missing.join('; ')}`)
+      : undefined;
   };
 
   /** Appends a record made by the ledger itself (staff entries, unsubscribes). */
@@ -188,16 +205,33 @@ export function createLedgerApp(options: LedgerOptions): Hono {
     const body = await readBody(c, consentEventSchema);
     if (!body.ok) return body.response;
     const event = body.data;
-    const problem = unknownPurposes(c, event.purposes.map((p) => p.purpose)) ?? addressesMissing(c, event.purposes.map((p) => p.purpose), event.subject);
+    const problem =
+      unknownPurposes(
+        c,
+        event.purposes.map((p) => p.purpose),
+      ) ??
+      addressesMissing(
+        c,
+        event.purposes.map((p) => p.purpose),
+        event.subject,
+      );
     if (problem) return problem;
     // The public intake records what a customer ticked; only staff and the
     // signed link may record withdrawals.
     if (event.purposes.some((p) => !p.granted)) {
-      return fail(c, 400, 'the public intake records grants only (granted: true); withdrawals go through the unsubscribe link or staff');
+      return fail(
+        c,
+        400,
+        'the public intake records grants only (granted: true); withdrawals go through the unsubscribe link or staff',
+      );
     }
     const outcome = await store.append(event, registry.flagsFor(event));
     if (outcome.kind === 'conflict') {
-      return fail(c, 409, `event ${event.id} is already recorded with different content; a new act of consent needs a new id`);
+      return fail(
+        c,
+        409,
+        `event ${event.id} is already recorded with different content; a new act of consent needs a new id`,
+      );
     }
     return c.json(receiptOf(outcome.entry), outcome.kind === 'created' ? 201 : 200);
   });
@@ -225,7 +259,8 @@ export function createLedgerApp(options: LedgerOptions): Hono {
   app.post('/v1/unsubscribe', publicGuard, async (c) => {
     const target = await linkTarget(c);
     if (!target.valid) return unsubscribePage(c, { ...target, state: 'invalid' }, 400);
-    const subject: ConsentSubject = target.purpose === 'sms-newsletter' ? { phone: target.address } : { email: target.address };
+    const subject: ConsentSubject =
+      target.purpose === 'sms-newsletter' ? { phone: target.address } : { email: target.address };
     const current = statusOf(await store.entries(), subject, [target.purpose]).purposes[0];
     // Using the link twice changes nothing the second time.
     if (current?.state === 'granted') {
@@ -255,15 +290,20 @@ export function createLedgerApp(options: LedgerOptions): Hono {
     }
     await next();
   });
-  app.use(
-    '/v1/staff/*',
-    bearerAuth({
-      verifyToken: async (token) => Boolean(options.staffToken) && (await tokensEqual(token, options.staffToken!)),
-      noAuthenticationHeader: { message: { error: 'staff endpoints need an Authorization: Bearer token' } },
-      invalidAuthenticationHeader: { message: { error: 'the Authorization header must be "Bearer <token>"' } },
-      invalidToken: { message: { error: 'the staff token is not valid' } },
-    }),
-  );
+  // Every staff endpoint: a bearer token, compared in constant time; 401 and
+  // nothing else otherwise (the same answer whether or not the customer exists).
+  app.use('/v1/staff/*', async (c, next) => {
+    const token = /^Bearer +(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    if (!options.staffToken || !token || !(await tokensEqual(token, options.staffToken))) {
+      c.header('www-authenticate', 'Bearer realm="marketing-consent ledger"');
+      return fail(
+        c,
+        401,
+        token ? 'the staff token is not valid' : 'staff endpoints need an Authorization: Bearer <token> header',
+      );
+    }
+    await next();
+  });
   app.use('/v1/staff/*', limitBody);
 
   const needSubject = (c: Context) =>
@@ -285,7 +325,12 @@ export function createLedgerApp(options: LedgerOptions): Hono {
     const query = subjectQuery(c);
     if (!query) return needSubject(c);
     const entries = await store.entries();
-    const proof = buildProof(statusOf(entries, query, purposes).subject, historyOf(entries, query), controller, !findChainBreak(entries));
+    const proof = buildProof(
+      statusOf(entries, query, purposes).subject,
+      historyOf(entries, query),
+      controller,
+      !findChainBreak(entries),
+    );
     if (c.req.query('format') === 'json' || c.req.header('accept')?.includes('application/json')) return c.json(proof);
     c.header('content-security-policy', PROOF_PAGE.csp);
     c.header('cache-control', 'no-store');
@@ -326,7 +371,10 @@ export function createLedgerApp(options: LedgerOptions): Hono {
       staff: { name: withdrawal.staffName },
       ...(withdrawal.reason ? { reason: withdrawal.reason } : {}),
     });
-    return c.json({ receipt: receiptOf(entry), status: statusOf(await store.entries(), withdrawal.subject, purposes) }, 201);
+    return c.json(
+      { receipt: receiptOf(entry), status: statusOf(await store.entries(), withdrawal.subject, purposes) },
+      201,
+    );
   });
 
   app.get('/v1/staff/audience', async (c) => {
@@ -335,8 +383,12 @@ export function createLedgerApp(options: LedgerOptions): Hono {
     const audience = audienceFor(await store.entries(), purpose);
     if (c.req.query('format') !== 'csv') return c.json(audience);
     c.header('content-disposition', `attachment; filename="audience-${purpose}.csv"`);
-    const rows = audience.recipients.map((r) => [r.address, r.subject.customerId ?? '', r.since, r.method].map(csvField).join(','));
-    return c.body(['address,customerId,consentSince,method', ...rows].join('\r\n') + '\r\n', 200, { 'content-type': 'text/csv; charset=utf-8' });
+    const rows = audience.recipients.map((r) =>
+      [r.address, r.subject.customerId ?? '', r.since, r.method].map(csvField).join(','),
+    );
+    return c.body(['address,customerId,consentSince,method', ...rows].join('\r\n') + '\r\n', 200, {
+      'content-type': 'text/csv; charset=utf-8',
+    });
   });
 
   app.post('/v1/staff/unsubscribe-links', async (c) => {
@@ -348,14 +400,22 @@ export function createLedgerApp(options: LedgerOptions): Hono {
     if (problem) return problem;
     const normalized = purpose === 'sms-newsletter' ? normalizePhone(address) : normalizeEmail(address);
     const base = options.publicUrl ?? new URL(c.req.url).origin;
-    const url = await createUnsubscribeUrl(base, options.linkSecret, { purpose, address: normalized, ...(locale ? { locale } : {}) });
+    const url = await createUnsubscribeUrl(base, options.linkSecret, {
+      purpose,
+      address: normalized,
+      ...(locale ? { locale } : {}),
+    });
     return c.json({ url });
   });
 
   app.get(STAFF_ENTRIES_PATH, async (c) => {
     const afterSeq = Number(c.req.query('after') ?? 0);
     const limit = c.req.query('limit') === undefined ? undefined : Number(c.req.query('limit'));
-    if (!Number.isInteger(afterSeq) || afterSeq < 0 || (limit !== undefined && (!Number.isInteger(limit) || limit < 1))) {
+    if (
+      !Number.isInteger(afterSeq) ||
+      afterSeq < 0 ||
+      (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+    ) {
       return fail(c, 400, 'after and limit must be whole numbers (after ≥ 0, limit ≥ 1)');
     }
     return c.json({ entries: await store.entries({ afterSeq, ...(limit ? { limit } : {}) }) });
@@ -364,7 +424,11 @@ export function createLedgerApp(options: LedgerOptions): Hono {
   app.get('/v1/staff/verify', async (c) => {
     const entries = await store.entries();
     const broken = findChainBreak(entries);
-    return c.json({ entries: entries.length, intact: !broken, ...(broken ? { brokenAt: broken.seq, reason: broken.reason } : {}) });
+    return c.json({
+      entries: entries.length,
+      intact: !broken,
+      ...(broken ? { brokenAt: broken.seq, reason: broken.reason } : {}),
+    });
   });
 
   return app;
@@ -378,7 +442,8 @@ function csvField(value: string): string {
 
 /** Compares two tokens in constant time (over their SHA-256, so lengths do not leak either). */
 async function tokensEqual(a: string, b: string): Promise<boolean> {
-  const digest = async (text: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  const digest = async (text: string) =>
+    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
   const [x, y] = await Promise.all([digest(a), digest(b)]);
   let difference = 0;
   for (let i = 0; i < x.length; i += 1) difference |= x[i]! ^ y[i]!;

@@ -57,7 +57,10 @@ export function buildOpenApi(): Record<string, unknown> {
     components: {
       securitySchemes: { staffToken: { type: 'http', scheme: 'bearer' } },
       schemas: Object.fromEntries(
-        Object.entries(schemas).map(([name, schema]) => [name, z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' })]),
+        Object.entries(schemas).map(([name, schema]) => [
+          name,
+          z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }),
+        ]),
       ),
     },
     paths: {
@@ -66,10 +69,19 @@ export function buildOpenApi(): Record<string, unknown> {
           tags: ['public'],
           summary: 'Record a consent ticked in the booking flow (idempotent by event id)',
           description: 'The body may be sent as application/json or as text/plain (no CORS preflight).',
-          requestBody: { required: true, content: { 'application/json': { schema: ref('ConsentEvent') }, 'text/plain': { schema: ref('ConsentEvent') } } },
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: ref('ConsentEvent') },
+              'text/plain': { schema: ref('ConsentEvent') },
+            },
+          },
           responses: {
             201: { description: 'Stored durably.', ...json('ConsentReceipt') },
-            200: { description: 'This id was already stored with the same content: the same receipt.', ...json('ConsentReceipt') },
+            200: {
+              description: 'This id was already stored with the same content: the same receipt.',
+              ...json('ConsentReceipt'),
+            },
             400: error('Malformed JSON, invalid event, unknown purpose, or a purpose without its address.'),
             403: error('The page’s origin may not post here.'),
             409: error('The id is stored with different content.'),
@@ -80,24 +92,48 @@ export function buildOpenApi(): Record<string, unknown> {
         },
       },
       '/v1/unsubscribe': {
-        get: { tags: ['public'], summary: 'Unsubscribe page for a signed link (asks first)', responses: { 200: { description: 'HTML' }, 400: { description: 'Invalid link (HTML)' } } },
-        post: { tags: ['public'], summary: 'Withdraw via a signed link (also RFC 8058 one-click)', responses: { 200: { description: 'HTML' }, 400: { description: 'Invalid link; nothing recorded (HTML)' } } },
+        get: {
+          tags: ['public'],
+          summary: 'Unsubscribe page for a signed link (asks first)',
+          responses: { 200: { description: 'HTML' }, 400: { description: 'Invalid link (HTML)' } },
+        },
+        post: {
+          tags: ['public'],
+          summary: 'Withdraw via a signed link (also RFC 8058 one-click)',
+          responses: { 200: { description: 'HTML' }, 400: { description: 'Invalid link; nothing recorded (HTML)' } },
+        },
       },
       '/v1/staff/status': {
-        get: { ...staff, summary: 'Consent status of one customer per purpose', parameters: subjectParams, responses: { 200: json('SubjectStatus'), 400: error('No customer named.'), ...unauthorized } },
+        get: {
+          ...staff,
+          summary: 'Consent status of one customer per purpose',
+          parameters: subjectParams,
+          responses: { 200: json('SubjectStatus'), 400: error('No customer named.'), ...unauthorized },
+        },
       },
       '/v1/staff/history': {
         get: {
           ...staff,
           summary: 'Every record of one customer, oldest first',
           parameters: subjectParams,
-          responses: { 200: { description: 'Entries', content: { 'application/json': { schema: { type: 'object', properties: { entries: { type: 'array', items: ref('LedgerEntry') } } } } } }, ...unauthorized },
+          responses: {
+            200: {
+              description: 'Entries',
+              content: {
+                'application/json': {
+                  schema: { type: 'object', properties: { entries: { type: 'array', items: ref('LedgerEntry') } } },
+                },
+              },
+            },
+            ...unauthorized,
+          },
         },
       },
       '/v1/staff/proof': {
         get: {
           ...staff,
-          summary: 'Proof for one customer: printable HTML, or JSON with format=json (with Kantara Consent Receipt v1.1 mapping)',
+          summary:
+            'Proof for one customer: printable HTML, or JSON with format=json (with Kantara Consent Receipt v1.1 mapping)',
           parameters: [...subjectParams, { name: 'format', in: 'query', schema: { enum: ['html', 'json'] } }],
           responses: { 200: { description: 'text/html or application/json' }, ...unauthorized },
         },
@@ -105,32 +141,65 @@ export function buildOpenApi(): Record<string, unknown> {
       '/v1/staff/grants': {
         post: {
           ...staff,
-          summary: 'Record a consent given in the salon, with the staff member and the evidence (one customer per request)',
+          summary:
+            'Record a consent given in the salon, with the staff member and the evidence (one customer per request)',
           requestBody: { required: true, ...json('StaffGrantRequest') },
-          responses: { 201: { description: 'Recorded' }, 400: error('Invalid request: evidence, name and confirmation are required.'), ...unauthorized },
+          responses: {
+            201: { description: 'Recorded' },
+            400: error('Invalid request: evidence, name and confirmation are required.'),
+            ...unauthorized,
+          },
         },
       },
       '/v1/staff/withdrawals': {
-        post: { ...staff, summary: 'Record a withdrawal', requestBody: { required: true, ...json('WithdrawalRequest') }, responses: { 201: { description: 'Recorded' }, 400: error('Invalid request.'), ...unauthorized } },
+        post: {
+          ...staff,
+          summary: 'Record a withdrawal',
+          requestBody: { required: true, ...json('WithdrawalRequest') },
+          responses: { 201: { description: 'Recorded' }, 400: error('Invalid request.'), ...unauthorized },
+        },
       },
       '/v1/staff/audience': {
         get: {
           ...staff,
-          summary: 'Campaign audience for one purpose: exactly those whose latest record is a grant (CSV with format=csv)',
-          parameters: [{ name: 'purpose', in: 'query', required: true, schema: { type: 'string' } }, { name: 'format', in: 'query', schema: { enum: ['json', 'csv'] } }],
+          summary:
+            'Campaign audience for one purpose: exactly those whose latest record is a grant (CSV with format=csv)',
+          parameters: [
+            { name: 'purpose', in: 'query', required: true, schema: { type: 'string' } },
+            { name: 'format', in: 'query', schema: { enum: ['json', 'csv'] } },
+          ],
           responses: { 200: json('Audience'), 400: error('Unknown purpose.'), ...unauthorized },
         },
       },
       '/v1/staff/unsubscribe-links': {
-        post: { ...staff, summary: 'Make a signed unsubscribe link for a newsletter', requestBody: { required: true, ...json('UnsubscribeLinkRequest') }, responses: { 200: { description: '{ url }' }, ...unauthorized } },
+        post: {
+          ...staff,
+          summary: 'Make a signed unsubscribe link for a newsletter',
+          requestBody: { required: true, ...json('UnsubscribeLinkRequest') },
+          responses: { 200: { description: '{ url }' }, ...unauthorized },
+        },
       },
       '/v1/staff/entries': {
-        get: { ...staff, summary: 'The ledger’s entries in order (export)', parameters: [{ name: 'after', in: 'query', schema: { type: 'integer' } }, { name: 'limit', in: 'query', schema: { type: 'integer' } }], responses: { 200: { description: 'Entries' }, ...unauthorized } },
+        get: {
+          ...staff,
+          summary: 'The ledger’s entries in order (export)',
+          parameters: [
+            { name: 'after', in: 'query', schema: { type: 'integer' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer' } },
+          ],
+          responses: { 200: { description: 'Entries' }, ...unauthorized },
+        },
       },
       '/v1/staff/verify': {
-        get: { ...staff, summary: 'Check the whole hash chain', responses: { 200: { description: '{ entries, intact, brokenAt?, reason? }' }, ...unauthorized } },
+        get: {
+          ...staff,
+          summary: 'Check the whole hash chain',
+          responses: { 200: { description: '{ entries, intact, brokenAt?, reason? }' }, ...unauthorized },
+        },
       },
-      '/v1/health': { get: { tags: ['public'], summary: 'Liveness', responses: { 200: { description: '{ ok: true }' } } } },
+      '/v1/health': {
+        get: { tags: ['public'], summary: 'Liveness', responses: { 200: { description: '{ ok: true }' } } },
+      },
     },
   };
 }

@@ -111,7 +111,12 @@ export function kantaraReceipt(entry: LedgerEntry, controller: Controller): Kant
   };
 }
 
-export function buildProof(subject: ConsentSubject, history: readonly LedgerEntry[], controller: Controller, chainIntact: boolean): Proof {
+export function buildProof(
+  subject: ConsentSubject,
+  history: readonly LedgerEntry[],
+  controller: Controller,
+  chainIntact: boolean,
+): Proof {
   return {
     subject,
     controller,
@@ -155,12 +160,11 @@ export function renderProofPage(proof: Proof) {
         ${proof.chainIntact ? 'verified intact' : raw('<span class="flag">BROKEN: see the ledger’s verify command</span>')}
       </p>
       <p class="note">
-        Every record the consent ledger holds for this customer, oldest first. The latest record per purpose
-        decides. Times are the ledger’s receive times (UTC). Each record’s hash covers the previous record’s hash,
-        so an edit, deletion or reordering would break the chain.
+        Every record the consent ledger holds for this customer, oldest first. The latest record per purpose decides.
+        Times are the ledger’s receive times (UTC). Each record’s hash covers the previous record’s hash, so an edit,
+        deletion or reordering would break the chain.
       </p>
-      ${proof.records.length === 0 ? html`<p>No records.</p>` : ''}
-      ${proof.records.map((entry) => renderRecord(entry))}`,
+      ${proof.records.length === 0 ? html`<p>No records.</p>` : ''} ${proof.records.map((entry) => renderRecord(entry))}`,
   });
 }
 
@@ -171,36 +175,68 @@ function renderRecord(entry: LedgerEntry) {
     <h2>#${entry.seq} · ${decisions}</h2>
     <dl>
       <dt>Received</dt>
-      <dd>${entry.receivedAt}${record.method === 'online-booking' ? ` (customer’s clock: ${record.clientTime})` : ''}</dd>
+      <dd>
+        ${entry.receivedAt}${record.method === 'online-booking' ? ` (customer’s clock: ${record.clientTime})` : ''}
+      </dd>
       <dt>How</dt>
       <dd>${METHOD_NAMES[record.method]}</dd>
       <dt>Subject</dt>
-      <dd>${Object.entries(record.subject).map(([key, value]) => `${key}: ${value}`).join(', ')}</dd>
-      ${record.method === 'staff'
-        ? html`<dt>Staff</dt>
-            <dd>${record.staff.name}</dd>
-            ${record.staff.evidence ? html`<dt>Evidence</dt><dd>${record.staff.evidence}</dd>` : ''}
-            ${record.reason ? html`<dt>Reason</dt><dd>${record.reason}</dd>` : ''}`
-        : ''}
-      ${record.method === 'online-booking'
-        ? html`<dt>Page</dt>
-            <dd>${record.source.pageUrl} (${record.source.widget.name} ${record.source.widget.version})</dd>
-            ${record.bookingRef ? html`<dt>Booking</dt><dd>${record.bookingRef}</dd>` : ''}
-            <dt>Text</dt>
-            <dd>version ${record.notice.textVersion}, language ${record.notice.locale}, SHA-256 <code>${record.notice.sha256}</code></dd>`
-        : ''}
-      ${entry.flags.length
-        ? html`<dt>Flags</dt>
-            <dd class="flag">${entry.flags.map((flag: RecordFlag) => RECORD_FLAGS[flag]).join('; ')}</dd>`
-        : ''}
+      <dd>
+        ${Object.entries(record.subject)
+          .map(([key, value]) => `${key}: ${value}`)
+          .join(', ')}
+      </dd>
+      ${
+        record.method === 'staff'
+          ? html`<dt>Staff</dt>
+              <dd>${record.staff.name}</dd>
+              ${
+                record.staff.evidence
+                  ? html`<dt>Evidence</dt>
+                      <dd>${record.staff.evidence}</dd>`
+                  : ''
+              }
+              ${
+                record.reason
+                  ? html`<dt>Reason</dt>
+                      <dd>${record.reason}</dd>`
+                  : ''
+              }`
+          : ''
+      }
+      ${
+        record.method === 'online-booking'
+          ? html`<dt>Page</dt>
+              <dd>${record.source.pageUrl} (${record.source.widget.name} ${record.source.widget.version})</dd>
+              ${
+                record.bookingRef
+                  ? html`<dt>Booking</dt>
+                      <dd>${record.bookingRef}</dd>`
+                  : ''
+              }
+              <dt>Text</dt>
+              <dd>
+                version ${record.notice.textVersion}, language ${record.notice.locale}, SHA-256
+                <code>${record.notice.sha256}</code>
+              </dd>`
+          : ''
+      }
+      ${
+        entry.flags.length
+          ? html`<dt>Flags</dt>
+              <dd class="flag">${entry.flags.map((flag: RecordFlag) => RECORD_FLAGS[flag]).join('; ')}</dd>`
+          : ''
+      }
       <dt>Record id</dt>
       <dd><code>${record.id}</code></dd>
       <dt>Entry hash</dt>
       <dd><code>${entry.hash}</code></dd>
     </dl>
-    ${record.method === 'online-booking'
-      ? html`<p><strong>Exactly this text was shown next to the box:</strong></p>
-          <blockquote>${printedText(record.notice.text)}</blockquote>`
-      : ''}
+    ${
+      record.method === 'online-booking'
+        ? html`<p><strong>Exactly this text was shown next to the box:</strong></p>
+            <blockquote>${printedText(record.notice.text)}</blockquote>`
+        : ''
+    }
   </article>`;
 }

@@ -31,7 +31,8 @@ export class TextRegistry {
     if (record.method !== 'online-booking') return [];
     const { notice } = record;
     const flags: RecordFlag[] = [];
-    if (createHash('sha256').update(notice.text, 'utf8').digest('hex') !== notice.sha256) flags.push('fingerprint-mismatch');
+    if (createHash('sha256').update(notice.text, 'utf8').digest('hex') !== notice.sha256)
+      flags.push('fingerprint-mismatch');
     if (this.active) {
       const published = this.#byVersion.get(notice.textVersion);
       if (!published) flags.push('unregistered-text-version');

@@ -14,13 +14,20 @@ export interface UnsubscribeTarget {
 const encoder = new TextEncoder();
 
 async function key(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  return crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+    'verify',
+  ]);
 }
 
-const message = (target: UnsubscribeTarget) => encoder.encode(`marketing-consent unsubscribe v1\n${target.purpose}\n${target.address}`);
+const message = (target: UnsubscribeTarget) =>
+  encoder.encode(`marketing-consent unsubscribe v1\n${target.purpose}\n${target.address}`);
 
 function toBase64Url(bytes: ArrayBuffer): string {
-  return btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
@@ -34,7 +41,11 @@ export async function signUnsubscribe(secret: string, target: UnsubscribeTarget)
 }
 
 /** Constant-time check (HMAC verify) that the link was made by this ledger for exactly this target. */
-export async function verifyUnsubscribe(secret: string, target: UnsubscribeTarget, signature: string): Promise<boolean> {
+export async function verifyUnsubscribe(
+  secret: string,
+  target: UnsubscribeTarget,
+  signature: string,
+): Promise<boolean> {
   const bytes = fromBase64Url(signature);
   if (!bytes) return false;
   return crypto.subtle.verify('HMAC', await key(secret), bytes, message(target));

@@ -50,7 +50,10 @@ describe('public intake', () => {
     const response = await ledger.post(INTAKE, consentEvent(), { origin: 'https://evil.example' });
     assert.equal(response.status, 403);
     assert.equal(response.headers.get('access-control-allow-origin'), null);
-    const preflight = await fetch(`${ledger.url}${INTAKE}`, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
+    const preflight = await fetch(`${ledger.url}${INTAKE}`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example' },
+    });
     assert.equal(preflight.status, 403);
     const allowed = await fetch(`${ledger.url}${INTAKE}`, { method: 'OPTIONS', headers: { origin: PAGE_ORIGIN } });
     assert.equal(allowed.status, 204);
@@ -83,20 +86,65 @@ describe('bad input gets a 4xx with a message and leaves the ledger byte-for-byt
     ['a number for the subject', { ...valid, subject: 42 }, undefined, /subject/],
     ['no subject identifier', { ...valid, subject: {} }, undefined, /at least one of email, phone or customerId/],
     ['an invalid e-mail', { ...valid, subject: { email: 'anna(at)example' } }, undefined, /subject\.email/],
-    ['a string for granted', { ...valid, purposes: [{ purpose: 'email-newsletter', granted: 'yes' }] }, undefined, /purposes\.0\.granted/],
-    ['an unknown purpose', { ...valid, purposes: [{ purpose: 'fax-newsletter', granted: true }] }, undefined, /unknown purpose fax-newsletter/],
-    ['a purpose twice', { ...valid, purposes: [valid.purposes[0], valid.purposes[0]] }, undefined, /same purpose twice/],
-    ['SMS without a phone', { ...valid, subject: { email: 'a@example.ch' }, purposes: [{ purpose: 'sms-newsletter', granted: true }] }, undefined, /sms-newsletter needs subject\.phone/],
-    ['a withdrawal through the public intake', { ...valid, purposes: [{ purpose: 'email-newsletter', granted: false }] }, undefined, /grants only/],
+    [
+      'a string for granted',
+      { ...valid, purposes: [{ purpose: 'email-newsletter', granted: 'yes' }] },
+      undefined,
+      /purposes\.0\.granted/,
+    ],
+    [
+      'an unknown purpose',
+      { ...valid, purposes: [{ purpose: 'fax-newsletter', granted: true }] },
+      undefined,
+      /unknown purpose fax-newsletter/,
+    ],
+    [
+      'a purpose twice',
+      { ...valid, purposes: [valid.purposes[0], valid.purposes[0]] },
+      undefined,
+      /same purpose twice/,
+    ],
+    [
+      'SMS without a phone',
+      { ...valid, subject: { email: 'a@example.ch' }, purposes: [{ purpose: 'sms-newsletter', granted: true }] },
+      undefined,
+      /sms-newsletter needs subject\.phone/,
+    ],
+    [
+      'a withdrawal through the public intake',
+      { ...valid, purposes: [{ purpose: 'email-newsletter', granted: false }] },
+      undefined,
+      /grants only/,
+    ],
     ['an id that is no UUID', { ...valid, id: "1' OR '1'='1" }, undefined, /id/],
-    ['a fingerprint that is no hex', { ...valid, notice: { ...valid.notice, sha256: '<script>alert(1)</script>' } }, undefined, /notice\.sha256/],
+    [
+      'a fingerprint that is no hex',
+      { ...valid, notice: { ...valid.notice, sha256: '<script>alert(1)</script>' } },
+      undefined,
+      /notice\.sha256/,
+    ],
     ['a method of staff', { ...valid, method: 'staff' }, undefined, /method/],
-    ['a javascript: page URL', { ...valid, source: { ...valid.source, pageUrl: 'javascript:alert(1)' } }, undefined, /source\.pageUrl/],
+    [
+      'a javascript: page URL',
+      { ...valid, source: { ...valid.source, pageUrl: 'javascript:alert(1)' } },
+      undefined,
+      /source\.pageUrl/,
+    ],
     ['a client time that is no date', { ...valid, clientTime: 'yesterday' }, undefined, /clientTime/],
     ['an unknown schema version', { ...valid, schemaVersion: 2 }, undefined, /schemaVersion/],
     ['a prototype-pollution key', `{"__proto__": {"admin": true}, "schemaVersion": 1}`, undefined, /invalid request/],
-    ['a body over the size limit', { ...valid, notice: { ...valid.notice, text: 'x'.repeat(20_000) } }, undefined, /larger than 16384 bytes/],
-    ['form data', 'email=a@example.ch', { 'content-type': 'application/x-www-form-urlencoded' }, /content-type must be/],
+    [
+      'a body over the size limit',
+      { ...valid, notice: { ...valid.notice, text: 'x'.repeat(20_000) } },
+      undefined,
+      /larger than 16384 bytes/,
+    ],
+    [
+      'form data',
+      'email=a@example.ch',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      /content-type must be/,
+    ],
     ['no content type', JSON.stringify(valid), { 'content-type': '' }, /content-type must be/],
   ];
 
@@ -113,7 +161,9 @@ describe('bad input gets a 4xx with a message and leaves the ledger byte-for-byt
   }
 
   it('stores an event with a mismatching fingerprint, flagged', async () => {
-    const event = consentEvent({ notice: { ...valid.notice, sha256: NOTICE_SHA256.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) } });
+    const event = consentEvent({
+      notice: { ...valid.notice, sha256: NOTICE_SHA256.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) },
+    });
     assert.equal((await ledger.post(INTAKE, event)).status, 201);
     const { entries } = await (await ledger.staff(`/v1/staff/history?email=${event.subject.email}`)).json();
     assert.deepEqual(entries[0].flags, ['fingerprint-mismatch']);
@@ -122,10 +172,14 @@ describe('bad input gets a 4xx with a message and leaves the ledger byte-for-byt
 
 describe('text register', () => {
   let ledger: Ledger;
-  before(async () => (ledger = await startLedger({ texts: [{ version: '2026-11-01', locale: 'de', sha256: NOTICE_SHA256 }] })));
+  before(
+    async () =>
+      (ledger = await startLedger({ texts: [{ version: '2026-11-01', locale: 'de', sha256: NOTICE_SHA256 }] })),
+  );
   after(() => ledger.close());
 
-  const statusOf = async (email: string) => (await (await ledger.staff(`/v1/staff/status?email=${email}`)).json()).purposes[0];
+  const statusOf = async (email: string) =>
+    (await (await ledger.staff(`/v1/staff/status?email=${email}`)).json()).purposes[0];
 
   it('records under the registered text carry no flag', async () => {
     const event = consentEvent();

@@ -44,7 +44,11 @@ export async function startLedger(options: Partial<LedgerOptions> = {}) {
     staff: (path: string, init: RequestInit = {}) =>
       fetch(`${server.url}${path}`, {
         ...init,
-        headers: { authorization: `Bearer ${STAFF_TOKEN}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+        headers: {
+          authorization: `Bearer ${STAFF_TOKEN}`,
+          'content-type': 'application/json',
+          ...(init.headers as Record<string, string>),
+        },
       }),
     close: async () => {
       await server.close();

@@ -2,7 +2,11 @@
  * The real ledger the test runner started (see web-test-runner.config.mjs),
  * reached over HTTP like any client would.
  */
+import type { ConsentEvent } from '../../src/contract/consent-event.js';
 import type { LedgerEntry } from '../../src/server/ledger-store.js';
+
+/** An entry the widget made: its record is a consent event. */
+export type ConsentEntry = LedgerEntry & { event: ConsentEvent };
 
 export interface LedgerInfo {
   /** The ledger itself, for reading what it stored. */
@@ -22,16 +26,18 @@ export function ledger(): Promise<LedgerInfo> {
 }
 
 /** The ledger's entries for one subject e-mail, read through the staff API. */
-export async function entriesFor(email: string): Promise<LedgerEntry[]> {
+export async function entriesFor(email: string): Promise<ConsentEntry[]> {
   const { url, staffToken } = await ledger();
   const response = await fetch(`${url}/v1/staff/entries`, { headers: { authorization: `Bearer ${staffToken}` } });
   if (!response.ok) throw new Error(`staff API answered ${response.status}`);
   const { entries } = (await response.json()) as { entries: LedgerEntry[] };
-  return entries.filter((entry) => entry.event.subject.email === email);
+  return entries.filter(
+    (entry): entry is ConsentEntry => entry.event.method === 'online-booking' && entry.event.subject.email === email,
+  );
 }
 
 /** Polls until the ledger holds `count` entries for the e-mail, then returns them. */
-export async function waitForEntries(email: string, count = 1, timeoutMs = 8000): Promise<LedgerEntry[]> {
+export async function waitForEntries(email: string, count = 1, timeoutMs = 8000): Promise<ConsentEntry[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const entries = await entriesFor(email);
@@ -41,7 +47,7 @@ export async function waitForEntries(email: string, count = 1, timeoutMs = 8000)
 }
 
 /** Waits a moment and returns what arrived: for asserting that nothing was posted. */
-export async function entriesAfterQuietPeriod(email: string, ms = 800): Promise<LedgerEntry[]> {
+export async function entriesAfterQuietPeriod(email: string, ms = 800): Promise<ConsentEntry[]> {
   await new Promise((resolve) => setTimeout(resolve, ms));
   return entriesFor(email);
 }

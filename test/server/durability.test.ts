@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { JsonlLedgerStore, LEDGER_FILE_NAME } from '../../src/server/jsonl-ledger-store.js';
+import { consentEvent, STAFF_TOKEN } from './ledger-fixture.js';
+
+// The command as users run it (built by `npm run build`).
+const CLI = new URL('../../dist/server/cli.js', import.meta.url).pathname;
+
+async function startCli(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, '--port', '0', '--rate-limit', '0'], {
+    env: { ...process.env, MARKETING_CONSENT_STAFF_TOKEN: STAFF_TOKEN },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk) => {
+      output += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.once('exit', (code) => reject(new Error(`ledger exited with ${code}: ${output}`)));
+  });
+  return { child, url };
+}
+
+function verify(dataDir: string) {
+  const result = spawnSync(process.execPath, [CLI, 'verify', '--data', dataDir], { encoding: 'utf8' });
+  return { code: result.status, output: result.stdout + result.stderr };
+}
+
+const post = (url: string, body: unknown) =>
+  fetch(`${url}/v1/consent-events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+describe('durability of the JSONL ledger', () => {
+  it('kill -9 during a write burst loses no acknowledged entry, and verify passes after restart', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'ledger-crash-'));
+    const { child, url } = await startCli(dataDir);
+    const acknowledged = new Set<string>();
+    let stop = false;
+    // 16 clients posting as fast as the ledger acknowledges.
+    const clients = Array.from({ length: 16 }, async () => {
+      while (!stop) {
+        const event = consentEvent();
+        try {
+          const response = await post(url, event);
+          if (response.status === 201) acknowledged.add(event.id);
+        } catch {
+          return; // the ledger is gone
+        }
+      }
+    });
+    while (acknowledged.size < 300) await new Promise((resolve) => setTimeout(resolve, 5));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    stop = true;
+    await Promise.all(clients);
+    await exited;
+
+    const restarted = await startCli(dataDir);
+    try {
+      const { entries } = await (
+        await fetch(`${restarted.url}/v1/staff/entries`, { headers: { authorization: `Bearer ${STAFF_TOKEN}` } })
+      ).json();
+      const stored = new Set(entries.map((entry: { event: { id: string } }) => entry.event.id));
+      const lost = [...acknowledged].filter((id) => !stored.has(id));
+      assert.deepEqual(lost, [], `${lost.length} acknowledged entries lost`);
+      assert.ok(entries.length >= acknowledged.size);
+    } finally {
+      restarted.child.kill('SIGKILL');
+    }
+    const result = verify(dataDir);
+    assert.equal(result.code, 0, result.output);
+    assert.match(result.output, /OK, \d+ entries, hash chain intact/);
+  });
+
+  it('a torn last line (a crash mid-write) is dropped at start-up; every whole entry stays', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'ledger-torn-'));
+    const store = await JsonlLedgerStore.open(dataDir);
+    for (let i = 0; i < 3; i += 1) await store.append(consentEvent());
+    await store.close();
+    const file = join(dataDir, LEDGER_FILE_NAME);
+    await appendFile(file, '{"seq":4,"receivedAt":"2026-11-25T00:00:00.000Z","event":{"schemaVer');
+    const reopened = await JsonlLedgerStore.open(dataDir);
+    assert.equal((await reopened.entries()).length, 3);
+    const outcome = await reopened.append(consentEvent());
+    assert.equal(outcome.entry.seq, 4);
+    await reopened.close();
+    assert.equal(verify(dataDir).code, 0);
+  });
+
+  it('editing one byte of the file makes verify fail at that entry, and the ledger refuses to start', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'ledger-edit-'));
+    const store = await JsonlLedgerStore.open(dataDir);
+    const events = Array.from({ length: 5 }, () => consentEvent());
+    for (const event of events) await store.append(event);
+    await store.close();
+    const file = join(dataDir, LEDGER_FILE_NAME);
+    const original = await readFile(file, 'utf8');
+    // Someone "corrects" entry 3's e-mail address by one letter.
+    const address = events[2]!.subject.email!;
+    const at = original.indexOf(address);
+    const edited = `${original.slice(0, at)}${address[0] === 'b' ? 'c' : 'b'}${original.slice(at + 1)}`;
+    assert.equal(edited.length, original.length);
+    await writeFile(file, edited);
+    const result = verify(dataDir);
+    assert.equal(result.code, 1);
+    assert.match(result.output, /BROKEN at entry 3 \(line 3\): hash does not match the content/);
+    await assert.rejects(JsonlLedgerStore.open(dataDir), /broken at entry 3/);
+  });
+
+  it('deleting or reordering entries is detected too', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'ledger-delete-'));
+    const store = await JsonlLedgerStore.open(dataDir);
+    for (let i = 0; i < 4; i += 1) await store.append(consentEvent());
+    await store.close();
+    const file = join(dataDir, LEDGER_FILE_NAME);
+    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
+    await writeFile(file, `${[lines[0], lines[2], lines[3]].join('\n')}\n`);
+    assert.match(verify(dataDir).output, /BROKEN at entry 3 \(line 2\): sequence number 3 where 2 was expected/);
+    await writeFile(file, `${[lines[0], lines[2], lines[1], lines[3]].join('\n')}\n`);
+    assert.match(verify(dataDir).output, /BROKEN at entry 3/);
+  });
+});
