@@ -9,9 +9,10 @@ import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createLedgerApp, findChainBreak, JsonlLedgerStore } from '../dist/server/index.js';
-import { plainText } from '../dist/contract/index.js';
+import { composeWidgetText, plainText, RECORD_FLAGS } from '../dist/contract/index.js';
 
 const port = Number(process.env.PORT ?? 8080);
 const dataDir = process.env.DATA_DIR ?? '.demo-data';
@@ -31,6 +32,43 @@ const CSP = [
 const store = await JsonlLedgerStore.open(dataDir);
 const app = new Hono();
 
+/**
+ * The salon's register of published texts, read from the booking page itself
+ * (its <template data-text> children), so the demo's records carry no
+ * "unregistered text" flag unless the page's text really changes.
+ */
+async function publishedTexts() {
+  const page = await readFile(new URL('./public/index.html', import.meta.url), 'utf8');
+  const element = /<marketing-consent([^>]*)>([\s\S]*?)<\/marketing-consent>/.exec(page);
+  const attribute = (name) => new RegExp(`${name}="([^"]*)"`).exec(element[1])[1];
+  const texts = {};
+  for (const [, key, lang, body] of element[2].matchAll(
+    /<template data-text="([^"]+)" lang="([^"]+)">([\s\S]*?)<\/template>/g,
+  )) {
+    (texts[lang] ??= {})[key] = body.replace(/\s+/g, ' ').trim();
+  }
+  return Object.entries(texts).map(([locale, localeTexts]) => {
+    const text = composeWidgetText({
+      salon: attribute('salon'),
+      purposes: attribute('purposes').split(' '),
+      privacyUrl: attribute('privacy-url'),
+      locale,
+      texts: localeTexts,
+    });
+    return { version: attribute('text-version'), locale, sha256: createHash('sha256').update(text).digest('hex') };
+  });
+}
+
+/** A secret kept with the demo's data, so unsubscribe links survive a restart. */
+async function linkSecret() {
+  const file = `${dataDir}/link-secret`;
+  const existing = await readFile(file, 'utf8').catch(() => undefined);
+  if (existing) return existing.trim();
+  const secret = randomBytes(32).toString('base64url');
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
 app.use('*', async (c, next) => {
   await next();
   c.header('content-security-policy', CSP);
@@ -39,7 +77,20 @@ app.use('*', async (c, next) => {
 });
 
 // The ledger, mounted where the booking page posts to (same origin here).
-app.route('/ledger', createLedgerApp({ store }));
+app.route(
+  '/ledger',
+  createLedgerApp({
+    store,
+    texts: await publishedTexts(),
+    linkSecret: await linkSecret(),
+    controller: {
+      name: 'Salon Bella',
+      address: 'Bahnhofstrasse 1, 8001 Zürich',
+      email: 'datenschutz@salon-bella.ch',
+      jurisdiction: 'CH',
+    },
+  }),
+);
 
 // The booking itself is not this package's business; the demo keeps the
 // last bookings in memory to show a confirmation page.
@@ -164,6 +215,12 @@ app.get('/received', async (c) => {
               version ${entry.event.notice.textVersion}, ${entry.event.notice.locale}, SHA-256
               <code>${entry.event.notice.sha256.slice(0, 16)}…</code>
             </dd>
+            ${
+              entry.flags.length
+                ? html`<dt>Flags</dt>
+                    <dd class="bad">${entry.flags.map((flag) => RECORD_FLAGS[flag]).join('; ')}</dd>`
+                : ''
+            }
             <dt>Event id</dt>
             <dd><code>${entry.event.id}</code></dd>
           </dl>

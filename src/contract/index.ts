@@ -5,3 +5,4 @@ export { sha256Hex } from './fingerprint.js';
 export { describeIssues } from './zod-issues.js';
 export { composeNoticeText, parseLegalMarkup, plainText, isAllowedHref } from '../legal-text/legal-markup.js';
 export type { LegalSegment } from '../legal-text/legal-markup.js';
+export { composeWidgetText, type WidgetTextConfig } from '../legal-text/widget-text.js';

@@ -5,7 +5,8 @@ import * as z from 'zod/mini';
 import type { ConsentEvent, ConsentReceipt, ConsentSubject } from '../../contract/consent-event.js';
 import { CONSENT_EVENT_SCHEMA_VERSION, type KnownPurpose } from '../../contract/vocabulary.js';
 import { sha256Hex } from '../../contract/fingerprint.js';
-import { composeNoticeText, parseLegalMarkup } from '../../legal-text/legal-markup.js';
+import { parseLegalMarkup } from '../../legal-text/legal-markup.js';
+import { composeWidgetText } from '../../legal-text/widget-text.js';
 import { ConsentOutbox, type OutboxOutcomeDetail } from '../../delivery/consent-outbox.js';
 import { emit } from '../../events/emit.js';
 import '../../events/marketing-consent-recorded.js';
@@ -19,7 +20,7 @@ import {
   type LegalTexts,
   type SettingProblem,
 } from './settings.js';
-import { uiStringsFor, type UiStrings } from './ui-strings.js';
+import { uiStringsFor, type UiStrings } from '../../legal-text/ui-strings.js';
 import { styles } from './marketing-consent.styles.js';
 
 // zod would otherwise probe `new Function` once for speed; under a strict
@@ -37,7 +38,7 @@ interface ShownNotice {
   locale: string;
   strings: UiStrings;
   texts: Record<string, string>;
-  /** The canonical full text (see composeNoticeText) and its SHA-256. */
+  /** The canonical full text (see composeWidgetText) and its SHA-256. */
   text: string;
   sha256: Promise<string>;
 }
@@ -297,14 +298,12 @@ export class MarketingConsentElement extends LitElement {
     if (this.#notice?.locale === locale && this.#notice.texts === texts && this.#notice.strings === strings) {
       return this.#notice;
     }
-    const text = composeNoticeText({
-      heading: strings.heading(config.salon),
-      purposes: config.purposes.map((purpose) => ({
-        label: strings.purposeLabels[purpose] as string,
-        text: texts[purpose] as string,
-      })),
-      notice: texts['notice'] as string,
-      privacyLink: { label: strings.privacyNotice, href: config.privacyUrl },
+    const text = composeWidgetText({
+      salon: config.salon,
+      purposes: config.purposes,
+      privacyUrl: config.privacyUrl,
+      locale,
+      texts,
     });
     const sha256 = sha256Hex(text);
     // Fingerprint failures surface when a consent is recorded; don't leave an unhandled rejection.

@@ -1,0 +1,160 @@
+// Ledger benchmark: concurrent clients post consent events over loopback to
+// the ledger command (a separate process, durable writes: every 2xx is after
+// fdatasync). Prints records per second and latency, and beside them this
+// machine's raw rate of appending and fsyncing the same bytes in the same
+// folder: one record per fsync, and as many per fsync as there are clients
+// (the best group commit can do). Repeats and reports the median run.
+//
+//   npm run bench:ledger -- [--clients 64] [--seconds 5] [--runs 3]
+import { spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '64' },
+    seconds: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '3' },
+  },
+});
+const clients = Number(values.clients);
+const seconds = Number(values.seconds);
+const runs = Number(values.runs);
+
+const text =
+  'Neuigkeiten von Salon Bella (freiwillig)\n\nNewsletter per E-Mail\nJa, ich möchte den Newsletter von Salon Bella mit Angeboten und Neuigkeiten per E-Mail erhalten.\n\nIhre Einwilligung ist freiwillig. Widerruf jederzeit über den Abmeldelink. [Datenschutzerklärung](https://salon-bella.example/datenschutz)';
+const sha256 = createHash('sha256').update(text).digest('hex');
+const makeEvent = (i) => ({
+  schemaVersion: 1,
+  id: randomUUID(),
+  subject: { email: `kundin-${i}@example.ch`, phone: '+41 79 123 45 67' },
+  purposes: [{ purpose: 'email-newsletter', granted: true }],
+  notice: { textVersion: '2026-11-01', locale: 'de', text, sha256 },
+  clientTime: new Date().toISOString(),
+  method: 'online-booking',
+  source: { pageUrl: 'https://salon-bella.example/termin', widget: { name: 'marketing-consent', version: 'bench' } },
+});
+
+async function startLedger(dataDir) {
+  const child = spawn(
+    process.execPath,
+    ['dist/server/cli.js', 'serve', '--data', dataDir, '--port', '0', '--rate-limit', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      const match = /listening on (http:\/\/\S+)/.exec(String(chunk));
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`ledger exited with ${code}`)));
+  });
+  return { child, url };
+}
+
+async function ledgerRun() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'bench-ledger-'));
+  const { child, url } = await startLedger(dataDir);
+  const latencies = [];
+  let counter = 0;
+  let failures = 0;
+  const post = async () => {
+    const body = JSON.stringify(makeEvent(counter++));
+    const started = performance.now();
+    const response = await fetch(`${url}/v1/consent-events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    await response.arrayBuffer();
+    if (response.status !== 201) failures += 1;
+    latencies.push(performance.now() - started);
+  };
+  // Warm up connections and the JIT, then measure.
+  await Promise.all(Array.from({ length: clients }, () => post()));
+  latencies.length = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < deadline) await post();
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const ledgerCpu = await cpuSeconds(child.pid);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+  await rm(dataDir, { recursive: true, force: true });
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return {
+    perSecond: latencies.length / elapsed,
+    median: at(0.5),
+    p99: at(0.99),
+    failures,
+    count: latencies.length,
+    ledgerCpuPerRecordMs: (ledgerCpu * 1000) / counter,
+  };
+}
+
+/** CPU seconds a process has used so far (Linux /proc), to show where the time goes. */
+async function cpuSeconds(pid) {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Appending and fsyncing ledger-sized lines with nothing else going on: the disk's limit. */
+async function rawRun(linesPerSync) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'bench-raw-'));
+  const file = await open(join(dataDir, 'raw.jsonl'), 'a');
+  const line = `${JSON.stringify({ seq: 1, receivedAt: new Date().toISOString(), event: makeEvent(0), flags: [], prevHash: sha256, hash: sha256 })}\n`;
+  const batch = line.repeat(linesPerSync);
+  let records = 0;
+  const started = performance.now();
+  const deadline = started + Math.min(seconds, 3) * 1000;
+  while (performance.now() < deadline) {
+    await file.appendFile(batch);
+    await file.datasync();
+    records += linesPerSync;
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  await file.close();
+  await rm(dataDir, { recursive: true, force: true });
+  return records / elapsed;
+}
+
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+const ledger = [];
+const rawSingle = [];
+const rawGrouped = [];
+for (let run = 0; run < runs; run += 1) {
+  ledger.push(await ledgerRun());
+  rawSingle.push(await rawRun(1));
+  rawGrouped.push(await rawRun(clients));
+}
+const middle = ledger.slice().sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs / 2)];
+const grouped = median(rawGrouped);
+const single = median(rawSingle);
+const line = (name, value) => console.log(`  ${name.padEnd(44)} ${value}`);
+console.log(
+  `ledger benchmark: ${clients} clients over loopback, ${seconds} s per run, median of ${runs} runs (event ≈ ${JSON.stringify(makeEvent(0)).length} B)`,
+);
+line(
+  'durable records/s (ledger, HTTP + validation)',
+  `${middle.perSecond.toFixed(0)}   (runs: ${ledger.map((r) => r.perSecond.toFixed(0)).join(', ')})`,
+);
+line('latency median / p99', `${middle.median.toFixed(1)} ms / ${middle.p99.toFixed(1)} ms`);
+line('non-201 answers', `${ledger.reduce((sum, r) => sum + r.failures, 0)}`);
+line(
+  'ledger process CPU per record',
+  `${middle.ledgerCpuPerRecordMs.toFixed(2)} ms (so at most ${(1000 / middle.ledgerCpuPerRecordMs).toFixed(0)} records/s per core)`,
+);
+line('raw append + fsync, 1 record per fsync', `${single.toFixed(0)} records/s`);
+line(`raw append + fsync, ${clients} records per fsync`, `${grouped.toFixed(0)} records/s`);
+line('ledger ÷ raw single-record fsync', `${(middle.perSecond / single).toFixed(1)}×`);
+line(`ledger ÷ raw ${clients}-record fsync (the limit)`, `${((middle.perSecond / grouped) * 100).toFixed(0)} %`);
