@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
 import { webdriverLauncher } from '@web/test-runner-webdriver';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 import { startFaultProxy } from './test/support/fault-proxy.mjs';
 import { startLedgerHarness } from './test/support/ledger-harness.mjs';
 
@@ -35,20 +36,9 @@ const faultCommands = {
 const STRICT_CSP =
   "default-src 'self'; connect-src 'self' http://127.0.0.1:* ; img-src 'self' data:; object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'";
 
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--no-default-browser-check',
-];
-
 const launchers = {
   chromium: () =>
-    chromeLauncher({ launchOptions: { executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs } }),
+    chromeLauncher({ launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS } }),
   firefox: () =>
     chromeLauncher({
       puppeteer: puppeteerCore,

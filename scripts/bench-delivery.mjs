@@ -8,7 +8,7 @@
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { puppeteerCore as puppeteer } from '@web/test-runner-chrome';
+import { launchChromium } from './chromium.mjs';
 import { startFaultProxy } from '../test/support/fault-proxy.mjs';
 import { startLedgerHarness } from '../test/support/ledger-harness.mjs';
 
@@ -44,19 +44,7 @@ faults.setRandom([
   { share: failShare / 2, fault: { kind: 'drop-response' } },
 ]);
 
-const browser = await puppeteer.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 let results;
 try {
   const tab = await browser.newPage();

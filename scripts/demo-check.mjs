@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { puppeteerCore as puppeteer } from '@web/test-runner-chrome';
+import { launchChromium } from './chromium.mjs';
 
 const out = process.argv[2] ?? 'screenshots';
 await mkdir(out, { recursive: true });
@@ -24,19 +24,7 @@ await new Promise((resolve, reject) => {
   server.once('exit', (code) => reject(new Error(`demo server exited with ${code}`)));
 });
 
-const browser = await puppeteer.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 const problems = [];
 const expectations = [];
 try {

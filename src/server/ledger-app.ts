@@ -12,6 +12,7 @@ import { HTTPException } from 'hono/http-exception';
 import * as z from 'zod/mini';
 import {
   consentEventSchema,
+  consentSubjectSchema,
   type ConsentReceipt,
   type ConsentSubject,
   type LedgerErrorBody,
@@ -41,6 +42,7 @@ import { buildProof, renderProofPage, PROOF_PAGE, type Controller } from './proo
 import { rateLimit, type RateLimitOptions } from './rate-limit.js';
 import { TextRegistry, type PublishedText } from './text-registry.js';
 import { createUnsubscribeUrl, verifyUnsubscribe } from './unsubscribe-link.js';
+import { createProofUrl, verifyProofLink } from './proof-link.js';
 import { renderUnsubscribePage, UNSUBSCRIBE_PAGE_CSP } from './unsubscribe-page.js';
 
 export interface LedgerOptions {
@@ -67,6 +69,12 @@ export interface LedgerOptions {
   linkSecret?: string | undefined;
   /** Public base URL of this ledger, for the unsubscribe links it makes. Default: the request's origin. */
   publicUrl?: string | undefined;
+  /**
+   * Secret for the short-lived proof links staff open in a new tab. Default:
+   * a random one per process (links then die with a restart, which is fine
+   * for links that live ten minutes).
+   */
+  proofLinkSecret?: string | undefined;
   /** The salon, named on proofs and in Kantara receipts. */
   controller?: Controller;
   /** Rate limit per client address on the public endpoints; `false` turns it off. */
@@ -139,6 +147,7 @@ export function createLedgerApp(options: LedgerOptions): Hono {
     maxSize: maxBodyBytes,
     onError: (c) => fail(c, 413, `body is larger than ${maxBodyBytes} bytes`),
   });
+  const proofLinkSecret = options.proofLinkSecret ?? crypto.randomUUID() + crypto.randomUUID();
   const app = new Hono();
 
   const originAllowed = (c: Context): boolean => {
@@ -321,9 +330,7 @@ export function createLedgerApp(options: LedgerOptions): Hono {
     return c.json({ entries: historyOf(await store.entries(), query) });
   });
 
-  app.get('/v1/staff/proof', async (c) => {
-    const query = subjectQuery(c);
-    if (!query) return needSubject(c);
+  const proofResponse = async (c: Context, query: SubjectQuery) => {
     const entries = await store.entries();
     const proof = buildProof(
       statusOf(entries, query, purposes).subject,
@@ -334,7 +341,29 @@ export function createLedgerApp(options: LedgerOptions): Hono {
     if (c.req.query('format') === 'json' || c.req.header('accept')?.includes('application/json')) return c.json(proof);
     c.header('content-security-policy', PROOF_PAGE.csp);
     c.header('cache-control', 'no-store');
+    c.header('referrer-policy', 'no-referrer');
     return c.html(renderProofPage(proof));
+  };
+
+  app.get('/v1/staff/proof', async (c) => {
+    const query = subjectQuery(c);
+    if (!query) return needSubject(c);
+    return proofResponse(c, query);
+  });
+
+  // A proof page to open in a new tab: the signature stands in for the token.
+  app.post('/v1/staff/proof-links', async (c) => {
+    const body = await readBody(c, z.object({ subject: consentSubjectSchema }));
+    if (!body.ok) return body.response;
+    const base = options.publicUrl ?? new URL(c.req.url).origin;
+    return c.json({ url: await createProofUrl(base, proofLinkSecret, body.data.subject) });
+  });
+
+  app.get('/v1/proof', async (c) => {
+    const query = await verifyProofLink(proofLinkSecret, new URL(c.req.url));
+    if (!query)
+      return fail(c, 403, 'this proof link is not valid or has expired; open the proof again from the customer file');
+    return proofResponse(c, query);
   });
 
   app.post('/v1/staff/grants', async (c) => {

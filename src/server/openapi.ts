@@ -138,6 +138,29 @@ export function buildOpenApi(): Record<string, unknown> {
           responses: { 200: { description: 'text/html or application/json' }, ...unauthorized },
         },
       },
+      '/v1/staff/proof-links': {
+        post: {
+          ...staff,
+          summary:
+            'A link to one customer’s printable proof, valid ten minutes, to open in a new tab (which cannot send the token)',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: { type: 'object', properties: { subject: { type: 'object' } }, required: ['subject'] },
+              },
+            },
+          },
+          responses: { 200: { description: '{ url }' }, ...unauthorized },
+        },
+      },
+      '/v1/proof': {
+        get: {
+          tags: ['public'],
+          summary: 'The proof page behind a signed proof link',
+          responses: { 200: { description: 'HTML' }, 403: error('Invalid or expired link.') },
+        },
+      },
       '/v1/staff/grants': {
         post: {
           ...staff,

@@ -1,54 +1,24 @@
 /**
  * The signed unsubscribe link a salon puts into every newsletter. The
- * signature (HMAC-SHA256 over purpose and address, with a secret only the
- * ledger knows) means nobody can withdraw someone else's consent by editing
- * the link, and no login is needed to use it. Web Crypto, so it runs on any
- * Fetch-based runtime.
+ * signature covers purpose and address, so nobody can withdraw someone
+ * else's consent by editing the link, and no login is needed to use it.
  */
+import { signParts, verifyParts } from './signed-link.js';
+
 export interface UnsubscribeTarget {
   purpose: string;
   /** The e-mail address or phone number the newsletter went to. */
   address: string;
 }
 
-const encoder = new TextEncoder();
+const parts = (target: UnsubscribeTarget) => ['marketing-consent unsubscribe v1', target.purpose, target.address];
 
-async function key(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-    'verify',
-  ]);
+export function signUnsubscribe(secret: string, target: UnsubscribeTarget): Promise<string> {
+  return signParts(secret, parts(target));
 }
 
-const message = (target: UnsubscribeTarget) =>
-  encoder.encode(`marketing-consent unsubscribe v1\n${target.purpose}\n${target.address}`);
-
-function toBase64Url(bytes: ArrayBuffer): string {
-  return btoa(String.fromCharCode(...new Uint8Array(bytes)))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-}
-
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(text)) return undefined;
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-}
-
-export async function signUnsubscribe(secret: string, target: UnsubscribeTarget): Promise<string> {
-  return toBase64Url(await crypto.subtle.sign('HMAC', await key(secret), message(target)));
-}
-
-/** Constant-time check (HMAC verify) that the link was made by this ledger for exactly this target. */
-export async function verifyUnsubscribe(
-  secret: string,
-  target: UnsubscribeTarget,
-  signature: string,
-): Promise<boolean> {
-  const bytes = fromBase64Url(signature);
-  if (!bytes) return false;
-  return crypto.subtle.verify('HMAC', await key(secret), bytes, message(target));
+export function verifyUnsubscribe(secret: string, target: UnsubscribeTarget, signature: string): Promise<boolean> {
+  return verifyParts(secret, parts(target), signature);
 }
 
 /** The link for a newsletter: `<base>/v1/unsubscribe?p=…&a=…&l=…&sig=…`. */
@@ -61,6 +31,6 @@ export async function createUnsubscribeUrl(
   url.searchParams.set('p', target.purpose);
   url.searchParams.set('a', target.address);
   if (target.locale) url.searchParams.set('l', target.locale);
-  url.searchParams.set('sig', await signUnsubscribe(secret, target));
+  url.searchParams.set('sig', await signUnsubscribe(secret, { purpose: target.purpose, address: target.address }));
   return url.href;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { consentEvent, LINK_SECRET, NOTICE_TEXT, startLedger, type Ledger } from './ledger-fixture.js';
 import { createUnsubscribeUrl } from '../../src/server/unsubscribe-link.js';
+import { createProofUrl } from '../../src/server/proof-link.js';
 
 const INTAKE = '/v1/consent-events';
 const json = (body: unknown) => ({ method: 'POST', body: JSON.stringify(body) });
@@ -25,6 +26,7 @@ describe('staff API', () => {
       ['POST', '/v1/staff/grants'],
       ['POST', '/v1/staff/withdrawals'],
       ['POST', '/v1/staff/unsubscribe-links'],
+      ['POST', '/v1/staff/proof-links'],
     ];
     for (const [method, path] of endpoints) {
       it(`${method} ${path.split('?')[0]} answers 401 and reveals nothing, with no, a wrong or a non-bearer token`, async () => {
@@ -321,6 +323,24 @@ describe('staff API', () => {
     assert.equal(kantara.piiControllers[0].piiController, 'Salon Bella');
     assert.equal(kantara.services[0].purposes[0].consentType, 'EXPLICIT');
     assert.equal(proof.records[1].kantara.services[0].purposes[0].granted, false);
+  });
+
+  it('proof link: opens the proof for ten minutes, for that customer only', async () => {
+    const event = consentEvent();
+    const email = event.subject.email!;
+    await ledger.post(INTAKE, event);
+    const { url } = await (await ledger.staff('/v1/staff/proof-links', json({ subject: { email } }))).json();
+    const page = await fetch(url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), new RegExp(email.replace(/[.]/g, '\\.')));
+    const other = new URL(url);
+    other.searchParams.set('email', 'someone.else@example.ch');
+    assert.equal((await fetch(other)).status, 403);
+    const later = new URL(url);
+    later.searchParams.set('exp', String(Number(later.searchParams.get('exp')) + 3600));
+    assert.equal((await fetch(later)).status, 403);
+    const expired = await createProofUrl(ledger.url, 'unknown-secret', { email }, Date.now() - 3_600_000);
+    assert.equal((await fetch(expired)).status, 403);
   });
 
   it('verify reports the chain intact', async () => {
