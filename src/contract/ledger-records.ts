@@ -98,13 +98,19 @@ export type RecordFlag = keyof typeof RECORD_FLAGS;
 
 /** One stored entry: the record with its place in the hash chain. */
 export const ledgerEntrySchema = z.object({
+  /** 1, 2, 3, … in the order the ledger received records. */
   seq: z.number().check(z.int(), z.minimum(1)),
+  /** The ledger's clock when it accepted the record (ISO 8601, UTC). */
   receivedAt: z.iso.datetime({ offset: true }),
   event: ledgerRecordSchema,
+  /** Why this record needs a second look (see RECORD_FLAGS); usually empty. */
   flags: z.array(z.enum(Object.keys(RECORD_FLAGS) as [RecordFlag, ...RecordFlag[]])),
+  /** `hash` of the entry before (64 zeros for the first). */
   prevHash: z.string(),
+  /** SHA-256 over prevHash and this entry's seq, receivedAt, event and flags. */
   hash: z.string(),
 });
+export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
 /** Where one purpose stands for one subject: the latest record decides. */
 export const purposeStatusSchema = z.object({

@@ -191,11 +191,16 @@ export class ConsentOutbox extends EventTarget {
     );
   }
 
-  /** Page exit: give what is still waiting (and not already on its way) to the browser's beacon queue. */
+  /**
+   * Page exit: give everything still waiting to the browser's beacon queue,
+   * including what is in flight: a keepalive fetch is meant to survive the
+   * navigation, but WebKit has been seen to lose one now and then. A
+   * duplicate costs one request; the ledger stores the id once.
+   */
   #handOff(): void {
     for (const item of this.#items()) {
       const id = item.event.id;
-      if (this.#inFlight.has(id) || this.#beaconed.has(id)) continue;
+      if (this.#beaconed.has(id)) continue;
       if (beaconConsentEvent(this.endpoint, item.event)) this.#beaconed.add(id);
     }
   }

@@ -12,6 +12,15 @@ import type { ConsentEvent, ConsentReceipt } from '../contract/consent-event.js'
 
 const CONTENT_TYPE = 'text/plain;charset=UTF-8';
 
+/**
+ * Browsers cap the bodies of keepalive requests in flight at 64 KiB per page
+ * (Fetch standard, "keepalive"), and reject beyond it. Many pending events
+ * at once (say, after an outage) go without keepalive instead: the page is
+ * not leaving, and at page exit the beacon hand-off covers them.
+ */
+const KEEPALIVE_BUDGET = 60 * 1024;
+let keepaliveBytesInFlight = 0;
+
 /** What one attempt got back. */
 export interface AttemptResult {
   /** HTTP status; undefined when the request never got an answer (network error). */
@@ -24,16 +33,21 @@ export interface AttemptResult {
 }
 
 export async function postConsentEvent(endpoint: string, event: ConsentEvent): Promise<AttemptResult> {
+  const payload = JSON.stringify(event);
+  // UTF-16 length × 3 bounds the UTF-8 size without encoding twice.
+  const size = payload.length * 3;
+  const keepalive = keepaliveBytesInFlight + size <= KEEPALIVE_BUDGET;
+  if (keepalive) keepaliveBytesInFlight += size;
   let response: Response;
   try {
     response = await fetch(endpoint, {
       method: 'POST',
       // keepalive: the request outlives the page, so the navigation to the
       // booking confirmation right after submit does not cancel it.
-      keepalive: true,
+      keepalive,
       credentials: 'omit',
       headers: { 'content-type': CONTENT_TYPE },
-      body: JSON.stringify(event),
+      body: payload,
     });
   } catch (error) {
     return {
@@ -42,6 +56,8 @@ export async function postConsentEvent(endpoint: string, event: ConsentEvent): P
       message: `network error: ${(error as Error).message}`,
       retryAfter: null,
     };
+  } finally {
+    if (keepalive) keepaliveBytesInFlight -= size;
   }
   const body: unknown = await response.json().catch(() => undefined);
   const error = (body as { error?: unknown } | undefined)?.error;

@@ -416,6 +416,15 @@ export class MarketingConsentElement extends LitElement {
   }
 
   /**
+   * Sends what earlier pages left pending for an endpoint, without showing a
+   * box: for the booking confirmation page, so a consent whose send was cut
+   * short by the navigation arrives there rather than on the next visit.
+   */
+  static deliverPending(endpoint: string): void {
+    ConsentOutbox.for(endpoint).flush();
+  }
+
+  /**
    * Records the ticked consent: builds the event and posts it to the
    * endpoint. A form submit calls this by itself; booking flows without a
    * native submit call it when the booking is made. Resolves with the ledger's

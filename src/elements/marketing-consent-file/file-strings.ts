@@ -1,0 +1,292 @@
+/**
+ * The staff elements' interface strings, in the salons' four languages.
+ */
+import type { RecordFlag } from '../../contract/ledger-records.js';
+
+export interface FileStrings {
+  purposeNames: Record<string, string>;
+  states: { granted: string; withdrawn: string; never: string };
+  since: (date: string) => string;
+  methods: { 'online-booking': string; staff: (name: string) => string; 'unsubscribe-link': string };
+  evidence: string;
+  textVersion: (version: string, locale: string) => string;
+  showText: string;
+  neverExplained: string;
+  withdrawnExplained: string;
+  flags: Record<RecordFlag, string>;
+  historyTitle: string;
+  noHistory: string;
+  grantTitle: string;
+  grantWhy: string;
+  purposesLegend: string;
+  staffName: string;
+  evidenceLabel: string;
+  evidenceHint: string;
+  confirmAgreed: string;
+  grantButton: string;
+  withdrawTitle: string;
+  reason: string;
+  withdrawButton: string;
+  printProof: string;
+  retry: string;
+  loading: string;
+  saved: string;
+  required: (field: string) => string;
+  choosePurpose: string;
+  errors: { unreachable: string; unauthorized: string; rejected: (message: string) => string; popup: string };
+  noCustomer: string;
+  audience: {
+    title: string;
+    purpose: string;
+    recipients: (count: number) => string;
+    leftOut: string;
+    withdrawn: (count: number) => string;
+    never: (count: number) => string;
+    noRecord: (count: number) => string;
+    why: string;
+    download: string;
+    address: string;
+    consentSince: string;
+    how: string;
+  };
+}
+
+const date = (locale: string) => (iso: string) =>
+  new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+
+export const formatDate = (locale: string, iso: string) => date(locale)(iso);
+
+export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
+  de: {
+    purposeNames: { 'email-newsletter': 'Newsletter per E-Mail', 'sms-newsletter': 'Nachrichten per SMS' },
+    states: { granted: 'Einwilligung liegt vor', withdrawn: 'Widerrufen', never: 'Keine Einwilligung' },
+    since: (d) => `seit ${d}`,
+    methods: { 'online-booking': 'vom Kunden bei der Onlinebuchung angekreuzt', staff: (n) => `vom Personal erfasst: ${n}`, 'unsubscribe-link': 'über den Abmeldelink in einer Nachricht' },
+    evidence: 'Nachweis',
+    textVersion: (v, l) => `Textversion ${v} (${l})`,
+    showText: 'Angezeigten Text ansehen',
+    neverExplained: 'Ohne Einwilligung wird die Kundin bzw. der Kunde bei Kampagnen für diesen Kanal ausgelassen.',
+    withdrawnExplained: 'Widerrufen: keine Werbung über diesen Kanal, bis erneut eingewilligt wird.',
+    flags: {
+      'unregistered-text-version': 'Textversion ist nicht als veröffentlicht registriert',
+      'text-differs-from-register': 'Angezeigter Text weicht vom registrierten Text ab',
+      'fingerprint-mismatch': 'Fingerabdruck passt nicht zum gespeicherten Text',
+    },
+    historyTitle: 'Verlauf (neueste zuerst)',
+    noHistory: 'Noch keine Einträge.',
+    grantTitle: 'Im Salon erteilte Einwilligung erfassen',
+    grantWhy:
+      'Erfassen Sie nur, was die Kundin bzw. der Kunde selbst erklärt hat. Bei einer Beschwerde muss der Salon die Einwilligung beweisen (Art. 7 Abs. 1 DSGVO): Lassen Sie ein Formular unterschreiben, bewahren Sie es auf und notieren Sie hier, wo es liegt.',
+    purposesLegend: 'Wofür hat die Kundin bzw. der Kunde eingewilligt?',
+    staffName: 'Ihr Name',
+    evidenceLabel: 'Nachweis',
+    evidenceHint: 'z. B. «unterschriebenes Formular, 20.11.2026, Ordner 12»',
+    confirmAgreed: 'Ich bestätige: Diese Kundin bzw. dieser Kunde hat genau diesen Zwecken zugestimmt, und der Nachweis wird aufbewahrt.',
+    grantButton: 'Einwilligung erfassen',
+    withdrawTitle: 'Widerruf erfassen',
+    reason: 'Grund (freiwillig)',
+    withdrawButton: 'Widerruf erfassen',
+    printProof: 'Nachweis drucken',
+    retry: 'Erneut versuchen',
+    loading: 'Lädt …',
+    saved: 'Gespeichert.',
+    required: (f) => `Bitte «${f}» ausfüllen.`,
+    choosePurpose: 'Bitte mindestens einen Zweck wählen.',
+    errors: {
+      unreachable: 'Das Einwilligungsregister ist nicht erreichbar. Es wurde nichts geändert. Bitte später erneut versuchen.',
+      unauthorized: 'Keine Berechtigung: Ihre Sitzung ist abgelaufen oder der Zugang ist ungültig. Bitte neu anmelden.',
+      rejected: (m) => `Das Register hat die Anfrage abgelehnt: ${m}`,
+      popup: 'Das Fenster für den Nachweis wurde blockiert. Bitte Pop-ups für diese Seite erlauben.',
+    },
+    noCustomer: 'Keine Kundin bzw. kein Kunde gewählt: e-mail, phone oder customer-id setzen.',
+    audience: {
+      title: 'Empfänger einer Kampagne',
+      purpose: 'Kanal',
+      recipients: (n) => `${n} ${n === 1 ? 'Person erhält' : 'Personen erhalten'} diese Kampagne`,
+      leftOut: 'Ausgelassen, weil keine Einwilligung vorliegt:',
+      withdrawn: (n) => `${n} haben widerrufen`,
+      never: (n) => `${n} haben für diesen Kanal nie eingewilligt`,
+      noRecord: (n) => `${n} weitere Kundinnen und Kunden ohne jede Einwilligung`,
+      why: 'Warum ist die Liste kleiner als erwartet? Werbung per E-Mail oder SMS ist nur mit vorheriger, ausdrücklicher Einwilligung erlaubt. Einwilligungen werden einzeln eingeholt: bei der Onlinebuchung oder im Salon mit Unterschrift. Alle Kunden per Massenmail um Einwilligung zu bitten, ist selbst Werbung und nicht erlaubt.',
+      download: 'Empfängerliste herunterladen (CSV)',
+      address: 'Adresse',
+      consentSince: 'Einwilligung seit',
+      how: 'Wie',
+    },
+  },
+  fr: {
+    purposeNames: { 'email-newsletter': 'Newsletter par e-mail', 'sms-newsletter': 'Messages par SMS' },
+    states: { granted: 'Consentement donné', withdrawn: 'Retiré', never: 'Aucun consentement' },
+    since: (d) => `depuis le ${d}`,
+    methods: { 'online-booking': 'coché par le client lors de la réservation en ligne', staff: (n) => `saisi par le personnel : ${n}`, 'unsubscribe-link': 'via le lien de désinscription d’un message' },
+    evidence: 'Preuve',
+    textVersion: (v, l) => `Version du texte ${v} (${l})`,
+    showText: 'Voir le texte affiché',
+    neverExplained: 'Sans consentement, ce client est exclu des campagnes sur ce canal.',
+    withdrawnExplained: 'Retiré : aucune publicité sur ce canal jusqu’à un nouveau consentement.',
+    flags: {
+      'unregistered-text-version': 'La version du texte n’est pas enregistrée comme publiée',
+      'text-differs-from-register': 'Le texte affiché diffère du texte enregistré',
+      'fingerprint-mismatch': 'L’empreinte ne correspond pas au texte enregistré',
+    },
+    historyTitle: 'Historique (le plus récent en premier)',
+    noHistory: 'Aucune entrée.',
+    grantTitle: 'Saisir un consentement donné au salon',
+    grantWhy:
+      'Ne saisissez que ce que le client a lui-même déclaré. En cas de plainte, le salon doit prouver le consentement (art. 7, par. 1 RGPD) : faites signer un formulaire, conservez-le et notez ici où il se trouve.',
+    purposesLegend: 'À quoi le client a-t-il consenti ?',
+    staffName: 'Votre nom',
+    evidenceLabel: 'Preuve',
+    evidenceHint: 'p. ex. « formulaire signé, 20.11.2026, classeur 12 »',
+    confirmAgreed: 'Je confirme que ce client a consenti exactement à ces finalités et que la preuve est conservée.',
+    grantButton: 'Saisir le consentement',
+    withdrawTitle: 'Saisir un retrait',
+    reason: 'Motif (facultatif)',
+    withdrawButton: 'Saisir le retrait',
+    printProof: 'Imprimer la preuve',
+    retry: 'Réessayer',
+    loading: 'Chargement …',
+    saved: 'Enregistré.',
+    required: (f) => `Veuillez remplir « ${f} ».`,
+    choosePurpose: 'Veuillez choisir au moins une finalité.',
+    errors: {
+      unreachable: 'Le registre des consentements est injoignable. Rien n’a été modifié. Veuillez réessayer plus tard.',
+      unauthorized: 'Accès refusé : votre session a expiré ou l’accès n’est pas valide. Veuillez vous reconnecter.',
+      rejected: (m) => `Le registre a refusé la demande : ${m}`,
+      popup: 'La fenêtre de la preuve a été bloquée. Veuillez autoriser les fenêtres pop-up pour ce site.',
+    },
+    noCustomer: 'Aucun client choisi : définir e-mail, phone ou customer-id.',
+    audience: {
+      title: 'Destinataires d’une campagne',
+      purpose: 'Canal',
+      recipients: (n) => `${n} ${n === 1 ? 'personne recevra' : 'personnes recevront'} cette campagne`,
+      leftOut: 'Exclus faute de consentement :',
+      withdrawn: (n) => `${n} ont retiré leur consentement`,
+      never: (n) => `${n} n’ont jamais consenti pour ce canal`,
+      noRecord: (n) => `${n} autres clients sans aucun consentement`,
+      why: 'Pourquoi la liste est-elle plus courte que prévu ? La publicité par e-mail ou SMS n’est permise qu’avec un consentement préalable et exprès. Les consentements se recueillent un par un : lors de la réservation en ligne ou au salon avec signature. Demander à tous les clients par envoi de masse est lui-même de la publicité et n’est pas permis.',
+      download: 'Télécharger la liste des destinataires (CSV)',
+      address: 'Adresse',
+      consentSince: 'Consentement depuis',
+      how: 'Comment',
+    },
+  },
+  it: {
+    purposeNames: { 'email-newsletter': 'Newsletter via e-mail', 'sms-newsletter': 'Messaggi via SMS' },
+    states: { granted: 'Consenso presente', withdrawn: 'Revocato', never: 'Nessun consenso' },
+    since: (d) => `dal ${d}`,
+    methods: { 'online-booking': 'spuntato dal cliente nella prenotazione online', staff: (n) => `registrato dal personale: ${n}`, 'unsubscribe-link': 'tramite il link di disiscrizione di un messaggio' },
+    evidence: 'Prova',
+    textVersion: (v, l) => `Versione del testo ${v} (${l})`,
+    showText: 'Vedi il testo mostrato',
+    neverExplained: 'Senza consenso, il cliente è escluso dalle campagne su questo canale.',
+    withdrawnExplained: 'Revocato: nessuna pubblicità su questo canale fino a un nuovo consenso.',
+    flags: {
+      'unregistered-text-version': 'La versione del testo non è registrata come pubblicata',
+      'text-differs-from-register': 'Il testo mostrato differisce dal testo registrato',
+      'fingerprint-mismatch': 'L’impronta non corrisponde al testo registrato',
+    },
+    historyTitle: 'Cronologia (dal più recente)',
+    noHistory: 'Nessuna voce.',
+    grantTitle: 'Registrare un consenso dato in salone',
+    grantWhy:
+      'Registri solo ciò che il cliente ha dichiarato personalmente. In caso di reclamo il salone deve provare il consenso (art. 7 par. 1 GDPR): faccia firmare un modulo, lo conservi e annoti qui dove si trova.',
+    purposesLegend: 'A che cosa ha acconsentito il cliente?',
+    staffName: 'Il suo nome',
+    evidenceLabel: 'Prova',
+    evidenceHint: 'p. es. «modulo firmato, 20.11.2026, raccoglitore 12»',
+    confirmAgreed: 'Confermo che questo cliente ha acconsentito esattamente a queste finalità e che la prova è conservata.',
+    grantButton: 'Registra il consenso',
+    withdrawTitle: 'Registrare una revoca',
+    reason: 'Motivo (facoltativo)',
+    withdrawButton: 'Registra la revoca',
+    printProof: 'Stampa la prova',
+    retry: 'Riprova',
+    loading: 'Caricamento …',
+    saved: 'Salvato.',
+    required: (f) => `Compili «${f}».`,
+    choosePurpose: 'Scelga almeno una finalità.',
+    errors: {
+      unreachable: 'Il registro dei consensi non è raggiungibile. Non è stato modificato nulla. Riprovi più tardi.',
+      unauthorized: 'Accesso negato: la sessione è scaduta o l’accesso non è valido. Acceda di nuovo.',
+      rejected: (m) => `Il registro ha rifiutato la richiesta: ${m}`,
+      popup: 'La finestra della prova è stata bloccata. Consenta i pop-up per questo sito.',
+    },
+    noCustomer: 'Nessun cliente scelto: impostare e-mail, phone o customer-id.',
+    audience: {
+      title: 'Destinatari di una campagna',
+      purpose: 'Canale',
+      recipients: (n) => `${n} ${n === 1 ? 'persona riceverà' : 'persone riceveranno'} questa campagna`,
+      leftOut: 'Esclusi per mancanza di consenso:',
+      withdrawn: (n) => `${n} hanno revocato`,
+      never: (n) => `${n} non hanno mai acconsentito per questo canale`,
+      noRecord: (n) => `${n} altri clienti senza alcun consenso`,
+      why: 'Perché la lista è più corta del previsto? La pubblicità via e-mail o SMS è permessa solo con consenso preventivo ed esplicito. I consensi si raccolgono uno per uno: nella prenotazione online o in salone con firma. Chiedere il consenso a tutti con un invio di massa è già pubblicità e non è permesso.',
+      download: 'Scarica la lista dei destinatari (CSV)',
+      address: 'Indirizzo',
+      consentSince: 'Consenso dal',
+      how: 'Come',
+    },
+  },
+  en: {
+    purposeNames: { 'email-newsletter': 'Newsletter by e-mail', 'sms-newsletter': 'Messages by SMS' },
+    states: { granted: 'Consent on record', withdrawn: 'Withdrawn', never: 'No consent' },
+    since: (d) => `since ${d}`,
+    methods: { 'online-booking': 'ticked by the customer in the online booking', staff: (n) => `entered by staff: ${n}`, 'unsubscribe-link': 'through the unsubscribe link in a message' },
+    evidence: 'Evidence',
+    textVersion: (v, l) => `Text version ${v} (${l})`,
+    showText: 'Show the text shown',
+    neverExplained: 'Without consent, this customer is left out of campaigns on this channel.',
+    withdrawnExplained: 'Withdrawn: no marketing on this channel until the customer consents again.',
+    flags: {
+      'unregistered-text-version': 'Text version is not registered as published',
+      'text-differs-from-register': 'The text shown differs from the registered text',
+      'fingerprint-mismatch': 'The fingerprint does not match the stored text',
+    },
+    historyTitle: 'History (newest first)',
+    noHistory: 'No records yet.',
+    grantTitle: 'Record a consent given in the salon',
+    grantWhy:
+      'Record only what the customer said themselves. If the customer complains, the salon must prove the consent (GDPR Art. 7(1)): have a form signed, keep it, and note here where it is.',
+    purposesLegend: 'What did the customer agree to?',
+    staffName: 'Your name',
+    evidenceLabel: 'Evidence',
+    evidenceHint: 'e.g. “signed form, 2026-11-20, folder 12”',
+    confirmAgreed: 'I confirm that this customer agreed to exactly these purposes and that the evidence is kept.',
+    grantButton: 'Record consent',
+    withdrawTitle: 'Record a withdrawal',
+    reason: 'Reason (optional)',
+    withdrawButton: 'Record withdrawal',
+    printProof: 'Print proof',
+    retry: 'Try again',
+    loading: 'Loading …',
+    saved: 'Saved.',
+    required: (f) => `Please fill in “${f}”.`,
+    choosePurpose: 'Please choose at least one purpose.',
+    errors: {
+      unreachable: 'The consent ledger cannot be reached. Nothing was changed. Please try again later.',
+      unauthorized: 'Not authorised: your session has expired or the access is not valid. Please sign in again.',
+      rejected: (m) => `The ledger refused the request: ${m}`,
+      popup: 'The proof window was blocked. Please allow pop-ups for this site.',
+    },
+    noCustomer: 'No customer chosen: set email, phone or customer-id.',
+    audience: {
+      title: 'Campaign recipients',
+      purpose: 'Channel',
+      recipients: (n) => `${n} ${n === 1 ? 'person receives' : 'people receive'} this campaign`,
+      leftOut: 'Left out for lack of consent:',
+      withdrawn: (n) => `${n} withdrew`,
+      never: (n) => `${n} never consented on this channel`,
+      noRecord: (n) => `${n} more customers without any consent`,
+      why: 'Why is the list smaller than expected? Marketing by e-mail or SMS is only allowed with prior, explicit consent. Consents are collected one by one: at the online booking, or in the salon with a signature. Asking all customers by mass mail is itself marketing and not allowed.',
+      download: 'Download recipients (CSV)',
+      address: 'Address',
+      consentSince: 'Consent since',
+      how: 'How',
+    },
+  },
+};
+
+export function fileStringsFor(locale: string): FileStrings {
+  return FILE_STRINGS[locale.toLowerCase().split('-')[0] as keyof typeof FILE_STRINGS] ?? FILE_STRINGS.en;
+}
