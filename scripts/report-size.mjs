@@ -7,6 +7,10 @@ const BUDGET = 14 * 1024;
 const code = await readFile(new URL('../dist/marketing-consent.bundle.js', import.meta.url));
 const gzip = gzipSync(code, { level: 9 }).length;
 const verdict = gzip <= BUDGET ? 'within' : 'OVER';
+const staff = await readFile(new URL('../dist/marketing-consent-staff.bundle.js', import.meta.url));
+console.log(
+  `dist/marketing-consent-staff.bundle.js (back office): ${staff.length.toLocaleString('en')} B min, ${gzipSync(staff, { level: 9 }).length.toLocaleString('en')} B gzip`,
+);
 console.log(
   `dist/marketing-consent.bundle.js: ${code.length.toLocaleString('en')} B min, ${gzip.toLocaleString('en')} B gzip (${(gzip / 1024).toFixed(1)} KB; ${verdict} the ${BUDGET / 1024} KB budget)`,
 );

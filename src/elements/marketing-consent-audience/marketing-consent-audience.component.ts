@@ -1,0 +1,143 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { Audience } from '../../contract/ledger-records.js';
+import { StaffApiClient, StaffApiError, type StaffError, type StaffFetch } from '../../staff-client/staff-api-client.js';
+import { fileStringsFor, formatDate } from '../marketing-consent-file/file-strings.js';
+import { staffStyles } from '../staff-styles.js';
+
+/**
+ * Who a campaign for one channel reaches: how many customers receive it,
+ * how many are left out for lack of consent and why, the list of
+ * recipients, and a CSV export of them. It answers the question "why is
+ * the recipient list smaller than expected?".
+ *
+ * @summary The audience of a newsletter campaign, with who is left out and why.
+ *
+ * @csspart summary - The counts and the explanation.
+ * @csspart table - The list of recipients.
+ * @csspart button - Buttons.
+ * @csspart error - An error message.
+ */
+export class MarketingConsentAudienceElement extends LitElement {
+  static override styles = staffStyles;
+
+  #client: StaffApiClient | undefined;
+  #loadToken = 0;
+
+  @state() private audience: Audience | undefined;
+  @state() private error: StaffError | undefined;
+
+  /** Base URL of the consent ledger. */
+  @property() ledger: string | undefined;
+
+  /** The channel of the campaign. */
+  @property() purpose = 'email-newsletter';
+
+  /** Channels to choose from. */
+  @property({ attribute: false }) purposes: string[] = ['email-newsletter', 'sms-newsletter'];
+
+  /** Customers in the salon's file in all, when the host knows it: the ones the ledger never heard of are counted as left out too. */
+  @property({ type: Number, attribute: 'total-customers' }) totalCustomers: number | undefined;
+
+  /** Interface language; by default the nearest `lang` attribute. */
+  @property() locale: string | undefined;
+
+  /** The host app's fetch, e.g. one that adds the session's token. Property only. */
+  @property({ attribute: false }) fetch: StaffFetch | undefined;
+
+  /** Extra request headers. Property only, never an attribute. */
+  @property({ attribute: false }) headers: Record<string, string> | undefined;
+
+  get #locale(): string {
+    return this.locale ?? (this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en');
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('ledger') || changed.has('fetch') || changed.has('headers')) {
+      this.#client = this.ledger ? new StaffApiClient({ ledger: this.ledger, fetch: this.fetch, headers: this.headers }) : undefined;
+    }
+    if (changed.has('purpose') || changed.has('ledger') || changed.has('fetch') || changed.has('headers')) void this.reload();
+  }
+
+  /** Loads the audience again (say, after a consent was recorded elsewhere on the page). */
+  async reload(): Promise<void> {
+    if (!this.#client) return;
+    const token = ++this.#loadToken;
+    try {
+      const audience = await this.#client.audience(this.purpose);
+      if (token !== this.#loadToken) return;
+      this.audience = audience;
+      this.error = undefined;
+    } catch (error) {
+      if (token === this.#loadToken) this.error = error instanceof StaffApiError ? error.detail : { kind: 'unreachable', message: String(error) };
+    }
+  }
+
+  async #download(): Promise<void> {
+    if (!this.#client) return;
+    try {
+      const blob = await this.#client.audienceCsv(this.purpose);
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(blob);
+      link.download = `recipients-${this.purpose}.csv`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    } catch (error) {
+      this.error = error instanceof StaffApiError ? error.detail : { kind: 'unreachable', message: String(error) };
+    }
+  }
+
+  protected override render(): unknown {
+    const t = fileStringsFor(this.#locale);
+    const a = t.audience;
+    const audience = this.audience;
+    const inLedger = audience ? audience.recipients.length + audience.leftOut.withdrawn + audience.leftOut.neverGranted : 0;
+    const withoutRecord = this.totalCustomers !== undefined && audience ? Math.max(0, this.totalCustomers - inLedger) : undefined;
+    return html`<section aria-labelledby="audience-title" lang=${this.#locale}>
+      <h3 id="audience-title">${a.title}</h3>
+      <label
+        >${a.purpose}
+        <select @change=${(event: Event) => (this.purpose = (event.target as HTMLSelectElement).value)}>
+          ${this.purposes.map((p) => html`<option value=${p} ?selected=${p === this.purpose}>${t.purposeNames[p] ?? p}</option>`)}
+        </select></label
+      >
+      ${this.error
+        ? html`<div class="error" role="alert" part="error">
+            <p>${this.error.kind === 'rejected' ? t.errors.rejected(this.error.message) : t.errors[this.error.kind]}</p>
+            <button part="button" type="button" @click=${() => this.reload()}>${t.retry}</button>
+          </div>`
+        : nothing}
+      ${audience
+        ? html`<div part="summary" role="status">
+              <p class="count">${a.recipients(audience.recipients.length)}</p>
+              <p>${a.leftOut}</p>
+              <ul>
+                <li>${a.withdrawn(audience.leftOut.withdrawn)}</li>
+                <li>${a.never(audience.leftOut.neverGranted)}</li>
+                ${withoutRecord !== undefined ? html`<li>${a.noRecord(withoutRecord)}</li>` : nothing}
+              </ul>
+              <p class="hint">${a.why}</p>
+            </div>
+            <p><button part="button" type="button" @click=${() => this.#download()}>${a.download}</button></p>
+            <table part="table">
+              <thead>
+                <tr>
+                  <th scope="col">${a.address}</th>
+                  <th scope="col">${a.consentSince}</th>
+                  <th scope="col">${a.how}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${audience.recipients.map(
+                  (r) => html`<tr>
+                    <td>${r.address}</td>
+                    <td>${formatDate(this.#locale, r.since)}</td>
+                    <td>${r.method === 'staff' ? t.methods.staff('').replace(/:\s*$/, '') : t.methods[r.method as 'online-booking']}</td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table>`
+        : nothing}
+    </section>`;
+  }
+}

@@ -1,0 +1,322 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { ConsentSubject } from '../../contract/consent-event.js';
+import type { LedgerEntry, PurposeStatus, SubjectStatus } from '../../contract/ledger-records.js';
+import { parseLegalMarkup } from '../../legal-text/legal-markup.js';
+import { StaffApiClient, StaffApiError, type StaffError, type StaffFetch } from '../../staff-client/staff-api-client.js';
+import { fileStringsFor, formatDate, type FileStrings } from './file-strings.js';
+import { staffStyles } from '../staff-styles.js';
+
+type Loaded = { status: SubjectStatus; history: LedgerEntry[] };
+
+/** Splits "email-newsletter sms-newsletter" (spaces or commas). */
+const listConverter = {
+  fromAttribute: (value: string | null) => (value === null ? undefined : value.split(/[\s,]+/).filter(Boolean)),
+  toAttribute: (value: readonly string[] | undefined) => value?.join(' '),
+};
+
+/**
+ * One customer's marketing consent, for the salon's customer file: per
+ * purpose the current status (since when, how, under which text version,
+ * with which evidence), the full history with the exact texts shown, and
+ * the staff's actions: record a consent given in the salon (evidence
+ * required), record a withdrawal, print the proof.
+ *
+ * Authentication is the host app's: by default the page's session cookies
+ * go along; a back office that uses tokens hands over a `fetch` function or
+ * `headers` as properties. Never put a token in an attribute.
+ *
+ * @summary The consent panel of a customer file.
+ *
+ * @fires marketing-consent-file-changed - A grant or withdrawal was recorded; `detail.status` is the new status.
+ *
+ * @csspart panel - The whole panel.
+ * @csspart purpose - One purpose's status card.
+ * @csspart badge - The status badge of a purpose.
+ * @csspart history - The timeline.
+ * @csspart form - The forms for a staff entry and a withdrawal.
+ * @csspart button - Buttons.
+ * @csspart error - An error message.
+ *
+ * @cssproperty --marketing-consent-file-granted - Colour of "consent on record" (default #1d6b37).
+ * @cssproperty --marketing-consent-file-withdrawn - Colour of "withdrawn" (default #8a1c1c).
+ * @cssproperty --marketing-consent-file-accent - Colour of buttons and focus rings (default #2b2230).
+ */
+export class MarketingConsentFileElement extends LitElement {
+  static override styles = staffStyles;
+
+  #client: StaffApiClient | undefined;
+  #loadToken = 0;
+
+  @state() private loaded: Loaded | undefined;
+  @state() private error: StaffError | undefined;
+  @state() private formErrors: string[] = [];
+  @state() private message = '';
+  @state() private busy = false;
+
+  /** Base URL of the consent ledger, e.g. "https://consent.salon-bella.ch" or "/ledger". */
+  @property() ledger: string | undefined;
+
+  /** The customer's e-mail address (one of email, phone, customer-id is needed). */
+  @property() email: string | undefined;
+
+  /** The customer's phone number. */
+  @property() phone: string | undefined;
+
+  /** The platform's customer id. */
+  @property({ attribute: 'customer-id' }) customerId: string | undefined;
+
+  /** Purposes to show and to offer in the forms. */
+  @property({ converter: listConverter }) purposes: string[] = ['email-newsletter', 'sms-newsletter'];
+
+  /** Interface language; by default the nearest `lang` attribute. */
+  @property() locale: string | undefined;
+
+  /** Prefills the staff name in the forms (the signed-in user). */
+  @property({ attribute: 'staff-name' }) staffName = '';
+
+  /** The host app's fetch, e.g. one that adds the session's token. Property only. */
+  @property({ attribute: false }) fetch: StaffFetch | undefined;
+
+  /** Extra request headers, e.g. `{ authorization: 'Bearer …' }`. Property only, never an attribute. */
+  @property({ attribute: false }) headers: Record<string, string> | undefined;
+
+  get #subject(): ConsentSubject {
+    const subject: ConsentSubject = {};
+    if (this.email) subject.email = this.email;
+    if (this.phone) subject.phone = this.phone;
+    if (this.customerId) subject.customerId = this.customerId;
+    return subject;
+  }
+
+  get #strings(): FileStrings {
+    return fileStringsFor(this.#locale);
+  }
+
+  get #locale(): string {
+    return this.locale ?? (this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en');
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('ledger') || changed.has('fetch') || changed.has('headers')) {
+      this.#client = this.ledger ? new StaffApiClient({ ledger: this.ledger, fetch: this.fetch, headers: this.headers }) : undefined;
+    }
+    const subjectChanged = changed.has('email') || changed.has('phone') || changed.has('customerId');
+    if (subjectChanged || changed.has('ledger') || changed.has('fetch') || changed.has('headers')) void this.reload();
+  }
+
+  /** Loads status and history again from the ledger. */
+  async reload(): Promise<void> {
+    const client = this.#client;
+    const subject = this.#subject;
+    if (!client || Object.keys(subject).length === 0) {
+      this.loaded = undefined;
+      return;
+    }
+    // A newer load (another customer opened) wins over a slower older one.
+    const token = ++this.#loadToken;
+    this.busy = true;
+    try {
+      const [status, history] = await Promise.all([client.status(subject), client.history(subject)]);
+      if (token !== this.#loadToken) return;
+      this.loaded = { status, history };
+      this.error = undefined;
+    } catch (error) {
+      if (token !== this.#loadToken) return;
+      this.error = asStaffError(error);
+    } finally {
+      if (token === this.#loadToken) this.busy = false;
+    }
+  }
+
+  #formValues(form: HTMLFormElement) {
+    const data = new FormData(form);
+    return {
+      purposes: data.getAll('purpose').map(String),
+      staffName: String(data.get('staffName') ?? '').trim(),
+      evidence: String(data.get('evidence') ?? '').trim(),
+      reason: String(data.get('reason') ?? '').trim(),
+      agreed: data.get('agreed') === 'yes',
+    };
+  }
+
+  async #submit(event: SubmitEvent, kind: 'grant' | 'withdraw'): Promise<void> {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const t = this.#strings;
+    const values = this.#formValues(form);
+    const problems: string[] = [];
+    if (values.purposes.length === 0) problems.push(t.choosePurpose);
+    if (!values.staffName) problems.push(t.required(t.staffName));
+    if (kind === 'grant' && !values.evidence) problems.push(t.required(t.evidenceLabel));
+    if (kind === 'grant' && !values.agreed) problems.push(t.required(t.confirmAgreed));
+    this.formErrors = problems.map((p) => `${kind}:${p}`);
+    if (problems.length > 0 || !this.#client) {
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>(`#${kind}-errors`)?.focus();
+      return;
+    }
+    this.busy = true;
+    try {
+      const subject = this.#subject;
+      if (kind === 'grant') {
+        await this.#client.grant({ subject, purposes: values.purposes, staffName: values.staffName, evidence: values.evidence, customerAgreed: true });
+      } else {
+        await this.#client.withdraw({ subject, purposes: values.purposes, staffName: values.staffName, ...(values.reason ? { reason: values.reason } : {}) });
+      }
+      form.reset();
+      this.message = t.saved;
+      await this.reload();
+      this.dispatchEvent(
+        new CustomEvent('marketing-consent-file-changed', { bubbles: true, composed: true, detail: { status: this.loaded?.status } }),
+      );
+    } catch (error) {
+      this.error = asStaffError(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async #printProof(): Promise<void> {
+    if (!this.#client) return;
+    // Opened now, while the click still counts as the user's, then pointed at the proof.
+    const win = window.open('', '_blank');
+    try {
+      const url = await this.#client.proofLink(this.#subject);
+      if (!win) {
+        this.error = { kind: 'rejected', status: 0, message: this.#strings.errors.popup };
+        return;
+      }
+      win.opener = null;
+      win.location.href = url;
+    } catch (error) {
+      win?.close();
+      this.error = asStaffError(error);
+    }
+  }
+
+  #renderText(markup: string): TemplateResult[] {
+    return parseLegalMarkup(markup).map((segment) =>
+      segment.kind === 'text' ? html`${segment.text}` : html`${segment.text} (${segment.href})`,
+    );
+  }
+
+  #renderPurpose(purpose: PurposeStatus, history: LedgerEntry[]): TemplateResult {
+    const t = this.#strings;
+    const locale = this.#locale;
+    const deciding = history.find((entry) => entry.event.id === purpose.eventId);
+    const notice = deciding?.event.method === 'online-booking' ? deciding.event.notice : undefined;
+    const method =
+      purpose.method === 'staff' ? t.methods.staff(purpose.staff?.name ?? '') : purpose.method ? t.methods[purpose.method] : '';
+    return html`<section part="purpose" class="purpose ${purpose.state}" aria-labelledby="purpose-${purpose.purpose}">
+      <h3 id="purpose-${purpose.purpose}">${t.purposeNames[purpose.purpose] ?? purpose.purpose}</h3>
+      <p part="badge" class="badge ${purpose.state}">${t.states[purpose.state]}</p>
+      ${purpose.since ? html`<p>${t.since(formatDate(locale, purpose.since))} · ${method}</p>` : nothing}
+      ${purpose.staff?.evidence ? html`<p>${t.evidence}: ${purpose.staff.evidence}</p>` : nothing}
+      ${purpose.textVersion ? html`<p>${t.textVersion(purpose.textVersion, purpose.locale ?? '–')}</p>` : nothing}
+      ${purpose.flags.length
+        ? html`<ul class="flags">
+            ${purpose.flags.map((flag) => html`<li>⚠ ${t.flags[flag as keyof FileStrings['flags']] ?? flag}</li>`)}
+          </ul>`
+        : nothing}
+      ${notice
+        ? html`<details>
+            <summary>${t.showText}</summary>
+            <blockquote lang=${notice.locale}>${this.#renderText(notice.text)}</blockquote>
+          </details>`
+        : nothing}
+      ${purpose.state === 'never' ? html`<p class="hint">${t.neverExplained}</p>` : nothing}
+      ${purpose.state === 'withdrawn' ? html`<p class="hint">${t.withdrawnExplained}</p>` : nothing}
+    </section>`;
+  }
+
+  #renderHistory(history: LedgerEntry[]): TemplateResult {
+    const t = this.#strings;
+    const locale = this.#locale;
+    return html`<section part="history" aria-labelledby="history-title">
+      <h3 id="history-title">${t.historyTitle}</h3>
+      ${history.length === 0
+        ? html`<p>${t.noHistory}</p>`
+        : html`<ol class="timeline">
+            ${history
+              .slice()
+              .reverse()
+              .map((entry) => {
+                const record = entry.event;
+                const what = record.purposes
+                  .map((p) => `${t.purposeNames[p.purpose] ?? p.purpose}: ${p.granted ? t.states.granted : t.states.withdrawn}`)
+                  .join(', ');
+                const how = record.method === 'staff' ? t.methods.staff(record.staff.name) : t.methods[record.method];
+                return html`<li>
+                  <time datetime=${entry.receivedAt}>${formatDate(locale, entry.receivedAt)}</time>
+                  <span>${what}</span>
+                  <span class="how">${how}${record.method === 'staff' && record.staff.evidence ? ` · ${t.evidence}: ${record.staff.evidence}` : ''}${record.method === 'staff' && record.reason ? ` · ${record.reason}` : ''}</span>
+                </li>`;
+              })}
+          </ol>`}
+    </section>`;
+  }
+
+  #renderForm(kind: 'grant' | 'withdraw'): TemplateResult {
+    const t = this.#strings;
+    const errors = this.formErrors.filter((e) => e.startsWith(`${kind}:`)).map((e) => e.slice(kind.length + 1));
+    return html`<form part="form" novalidate @submit=${(event: SubmitEvent) => this.#submit(event, kind)} aria-labelledby="${kind}-title">
+      <h3 id="${kind}-title">${kind === 'grant' ? t.grantTitle : t.withdrawTitle}</h3>
+      ${kind === 'grant' ? html`<p class="hint" id="grant-why">${t.grantWhy}</p>` : nothing}
+      <div id="${kind}-errors" class="errors" role="alert" tabindex="-1" part="error" ?hidden=${errors.length === 0}>
+        <ul>${errors.map((e) => html`<li>${e}</li>`)}</ul>
+      </div>
+      <fieldset>
+        <legend>${t.purposesLegend}</legend>
+        ${this.purposes.map(
+          (purpose) => html`<label class="choice"
+            ><input type="checkbox" name="purpose" value=${purpose} />${t.purposeNames[purpose] ?? purpose}</label
+          >`,
+        )}
+      </fieldset>
+      <label>${t.staffName}<input name="staffName" autocomplete="name" required .value=${this.staffName} /></label>
+      ${kind === 'grant'
+        ? html`<label
+              >${t.evidenceLabel}<input name="evidence" required aria-describedby="${kind}-evidence-hint grant-why" /><span
+                id="${kind}-evidence-hint"
+                class="hint"
+                >${t.evidenceHint}</span
+              ></label
+            >
+            <label class="choice"><input type="checkbox" name="agreed" value="yes" required />${t.confirmAgreed}</label>`
+        : html`<label>${t.reason}<input name="reason" /></label>`}
+      <button part="button" type="submit" ?disabled=${this.busy}>${kind === 'grant' ? t.grantButton : t.withdrawButton}</button>
+    </form>`;
+  }
+
+  #renderError(error: StaffError): TemplateResult {
+    const t = this.#strings;
+    const text = error.kind === 'rejected' ? (error.status === 0 ? error.message : t.errors.rejected(error.message)) : t.errors[error.kind];
+    return html`<div class="error" role="alert" part="error">
+      <p>${text}</p>
+      <button part="button" type="button" @click=${() => { this.error = undefined; void this.reload(); }}>${t.retry}</button>
+    </div>`;
+  }
+
+  protected override render(): unknown {
+    const t = this.#strings;
+    const subject = this.#subject;
+    return html`<div part="panel" class="panel" lang=${this.#locale}>
+      ${Object.keys(subject).length === 0 ? html`<p class="error" role="alert" part="error">${t.noCustomer}</p>` : nothing}
+      ${this.error ? this.#renderError(this.error) : nothing}
+      <p class="status-line" role="status">${this.busy && !this.loaded ? t.loading : this.message}</p>
+      ${this.loaded
+        ? html`<div class="purposes">${this.loaded.status.purposes
+              .filter((p) => this.purposes.includes(p.purpose))
+              .map((p) => this.#renderPurpose(p, this.loaded!.history))}</div>
+            <p><button part="button" type="button" class="secondary" @click=${() => this.#printProof()}>${t.printProof}</button></p>
+            ${this.#renderHistory(this.loaded.history)}
+            <div class="forms">${this.#renderForm('grant')} ${this.#renderForm('withdraw')}</div>`
+        : nothing}
+    </div>`;
+  }
+}
+
+function asStaffError(error: unknown): StaffError {
+  return error instanceof StaffApiError ? error.detail : { kind: 'unreachable', message: String(error) };
+}

@@ -1,0 +1,7 @@
+/**
+ * The staff side in the browser: registers `<marketing-consent-file>` and
+ * `<marketing-consent-audience>` for the salon's back office.
+ */
+export * from './elements/marketing-consent-file/marketing-consent-file.js';
+export * from './elements/marketing-consent-audience/marketing-consent-audience.js';
+export { StaffApiClient, StaffApiError, type StaffError, type StaffFetch, type StaffClientOptions } from './staff-client/staff-api-client.js';

@@ -1,0 +1,191 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import type { MarketingConsentFileElement } from '../../src/elements/marketing-consent-file/marketing-consent-file.component.js';
+import type { MarketingConsentAudienceElement } from '../../src/elements/marketing-consent-audience/marketing-consent-audience.component.js';
+import '../../src/staff-elements.js';
+import { makeConsentEvent } from '../support/consent-events.js';
+import { faults } from '../support/faults.js';
+import { ledger, uniqueEmail } from '../support/ledger.js';
+
+async function staffHeaders() {
+  return { authorization: `Bearer ${(await ledger()).staffToken}` };
+}
+
+async function staffPost(path: string, body: unknown) {
+  const { url } = await ledger();
+  const response = await fetch(`${url}${path}`, { method: 'POST', headers: { ...(await staffHeaders()), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+}
+
+/** A customer who ticked the e-mail box in an online booking. */
+async function bookedCustomer() {
+  const email = uniqueEmail();
+  const event = await makeConsentEvent(email);
+  const response = await fetch((await ledger()).intake, { method: 'POST', body: JSON.stringify(event) });
+  expect(response.status).to.equal(201);
+  return { email, event };
+}
+
+async function openFile(email: string, options: { headers?: Record<string, string>; lang?: string } = {}) {
+  const { url } = await ledger();
+  const element = await fixture<MarketingConsentFileElement>(html`
+    <marketing-consent-file
+      lang=${options.lang ?? 'en'}
+      ledger=${url}
+      email=${email}
+      staff-name="Lea Meier"
+      .headers=${options.headers ?? (await staffHeaders())}
+    ></marketing-consent-file>
+  `);
+  await until(() => element.shadowRoot!.querySelector('.purposes, .error'));
+  return element;
+}
+
+async function until<T>(probe: () => T | null | undefined, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const card = (element: MarketingConsentFileElement, purpose: string) =>
+  element.shadowRoot!.querySelector<HTMLElement>(`section[aria-labelledby="purpose-${purpose}"]`)!;
+const text = (node: Element | null | undefined) => (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+describe('<marketing-consent-file>', () => {
+  afterEach(async () => {
+    await faults.startLedger();
+    await faults.reset();
+  });
+
+  it('shows a consent from the online booking: status, time, method, text version and the exact text', async () => {
+    const { email, event } = await bookedCustomer();
+    const element = await openFile(email);
+    const emailCard = card(element, 'email-newsletter');
+    expect(text(emailCard.querySelector('.badge'))).to.equal('Consent on record');
+    expect(text(emailCard)).to.contain('ticked by the customer in the online booking');
+    expect(text(emailCard)).to.contain('Text version 2026-11-01 (en)');
+    expect(text(emailCard.querySelector('blockquote'))).to.equal(
+      'News from Salon Bella (optional) Newsletter by e-mail Yes, send me the newsletter. Withdraw any time. Privacy notice (/privacy)',
+    );
+    expect(event.notice.text).to.contain('[Privacy notice](/privacy)');
+    expect(text(card(element, 'sms-newsletter').querySelector('.badge'))).to.equal('No consent');
+    expect(text(card(element, 'sms-newsletter'))).to.contain('left out of campaigns');
+    await expect(element).to.be.accessible();
+  });
+
+  it('shows a withdrawal and the history, newest first', async () => {
+    const { email } = await bookedCustomer();
+    await staffPost('/v1/staff/withdrawals', { subject: { email }, purposes: ['email-newsletter'], staffName: 'Tom Keller', reason: 'asked by phone' });
+    const element = await openFile(email, { lang: 'de' });
+    expect(text(card(element, 'email-newsletter').querySelector('.badge'))).to.equal('Widerrufen');
+    const items = [...element.shadowRoot!.querySelectorAll('.timeline li')].map(text);
+    expect(items).to.have.length(2);
+    expect(items[0]).to.contain('Widerrufen').and.contain('Tom Keller').and.contain('asked by phone');
+    expect(items[1]).to.contain('Einwilligung liegt vor').and.contain('Onlinebuchung');
+  });
+
+  it('refuses a staff entry without evidence, says why, and records nothing', async () => {
+    const email = uniqueEmail();
+    const element = await openFile(email);
+    const form = element.shadowRoot!.querySelector<HTMLFormElement>('form[aria-labelledby="grant-title"]')!;
+    form.querySelector<HTMLInputElement>('input[name=purpose][value=email-newsletter]')!.click();
+    form.querySelector<HTMLInputElement>('input[name=agreed]')!.click();
+    form.requestSubmit();
+    await element.updateComplete;
+    const errors = element.shadowRoot!.querySelector('#grant-errors')!;
+    expect(errors.hasAttribute('hidden')).to.equal(false);
+    expect(text(errors)).to.contain('Please fill in “Evidence”');
+    expect(element.shadowRoot!.activeElement).to.equal(errors);
+    const { url } = await ledger();
+    const history = await (await fetch(`${url}/v1/staff/history?email=${email}`, { headers: await staffHeaders() })).json();
+    expect(history.entries).to.have.length(0);
+  });
+
+  it('records a staff entry with evidence, and shows it as staff-entered with its evidence', async () => {
+    const email = uniqueEmail();
+    const element = await openFile(email);
+    const form = element.shadowRoot!.querySelector<HTMLFormElement>('form[aria-labelledby="grant-title"]')!;
+    form.querySelector<HTMLInputElement>('input[name=purpose][value=email-newsletter]')!.click();
+    form.querySelector<HTMLInputElement>('input[name=evidence]')!.value = 'signed form, 2026-11-20, folder 12';
+    form.querySelector<HTMLInputElement>('input[name=agreed]')!.click();
+    const changed = oneEvent(element, 'marketing-consent-file-changed');
+    form.requestSubmit();
+    const { detail } = await changed;
+    expect(detail.status?.purposes[0]?.state).to.equal('granted');
+    await element.updateComplete;
+    const emailCard = card(element, 'email-newsletter');
+    expect(text(emailCard.querySelector('.badge'))).to.equal('Consent on record');
+    expect(text(emailCard)).to.contain('entered by staff: Lea Meier');
+    expect(text(emailCard)).to.contain('Evidence: signed form, 2026-11-20, folder 12');
+  });
+
+  it('records a withdrawal from the form', async () => {
+    const { email } = await bookedCustomer();
+    const element = await openFile(email);
+    const form = element.shadowRoot!.querySelector<HTMLFormElement>('form[aria-labelledby="withdraw-title"]')!;
+    form.querySelector<HTMLInputElement>('input[name=purpose][value=email-newsletter]')!.click();
+    form.querySelector<HTMLInputElement>('input[name=reason]')!.value = 'no longer wants mail';
+    const changed = oneEvent(element, 'marketing-consent-file-changed');
+    form.requestSubmit();
+    await changed;
+    await element.updateComplete;
+    expect(text(card(element, 'email-newsletter').querySelector('.badge'))).to.equal('Withdrawn');
+  });
+
+  it('says so clearly when the ledger cannot be reached, and recovers on retry', async () => {
+    const { email } = await bookedCustomer();
+    await faults.stopLedger();
+    const element = await openFile(email);
+    const error = element.shadowRoot!.querySelector('.error')!;
+    expect(error.getAttribute('role')).to.equal('alert');
+    expect(text(error)).to.contain('The consent ledger cannot be reached. Nothing was changed.');
+    await faults.startLedger();
+    error.querySelector('button')!.click();
+    await until(() => element.shadowRoot!.querySelector('.purposes'));
+    expect(element.shadowRoot!.querySelector('.error')).to.equal(null);
+  });
+
+  it('says so clearly without a valid staff token, and shows no data', async () => {
+    const { email } = await bookedCustomer();
+    const element = await openFile(email, { headers: { authorization: 'Bearer not-the-token' } });
+    expect(text(element.shadowRoot!.querySelector('.error'))).to.contain('Not authorised');
+    expect(element.shadowRoot!.querySelector('.purposes')).to.equal(null);
+  });
+
+  it('keeps the token out of the markup', async () => {
+    const { email } = await bookedCustomer();
+    const element = await openFile(email);
+    const { staffToken } = await ledger();
+    expect(element.outerHTML).to.not.contain(staffToken);
+    expect(element.shadowRoot!.innerHTML).to.not.contain(staffToken);
+  });
+});
+
+describe('<marketing-consent-audience>', () => {
+  it('counts who receives a campaign and who is left out, and why', async () => {
+    const { url } = await ledger();
+    const element = await fixture<MarketingConsentAudienceElement>(html`
+      <marketing-consent-audience lang="en" ledger=${url} .headers=${await staffHeaders()}></marketing-consent-audience>
+    `);
+    await until(() => element.shadowRoot!.querySelector('.count'));
+    const before = Number(text(element.shadowRoot!.querySelector('.count')).split(' ')[0]);
+    const { email } = await bookedCustomer();
+    await element.reload();
+    await element.updateComplete;
+    expect(Number(text(element.shadowRoot!.querySelector('.count')).split(' ')[0])).to.equal(before + 1);
+    const rows = [...element.shadowRoot!.querySelectorAll('tbody tr')].map(text);
+    expect(rows.some((row) => row.includes(email.toLowerCase()))).to.equal(true);
+    await staffPost('/v1/staff/withdrawals', { subject: { email }, purposes: ['email-newsletter'], staffName: 'Lea' });
+    await element.reload();
+    await element.updateComplete;
+    expect(Number(text(element.shadowRoot!.querySelector('.count')).split(' ')[0])).to.equal(before);
+    expect(text(element.shadowRoot!.querySelector('[part=summary]'))).to.contain('Why is the list smaller than expected?');
+    element.totalCustomers = 100_000;
+    await element.updateComplete;
+    expect(text(element.shadowRoot!.querySelector('[part=summary]'))).to.match(/\d+ more customers without any consent/);
+    await expect(element).to.be.accessible();
+  });
+});
