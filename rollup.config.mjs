@@ -16,14 +16,14 @@ const refuseServerCode = {
 };
 
 const onwarn = (warning, warn) => {
-    // tsc's decorator helper tests `this` at module level; zod's core has a
-    // harmless import cycle and comments rollup reads as misplaced
-    // annotations. None of them changes the bundle's behaviour.
-    const inDependencies = (warning.ids ?? [warning.id ?? '']).every((id) => id.includes('node_modules'));
-    if (warning.code === 'THIS_IS_UNDEFINED') return;
-    if (inDependencies && ['CIRCULAR_DEPENDENCY', 'INVALID_ANNOTATION'].includes(warning.code)) return;
-    warn(warning);
-  };
+  // tsc's decorator helper tests `this` at module level; zod's core has a
+  // harmless import cycle and comments rollup reads as misplaced
+  // annotations. None of them changes the bundle's behaviour.
+  const inDependencies = (warning.ids ?? [warning.id ?? '']).every((id) => id.includes('node_modules'));
+  if (warning.code === 'THIS_IS_UNDEFINED') return;
+  if (inDependencies && ['CIRCULAR_DEPENDENCY', 'INVALID_ANNOTATION'].includes(warning.code)) return;
+  warn(warning);
+};
 
 /** One self-registering, minified ES module per audience of the package. */
 const bundle = (input, file) => ({

@@ -8,6 +8,7 @@
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -77,20 +78,62 @@ app.use('*', async (c, next) => {
 });
 
 // The ledger, mounted where the booking page posts to (same origin here).
-app.route(
-  '/ledger',
-  createLedgerApp({
-    store,
-    texts: await publishedTexts(),
-    linkSecret: await linkSecret(),
-    controller: {
-      name: 'Salon Bella',
-      address: 'Bahnhofstrasse 1, 8001 Zürich',
-      email: 'datenschutz@salon-bella.ch',
-      jurisdiction: 'CH',
-    },
-  }),
-);
+// The back office's key to the staff API; it never leaves this server.
+const staffToken = randomBytes(32).toString('base64url');
+const ledger = createLedgerApp({
+  store,
+  staffToken,
+  texts: await publishedTexts(),
+  linkSecret: await linkSecret(),
+  publicUrl: `http://localhost:${port}/ledger`,
+  controller: {
+    name: 'Salon Bella',
+    address: 'Bahnhofstrasse 1, 8001 Zürich',
+    email: 'datenschutz@salon-bella.ch',
+    jurisdiction: 'CH',
+  },
+});
+app.route('/ledger', ledger);
+
+/** Calls the staff API as the back office's server side does, with the token. */
+const staff = (path, init = {}) =>
+  ledger.request(path, {
+    ...init,
+    headers: { ...init.headers, authorization: `Bearer ${staffToken}`, 'content-type': 'application/json' },
+  });
+
+// A few customers of the salon's file, with consents recorded the way staff would.
+const SEED_CUSTOMERS = [
+  { name: 'Mia Rossi', email: 'mia.rossi@example.ch', phone: '+41 79 555 12 34' },
+  { name: 'Lukas Meier', email: 'lukas.meier@example.ch', phone: '+41 78 222 33 44' },
+  { name: 'Sophie Dubois', email: 'sophie.dubois@example.ch', phone: '+41 76 111 22 33' },
+  { name: 'Marco Bianchi', email: 'marco.bianchi@example.ch', phone: '+41 79 444 55 66' },
+];
+if ((await store.entries()).length === 0) {
+  const grant = (customer, purposes, evidence) =>
+    staff('/v1/staff/grants', {
+      method: 'POST',
+      body: JSON.stringify({
+        subject: { email: customer.email, phone: customer.phone },
+        purposes,
+        staffName: 'Lea Meier',
+        evidence,
+        customerAgreed: true,
+      }),
+    });
+  await grant(SEED_CUSTOMERS[0], ['email-newsletter', 'sms-newsletter'], 'signed form, 2026-11-12, folder 3');
+  await grant(SEED_CUSTOMERS[1], ['email-newsletter'], 'signed form, 2026-10-02, folder 2');
+  await staff('/v1/staff/withdrawals', {
+    method: 'POST',
+    body: JSON.stringify({
+      subject: { email: SEED_CUSTOMERS[1].email },
+      purposes: ['email-newsletter'],
+      staffName: 'Tom Keller',
+      reason: 'asked at the counter',
+    }),
+  });
+  await grant(SEED_CUSTOMERS[3], ['sms-newsletter'], 'signed form, 2026-11-18, folder 3');
+}
 
 // The booking itself is not this package's business; the demo keeps the
 // last bookings in memory to show a confirmation page.
@@ -104,6 +147,7 @@ app.post('/book', async (c) => {
     time: form.get('time'),
     name: form.get('name'),
     email: form.get('email'),
+    phone: form.get('phone'),
     lang: form.get('lang') ?? 'de',
     consent: form.getAll('marketing-consent'),
   });
@@ -159,7 +203,10 @@ const page = (lang, title, body) =>
         <link rel="stylesheet" href="/assets/styles.css" />
       </head>
       <body>
-        <header class="site-header"><a href="/" class="brand">Salon Bella</a><a href="/received">Ledger</a></header>
+        <header class="site-header">
+          <a href="/" class="brand">Salon Bella</a>
+          <nav class="site-nav"><a href="/back-office">Back office</a> <a href="/received">Ledger</a></nav>
+        </header>
         <main>${body}</main>
       </body>
     </html>`;
@@ -190,6 +237,34 @@ app.get('/confirmation/:id', (c) => {
   );
 });
 
+// The demo's back office: a session cookie stands in for a staff login; the
+// page's elements call the staff API through this server, which adds the token.
+const sessions = new Set();
+const signedIn = (c) => sessions.has(getCookie(c, 'demo_session') ?? '');
+app.get('/back-office', async (c) => {
+  if (!signedIn(c)) {
+    const session = randomBytes(24).toString('base64url');
+    sessions.add(session);
+    setCookie(c, 'demo_session', session, { httpOnly: true, sameSite: 'Strict', path: '/back-office' });
+  }
+  return c.html(await readFile(new URL('./public/back-office.html', import.meta.url), 'utf8'));
+});
+app.get('/back-office/customers.json', (c) => {
+  if (!signedIn(c)) return c.json({ error: 'sign in again: open /back-office' }, 401);
+  const booked = [...bookings.values()].map(({ name, email, phone }) => ({ name, email, phone }));
+  const all = [...SEED_CUSTOMERS, ...booked].filter((customer) => customer.email);
+  const unique = [...new Map(all.map((customer) => [String(customer.email).toLowerCase(), customer])).values()];
+  return c.json({ customers: unique });
+});
+app.all('/back-office/api/*', async (c) => {
+  if (!signedIn(c)) return c.json({ error: 'sign in again: open /back-office' }, 401);
+  const url = new URL(c.req.url);
+  const path = url.pathname.replace(/^\/back-office\/api/, '') + url.search;
+  if (!path.startsWith('/v1/staff/')) return c.json({ error: 'only the staff API is available here' }, 404);
+  const body = ['GET', 'HEAD'].includes(c.req.method) ? undefined : await c.req.text();
+  return staff(path, { method: c.req.method, body });
+});
+
 // What the ledger holds, newest first: the salon's proof, in a demo dress.
 app.get('/received', async (c) => {
   const entries = await store.entries();
@@ -197,39 +272,63 @@ app.get('/received', async (c) => {
   const rows = entries
     .slice()
     .reverse()
-    .map(
-      (entry) =>
-        html`<article class="record" data-event-id="${entry.event.id}">
-          <h2>
-            #${entry.seq} · ${entry.event.subject.email ?? entry.event.subject.phone ?? entry.event.subject.customerId}
-          </h2>
-          <dl class="facts">
-            <dt>Purposes</dt>
-            <dd>${entry.event.purposes.map((p) => `${p.purpose}: ${p.granted ? 'granted' : 'refused'}`).join(', ')}</dd>
-            <dt>Received</dt>
-            <dd><time datetime="${entry.receivedAt}">${entry.receivedAt}</time> (client: ${entry.event.clientTime})</dd>
-            <dt>Method</dt>
-            <dd>${entry.event.method} on ${entry.event.source.pageUrl}</dd>
-            <dt>Text</dt>
-            <dd>
-              version ${entry.event.notice.textVersion}, ${entry.event.notice.locale}, SHA-256
-              <code>${entry.event.notice.sha256.slice(0, 16)}…</code>
-            </dd>
-            ${
-              entry.flags.length
-                ? html`<dt>Flags</dt>
-                    <dd class="bad">${entry.flags.map((flag) => RECORD_FLAGS[flag]).join('; ')}</dd>`
-                : ''
-            }
-            <dt>Event id</dt>
-            <dd><code>${entry.event.id}</code></dd>
-          </dl>
-          <details>
-            <summary>Text shown to the customer</summary>
-            <pre class="notice-text">${plainText(entry.event.notice.text)}</pre>
-          </details>
-        </article>`,
-    );
+    .map((entry) => {
+      const record = entry.event;
+      const online = record.method === 'online-booking';
+      return html`<article class="record" data-event-id="${record.id}">
+        <h2>#${entry.seq} · ${record.subject.email ?? record.subject.phone ?? record.subject.customerId}</h2>
+        <dl class="facts">
+          <dt>Purposes</dt>
+          <dd>${record.purposes.map((p) => `${p.purpose}: ${p.granted ? 'granted' : 'withdrawn'}`).join(', ')}</dd>
+          <dt>Received</dt>
+          <dd>
+            <time datetime="${entry.receivedAt}">${entry.receivedAt}</time
+            >${online ? ` (client: ${record.clientTime})` : ''}
+          </dd>
+          <dt>Method</dt>
+          <dd>
+            ${record.method}${online ? ` on ${record.source.pageUrl}` : ''}${record.method === 'staff' ? ` by ${record.staff.name}` : ''}
+          </dd>
+          ${
+            record.method === 'staff' && record.staff.evidence
+              ? html`<dt>Evidence</dt>
+                  <dd>${record.staff.evidence}</dd>`
+              : ''
+          }
+          ${
+            record.method === 'staff' && record.reason
+              ? html`<dt>Reason</dt>
+                  <dd>${record.reason}</dd>`
+              : ''
+          }
+          ${
+            online
+              ? html`<dt>Text</dt>
+                  <dd>
+                    version ${record.notice.textVersion}, ${record.notice.locale}, SHA-256
+                    <code>${record.notice.sha256.slice(0, 16)}…</code>
+                  </dd>`
+              : ''
+          }
+          ${
+            entry.flags.length
+              ? html`<dt>Flags</dt>
+                  <dd class="bad">${entry.flags.map((flag) => RECORD_FLAGS[flag]).join('; ')}</dd>`
+              : ''
+          }
+          <dt>Event id</dt>
+          <dd><code>${record.id}</code></dd>
+        </dl>
+        ${
+          online
+            ? html`<details>
+                <summary>Text shown to the customer</summary>
+                <pre class="notice-text">${plainText(record.notice.text)}</pre>
+              </details>`
+            : ''
+        }
+      </article>`;
+    });
   return c.html(
     page(
       'en',
@@ -260,7 +359,7 @@ app.use('/dist/*', serveStatic({ root: './' }));
 
 const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? 'localhost' }, (info) => {
   console.log(
-    `Salon Bella demo: http://localhost:${info.port}/  (records: http://localhost:${info.port}/received, data in ${dataDir}/)`,
+    `Salon Bella demo: http://localhost:${info.port}/  (back office: /back-office, records: /received, data in ${dataDir}/)`,
   );
 });
 const stop = () => server.close(() => store.close().then(() => process.exit(0)));

@@ -89,6 +89,79 @@ try {
   }
   if (!(await page.$eval('main', (main) => main.textContent.includes('intact'))))
     problems.push('hash chain not reported intact');
+
+  // The salon owner's side: the customer who just booked, in the back office.
+  const booked = expectations[0];
+  const fileText = async () =>
+    page.$eval('marketing-consent-file', (el) => el.shadowRoot.textContent.replace(/\s+/g, ' '));
+  const audienceCount = async () =>
+    Number(
+      (
+        await page.$eval('marketing-consent-audience', (el) => el.shadowRoot.querySelector('.count')?.textContent ?? '')
+      ).split(' ')[0],
+    );
+  const waitForCount = (n) =>
+    page.waitForFunction(
+      (expected) =>
+        Number(
+          document
+            .querySelector('marketing-consent-audience')
+            .shadowRoot.querySelector('.count')
+            ?.textContent.split(' ')[0],
+        ) === expected,
+      {},
+      n,
+    );
+  await page.goto(`${base}/back-office?customer=${encodeURIComponent(booked.email)}`, { waitUntil: 'networkidle0' });
+  await page.waitForFunction(() =>
+    document.querySelector('marketing-consent-file')?.shadowRoot.querySelector('.purposes'),
+  );
+  const bookedFile = await fileText();
+  if (
+    !bookedFile.includes('Einwilligung liegt vor') ||
+    !bookedFile.includes('Onlinebuchung') ||
+    !bookedFile.includes('Textversion 2026-11-01 (de)')
+  ) {
+    problems.push(
+      `back office: ${booked.email} not shown as consented online under text 2026-11-01: ${bookedFile.slice(0, 200)}`,
+    );
+  }
+  await page.click('marketing-consent-file >>> details summary');
+  await page.screenshot({ path: `${out}/back-office-file.png`, fullPage: true });
+  await waitForCount(await audienceCount());
+  const before = await audienceCount();
+
+  // A staff entry needs evidence: without it nothing is recorded.
+  const grantForm = 'marketing-consent-file >>> form[aria-labelledby="grant-title"]';
+  await page.click('.customers li:nth-child(3) button'); // Sophie Dubois: no consent yet
+  await page.waitForFunction(() =>
+    document.querySelector('marketing-consent-file').shadowRoot.textContent.includes('Keine Einwilligung'),
+  );
+  await page.click(`${grantForm} input[value="email-newsletter"]`);
+  await page.click(`${grantForm} input[name="agreed"]`);
+  await page.click(`${grantForm} button[type="submit"]`);
+  await page.screenshot({ path: `${out}/back-office-no-evidence.png`, fullPage: true });
+  if (!(await fileText()).includes('Bitte «Nachweis» ausfüllen'))
+    problems.push('back office: a staff entry without evidence was not refused');
+  await page.type(`${grantForm} input[name="evidence"]`, 'unterschriebenes Formular, 24.11.2026, Ordner 12');
+  await page.click(`${grantForm} button[type="submit"]`);
+  await page.waitForFunction(() =>
+    document.querySelector('marketing-consent-file').shadowRoot.textContent.includes('Ordner 12'),
+  );
+  await waitForCount(before + 1);
+
+  // A withdrawal shows at once, and the audience follows.
+  const withdrawForm = 'marketing-consent-file >>> form[aria-labelledby="withdraw-title"]';
+  await page.click(`${withdrawForm} input[value="email-newsletter"]`);
+  await page.click(`${withdrawForm} button[type="submit"]`);
+  await page.waitForFunction(() =>
+    document.querySelector('marketing-consent-file').shadowRoot.querySelector('.badge.withdrawn'),
+  );
+  await waitForCount(before);
+  await page.screenshot({ path: `${out}/back-office-withdrawn.png`, fullPage: true });
+  console.log(
+    `back office: audience ${before} → ${before + 1} after a staff entry → ${await audienceCount()} after the withdrawal`,
+  );
   console.log(`demo check: ${expectations.length} bookings, ${records.length} records on the ledger page`);
 } finally {
   await browser.close();

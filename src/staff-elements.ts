@@ -4,4 +4,10 @@
  */
 export * from './elements/marketing-consent-file/marketing-consent-file.js';
 export * from './elements/marketing-consent-audience/marketing-consent-audience.js';
-export { StaffApiClient, StaffApiError, type StaffError, type StaffFetch, type StaffClientOptions } from './staff-client/staff-api-client.js';
+export {
+  StaffApiClient,
+  StaffApiError,
+  type StaffError,
+  type StaffFetch,
+  type StaffClientOptions,
+} from './staff-client/staff-api-client.js';

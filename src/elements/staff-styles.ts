@@ -126,6 +126,7 @@ export const staffStyles = css`
     border-radius: 0.4em;
   }
   input[type='checkbox'] {
+    flex: none;
     inline-size: 24px;
     block-size: 24px;
     margin: 0;

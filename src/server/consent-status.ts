@@ -38,12 +38,17 @@ export function missingAddresses(purposes: readonly string[], subject: ConsentSu
     );
 }
 
+/**
+ * Whether a record is about the customer asked for. The strongest identifier
+ * both sides have decides (customer id, then e-mail, then phone), so two
+ * people who share a family phone number keep their own files, while a
+ * record that only knows the phone (an SMS unsubscribe) still finds them.
+ */
 export function matchesSubject(subject: ConsentSubject, query: SubjectQuery): boolean {
-  return Boolean(
-    (query.email && subject.email && normalizeEmail(subject.email) === normalizeEmail(query.email)) ||
-    (query.phone && subject.phone && normalizePhone(subject.phone) === normalizePhone(query.phone)) ||
-    (query.customerId && subject.customerId === query.customerId),
-  );
+  if (query.customerId && subject.customerId) return subject.customerId === query.customerId;
+  if (query.email && subject.email) return normalizeEmail(subject.email) === normalizeEmail(query.email);
+  if (query.phone && subject.phone) return normalizePhone(subject.phone) === normalizePhone(query.phone);
+  return false;
 }
 
 /** The subject's records, oldest first. */

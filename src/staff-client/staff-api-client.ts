@@ -6,7 +6,13 @@
  * HTML attribute.
  */
 import type { ConsentSubject } from '../contract/consent-event.js';
-import type { Audience, LedgerEntry, StaffGrantRequest, SubjectStatus, WithdrawalRequest } from '../contract/ledger-records.js';
+import type {
+  Audience,
+  LedgerEntry,
+  StaffGrantRequest,
+  SubjectStatus,
+  WithdrawalRequest,
+} from '../contract/ledger-records.js';
 
 export type StaffFetch = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -53,7 +59,9 @@ export class StaffApiClient {
   }
 
   async proofLink(subject: ConsentSubject): Promise<string> {
-    return (await this.#json<{ url: string }>('/v1/staff/proof-links', { method: 'POST', body: JSON.stringify({ subject }) })).url;
+    return (
+      await this.#json<{ url: string }>('/v1/staff/proof-links', { method: 'POST', body: JSON.stringify({ subject }) })
+    ).url;
   }
 
   audience(purpose: string): Promise<Audience> {
@@ -76,7 +84,11 @@ export class StaffApiClient {
       response = await doFetch(`${base}${path}`, {
         credentials: 'same-origin',
         ...init,
-        headers: { 'content-type': 'application/json', ...this.#options.headers, ...(init.headers as Record<string, string>) },
+        headers: {
+          'content-type': 'application/json',
+          ...this.#options.headers,
+          ...(init.headers as Record<string, string>),
+        },
       });
     } catch (error) {
       throw new StaffApiError({ kind: 'unreachable', message: (error as Error).message });

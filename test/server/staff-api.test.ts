@@ -349,3 +349,26 @@ describe('staff API', () => {
     assert.ok(answer.entries > 0);
   });
 });
+
+describe('whose file a record belongs to', () => {
+  it('two customers sharing a family phone keep their own status', async () => {
+    const ledger = await startLedger();
+    try {
+      const phone = '+41 79 999 00 11';
+      await ledger.post('/v1/consent-events', consentEvent({ subject: { email: 'parent@example.ch', phone } }));
+      const child = await (
+        await ledger.staff(`/v1/staff/status?email=child@example.ch&phone=${encodeURIComponent(phone)}`)
+      ).json();
+      assert.equal(child.purposes[0].state, 'never');
+      const parent = await (
+        await ledger.staff(`/v1/staff/status?email=parent@example.ch&phone=${encodeURIComponent(phone)}`)
+      ).json();
+      assert.equal(parent.purposes[0].state, 'granted');
+      // A record that knows only the phone (an SMS unsubscribe) is found by phone.
+      const byPhone = await (await ledger.staff(`/v1/staff/history?phone=${encodeURIComponent(phone)}`)).json();
+      assert.equal(byPhone.entries.length, 1);
+    } finally {
+      await ledger.close();
+    }
+  });
+});

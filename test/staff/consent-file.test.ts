@@ -12,7 +12,11 @@ async function staffHeaders() {
 
 async function staffPost(path: string, body: unknown) {
   const { url } = await ledger();
-  const response = await fetch(`${url}${path}`, { method: 'POST', headers: { ...(await staffHeaders()), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { ...(await staffHeaders()), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`${path}: ${response.status}`);
 }
 
@@ -78,7 +82,12 @@ describe('<marketing-consent-file>', () => {
 
   it('shows a withdrawal and the history, newest first', async () => {
     const { email } = await bookedCustomer();
-    await staffPost('/v1/staff/withdrawals', { subject: { email }, purposes: ['email-newsletter'], staffName: 'Tom Keller', reason: 'asked by phone' });
+    await staffPost('/v1/staff/withdrawals', {
+      subject: { email },
+      purposes: ['email-newsletter'],
+      staffName: 'Tom Keller',
+      reason: 'asked by phone',
+    });
     const element = await openFile(email, { lang: 'de' });
     expect(text(card(element, 'email-newsletter').querySelector('.badge'))).to.equal('Widerrufen');
     const items = [...element.shadowRoot!.querySelectorAll('.timeline li')].map(text);
@@ -100,7 +109,9 @@ describe('<marketing-consent-file>', () => {
     expect(text(errors)).to.contain('Please fill in “Evidence”');
     expect(element.shadowRoot!.activeElement).to.equal(errors);
     const { url } = await ledger();
-    const history = await (await fetch(`${url}/v1/staff/history?email=${email}`, { headers: await staffHeaders() })).json();
+    const history = await (
+      await fetch(`${url}/v1/staff/history?email=${email}`, { headers: await staffHeaders() })
+    ).json();
     expect(history.entries).to.have.length(0);
   });
 
@@ -182,10 +193,14 @@ describe('<marketing-consent-audience>', () => {
     await element.reload();
     await element.updateComplete;
     expect(Number(text(element.shadowRoot!.querySelector('.count')).split(' ')[0])).to.equal(before);
-    expect(text(element.shadowRoot!.querySelector('[part=summary]'))).to.contain('Why is the list smaller than expected?');
+    expect(text(element.shadowRoot!.querySelector('[part=summary]'))).to.contain(
+      'Why is the list smaller than expected?',
+    );
     element.totalCustomers = 100_000;
     await element.updateComplete;
-    expect(text(element.shadowRoot!.querySelector('[part=summary]'))).to.match(/\d+ more customers without any consent/);
+    expect(text(element.shadowRoot!.querySelector('[part=summary]'))).to.match(
+      /\d+ more customers without any consent/,
+    );
     await expect(element).to.be.accessible();
   });
 });

@@ -1,7 +1,12 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Audience } from '../../contract/ledger-records.js';
-import { StaffApiClient, StaffApiError, type StaffError, type StaffFetch } from '../../staff-client/staff-api-client.js';
+import {
+  StaffApiClient,
+  StaffApiError,
+  type StaffError,
+  type StaffFetch,
+} from '../../staff-client/staff-api-client.js';
 import { fileStringsFor, formatDate } from '../marketing-consent-file/file-strings.js';
 import { staffStyles } from '../staff-styles.js';
 
@@ -54,9 +59,12 @@ export class MarketingConsentAudienceElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('ledger') || changed.has('fetch') || changed.has('headers')) {
-      this.#client = this.ledger ? new StaffApiClient({ ledger: this.ledger, fetch: this.fetch, headers: this.headers }) : undefined;
+      this.#client = this.ledger
+        ? new StaffApiClient({ ledger: this.ledger, fetch: this.fetch, headers: this.headers })
+        : undefined;
     }
-    if (changed.has('purpose') || changed.has('ledger') || changed.has('fetch') || changed.has('headers')) void this.reload();
+    if (changed.has('purpose') || changed.has('ledger') || changed.has('fetch') || changed.has('headers'))
+      void this.reload();
   }
 
   /** Loads the audience again (say, after a consent was recorded elsewhere on the page). */
@@ -69,7 +77,8 @@ export class MarketingConsentAudienceElement extends LitElement {
       this.audience = audience;
       this.error = undefined;
     } catch (error) {
-      if (token === this.#loadToken) this.error = error instanceof StaffApiError ? error.detail : { kind: 'unreachable', message: String(error) };
+      if (token === this.#loadToken)
+        this.error = error instanceof StaffApiError ? error.detail : { kind: 'unreachable', message: String(error) };
     }
   }
 
@@ -91,8 +100,11 @@ export class MarketingConsentAudienceElement extends LitElement {
     const t = fileStringsFor(this.#locale);
     const a = t.audience;
     const audience = this.audience;
-    const inLedger = audience ? audience.recipients.length + audience.leftOut.withdrawn + audience.leftOut.neverGranted : 0;
-    const withoutRecord = this.totalCustomers !== undefined && audience ? Math.max(0, this.totalCustomers - inLedger) : undefined;
+    const inLedger = audience
+      ? audience.recipients.length + audience.leftOut.withdrawn + audience.leftOut.neverGranted
+      : 0;
+    const withoutRecord =
+      this.totalCustomers !== undefined && audience ? Math.max(0, this.totalCustomers - inLedger) : undefined;
     return html`<section aria-labelledby="audience-title" lang=${this.#locale}>
       <h3 id="audience-title">${a.title}</h3>
       <label
@@ -101,43 +113,52 @@ export class MarketingConsentAudienceElement extends LitElement {
           ${this.purposes.map((p) => html`<option value=${p} ?selected=${p === this.purpose}>${t.purposeNames[p] ?? p}</option>`)}
         </select></label
       >
-      ${this.error
-        ? html`<div class="error" role="alert" part="error">
-            <p>${this.error.kind === 'rejected' ? t.errors.rejected(this.error.message) : t.errors[this.error.kind]}</p>
-            <button part="button" type="button" @click=${() => this.reload()}>${t.retry}</button>
-          </div>`
-        : nothing}
-      ${audience
-        ? html`<div part="summary" role="status">
-              <p class="count">${a.recipients(audience.recipients.length)}</p>
-              <p>${a.leftOut}</p>
-              <ul>
-                <li>${a.withdrawn(audience.leftOut.withdrawn)}</li>
-                <li>${a.never(audience.leftOut.neverGranted)}</li>
-                ${withoutRecord !== undefined ? html`<li>${a.noRecord(withoutRecord)}</li>` : nothing}
-              </ul>
-              <p class="hint">${a.why}</p>
-            </div>
-            <p><button part="button" type="button" @click=${() => this.#download()}>${a.download}</button></p>
-            <table part="table">
-              <thead>
-                <tr>
-                  <th scope="col">${a.address}</th>
-                  <th scope="col">${a.consentSince}</th>
-                  <th scope="col">${a.how}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${audience.recipients.map(
-                  (r) => html`<tr>
-                    <td>${r.address}</td>
-                    <td>${formatDate(this.#locale, r.since)}</td>
-                    <td>${r.method === 'staff' ? t.methods.staff('').replace(/:\s*$/, '') : t.methods[r.method as 'online-booking']}</td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>`
-        : nothing}
+      ${
+        this.error
+          ? html`<div class="error" role="alert" part="error">
+              <p>
+                ${this.error.kind === 'rejected' ? t.errors.rejected(this.error.message) : t.errors[this.error.kind]}
+              </p>
+              <button part="button" type="button" @click=${() => this.reload()}>${t.retry}</button>
+            </div>`
+          : nothing
+      }
+      ${
+        audience
+          ? html`<div part="summary" role="status">
+                <p class="count">${a.recipients(audience.recipients.length)}</p>
+                <p>${a.leftOut}</p>
+                <ul>
+                  <li>${a.withdrawn(audience.leftOut.withdrawn)}</li>
+                  <li>${a.never(audience.leftOut.neverGranted)}</li>
+                  ${withoutRecord !== undefined ? html`<li>${a.noRecord(withoutRecord)}</li>` : nothing}
+                </ul>
+                <p class="hint">${a.why}</p>
+              </div>
+              <p><button part="button" type="button" @click=${() => this.#download()}>${a.download}</button></p>
+              <table part="table">
+                <thead>
+                  <tr>
+                    <th scope="col">${a.address}</th>
+                    <th scope="col">${a.consentSince}</th>
+                    <th scope="col">${a.how}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${audience.recipients.map(
+                    (r) =>
+                      html`<tr>
+                        <td>${r.address}</td>
+                        <td>${formatDate(this.#locale, r.since)}</td>
+                        <td>
+                          ${r.method === 'staff' ? t.methods.staff('').replace(/:\s*$/, '') : t.methods[r.method as 'online-booking']}
+                        </td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`
+          : nothing
+      }
     </section>`;
   }
 }

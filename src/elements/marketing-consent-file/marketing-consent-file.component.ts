@@ -3,7 +3,12 @@ import { property, state } from 'lit/decorators.js';
 import type { ConsentSubject } from '../../contract/consent-event.js';
 import type { LedgerEntry, PurposeStatus, SubjectStatus } from '../../contract/ledger-records.js';
 import { parseLegalMarkup } from '../../legal-text/legal-markup.js';
-import { StaffApiClient, StaffApiError, type StaffError, type StaffFetch } from '../../staff-client/staff-api-client.js';
+import {
+  StaffApiClient,
+  StaffApiError,
+  type StaffError,
+  type StaffFetch,
+} from '../../staff-client/staff-api-client.js';
 import { fileStringsFor, formatDate, type FileStrings } from './file-strings.js';
 import { staffStyles } from '../staff-styles.js';
 
@@ -99,7 +104,9 @@ export class MarketingConsentFileElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('ledger') || changed.has('fetch') || changed.has('headers')) {
-      this.#client = this.ledger ? new StaffApiClient({ ledger: this.ledger, fetch: this.fetch, headers: this.headers }) : undefined;
+      this.#client = this.ledger
+        ? new StaffApiClient({ ledger: this.ledger, fetch: this.fetch, headers: this.headers })
+        : undefined;
     }
     const subjectChanged = changed.has('email') || changed.has('phone') || changed.has('customerId');
     if (subjectChanged || changed.has('ledger') || changed.has('fetch') || changed.has('headers')) void this.reload();
@@ -160,15 +167,30 @@ export class MarketingConsentFileElement extends LitElement {
     try {
       const subject = this.#subject;
       if (kind === 'grant') {
-        await this.#client.grant({ subject, purposes: values.purposes, staffName: values.staffName, evidence: values.evidence, customerAgreed: true });
+        await this.#client.grant({
+          subject,
+          purposes: values.purposes,
+          staffName: values.staffName,
+          evidence: values.evidence,
+          customerAgreed: true,
+        });
       } else {
-        await this.#client.withdraw({ subject, purposes: values.purposes, staffName: values.staffName, ...(values.reason ? { reason: values.reason } : {}) });
+        await this.#client.withdraw({
+          subject,
+          purposes: values.purposes,
+          staffName: values.staffName,
+          ...(values.reason ? { reason: values.reason } : {}),
+        });
       }
       form.reset();
       this.message = t.saved;
       await this.reload();
       this.dispatchEvent(
-        new CustomEvent('marketing-consent-file-changed', { bubbles: true, composed: true, detail: { status: this.loaded?.status } }),
+        new CustomEvent('marketing-consent-file-changed', {
+          bubbles: true,
+          composed: true,
+          detail: { status: this.loaded?.status },
+        }),
       );
     } catch (error) {
       this.error = asStaffError(error);
@@ -207,24 +229,32 @@ export class MarketingConsentFileElement extends LitElement {
     const deciding = history.find((entry) => entry.event.id === purpose.eventId);
     const notice = deciding?.event.method === 'online-booking' ? deciding.event.notice : undefined;
     const method =
-      purpose.method === 'staff' ? t.methods.staff(purpose.staff?.name ?? '') : purpose.method ? t.methods[purpose.method] : '';
+      purpose.method === 'staff'
+        ? t.methods.staff(purpose.staff?.name ?? '')
+        : purpose.method
+          ? t.methods[purpose.method]
+          : '';
     return html`<section part="purpose" class="purpose ${purpose.state}" aria-labelledby="purpose-${purpose.purpose}">
       <h3 id="purpose-${purpose.purpose}">${t.purposeNames[purpose.purpose] ?? purpose.purpose}</h3>
       <p part="badge" class="badge ${purpose.state}">${t.states[purpose.state]}</p>
       ${purpose.since ? html`<p>${t.since(formatDate(locale, purpose.since))} · ${method}</p>` : nothing}
       ${purpose.staff?.evidence ? html`<p>${t.evidence}: ${purpose.staff.evidence}</p>` : nothing}
       ${purpose.textVersion ? html`<p>${t.textVersion(purpose.textVersion, purpose.locale ?? '–')}</p>` : nothing}
-      ${purpose.flags.length
-        ? html`<ul class="flags">
-            ${purpose.flags.map((flag) => html`<li>⚠ ${t.flags[flag as keyof FileStrings['flags']] ?? flag}</li>`)}
-          </ul>`
-        : nothing}
-      ${notice
-        ? html`<details>
-            <summary>${t.showText}</summary>
-            <blockquote lang=${notice.locale}>${this.#renderText(notice.text)}</blockquote>
-          </details>`
-        : nothing}
+      ${
+        purpose.flags.length
+          ? html`<ul class="flags">
+              ${purpose.flags.map((flag) => html`<li>⚠ ${t.flags[flag as keyof FileStrings['flags']] ?? flag}</li>`)}
+            </ul>`
+          : nothing
+      }
+      ${
+        notice
+          ? html`<details>
+              <summary>${t.showText}</summary>
+              <blockquote lang=${notice.locale}>${this.#renderText(notice.text)}</blockquote>
+            </details>`
+          : nothing
+      }
       ${purpose.state === 'never' ? html`<p class="hint">${t.neverExplained}</p>` : nothing}
       ${purpose.state === 'withdrawn' ? html`<p class="hint">${t.withdrawnExplained}</p>` : nothing}
     </section>`;
@@ -235,66 +265,101 @@ export class MarketingConsentFileElement extends LitElement {
     const locale = this.#locale;
     return html`<section part="history" aria-labelledby="history-title">
       <h3 id="history-title">${t.historyTitle}</h3>
-      ${history.length === 0
-        ? html`<p>${t.noHistory}</p>`
-        : html`<ol class="timeline">
-            ${history
-              .slice()
-              .reverse()
-              .map((entry) => {
-                const record = entry.event;
-                const what = record.purposes
-                  .map((p) => `${t.purposeNames[p.purpose] ?? p.purpose}: ${p.granted ? t.states.granted : t.states.withdrawn}`)
-                  .join(', ');
-                const how = record.method === 'staff' ? t.methods.staff(record.staff.name) : t.methods[record.method];
-                return html`<li>
-                  <time datetime=${entry.receivedAt}>${formatDate(locale, entry.receivedAt)}</time>
-                  <span>${what}</span>
-                  <span class="how">${how}${record.method === 'staff' && record.staff.evidence ? ` · ${t.evidence}: ${record.staff.evidence}` : ''}${record.method === 'staff' && record.reason ? ` · ${record.reason}` : ''}</span>
-                </li>`;
-              })}
-          </ol>`}
+      ${
+        history.length === 0
+          ? html`<p>${t.noHistory}</p>`
+          : html`<ol class="timeline">
+              ${history
+                .slice()
+                .reverse()
+                .map((entry) => {
+                  const record = entry.event;
+                  const what = record.purposes
+                    .map(
+                      (p) =>
+                        `${t.purposeNames[p.purpose] ?? p.purpose}: ${p.granted ? t.states.granted : t.states.withdrawn}`,
+                    )
+                    .join(', ');
+                  const how = record.method === 'staff' ? t.methods.staff(record.staff.name) : t.methods[record.method];
+                  return html`<li>
+                    <time datetime=${entry.receivedAt}>${formatDate(locale, entry.receivedAt)}</time>
+                    <span>${what}</span>
+                    <span class="how"
+                      >${how}${record.method === 'staff' && record.staff.evidence ? ` · ${t.evidence}: ${record.staff.evidence}` : ''}${record.method === 'staff' && record.reason ? ` · ${record.reason}` : ''}</span
+                    >
+                  </li>`;
+                })}
+            </ol>`
+      }
     </section>`;
   }
 
   #renderForm(kind: 'grant' | 'withdraw'): TemplateResult {
     const t = this.#strings;
     const errors = this.formErrors.filter((e) => e.startsWith(`${kind}:`)).map((e) => e.slice(kind.length + 1));
-    return html`<form part="form" novalidate @submit=${(event: SubmitEvent) => this.#submit(event, kind)} aria-labelledby="${kind}-title">
+    return html`<form
+      part="form"
+      novalidate
+      @submit=${(event: SubmitEvent) => this.#submit(event, kind)}
+      aria-labelledby="${kind}-title"
+    >
       <h3 id="${kind}-title">${kind === 'grant' ? t.grantTitle : t.withdrawTitle}</h3>
       ${kind === 'grant' ? html`<p class="hint" id="grant-why">${t.grantWhy}</p>` : nothing}
       <div id="${kind}-errors" class="errors" role="alert" tabindex="-1" part="error" ?hidden=${errors.length === 0}>
-        <ul>${errors.map((e) => html`<li>${e}</li>`)}</ul>
+        <ul>
+          ${errors.map((e) => html`<li>${e}</li>`)}
+        </ul>
       </div>
       <fieldset>
         <legend>${t.purposesLegend}</legend>
         ${this.purposes.map(
-          (purpose) => html`<label class="choice"
-            ><input type="checkbox" name="purpose" value=${purpose} />${t.purposeNames[purpose] ?? purpose}</label
-          >`,
+          (purpose) =>
+            html`<label class="choice"
+              ><input type="checkbox" name="purpose" value=${purpose} />${t.purposeNames[purpose] ?? purpose}</label
+            >`,
         )}
       </fieldset>
       <label>${t.staffName}<input name="staffName" autocomplete="name" required .value=${this.staffName} /></label>
-      ${kind === 'grant'
-        ? html`<label
-              >${t.evidenceLabel}<input name="evidence" required aria-describedby="${kind}-evidence-hint grant-why" /><span
-                id="${kind}-evidence-hint"
-                class="hint"
-                >${t.evidenceHint}</span
-              ></label
-            >
-            <label class="choice"><input type="checkbox" name="agreed" value="yes" required />${t.confirmAgreed}</label>`
-        : html`<label>${t.reason}<input name="reason" /></label>`}
-      <button part="button" type="submit" ?disabled=${this.busy}>${kind === 'grant' ? t.grantButton : t.withdrawButton}</button>
+      ${
+        kind === 'grant'
+          ? html`<label
+                >${t.evidenceLabel}<input
+                  name="evidence"
+                  required
+                  aria-describedby="${kind}-evidence-hint grant-why"
+                /><span id="${kind}-evidence-hint" class="hint">${t.evidenceHint}</span></label
+              >
+              <label class="choice"
+                ><input type="checkbox" name="agreed" value="yes" required />${t.confirmAgreed}</label
+              >`
+          : html`<label>${t.reason}<input name="reason" /></label>`
+      }
+      <button part="button" type="submit" ?disabled=${this.busy}>
+        ${kind === 'grant' ? t.grantButton : t.withdrawButton}
+      </button>
     </form>`;
   }
 
   #renderError(error: StaffError): TemplateResult {
     const t = this.#strings;
-    const text = error.kind === 'rejected' ? (error.status === 0 ? error.message : t.errors.rejected(error.message)) : t.errors[error.kind];
+    const text =
+      error.kind === 'rejected'
+        ? error.status === 0
+          ? error.message
+          : t.errors.rejected(error.message)
+        : t.errors[error.kind];
     return html`<div class="error" role="alert" part="error">
       <p>${text}</p>
-      <button part="button" type="button" @click=${() => { this.error = undefined; void this.reload(); }}>${t.retry}</button>
+      <button
+        part="button"
+        type="button"
+        @click=${() => {
+          this.error = undefined;
+          void this.reload();
+        }}
+      >
+        ${t.retry}
+      </button>
     </div>`;
   }
 
@@ -305,14 +370,22 @@ export class MarketingConsentFileElement extends LitElement {
       ${Object.keys(subject).length === 0 ? html`<p class="error" role="alert" part="error">${t.noCustomer}</p>` : nothing}
       ${this.error ? this.#renderError(this.error) : nothing}
       <p class="status-line" role="status">${this.busy && !this.loaded ? t.loading : this.message}</p>
-      ${this.loaded
-        ? html`<div class="purposes">${this.loaded.status.purposes
-              .filter((p) => this.purposes.includes(p.purpose))
-              .map((p) => this.#renderPurpose(p, this.loaded!.history))}</div>
-            <p><button part="button" type="button" class="secondary" @click=${() => this.#printProof()}>${t.printProof}</button></p>
-            ${this.#renderHistory(this.loaded.history)}
-            <div class="forms">${this.#renderForm('grant')} ${this.#renderForm('withdraw')}</div>`
-        : nothing}
+      ${
+        this.loaded
+          ? html`<div class="purposes">
+                ${this.loaded.status.purposes
+                  .filter((p) => this.purposes.includes(p.purpose))
+                  .map((p) => this.#renderPurpose(p, this.loaded!.history))}
+              </div>
+              <p>
+                <button part="button" type="button" class="secondary" @click=${() => this.#printProof()}>
+                  ${t.printProof}
+                </button>
+              </p>
+              ${this.#renderHistory(this.loaded.history)}
+              <div class="forms">${this.#renderForm('grant')} ${this.#renderForm('withdraw')}</div>`
+          : nothing
+      }
     </div>`;
   }
 }

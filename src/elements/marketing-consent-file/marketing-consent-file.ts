@@ -12,6 +12,8 @@ declare global {
     'marketing-consent-file': MarketingConsentFileElement;
   }
   interface GlobalEventHandlersEventMap {
-    'marketing-consent-file-changed': CustomEvent<{ status: import('../../contract/ledger-records.js').SubjectStatus | undefined }>;
+    'marketing-consent-file-changed': CustomEvent<{
+      status: import('../../contract/ledger-records.js').SubjectStatus | undefined;
+    }>;
   }
 }
