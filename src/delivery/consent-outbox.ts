@@ -9,7 +9,7 @@
  */
 import type { ConsentEvent, ConsentReceipt } from '../contract/consent-event.js';
 import { openOutboxStorage, type OutboxItem, type OutboxStorage } from './outbox-storage.js';
-import { beaconConsentEvent, postConsentEvent } from './post-consent-event.js';
+import { beaconConsentEvent, postConsentEvent, type AttemptResult } from './post-consent-event.js';
 import { retryDelay, verdictFor } from './retry-policy.js';
 
 /** How delivering one event ended. */
@@ -28,6 +28,9 @@ export interface OutboxOutcomeDetail {
 export const OUTBOX_MAX_ITEMS = 50;
 /** Events older than this are dropped (and reported): a consent delivered weeks late is doubtful proof. */
 export const OUTBOX_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** Sends in flight at once per endpoint. */
+const MAX_PARALLEL_SENDS = 4;
 
 let sharedStorage: OutboxStorage | undefined;
 const outboxes = new Map<string, ConsentOutbox>();
@@ -96,24 +99,47 @@ export class ConsentOutbox extends EventTarget {
         ? items
         : [...items, { endpoint: this.endpoint, event, queuedAt: now, attempts: 0, nextAttemptAt: now }],
     );
-    void this.#attempt(event.id);
+    this.#sendDue();
     return outcome;
   }
 
   /** Sends every waiting event now, whatever its backoff says. */
   flush(): void {
-    // Apply the bounds first: an event left pending weeks ago is dropped, not sent.
-    this.#change((items) => items);
-    for (const item of this.#items()) void this.#attempt(item.event.id);
+    const now = Date.now();
+    // The bounds apply on the way: an event left pending weeks ago is dropped, not sent.
+    this.#change((items) => items.map((item) => ({ ...item, nextAttemptAt: Math.min(item.nextAttemptAt, now) })));
+    this.#sendDue();
   }
 
-  async #attempt(id: string): Promise<void> {
-    if (this.#inFlight.has(id)) return;
-    const item = this.#items().find((candidate) => candidate.event.id === id);
-    if (!item) return;
+  /**
+   * Starts the sends that are due, a few at a time: after an outage, fifty
+   * waiting events should not become fifty requests at once (WebKit has been
+   * seen to stall under that). Events never tried go first: the consent
+   * just given matters most while the page may be about to leave.
+   */
+  #sendDue(): void {
+    const now = Date.now();
+    const due = this.#items()
+      .filter((item) => item.nextAttemptAt <= now && !this.#inFlight.has(item.event.id))
+      .sort((a, b) => Number(a.attempts > 0) - Number(b.attempts > 0) || a.queuedAt - b.queuedAt);
+    for (const item of due.slice(0, Math.max(0, MAX_PARALLEL_SENDS - this.#inFlight.size))) void this.#attempt(item);
+    this.#schedule();
+  }
+
+  async #attempt(item: OutboxItem): Promise<void> {
+    const id = item.event.id;
     this.#inFlight.add(id);
     const result = await postConsentEvent(this.endpoint, item.event);
     this.#inFlight.delete(id);
+    try {
+      this.#conclude(item, result);
+    } finally {
+      this.#sendDue();
+    }
+  }
+
+  #conclude(item: OutboxItem, result: AttemptResult): void {
+    const id = item.event.id;
     // A 2xx without a receipt is not the ledger (say, a captive portal): retry.
     const verdict = result.receipt
       ? 'delivered'
@@ -126,7 +152,6 @@ export class ConsentOutbox extends EventTarget {
       this.#change((items) =>
         items.map((other) => (other.event.id === id ? { ...other, attempts, nextAttemptAt } : other)),
       );
-      this.#schedule();
       return;
     }
     this.#change((items) => items.filter((other) => other.event.id !== id));
@@ -176,19 +201,14 @@ export class ConsentOutbox extends EventTarget {
     );
   }
 
-  /** One timer for the earliest retry that is due. */
+  /** One timer for the earliest retry still waiting. */
   #schedule(): void {
     clearTimeout(this.#timer);
-    const due = this.#items().map((item) => item.nextAttemptAt);
-    if (due.length === 0) return;
-    this.#timer = setTimeout(
-      () => {
-        const now = Date.now();
-        for (const item of this.#items()) if (item.nextAttemptAt <= now) void this.#attempt(item.event.id);
-        this.#schedule();
-      },
-      Math.max(0, Math.min(...due) - Date.now()),
-    );
+    const waiting = this.#items()
+      .filter((item) => !this.#inFlight.has(item.event.id))
+      .map((item) => item.nextAttemptAt);
+    if (waiting.length === 0) return;
+    this.#timer = setTimeout(() => this.#sendDue(), Math.max(0, Math.min(...waiting) - Date.now()));
   }
 
   /**

@@ -35,7 +35,7 @@ describe('<marketing-consent> in a booking form', () => {
     const frame = document.createElement('iframe');
     frame.name = 'booking-result';
     document.body.append(frame);
-    form.action = '/test/fixtures/thank-you.html';
+    form.action = '/test/fixtures/form-echo.html';
     form.method = 'get';
     form.target = 'booking-result';
     box(consent).click();

@@ -108,6 +108,8 @@ describe('<marketing-consent-file>', () => {
     expect(errors.hasAttribute('hidden')).to.equal(false);
     expect(text(errors)).to.contain('Please fill in “Evidence”');
     expect(element.shadowRoot!.activeElement).to.equal(errors);
+    expect(form.querySelector('input[name=evidence]')!.getAttribute('aria-invalid')).to.equal('true');
+    expect(form.querySelector('input[name=staffName]')!.getAttribute('aria-invalid')).to.equal('false');
     const { url } = await ledger();
     const history = await (
       await fetch(`${url}/v1/staff/history?email=${email}`, { headers: await staffHeaders() })

@@ -55,7 +55,8 @@ export class MarketingConsentFileElement extends LitElement {
 
   @state() private loaded: Loaded | undefined;
   @state() private error: StaffError | undefined;
-  @state() private formErrors: string[] = [];
+  /** Problems found in a submitted form: which form, which field, what to do. */
+  @state() private formErrors: { kind: 'grant' | 'withdraw'; field: string; message: string }[] = [];
   @state() private message = '';
   @state() private busy = false;
 
@@ -152,12 +153,14 @@ export class MarketingConsentFileElement extends LitElement {
     const form = event.target as HTMLFormElement;
     const t = this.#strings;
     const values = this.#formValues(form);
-    const problems: string[] = [];
-    if (values.purposes.length === 0) problems.push(t.choosePurpose);
-    if (!values.staffName) problems.push(t.required(t.staffName));
-    if (kind === 'grant' && !values.evidence) problems.push(t.required(t.evidenceLabel));
-    if (kind === 'grant' && !values.agreed) problems.push(t.required(t.confirmAgreed));
-    this.formErrors = problems.map((p) => `${kind}:${p}`);
+    const problems: { kind: 'grant' | 'withdraw'; field: string; message: string }[] = [];
+    if (values.purposes.length === 0) problems.push({ kind, field: 'purpose', message: t.choosePurpose });
+    if (!values.staffName) problems.push({ kind, field: 'staffName', message: t.required(t.staffName) });
+    if (kind === 'grant' && !values.evidence)
+      problems.push({ kind, field: 'evidence', message: t.required(t.evidenceLabel) });
+    if (kind === 'grant' && !values.agreed)
+      problems.push({ kind, field: 'agreed', message: t.required(t.confirmAgreed) });
+    this.formErrors = problems;
     if (problems.length > 0 || !this.#client) {
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>(`#${kind}-errors`)?.focus();
@@ -296,7 +299,9 @@ export class MarketingConsentFileElement extends LitElement {
 
   #renderForm(kind: 'grant' | 'withdraw'): TemplateResult {
     const t = this.#strings;
-    const errors = this.formErrors.filter((e) => e.startsWith(`${kind}:`)).map((e) => e.slice(kind.length + 1));
+    const mine = this.formErrors.filter((e) => e.kind === kind);
+    const errors = mine.map((e) => e.message);
+    const invalid = (field: string) => (mine.some((e) => e.field === field) ? 'true' : 'false');
     return html`<form
       part="form"
       novalidate
@@ -319,18 +324,32 @@ export class MarketingConsentFileElement extends LitElement {
             >`,
         )}
       </fieldset>
-      <label>${t.staffName}<input name="staffName" autocomplete="name" required .value=${this.staffName} /></label>
+      <label
+        >${t.staffName}<input
+          name="staffName"
+          autocomplete="name"
+          required
+          aria-invalid=${invalid('staffName')}
+          .value=${this.staffName}
+      /></label>
       ${
         kind === 'grant'
           ? html`<label
                 >${t.evidenceLabel}<input
                   name="evidence"
                   required
+                  aria-invalid=${invalid('evidence')}
                   aria-describedby="${kind}-evidence-hint grant-why"
                 /><span id="${kind}-evidence-hint" class="hint">${t.evidenceHint}</span></label
               >
               <label class="choice"
-                ><input type="checkbox" name="agreed" value="yes" required />${t.confirmAgreed}</label
+                ><input
+                  type="checkbox"
+                  name="agreed"
+                  value="yes"
+                  required
+                  aria-invalid=${invalid('agreed')}
+                />${t.confirmAgreed}</label
               >`
           : html`<label>${t.reason}<input name="reason" /></label>`
       }
