@@ -67,7 +67,8 @@ for (const name of wanted) {
 }
 
 export default {
-  files: ['test/**/*.test.ts'],
+  // test/server holds the ledger's node:test suites (npm run test:server).
+  files: ['test/**/*.test.ts', '!test/server/**'],
   nodeResolve: true,
   port: PORT,
   hostname: 'localhost',
