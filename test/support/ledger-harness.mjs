@@ -14,7 +14,11 @@ export async function startLedgerHarness(options) {
   const start = async () => {
     if (running) return;
     store = await JsonlLedgerStore.open(dataDir);
-    running = await startLedgerServer(createLedgerApp({ ...options, store }), { hostname: '127.0.0.1', port });
+    // All test traffic comes from one address; the rate limit has its own test.
+    running = await startLedgerServer(createLedgerApp({ rateLimit: false, ...options, store }), {
+      hostname: '127.0.0.1',
+      port,
+    });
     port = Number(new URL(running.url).port);
   };
   const stop = async () => {
