@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Audience } from '../../contract/ledger-records.js';
 import {
@@ -8,7 +8,7 @@ import {
   type StaffFetch,
 } from '../../staff-client/staff-api-client.js';
 import { fileStringsFor, formatDate } from '../marketing-consent-file/file-strings.js';
-import { staffStyles } from '../staff-styles.js';
+import { StaffElement } from '../staff-element.js';
 
 /**
  * Who a campaign for one channel reaches: how many customers receive it,
@@ -23,17 +23,11 @@ import { staffStyles } from '../staff-styles.js';
  * @csspart button - Buttons.
  * @csspart error - An error message.
  */
-export class MarketingConsentAudienceElement extends LitElement {
-  static override styles = staffStyles;
-
-  #client: StaffApiClient | undefined;
+export class MarketingConsentAudienceElement extends StaffElement {
   #loadToken = 0;
 
   @state() private audience: Audience | undefined;
   @state() private error: StaffError | undefined;
-
-  /** Base URL of the consent ledger. */
-  @property() ledger: string | undefined;
 
   /** The channel of the campaign. */
   @property() purpose = 'email-newsletter';
@@ -44,35 +38,17 @@ export class MarketingConsentAudienceElement extends LitElement {
   /** Customers in the salon's file in all, when the host knows it: the ones the ledger never heard of are counted as left out too. */
   @property({ type: Number, attribute: 'total-customers' }) totalCustomers: number | undefined;
 
-  /** Interface language; by default the nearest `lang` attribute. */
-  @property() locale: string | undefined;
-
-  /** The host app's fetch, e.g. one that adds the session's token. Property only. */
-  @property({ attribute: false }) fetch: StaffFetch | undefined;
-
-  /** Extra request headers. Property only, never an attribute. */
-  @property({ attribute: false }) headers: Record<string, string> | undefined;
-
-  get #locale(): string {
-    return this.locale ?? (this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en');
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('ledger') || changed.has('fetch') || changed.has('headers')) {
-      this.#client = this.ledger
-        ? new StaffApiClient({ ledger: this.ledger, fetch: this.fetch, headers: this.headers })
-        : undefined;
-    }
-    if (changed.has('purpose') || changed.has('ledger') || changed.has('fetch') || changed.has('headers'))
-      void this.reload();
+    const connectionChanged = this.connectionChanged(changed);
+    if (changed.has('purpose') || connectionChanged) void this.reload();
   }
 
   /** Loads the audience again (say, after a consent was recorded elsewhere on the page). */
   async reload(): Promise<void> {
-    if (!this.#client) return;
+    if (!this.client) return;
     const token = ++this.#loadToken;
     try {
-      const audience = await this.#client.audience(this.purpose);
+      const audience = await this.client.audience(this.purpose);
       if (token !== this.#loadToken) return;
       this.audience = audience;
       this.error = undefined;
@@ -83,9 +59,9 @@ export class MarketingConsentAudienceElement extends LitElement {
   }
 
   async #download(): Promise<void> {
-    if (!this.#client) return;
+    if (!this.client) return;
     try {
-      const blob = await this.#client.audienceCsv(this.purpose);
+      const blob = await this.client.audienceCsv(this.purpose);
       const link = document.createElement('a');
       link.href = URL.createObjectURL(blob);
       link.download = `recipients-${this.purpose}.csv`;
@@ -97,7 +73,7 @@ export class MarketingConsentAudienceElement extends LitElement {
   }
 
   protected override render(): unknown {
-    const t = fileStringsFor(this.#locale);
+    const t = fileStringsFor(this.uiLocale);
     const a = t.audience;
     const audience = this.audience;
     const inLedger = audience
@@ -105,7 +81,7 @@ export class MarketingConsentAudienceElement extends LitElement {
       : 0;
     const withoutRecord =
       this.totalCustomers !== undefined && audience ? Math.max(0, this.totalCustomers - inLedger) : undefined;
-    return html`<section aria-labelledby="audience-title" lang=${this.#locale}>
+    return html`<section aria-labelledby="audience-title" lang=${this.uiLocale}>
       <h3 id="audience-title">${a.title}</h3>
       <label
         >${a.purpose}
@@ -149,7 +125,7 @@ export class MarketingConsentAudienceElement extends LitElement {
                     (r) =>
                       html`<tr>
                         <td>${r.address}</td>
-                        <td>${formatDate(this.#locale, r.since)}</td>
+                        <td>${formatDate(this.uiLocale, r.since)}</td>
                         <td>
                           ${r.method === 'staff' ? t.methods.staff('').replace(/:\s*$/, '') : t.methods[r.method as 'online-booking']}
                         </td>

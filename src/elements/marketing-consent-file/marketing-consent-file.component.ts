@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ConsentSubject } from '../../contract/consent-event.js';
 import type { LedgerEntry, PurposeStatus, SubjectStatus } from '../../contract/ledger-records.js';
@@ -10,7 +10,7 @@ import {
   type StaffFetch,
 } from '../../staff-client/staff-api-client.js';
 import { fileStringsFor, formatDate, type FileStrings } from './file-strings.js';
-import { staffStyles } from '../staff-styles.js';
+import { StaffElement } from '../staff-element.js';
 
 type Loaded = { status: SubjectStatus; history: LedgerEntry[] };
 
@@ -47,10 +47,7 @@ const listConverter = {
  * @cssproperty --marketing-consent-file-withdrawn - Colour of "withdrawn" (default #8a1c1c).
  * @cssproperty --marketing-consent-file-accent - Colour of buttons and focus rings (default #2b2230).
  */
-export class MarketingConsentFileElement extends LitElement {
-  static override styles = staffStyles;
-
-  #client: StaffApiClient | undefined;
+export class MarketingConsentFileElement extends StaffElement {
   #loadToken = 0;
 
   @state() private loaded: Loaded | undefined;
@@ -59,9 +56,6 @@ export class MarketingConsentFileElement extends LitElement {
   @state() private formErrors: { kind: 'grant' | 'withdraw'; field: string; message: string }[] = [];
   @state() private message = '';
   @state() private busy = false;
-
-  /** Base URL of the consent ledger, e.g. "https://consent.salon-bella.ch" or "/ledger". */
-  @property() ledger: string | undefined;
 
   /** The customer's e-mail address (one of email, phone, customer-id is needed). */
   @property() email: string | undefined;
@@ -75,17 +69,8 @@ export class MarketingConsentFileElement extends LitElement {
   /** Purposes to show and to offer in the forms. */
   @property({ converter: listConverter }) purposes: string[] = ['email-newsletter', 'sms-newsletter'];
 
-  /** Interface language; by default the nearest `lang` attribute. */
-  @property() locale: string | undefined;
-
   /** Prefills the staff name in the forms (the signed-in user). */
   @property({ attribute: 'staff-name' }) staffName = '';
-
-  /** The host app's fetch, e.g. one that adds the session's token. Property only. */
-  @property({ attribute: false }) fetch: StaffFetch | undefined;
-
-  /** Extra request headers, e.g. `{ authorization: 'Bearer …' }`. Property only, never an attribute. */
-  @property({ attribute: false }) headers: Record<string, string> | undefined;
 
   get #subject(): ConsentSubject {
     const subject: ConsentSubject = {};
@@ -96,26 +81,18 @@ export class MarketingConsentFileElement extends LitElement {
   }
 
   get #strings(): FileStrings {
-    return fileStringsFor(this.#locale);
-  }
-
-  get #locale(): string {
-    return this.locale ?? (this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en');
+    return fileStringsFor(this.uiLocale);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('ledger') || changed.has('fetch') || changed.has('headers')) {
-      this.#client = this.ledger
-        ? new StaffApiClient({ ledger: this.ledger, fetch: this.fetch, headers: this.headers })
-        : undefined;
-    }
+    const connectionChanged = this.connectionChanged(changed);
     const subjectChanged = changed.has('email') || changed.has('phone') || changed.has('customerId');
-    if (subjectChanged || changed.has('ledger') || changed.has('fetch') || changed.has('headers')) void this.reload();
+    if (subjectChanged || connectionChanged) void this.reload();
   }
 
   /** Loads status and history again from the ledger. */
   async reload(): Promise<void> {
-    const client = this.#client;
+    const client = this.client;
     const subject = this.#subject;
     if (!client || Object.keys(subject).length === 0) {
       this.loaded = undefined;
@@ -161,7 +138,7 @@ export class MarketingConsentFileElement extends LitElement {
     if (kind === 'grant' && !values.agreed)
       problems.push({ kind, field: 'agreed', message: t.required(t.confirmAgreed) });
     this.formErrors = problems;
-    if (problems.length > 0 || !this.#client) {
+    if (problems.length > 0 || !this.client) {
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>(`#${kind}-errors`)?.focus();
       return;
@@ -170,7 +147,7 @@ export class MarketingConsentFileElement extends LitElement {
     try {
       const subject = this.#subject;
       if (kind === 'grant') {
-        await this.#client.grant({
+        await this.client.grant({
           subject,
           purposes: values.purposes,
           staffName: values.staffName,
@@ -178,7 +155,7 @@ export class MarketingConsentFileElement extends LitElement {
           customerAgreed: true,
         });
       } else {
-        await this.#client.withdraw({
+        await this.client.withdraw({
           subject,
           purposes: values.purposes,
           staffName: values.staffName,
@@ -203,11 +180,11 @@ export class MarketingConsentFileElement extends LitElement {
   }
 
   async #printProof(): Promise<void> {
-    if (!this.#client) return;
+    if (!this.client) return;
     // Opened now, while the click still counts as the user's, then pointed at the proof.
     const win = window.open('', '_blank');
     try {
-      const url = await this.#client.proofLink(this.#subject);
+      const url = await this.client.proofLink(this.#subject);
       if (!win) {
         this.error = { kind: 'rejected', status: 0, message: this.#strings.errors.popup };
         return;
@@ -228,7 +205,7 @@ export class MarketingConsentFileElement extends LitElement {
 
   #renderPurpose(purpose: PurposeStatus, history: LedgerEntry[]): TemplateResult {
     const t = this.#strings;
-    const locale = this.#locale;
+    const locale = this.uiLocale;
     const deciding = history.find((entry) => entry.event.id === purpose.eventId);
     const notice = deciding?.event.method === 'online-booking' ? deciding.event.notice : undefined;
     const method =
@@ -265,7 +242,7 @@ export class MarketingConsentFileElement extends LitElement {
 
   #renderHistory(history: LedgerEntry[]): TemplateResult {
     const t = this.#strings;
-    const locale = this.#locale;
+    const locale = this.uiLocale;
     return html`<section part="history" aria-labelledby="history-title">
       <h3 id="history-title">${t.historyTitle}</h3>
       ${
@@ -385,7 +362,7 @@ export class MarketingConsentFileElement extends LitElement {
   protected override render(): unknown {
     const t = this.#strings;
     const subject = this.#subject;
-    return html`<div part="panel" class="panel" lang=${this.#locale}>
+    return html`<div part="panel" class="panel" lang=${this.uiLocale}>
       ${Object.keys(subject).length === 0 ? html`<p class="error" role="alert" part="error">${t.noCustomer}</p>` : nothing}
       ${this.error ? this.#renderError(this.error) : nothing}
       <p class="status-line" role="status">${this.busy && !this.loaded ? t.loading : this.message}</p>
