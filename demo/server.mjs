@@ -13,7 +13,7 @@ import { html, raw } from 'hono/html';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createLedgerApp, findChainBreak, JsonlLedgerStore } from '../dist/server/index.js';
-import { composeWidgetText, plainText, RECORD_FLAGS } from '../dist/contract/index.js';
+import { composeWidgetText, plainText, RECORD_FLAGS, uiStringsFor } from '../dist/contract/index.js';
 
 const port = Number(process.env.PORT ?? 8080);
 const dataDir = process.env.DATA_DIR ?? '.demo-data';
@@ -155,13 +155,6 @@ app.post('/book', async (c) => {
   return c.redirect(`/confirmation/${id}`, 303);
 });
 
-const PURPOSE_NAMES = {
-  de: { 'email-newsletter': 'Newsletter per E-Mail', 'sms-newsletter': 'Neuigkeiten per SMS' },
-  fr: { 'email-newsletter': 'Newsletter par e-mail', 'sms-newsletter': 'Actualités par SMS' },
-  it: { 'email-newsletter': 'Newsletter via e-mail', 'sms-newsletter': 'Novità via SMS' },
-  en: { 'email-newsletter': 'Newsletter by e-mail', 'sms-newsletter': 'News by SMS' },
-};
-
 const CONFIRMATION = {
   de: {
     title: 'Termin gebucht',
@@ -215,7 +208,7 @@ app.get('/confirmation/:id', (c) => {
   const booking = bookings.get(c.req.param('id'));
   if (!booking) return c.notFound();
   const t = CONFIRMATION[booking.lang] ?? CONFIRMATION.de;
-  const names = PURPOSE_NAMES[booking.lang] ?? PURPOSE_NAMES.de;
+  const names = uiStringsFor(booking.lang).purposeLabels;
   // Each entry reads "purpose;version=…;event=…" (see the README, "In a form").
   const consented = booking.consent.map((value) => names[value.split(';')[0]] ?? value.split(';')[0]);
   return c.html(

@@ -6,3 +6,4 @@ export { describeIssues } from './zod-issues.js';
 export { composeNoticeText, parseLegalMarkup, plainText, isAllowedHref } from '../legal-text/legal-markup.js';
 export type { LegalSegment } from '../legal-text/legal-markup.js';
 export { composeWidgetText, type WidgetTextConfig } from '../legal-text/widget-text.js';
+export { uiStringsFor, type UiStrings } from '../legal-text/ui-strings.js';

@@ -11,14 +11,9 @@ import {
 } from '../../staff-client/staff-api-client.js';
 import { fileStringsFor, formatDate, type FileStrings } from './file-strings.js';
 import { StaffElement } from '../staff-element.js';
+import { purposeListConverter } from '../purpose-list-converter.js';
 
 type Loaded = { status: SubjectStatus; history: LedgerEntry[] };
-
-/** Splits "email-newsletter sms-newsletter" (spaces or commas). */
-const listConverter = {
-  fromAttribute: (value: string | null) => (value === null ? undefined : value.split(/[\s,]+/).filter(Boolean)),
-  toAttribute: (value: readonly string[] | undefined) => value?.join(' '),
-};
 
 /**
  * One customer's marketing consent, for the salon's customer file: per
@@ -67,7 +62,7 @@ export class MarketingConsentFileElement extends StaffElement {
   @property({ attribute: 'customer-id' }) customerId: string | undefined;
 
   /** Purposes to show and to offer in the forms. */
-  @property({ converter: listConverter }) purposes: string[] = ['email-newsletter', 'sms-newsletter'];
+  @property({ converter: purposeListConverter }) purposes: string[] = ['email-newsletter', 'sms-newsletter'];
 
   /** Prefills the staff name in the forms (the signed-in user). */
   @property({ attribute: 'staff-name' }) staffName = '';

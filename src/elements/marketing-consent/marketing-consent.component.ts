@@ -22,16 +22,11 @@ import {
 } from './settings.js';
 import { uiStringsFor, type UiStrings } from '../../legal-text/ui-strings.js';
 import { styles } from './marketing-consent.styles.js';
+import { purposeListConverter } from '../purpose-list-converter.js';
 
 // zod would otherwise probe `new Function` once for speed; under a strict
 // Content-Security-Policy that probe alone is a violation report.
 z.config({ jitless: true });
-
-/** Splits the `purposes` attribute: "email-newsletter sms-newsletter" (spaces or commas). */
-const purposeListConverter = {
-  fromAttribute: (value: string | null) => (value === null ? undefined : value.split(/[\s,]+/).filter(Boolean)),
-  toAttribute: (value: readonly string[] | undefined) => value?.join(' '),
-};
 
 /** The texts shown right now, composed and fingerprinted for the record. */
 interface ShownNotice {
