@@ -93,6 +93,12 @@ export const consentReceiptSchema = z.object({
   id: z.uuid(),
   seq: z.number().check(z.int(), z.minimum(1)),
   receivedAt: z.iso.datetime({ offset: true }),
+  /**
+   * The ledger's signed checkpoint covering this record (C2SP signed note),
+   * when the ledger signs checkpoints. Keep it with the booking: it lets
+   * anyone holding it detect a later deletion or rewrite of the record.
+   */
+  checkpoint: z.optional(z.string()),
 });
 export type ConsentReceipt = z.infer<typeof consentReceiptSchema>;
 

@@ -112,7 +112,11 @@ export const ledgerEntrySchema = z.object({
 });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
-/** Where one purpose stands for one subject: the latest record decides. */
+/**
+ * Where one purpose stands for one customer: `granted` while at least one of
+ * their addresses is granted (see `addresses`), `withdrawn` when a
+ * withdrawal reached them and no newer grant, `never` otherwise.
+ */
 export const purposeStatusSchema = z.object({
   purpose: z.string(),
   state: z.enum(['granted', 'withdrawn', 'never']),
@@ -131,11 +135,26 @@ export const purposeStatusSchema = z.object({
   flags: z.array(z.string()),
   seq: z.optional(z.number()),
   eventId: z.optional(z.string()),
+  /**
+   * Each of the customer's addresses for this purpose (e-mail addresses for
+   * the e-mail newsletter, phone numbers in E.164 for SMS) and where it
+   * stands: exactly the `granted` ones are in the campaign audience.
+   */
+  addresses: z.array(
+    z.object({
+      address: z.string(),
+      state: z.enum(['granted', 'withdrawn', 'never']),
+      since: z.optional(z.string()),
+      seq: z.optional(z.number()),
+    }),
+  ),
 });
 export type PurposeStatus = z.infer<typeof purposeStatusSchema>;
 
 export const subjectStatusSchema = z.object({
   subject: consentSubjectSchema,
+  /** Every identifier linked to this customer by the records (compared forms: lower-case e-mail, E.164 phone). */
+  linked: z.object({ customerIds: z.array(z.string()), emails: z.array(z.string()), phones: z.array(z.string()) }),
   purposes: z.array(purposeStatusSchema),
 });
 export type SubjectStatus = z.infer<typeof subjectStatusSchema>;

@@ -63,7 +63,14 @@ export async function postConsentEvent(endpoint: string, event: ConsentEvent): P
   const error = (body as { error?: unknown } | undefined)?.error;
   return {
     status: response.status,
-    receipt: isReceiptFor(event, body) ? { id: body.id, seq: body.seq, receivedAt: body.receivedAt } : undefined,
+    receipt: isReceiptFor(event, body)
+      ? {
+          id: body.id,
+          seq: body.seq,
+          receivedAt: body.receivedAt,
+          ...(typeof body.checkpoint === 'string' ? { checkpoint: body.checkpoint } : {}),
+        }
+      : undefined,
     message: typeof error === 'string' ? error : `the ledger answered HTTP ${response.status}`,
     retryAfter: response.headers.get('retry-after'),
   };

@@ -1,26 +1,33 @@
 #!/usr/bin/env node
 /**
- * marketing-consent-ledger: runs the consent ledger under Node, or verifies
- * a ledger file's hash chain.
+ * marketing-consent-ledger: runs the consent ledger under Node, verifies a
+ * ledger, and makes the key that signs its checkpoints.
  *
- *   marketing-consent-ledger serve --data ./consents --port 8787 --origin https://salon-bella.ch
- *   marketing-consent-ledger verify --data ./consents
+ *   marketing-consent-ledger keygen --key /etc/consent/checkpoint.pem --name salon-bella.ch/consent
+ *   marketing-consent-ledger serve --data ./consents --key /etc/consent/checkpoint.pem --origin https://salon-bella.ch
+ *   marketing-consent-ledger verify --data ./consents --public-key /etc/consent/checkpoint.pem.pub --checkpoints /mnt/witness
  *
  * The staff token is read from the MARKETING_CONSENT_STAFF_TOKEN environment
  * variable, never from the command line (where `ps` would show it).
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLedgerApp } from './ledger-app.js';
-import { findChainBreak } from './hash-chain.js';
-import { JsonlLedgerStore, LEDGER_FILE_NAME, parseLedger } from './jsonl-ledger-store.js';
+import { CheckpointSigner, generateCheckpointKey, splitCheckpoints } from './checkpoint.js';
+import { parseTrustProxy } from './client-address.js';
+import { CHECKPOINT_LOG_NAME, JsonlLedgerStore, LEDGER_FILE_NAME, parseLedger } from './jsonl-ledger-store.js';
 import { startLedgerServer } from './node-server.js';
 import type { PublishedText } from './text-registry.js';
+import { verifyLedger, type CheckpointSource } from './verify-ledger.js';
+import { CheckpointWitnesses } from './witness.js';
+import type { CountryCode } from './addresses.js';
 
 const USAGE = `usage:
   marketing-consent-ledger [serve] --data DIR [options]
-  marketing-consent-ledger verify --data DIR
+  marketing-consent-ledger verify --data DIR [--public-key KEY]... [--checkpoints FILE|DIR]...
+  marketing-consent-ledger keygen --key FILE --name NAME
+  marketing-consent-ledger rotate-key --key FILE
 
 serve options:
   --port 8787              port (0: any free port)
@@ -29,8 +36,18 @@ serve options:
   --staff-origin URL       back-office origin allowed to call the staff API from a browser (repeatable)
   --texts FILE             published texts, JSON: [{"version","locale","sha256"}]; other texts are flagged
   --salon NAME             the salon, named on proofs (also --salon-address, --salon-email, --jurisdiction)
+  --locale de              the salon's language for proofs and pages (de, fr, it, en)
+  --privacy-url URL        the salon's privacy notice, for receipts of staff entries
+  --phone-country CH       country of phone numbers written without +country code (default: --jurisdiction)
   --public-url URL         this ledger's public URL, for unsubscribe links
   --rate-limit N           public requests per minute per client address (default 120; 0: off)
+  --trust-proxy N|ADDRS    believe X-Forwarded-For for N proxy hops, or from these proxy addresses
+  --key FILE               Ed25519 key that signs checkpoints (made by keygen; keep it outside DIR)
+  --witness DIR            hand signed checkpoints to this directory, one new file a minute (repeatable)
+
+verify options:
+  --public-key KEY|FILE    verifier key(s) whose checkpoints to trust (a .pub file from keygen; repeatable)
+  --checkpoints FILE|DIR   checkpoints kept elsewhere: a witness directory, receipts saved as text (repeatable)
 
 environment:
   MARKETING_CONSENT_STAFF_TOKEN  token for the staff API (Authorization: Bearer …)
@@ -51,8 +68,17 @@ async function main(argv: string[]): Promise<number> {
       'salon-address': { type: 'string' },
       'salon-email': { type: 'string' },
       jurisdiction: { type: 'string' },
+      locale: { type: 'string' },
+      'privacy-url': { type: 'string' },
+      'phone-country': { type: 'string' },
       'public-url': { type: 'string' },
       'rate-limit': { type: 'string', default: '120' },
+      'trust-proxy': { type: 'string' },
+      key: { type: 'string' },
+      name: { type: 'string' },
+      witness: { type: 'string', multiple: true, default: [] },
+      'public-key': { type: 'string', multiple: true, default: [] },
+      checkpoints: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -61,11 +87,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (command === 'keygen' || command === 'rotate-key') return makeKey(command, values.key, values.name);
   if (!values.data) {
     console.error(`--data is missing: name the folder that holds the ledger file.\n${USAGE}`);
     return 2;
   }
-  if (command === 'verify') return verify(values.data);
+  if (command === 'verify') return verify(values.data, values['public-key'], values.checkpoints);
   if (command !== 'serve') {
     console.error(`unknown command "${command}".\n${USAGE}`);
     return 2;
@@ -80,13 +107,21 @@ async function main(argv: string[]): Promise<number> {
     console.error(`--rate-limit must be a whole number of requests per minute, not "${values['rate-limit']}".`);
     return 2;
   }
+  const phoneCountry = values['phone-country']?.toUpperCase();
+  if (phoneCountry !== undefined && !/^[A-Z]{2}$/.test(phoneCountry)) {
+    console.error(`--phone-country must be a two-letter country code such as CH or DE, not "${phoneCountry}".`);
+    return 2;
+  }
   const linkSecret = process.env['MARKETING_CONSENT_LINK_SECRET'];
   if (linkSecret !== undefined && linkSecret.length < 32) {
     console.error('MARKETING_CONSENT_LINK_SECRET must be at least 32 characters (e.g. openssl rand -base64 32).');
     return 2;
   }
+  const trustProxy = values['trust-proxy'] === undefined ? undefined : parseTrustProxy(values['trust-proxy']);
   const texts = values.texts ? await readPublishedTexts(values.texts) : [];
-  const store = await JsonlLedgerStore.open(values.data);
+  const signer = values.key ? await readSigner(values.key) : undefined;
+  const witnesses = new CheckpointWitnesses(values.witness);
+  const store = await JsonlLedgerStore.open(values.data, { signer, onCheckpoint: witnesses.offer });
   const staffToken = process.env['MARKETING_CONSENT_STAFF_TOKEN'];
   const app = createLedgerApp({
     store,
@@ -101,21 +136,75 @@ async function main(argv: string[]): Promise<number> {
       ...(values['salon-address'] ? { address: values['salon-address'] } : {}),
       ...(values['salon-email'] ? { email: values['salon-email'] } : {}),
       ...(values.jurisdiction ? { jurisdiction: values.jurisdiction } : {}),
+      ...(values.locale ? { locale: values.locale } : {}),
+      ...(values['privacy-url'] ? { privacyUrl: values['privacy-url'] } : {}),
     },
+    phoneCountry: phoneCountry as CountryCode | undefined,
     rateLimit: rate === 0 ? false : { perMinute: rate },
+    trustProxy,
+    checkpointKeys: signer ? [signer.verifierKey] : [],
+    latestCheckpoint: () => store.lastCheckpoint,
   });
   const running = await startLedgerServer(app, { port, hostname: values.host });
   console.log(
-    `consent ledger listening on ${running.url} (data: ${values.data}${staffToken ? '' : '; staff API disabled: set MARKETING_CONSENT_STAFF_TOKEN'})`,
+    `consent ledger listening on ${running.url} (data: ${values.data}${staffToken ? '' : '; staff API disabled: set MARKETING_CONSENT_STAFF_TOKEN'}${signer ? '' : '; checkpoints unsigned: pass --key'})`,
   );
   const stop = async () => {
     await running.close();
     await store.close();
+    await witnesses.flush();
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return -1;
+}
+
+/** The signer for a key file made by keygen (PEM, with the key's name in a comment line). */
+async function readSigner(file: string): Promise<CheckpointSigner> {
+  const pem = await readFile(file, 'utf8');
+  const name = /^# name: (\S+)$/m.exec(pem)?.[1];
+  if (!name)
+    throw new Error(`${file} is not a checkpoint key made by "marketing-consent-ledger keygen" (no "# name:" line)`);
+  return new CheckpointSigner(name, pem);
+}
+
+/**
+ * keygen: a new key, refusing to overwrite one. rotate-key: a new key in the
+ * same file under the same name; the old verifier key stays in the .pub file,
+ * so checkpoints it signed still verify.
+ */
+async function makeKey(command: 'keygen' | 'rotate-key', file: string | undefined, givenName: string | undefined) {
+  if (!file) {
+    console.error(
+      `--key is missing: name the file for the private key (keep it outside the ledger's folder).\n${USAGE}`,
+    );
+    return 2;
+  }
+  const exists = await stat(file).then(
+    () => true,
+    () => false,
+  );
+  if (command === 'keygen' && exists) {
+    console.error(`${file} exists; use rotate-key to replace a key (its checkpoints stay verifiable).`);
+    return 2;
+  }
+  if (command === 'rotate-key' && !exists) {
+    console.error(`${file} does not exist; make the first key with keygen.`);
+    return 2;
+  }
+  const name = command === 'rotate-key' ? (await readSigner(file)).name : givenName;
+  if (!name) {
+    console.error('--name is missing: name the ledger, e.g. --name salon-bella.ch/consent-ledger');
+    return 2;
+  }
+  const key = generateCheckpointKey(name);
+  await writeFile(file, `# name: ${name}\n${key.privateKeyPem}`, { mode: 0o600 });
+  await writeFile(`${file}.pub`, `${key.verifierKey}\n`, { flag: 'a' });
+  console.log(
+    `${command === 'keygen' ? 'new' : 'rotated'} checkpoint key ${file}; its public key (also in ${file}.pub):\n${key.verifierKey}`,
+  );
+  return 0;
 }
 
 /** Reads the register of published texts, or explains what is wrong with the file. */
@@ -131,16 +220,53 @@ async function readPublishedTexts(file: string): Promise<PublishedText[]> {
   return texts as PublishedText[];
 }
 
-async function verify(directory: string): Promise<number> {
+/** Verifier keys given as keys or as files of keys (one per line). */
+async function readVerifierKeys(given: readonly string[]): Promise<string[]> {
+  const keys: string[] = [];
+  for (const item of given) {
+    const text = /\+[0-9a-f]{8}\+/.test(item) ? item : await readFile(item, 'utf8');
+    keys.push(...text.split(/\s+/).filter(Boolean));
+  }
+  return keys;
+}
+
+/** Checkpoints from files and directories (every file in a directory). */
+async function readCheckpoints(paths: readonly string[]): Promise<CheckpointSource[]> {
+  const sources: CheckpointSource[] = [];
+  for (const path of paths) {
+    const files = (await stat(path)).isDirectory()
+      ? (await readdir(path)).sort().map((name) => join(path, name))
+      : [path];
+    for (const file of files) {
+      for (const note of splitCheckpoints(await readFile(file, 'utf8'))) sources.push({ source: file, note });
+    }
+  }
+  return sources;
+}
+
+async function verify(directory: string, publicKeys: readonly string[], checkpointPaths: readonly string[]) {
   const path = join(directory, LEDGER_FILE_NAME);
   const { entries, tornTail } = parseLedger(await readFile(path, 'utf8'));
-  const broken = findChainBreak(entries);
-  if (broken) {
-    console.error(`${path}: BROKEN at entry ${broken.seq} (line ${broken.index + 1}): ${broken.reason}`);
+  const trustedKeys = await readVerifierKeys(publicKeys);
+  const own = join(directory, CHECKPOINT_LOG_NAME);
+  const hasOwn = await stat(own).then(
+    () => true,
+    () => false,
+  );
+  const checkpoints = await readCheckpoints([...(hasOwn ? [own] : []), ...checkpointPaths]);
+  const report = verifyLedger(entries, { trustedKeys, checkpoints });
+  if (!report.intact) {
+    console.error(`${path}: BROKEN`);
+    for (const problem of report.problems) console.error(`  • ${problem}`);
     return 1;
   }
   console.log(
     `${path}: OK, ${entries.length} entries, hash chain intact${tornTail ? ' (a torn last line will be dropped at start-up)' : ''}`,
+  );
+  console.log(
+    trustedKeys.length
+      ? `  ${report.checkpointsChecked} signed checkpoints hold; entries 1–${report.coveredUpTo} are covered by a signature`
+      : '  no --public-key given: only the hash chain was checked; a deleted tail or a recomputed chain would go unnoticed',
   );
   return 0;
 }

@@ -1,72 +1,253 @@
 /**
- * Reading the ledger: a subject's status per purpose, their history, and a
- * campaign's audience. The latest record for a purpose decides (a withdrawal
- * after a grant withdraws; a new grant after a withdrawal grants again).
- * Everyone whose latest record is not a grant is left out of campaigns.
+ * The one place that decides who may be written to. Every reader (status,
+ * history, campaign audience, proof, unsubscribe) asks a ConsentView.
+ *
+ * Identity: a customer is the set of identifiers (customer id, e-mail,
+ * phone) the ledger has seen together in any record, linked transitively. A
+ * record naming only the customer id, or only the phone, still belongs to
+ * the customer whose booking named that id or phone with an e-mail address.
+ *
+ * The decision, per purpose and address (the e-mail for the e-mail
+ * newsletter, the phone number for SMS): the address is granted when a grant
+ * for that purpose named this very address, and no withdrawal for the purpose
+ * that reached the customer came after it. A withdrawal reaches every
+ * address linked to any identifier it names; only a newer grant for an
+ * address brings that address back.
+ *
+ * Two people sharing an address (a family phone) are one customer to the
+ * ledger: a withdrawal by either reaches both. That errs on the side of not
+ * writing; the other person is back in with their own next grant.
  */
 import type { ConsentSubject } from '../contract/consent-event.js';
-import type { Audience, LedgerRecord, PurposeStatus, SubjectStatus } from '../contract/ledger-records.js';
+import type { Audience, PurposeStatus, SubjectStatus } from '../contract/ledger-records.js';
+import type { AddressBook, IdentifierKey } from './addresses.js';
 import type { LedgerEntry } from './ledger-store.js';
 
-/** Identifiers to look a subject up by; any one matching is a match. */
+/** Identifiers to look a customer up by; any one of them finds the whole customer. */
 export type SubjectQuery = Partial<ConsentSubject>;
 
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
-/** "+41 79 123 45 67" and "+41791234567" are the same number. */
-export const normalizePhone = (phone: string) => phone.replace(/[^\d+]/g, '');
-
-/**
- * The address a purpose reaches a subject at: the e-mail for the e-mail
- * newsletter, the phone for SMS, else the platform's customer id.
- */
-export function addressFor(purpose: string, subject: ConsentSubject): string | undefined {
-  if (purpose === 'email-newsletter') return subject.email && normalizeEmail(subject.email);
-  if (purpose === 'sms-newsletter') return subject.phone && normalizePhone(subject.phone);
-  return subject.customerId;
+/** Where one address stands for one purpose, and the record that decided it. */
+export interface AddressDecision {
+  state: 'granted' | 'withdrawn' | 'never';
+  deciding?: LedgerEntry;
 }
 
-/** The identifier a purpose needs, for error messages: a grant without it could never be used. */
-export function missingAddresses(purposes: readonly string[], subject: ConsentSubject): string[] {
-  return purposes
-    .filter((purpose) => !addressFor(purpose, subject))
-    .map((purpose) =>
-      purpose === 'email-newsletter'
-        ? `${purpose} needs subject.email`
-        : purpose === 'sms-newsletter'
-          ? `${purpose} needs subject.phone`
-          : `${purpose} needs subject.customerId`,
-    );
+const later = (a: LedgerEntry | undefined, b: LedgerEntry | undefined) => (!a ? b : !b ? a : a.seq > b.seq ? a : b);
+
+/** One connected set of identifiers, with what was decided for it. */
+interface Customer {
+  keys: Set<IdentifierKey>;
+  entries: LedgerEntry[];
+  /** The latest withdrawal per purpose that named any of its identifiers. */
+  withdrawals: Map<string, LedgerEntry>;
 }
 
 /**
- * Whether a record is about the customer asked for. The strongest identifier
- * both sides have decides (customer id, then e-mail, then phone), so two
- * people who share a family phone number keep their own files, while a
- * record that only knows the phone (an SMS unsubscribe) still finds them.
+ * The ledger read as customers and decisions. Built from the entries in
+ * order and kept up to date by absorbing new ones (the ledger only grows),
+ * so a read costs the new entries, not the whole ledger.
  */
-export function matchesSubject(subject: ConsentSubject, query: SubjectQuery): boolean {
-  if (query.customerId && subject.customerId) return subject.customerId === query.customerId;
-  if (query.email && subject.email) return normalizeEmail(subject.email) === normalizeEmail(query.email);
-  if (query.phone && subject.phone) return normalizePhone(subject.phone) === normalizePhone(query.phone);
-  return false;
+export class ConsentView {
+  readonly #addresses: AddressBook;
+  readonly #parent = new Map<IdentifierKey, IdentifierKey>();
+  readonly #customers = new Map<IdentifierKey, Customer>();
+  /** The latest grant per purpose and address key. */
+  readonly #grants = new Map<string, Map<IdentifierKey, LedgerEntry>>();
+  #lastSeq = 0;
+
+  constructor(addresses: AddressBook, entries: readonly LedgerEntry[] = []) {
+    this.#addresses = addresses;
+    for (const entry of entries) this.absorb(entry);
+  }
+
+  /** The sequence number of the last entry taken in. */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  /** Takes in the next entry of the ledger (entries arrive in sequence order). */
+  absorb(entry: LedgerEntry): void {
+    if (entry.seq <= this.#lastSeq) return;
+    this.#lastSeq = entry.seq;
+    const record = entry.event;
+    const keys = this.#addresses.keysOf(record.subject);
+    if (keys.length === 0) return;
+    let root = this.#rootOf(keys[0]!);
+    for (const key of keys.slice(1)) root = this.#union(root, this.#rootOf(key));
+    const customer = this.#customers.get(root)!;
+    customer.entries.push(entry);
+    for (const { purpose, granted } of record.purposes) {
+      if (granted) {
+        const address = this.#addresses.addressKey(purpose, record.subject);
+        if (!address) continue;
+        let grants = this.#grants.get(purpose);
+        if (!grants) this.#grants.set(purpose, (grants = new Map()));
+        grants.set(address, entry);
+      } else {
+        customer.withdrawals.set(purpose, entry);
+      }
+    }
+  }
+
+  /** The decision for one address, in the form `addressKey` gives. */
+  decide(purpose: string, address: IdentifierKey): AddressDecision {
+    const grant = this.#grants.get(purpose)?.get(address);
+    const known = this.#parent.has(address);
+    const withdrawal = known ? this.#customers.get(this.#find(address))!.withdrawals.get(purpose) : undefined;
+    if (grant && (!withdrawal || grant.seq > withdrawal.seq)) return { state: 'granted', deciding: grant };
+    if (withdrawal) return { state: 'withdrawn', deciding: withdrawal };
+    return { state: 'never' };
+  }
+
+  /** The customers the query's identifiers belong to (usually one). */
+  #customersOf(query: SubjectQuery): Customer[] {
+    const roots = new Set<IdentifierKey>();
+    for (const key of this.#addresses.keysOf(query)) if (this.#parent.has(key)) roots.add(this.#find(key));
+    return [...roots].map((root) => this.#customers.get(root)!);
+  }
+
+  /** Every record about the customer, oldest first. */
+  history(query: SubjectQuery): LedgerEntry[] {
+    const customers = this.#customersOf(query);
+    const entries = customers.flatMap((customer) => customer.entries);
+    return customers.length > 1 ? entries.sort((a, b) => a.seq - b.seq) : entries;
+  }
+
+  /** Status per purpose, and per address of the customer. */
+  status(query: SubjectQuery, purposes: readonly string[]): SubjectStatus {
+    const customers = this.#customersOf(query);
+    const keys = customers.flatMap((customer) => [...customer.keys]);
+    const subject: ConsentSubject = {};
+    for (const entry of this.history(query)) Object.assign(subject, entry.event.subject);
+    return {
+      subject: { ...subject, ...query },
+      linked: {
+        customerIds: valuesOf(keys, 'customer:'),
+        emails: valuesOf(keys, 'email:'),
+        phones: valuesOf(keys, 'phone:'),
+      },
+      purposes: purposes.map((purpose) => this.#purposeStatus(purpose, keys, customers)),
+    };
+  }
+
+  #purposeStatus(purpose: string, keys: IdentifierKey[], customers: Customer[]): PurposeStatus {
+    const addressKeys = keys.filter((key) => key.startsWith(addressPrefix(purpose)));
+    const decisions = addressKeys.map((key) => ({ key, ...this.decide(purpose, key) }));
+    const granted = decisions.filter((d) => d.state === 'granted');
+    const withdrawal = customers.map((c) => c.withdrawals.get(purpose)).reduce(later, undefined);
+    const deciding = granted.length ? granted.map((d) => d.deciding).reduce(later, undefined) : withdrawal;
+    const state = granted.length ? 'granted' : withdrawal ? 'withdrawn' : 'never';
+    return {
+      ...describeDecision(purpose, state, deciding),
+      addresses: decisions.map((d) => ({
+        address: d.key.slice(d.key.indexOf(':') + 1),
+        state: d.state,
+        ...(d.deciding ? { since: d.deciding.receivedAt, seq: d.deciding.seq } : {}),
+      })),
+    };
+  }
+
+  /**
+   * A campaign's audience for one purpose: exactly the addresses whose
+   * decision is a grant. Everyone else is left out, and counted, so the
+   * salon sees why a recipient list is smaller than expected.
+   */
+  audience(purpose: string): Audience {
+    const recipients: Audience['recipients'] = [];
+    let withdrawn = 0;
+    let neverGranted = 0;
+    const prefix = addressPrefix(purpose);
+    for (const key of this.#parent.keys()) {
+      if (!key.startsWith(prefix)) continue;
+      const { state, deciding } = this.decide(purpose, key);
+      if (state === 'withdrawn') withdrawn += 1;
+      else if (state === 'never') neverGranted += 1;
+      else {
+        const grant = deciding!;
+        recipients.push({
+          address: this.#addresses.sendableAddress(purpose, grant.event.subject) ?? key,
+          subject: grant.event.subject,
+          since: grant.receivedAt,
+          method: grant.event.method,
+          flags: grant.flags,
+        });
+      }
+    }
+    recipients.sort((a, b) => a.address.localeCompare(b.address));
+    return { purpose, recipients, leftOut: { withdrawn, neverGranted } };
+  }
+
+  #rootOf(key: IdentifierKey): IdentifierKey {
+    if (this.#parent.has(key)) return this.#find(key);
+    this.#parent.set(key, key);
+    this.#customers.set(key, { keys: new Set([key]), entries: [], withdrawals: new Map() });
+    return key;
+  }
+
+  #find(key: IdentifierKey): IdentifierKey {
+    let root = key;
+    while (this.#parent.get(root) !== root) root = this.#parent.get(root)!;
+    // Path compression: later lookups go straight to the root.
+    for (let at = key; at !== root;) {
+      const next = this.#parent.get(at)!;
+      this.#parent.set(at, root);
+      at = next;
+    }
+    return root;
+  }
+
+  /** Links two customers into one; the larger absorbs the smaller. */
+  #union(a: IdentifierKey, b: IdentifierKey): IdentifierKey {
+    if (a === b) return a;
+    let big = this.#customers.get(a)!;
+    let small = this.#customers.get(b)!;
+    let [root, other] = [a, b];
+    if (big.keys.size + big.entries.length < small.keys.size + small.entries.length) {
+      [big, small] = [small, big];
+      [root, other] = [b, a];
+    }
+    this.#parent.set(other, root);
+    for (const key of small.keys) big.keys.add(key);
+    // Entries are kept in sequence order; both lists already are.
+    big.entries = mergeBySeq(big.entries, small.entries);
+    for (const [purpose, withdrawal] of small.withdrawals) {
+      big.withdrawals.set(purpose, later(big.withdrawals.get(purpose), withdrawal)!);
+    }
+    this.#customers.delete(other);
+    return root;
+  }
 }
 
-/** The subject's records, oldest first. */
-export function historyOf(entries: readonly LedgerEntry[], query: SubjectQuery): LedgerEntry[] {
-  return entries.filter((entry) => matchesSubject(entry.event.subject, query));
+function addressPrefix(purpose: string): string {
+  return purpose === 'email-newsletter' ? 'email:' : purpose === 'sms-newsletter' ? 'phone:' : 'customer:';
 }
 
-function decisionOf(record: LedgerRecord, purpose: string): boolean | undefined {
-  return record.purposes.find((p) => p.purpose === purpose)?.granted;
+function valuesOf(keys: IdentifierKey[], prefix: string): string[] {
+  return keys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
 }
 
-function statusFrom(purpose: string, entry: LedgerEntry | undefined): PurposeStatus {
-  if (!entry) return { purpose, state: 'never', optInLevel: 'none', flags: [] };
+function mergeBySeq(a: LedgerEntry[], b: LedgerEntry[]): LedgerEntry[] {
+  const merged: LedgerEntry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq)) merged.push(a[i++]!);
+    else merged.push(b[j++]!);
+  }
+  return merged;
+}
+
+/** A purpose's status as the customer file shows it: state, since when, how, which text. */
+function describeDecision(
+  purpose: string,
+  state: PurposeStatus['state'],
+  entry: LedgerEntry | undefined,
+): Omit<PurposeStatus, 'addresses'> {
+  if (!entry || state === 'never') return { purpose, state: 'never', optInLevel: 'none', flags: [] };
   const record = entry.event;
-  const granted = decisionOf(record, purpose) === true;
   return {
     purpose,
-    state: granted ? 'granted' : 'withdrawn',
+    state,
     since: entry.receivedAt,
     method: record.method,
     ...(record.method === 'online-booking'
@@ -75,60 +256,9 @@ function statusFrom(purpose: string, entry: LedgerEntry | undefined): PurposeSta
     ...(record.method === 'staff'
       ? { staff: record.staff, ...(record.textVersion ? { textVersion: record.textVersion } : {}) }
       : {}),
-    optInLevel: !granted ? 'none' : record.method === 'staff' ? 'staff-evidence' : 'single',
+    optInLevel: state !== 'granted' ? 'none' : record.method === 'staff' ? 'staff-evidence' : 'single',
     flags: entry.flags,
     seq: entry.seq,
     eventId: record.id,
   };
-}
-
-/** Status per purpose; the latest record naming the purpose decides. */
-export function statusOf(
-  entries: readonly LedgerEntry[],
-  query: SubjectQuery,
-  purposes: readonly string[],
-): SubjectStatus {
-  const history = historyOf(entries, query);
-  const subject: ConsentSubject = {};
-  for (const entry of history) Object.assign(subject, entry.event.subject);
-  return {
-    subject: { ...subject, ...query },
-    purposes: purposes.map((purpose) =>
-      statusFrom(
-        purpose,
-        history.findLast((entry) => decisionOf(entry.event, purpose) !== undefined),
-      ),
-    ),
-  };
-}
-
-/**
- * A campaign's audience for one purpose: exactly the addresses whose latest
- * record for it is a grant. Everyone else is left out, and counted, so the
- * salon sees why a recipient list is smaller than expected.
- */
-export function audienceFor(entries: readonly LedgerEntry[], purpose: string): Audience {
-  const latest = new Map<string, LedgerEntry>();
-  const known = new Set<string>();
-  for (const entry of entries) {
-    const address = addressFor(purpose, entry.event.subject);
-    if (!address) continue;
-    known.add(address);
-    if (decisionOf(entry.event, purpose) !== undefined) latest.set(address, entry);
-  }
-  const recipients: Audience['recipients'] = [];
-  let withdrawn = 0;
-  for (const [address, entry] of latest) {
-    if (decisionOf(entry.event, purpose)) {
-      recipients.push({
-        address,
-        subject: entry.event.subject,
-        since: entry.receivedAt,
-        method: entry.event.method,
-        flags: entry.flags,
-      });
-    } else withdrawn += 1;
-  }
-  recipients.sort((a, b) => a.address.localeCompare(b.address));
-  return { purpose, recipients, leftOut: { withdrawn, neverGranted: known.size - latest.size } };
 }

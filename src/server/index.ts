@@ -4,9 +4,15 @@
  */
 export { createLedgerApp, receiptOf, INTAKE_PATH, STAFF_ENTRIES_PATH, type LedgerOptions } from './ledger-app.js';
 export type { LedgerStore, LedgerEntry, AppendOutcome } from './ledger-store.js';
-export { JsonlLedgerStore, LEDGER_FILE_NAME, parseLedger } from './jsonl-ledger-store.js';
+export { JsonlLedgerStore, LEDGER_FILE_NAME, CHECKPOINT_LOG_NAME, parseLedger } from './jsonl-ledger-store.js';
 export { GENESIS_HASH, entryHash, findChainBreak } from './hash-chain.js';
-export { audienceFor, historyOf, statusOf, addressFor, type SubjectQuery } from './consent-status.js';
+export { ConsentView, type SubjectQuery, type AddressDecision } from './consent-status.js';
+export { AddressBook, normalizeEmail, normalizePhone, type CountryCode } from './addresses.js';
+export { CheckpointSigner, generateCheckpointKey, openCheckpoint, verifierKey, type Checkpoint } from './checkpoint.js';
+export { verifyLedger, type LedgerReport, type CheckpointSource } from './verify-ledger.js';
+export { CheckpointWitnesses } from './witness.js';
+export { clientAddress, type TrustProxy } from './client-address.js';
+export { csvField } from './csv.js';
 export { TextRegistry, type PublishedText } from './text-registry.js';
 export {
   createUnsubscribeUrl,

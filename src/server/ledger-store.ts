@@ -11,10 +11,12 @@ export type { LedgerEntry };
  * the same content is a `repeat` of the stored entry, with another content a
  * `conflict`; neither writes anything.
  */
-export type AppendOutcome =
-  | { kind: 'created'; entry: LedgerEntry }
-  | { kind: 'repeat'; entry: LedgerEntry }
-  | { kind: 'conflict'; entry: LedgerEntry };
+export type AppendOutcome = {
+  kind: 'created' | 'repeat' | 'conflict';
+  entry: LedgerEntry;
+  /** The signed checkpoint that covers the entry, when the store signs them. */
+  checkpoint?: string;
+};
 
 export interface LedgerStore {
   /** Stores the record durably before resolving. */

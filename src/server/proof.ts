@@ -1,15 +1,18 @@
 /**
- * The proof for one subject: every record with the exact text shown, as JSON
- * for machines and as an HTML page that prints well, for the salon's lawyer.
- * Each record is also mapped onto the Kantara Initiative Consent Receipt
- * v1.1 fields, which auditors know.
+ * The proof for one customer: every record with the exact text shown, as
+ * JSON for machines and as an HTML page that prints well, for the salon's
+ * lawyer, in the salon's language. Each record is also mapped onto the
+ * Kantara Initiative Consent Receipt v1.1 (its JSON Schema is checked in the
+ * tests), which auditors know.
  */
-import { html, raw } from 'hono/html';
+import { html } from 'hono/html';
 import type { ConsentSubject } from '../contract/consent-event.js';
-import { RECORD_FLAGS, type LedgerRecord, type RecordFlag } from '../contract/ledger-records.js';
+import type { LedgerRecord } from '../contract/ledger-records.js';
 import { parseLegalMarkup } from '../legal-text/legal-markup.js';
+import { RECORD_FLAG_NAMES } from '../legal-text/record-flag-names.js';
 import type { LedgerEntry } from './ledger-store.js';
 import { renderPage, styledPage } from './html-page.js';
+import { proofStringsFor, type ProofStrings } from './proof-strings.js';
 
 /** Who is responsible for the data: the salon. Shown on proofs and in receipts. */
 export interface Controller {
@@ -19,28 +22,41 @@ export interface Controller {
   phone?: string;
   /** Where the law applies, e.g. "CH" or "DE". */
   jurisdiction?: string;
+  /** The salon's language (de, fr, it, en): the ledger's pages and proofs use it. */
+  locale?: string;
+  /** The salon's privacy notice, for receipts of records that carry none (staff entries). */
+  privacyUrl?: string;
 }
 
 export interface Proof {
   subject: ConsentSubject;
   controller: Controller;
   generatedAt: string;
-  /** Whether the whole ledger's hash chain held when the proof was made. */
+  /** Whether the ledger's hash chain (and its signed checkpoints) held when the proof was made. */
   chainIntact: boolean;
+  /** The ledger's latest signed checkpoint (C2SP signed note), covering every record below. */
+  checkpoint?: string;
   records: (LedgerEntry & { kantara: KantaraReceipt })[];
 }
 
-/** The Kantara Consent Receipt v1.1 fields a record maps onto. */
+/** A Kantara Consent Receipt v1.1 (KI-CR-v1.1.0). */
 export interface KantaraReceipt {
   version: 'KI-CR-v1.1.0';
   jurisdiction: string;
   consentTimestamp: number;
   collectionMethod: string;
   consentReceiptID: string;
-  language: string | undefined;
+  language?: string;
   piiPrincipalId: string;
-  piiControllers: { piiController: string; contact: string; address: string; email: string; phone: string }[];
-  policyUrl: string | undefined;
+  piiControllers: {
+    piiController: string;
+    contact: string;
+    /** The schema wants an object: a postal address in schema.org's PostalAddress terms. */
+    address: { streetAddress?: string; addressCountry?: string };
+    email: string;
+    phone: string;
+  }[];
+  policyUrl: string;
   services: {
     service: string;
     purposes: {
@@ -50,19 +66,16 @@ export interface KantaraReceipt {
       piiCategory: string[];
       primaryPurpose: boolean;
       termination: string;
-      thirdPartyDisclosure: boolean;
+      thirdPartyDisclosure: false;
       granted: boolean;
     }[];
   }[];
-  sensitive: boolean;
+  sensitive: false;
   spiCat: string[];
 }
 
-const METHOD_NAMES: Record<LedgerRecord['method'], string> = {
-  'online-booking': 'ticked by the customer in the online booking',
-  staff: 'entered by staff',
-  'unsubscribe-link': 'unsubscribe link in a message, used by the customer',
-};
+// Receipts are for auditors and machines: their wording stays English.
+const RECEIPT_METHODS: Record<LedgerRecord['method'], string> = proofStringsFor('en').methods;
 
 function lastLink(text: string): string | undefined {
   return parseLegalMarkup(text)
@@ -77,20 +90,24 @@ export function kantaraReceipt(entry: LedgerEntry, controller: Controller): Kant
     version: 'KI-CR-v1.1.0',
     jurisdiction: controller.jurisdiction ?? '',
     consentTimestamp: Math.floor(Date.parse(entry.receivedAt) / 1000),
-    collectionMethod: METHOD_NAMES[record.method],
+    collectionMethod: RECEIPT_METHODS[record.method],
     consentReceiptID: record.id,
-    language: notice?.locale,
+    ...(notice ? { language: notice.locale } : {}),
     piiPrincipalId: record.subject.email ?? record.subject.phone ?? record.subject.customerId ?? '',
     piiControllers: [
       {
         piiController: controller.name,
         contact: controller.name,
-        address: controller.address ?? '',
+        address: {
+          ...(controller.address ? { streetAddress: controller.address } : {}),
+          ...(controller.jurisdiction ? { addressCountry: controller.jurisdiction } : {}),
+        },
         email: controller.email ?? '',
         phone: controller.phone ?? '',
       },
     ],
-    policyUrl: notice ? lastLink(notice.text) : undefined,
+    // The notice the customer saw links the privacy notice last; else the salon's configured one.
+    policyUrl: (notice ? lastLink(notice.text) : undefined) ?? controller.privacyUrl ?? '',
     services: [
       {
         service: 'Newsletter',
@@ -111,18 +128,20 @@ export function kantaraReceipt(entry: LedgerEntry, controller: Controller): Kant
   };
 }
 
-export function buildProof(
-  subject: ConsentSubject,
-  history: readonly LedgerEntry[],
-  controller: Controller,
-  chainIntact: boolean,
-): Proof {
+export function buildProof(parts: {
+  subject: ConsentSubject;
+  history: readonly LedgerEntry[];
+  controller: Controller;
+  chainIntact: boolean;
+  checkpoint?: string | undefined;
+}): Proof {
   return {
-    subject,
-    controller,
+    subject: parts.subject,
+    controller: parts.controller,
     generatedAt: new Date().toISOString(),
-    chainIntact,
-    records: history.map((entry) => ({ ...entry, kantara: kantaraReceipt(entry, controller) })),
+    chainIntact: parts.chainIntact,
+    ...(parts.checkpoint ? { checkpoint: parts.checkpoint } : {}),
+    records: parts.history.map((entry) => ({ ...entry, kantara: kantaraReceipt(entry, parts.controller) })),
   };
 }
 
@@ -141,7 +160,9 @@ h2 { font-size: 1.1rem; margin: 0 0 0.5rem; }
 article { border: 1px solid #999; border-radius: 4px; padding: 0.75rem 1rem; margin: 1rem 0; break-inside: avoid; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 1rem; margin: 0.5rem 0; }
 dt { font-weight: bold; }
-dd { margin: 0; overflow-wrap: anywhere; }
+dd { margin: 0; overflow-wrap: anywhere; min-width: 0; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.8em; }
+@media (max-width: 30rem) { dl { grid-template-columns: 1fr; } dd { margin-bottom: 0.4rem; } }
 blockquote { white-space: pre-wrap; margin: 0.5rem 0; padding: 0.5rem 0.75rem; border-left: 3px solid #555; background: #f4f4f4; }
 code { font-size: 0.85em; overflow-wrap: anywhere; }
 .flag { color: #8a0000; font-weight: bold; }
@@ -149,38 +170,45 @@ code { font-size: 0.85em; overflow-wrap: anywhere; }
 `);
 
 export function renderProofPage(proof: Proof) {
+  const t = proofStringsFor(proof.controller.locale);
   const who = [proof.subject.email, proof.subject.phone, proof.subject.customerId].filter(Boolean).join(' · ');
   return renderPage(PROOF_PAGE, {
-    lang: 'en',
-    title: `Consent proof – ${who} – ${proof.controller.name}`,
-    body: html`<h1>Proof of marketing consent</h1>
+    lang: t.lang,
+    title: `${t.title} – ${who} – ${proof.controller.name}`,
+    body: html`<h1>${t.title}</h1>
       <p class="meta">
-        ${proof.controller.name}${proof.controller.address ? `, ${proof.controller.address}` : ''} · for
-        <strong>${who}</strong> · made ${proof.generatedAt} · ledger hash chain
-        ${proof.chainIntact ? 'verified intact' : raw('<span class="flag">BROKEN: see the ledger’s verify command</span>')}
+        ${proof.controller.name}${proof.controller.address ? `, ${proof.controller.address}` : ''} · ${t.forCustomer}
+        <strong>${who}</strong> · ${t.made} ${proof.generatedAt} ·
+        ${proof.chainIntact ? t.chainIntact : html`<span class="flag">${t.chainBroken}</span>`}
       </p>
-      <p class="note">
-        Every record the consent ledger holds for this customer, oldest first. The latest record per purpose decides.
-        Times are the ledger’s receive times (UTC). Each record’s hash covers the previous record’s hash, so an edit,
-        deletion or reordering would break the chain.
-      </p>
-      ${proof.records.length === 0 ? html`<p>No records.</p>` : ''} ${proof.records.map((entry) => renderRecord(entry))}`,
+      <p class="note">${t.intro}</p>
+      ${proof.records.length === 0 ? html`<p>${t.noRecords}</p>` : ''}
+      ${proof.records.map((entry) => renderRecord(entry, t))}
+      ${
+        proof.checkpoint
+          ? html`<h2>${t.checkpoint}</h2>
+              <pre>${proof.checkpoint}</pre>`
+          : ''
+      }`,
   });
 }
 
-function renderRecord(entry: LedgerEntry) {
+function renderRecord(entry: LedgerEntry, t: ProofStrings) {
   const record = entry.event;
-  const decisions = record.purposes.map((p) => `${p.purpose}: ${p.granted ? 'GRANTED' : 'WITHDRAWN'}`).join(', ');
+  const decisions = record.purposes
+    .map((p) => `${t.purposeName(p.purpose)}: ${p.granted ? t.granted : t.withdrawn}`)
+    .join(', ');
+  const flagNames = RECORD_FLAG_NAMES[t.lang as keyof typeof RECORD_FLAG_NAMES];
   return html`<article>
     <h2>#${entry.seq} · ${decisions}</h2>
     <dl>
-      <dt>Received</dt>
+      <dt>${t.received}</dt>
       <dd>
-        ${entry.receivedAt}${record.method === 'online-booking' ? ` (customer’s clock: ${record.clientTime})` : ''}
+        ${entry.receivedAt}${record.method === 'online-booking' ? ` (${t.customerClock}: ${record.clientTime})` : ''}
       </dd>
-      <dt>How</dt>
-      <dd>${METHOD_NAMES[record.method]}</dd>
-      <dt>Subject</dt>
+      <dt>${t.how}</dt>
+      <dd>${t.methods[record.method]}</dd>
+      <dt>${t.subject}</dt>
       <dd>
         ${Object.entries(record.subject)
           .map(([key, value]) => `${key}: ${value}`)
@@ -188,17 +216,17 @@ function renderRecord(entry: LedgerEntry) {
       </dd>
       ${
         record.method === 'staff'
-          ? html`<dt>Staff</dt>
+          ? html`<dt>${t.staff}</dt>
               <dd>${record.staff.name}</dd>
               ${
                 record.staff.evidence
-                  ? html`<dt>Evidence</dt>
+                  ? html`<dt>${t.evidence}</dt>
                       <dd>${record.staff.evidence}</dd>`
                   : ''
               }
               ${
                 record.reason
-                  ? html`<dt>Reason</dt>
+                  ? html`<dt>${t.reason}</dt>
                       <dd>${record.reason}</dd>`
                   : ''
               }`
@@ -206,36 +234,36 @@ function renderRecord(entry: LedgerEntry) {
       }
       ${
         record.method === 'online-booking'
-          ? html`<dt>Page</dt>
+          ? html`<dt>${t.page}</dt>
               <dd>${record.source.pageUrl} (${record.source.widget.name} ${record.source.widget.version})</dd>
               ${
                 record.bookingRef
-                  ? html`<dt>Booking</dt>
+                  ? html`<dt>${t.booking}</dt>
                       <dd>${record.bookingRef}</dd>`
                   : ''
               }
-              <dt>Text</dt>
+              <dt>${t.text}</dt>
               <dd>
-                version ${record.notice.textVersion}, language ${record.notice.locale}, SHA-256
+                ${t.textLine(record.notice.textVersion, record.notice.locale)}
                 <code>${record.notice.sha256}</code>
               </dd>`
           : ''
       }
       ${
         entry.flags.length
-          ? html`<dt>Flags</dt>
-              <dd class="flag">${entry.flags.map((flag: RecordFlag) => RECORD_FLAGS[flag]).join('; ')}</dd>`
+          ? html`<dt>${t.flags}</dt>
+              <dd class="flag">${entry.flags.map((flag) => flagNames[flag]).join('; ')}</dd>`
           : ''
       }
-      <dt>Record id</dt>
+      <dt>${t.recordId}</dt>
       <dd><code>${record.id}</code></dd>
-      <dt>Entry hash</dt>
+      <dt>${t.entryHash}</dt>
       <dd><code>${entry.hash}</code></dd>
     </dl>
     ${
       record.method === 'online-booking'
-        ? html`<p><strong>Exactly this text was shown next to the box:</strong></p>
-            <blockquote>${printedText(record.notice.text)}</blockquote>`
+        ? html`<p><strong>${t.shownText}</strong></p>
+            <blockquote lang="${record.notice.locale}">${printedText(record.notice.text)}</blockquote>`
         : ''
     }
   </article>`;

@@ -4,20 +4,15 @@
  * Retry-After (which the widget honours).
  */
 import type { Context, MiddlewareHandler } from 'hono';
+import { socketAddress } from './client-address.js';
 
 export interface RateLimitOptions {
   /** Sustained requests per minute per address. Default 120. */
   perMinute?: number;
   /** Requests allowed at once before the rate applies. Default 30. */
   burst?: number;
-  /** The client's address; default: the socket's remote address under Node, else "unknown". */
+  /** The client's address; default: the socket's remote address under Node (see client-address.ts for proxies). */
   clientAddress?: (c: Context) => string;
-}
-
-/** The remote address @hono/node-server hands over in `c.env.incoming`. */
-export function socketAddress(c: Context): string {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? 'unknown';
 }
 
 export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler {

@@ -5,6 +5,7 @@
  * unsubscribe from mail clients (RFC 8058) POSTs to the same URL directly.
  */
 import { html } from 'hono/html';
+import { uiStringsFor } from '../legal-text/ui-strings.js';
 import { renderPage, styledPage } from './html-page.js';
 
 const PAGE = styledPage(`
@@ -18,68 +19,55 @@ export const UNSUBSCRIBE_PAGE_CSP = PAGE.csp;
 const STRINGS = {
   de: {
     title: 'Abmelden',
-    ask: (what: string, address: string) => `Möchten Sie ${what} an ${address} nicht mehr erhalten?`,
+    ask: (what: string, address: string) => `Möchten Sie «${what}» an ${address} nicht mehr erhalten?`,
     button: 'Ja, abmelden',
     done: (what: string, address: string) =>
-      `Sie erhalten ${what} an ${address} nicht mehr. Ihre Abmeldung ist gespeichert.`,
+      `Sie erhalten «${what}» an ${address} nicht mehr. Ihre Abmeldung ist gespeichert.`,
     invalid:
       'Dieser Abmeldelink ist ungültig oder unvollständig. Bitte verwenden Sie den Link aus der Nachricht unverändert oder wenden Sie sich an den Salon.',
-    purposes: { 'email-newsletter': 'den Newsletter per E-Mail', 'sms-newsletter': 'Nachrichten per SMS' } as Record<
-      string,
-      string
-    >,
   },
   fr: {
     title: 'Se désinscrire',
-    ask: (what: string, address: string) => `Vous ne souhaitez plus recevoir ${what} à ${address} ?`,
+    ask: (what: string, address: string) => `Vous ne souhaitez plus recevoir « ${what} » à ${address} ?`,
     button: 'Oui, me désinscrire',
     done: (what: string, address: string) =>
-      `Vous ne recevrez plus ${what} à ${address}. Votre désinscription est enregistrée.`,
+      `Vous ne recevrez plus « ${what} » à ${address}. Votre désinscription est enregistrée.`,
     invalid:
       "Ce lien de désinscription n'est pas valide ou est incomplet. Utilisez le lien du message tel quel ou contactez le salon.",
-    purposes: { 'email-newsletter': 'la newsletter par e-mail', 'sms-newsletter': 'les messages par SMS' } as Record<
-      string,
-      string
-    >,
   },
   it: {
     title: 'Annulla iscrizione',
-    ask: (what: string, address: string) => `Non desidera più ricevere ${what} a ${address}?`,
+    ask: (what: string, address: string) => `Non desidera più ricevere «${what}» a ${address}?`,
     button: 'Sì, annulla iscrizione',
-    done: (what: string, address: string) => `Non riceverà più ${what} a ${address}. La disiscrizione è registrata.`,
+    done: (what: string, address: string) => `Non riceverà più «${what}» a ${address}. La disiscrizione è registrata.`,
     invalid:
       'Questo link di disiscrizione non è valido o è incompleto. Usi il link del messaggio senza modifiche o contatti il salone.',
-    purposes: { 'email-newsletter': 'la newsletter via e-mail', 'sms-newsletter': 'i messaggi via SMS' } as Record<
-      string,
-      string
-    >,
   },
   en: {
     title: 'Unsubscribe',
-    ask: (what: string, address: string) => `Stop receiving ${what} at ${address}?`,
+    ask: (what: string, address: string) => `Stop receiving “${what}” at ${address}?`,
     button: 'Yes, unsubscribe',
     done: (what: string, address: string) =>
-      `You will no longer receive ${what} at ${address}. Your unsubscribe is recorded.`,
+      `You will no longer receive “${what}” at ${address}. Your unsubscribe is recorded.`,
     invalid:
       'This unsubscribe link is not valid or incomplete. Please use the link from the message unchanged, or contact the salon.',
-    purposes: { 'email-newsletter': 'the e-mail newsletter', 'sms-newsletter': 'messages by SMS' } as Record<
-      string,
-      string
-    >,
   },
 };
 
 type Locale = keyof typeof STRINGS;
 const stringsFor = (locale: string | undefined) => STRINGS[(locale?.slice(0, 2) as Locale) ?? 'de'] ?? STRINGS.de;
 
-export function renderUnsubscribePage(view: {
+export interface UnsubscribeView {
   state: 'ask' | 'done' | 'invalid';
   purpose?: string;
   address?: string;
-  locale?: string;
-}) {
+  /** The message's language (the link's `l`), else the salon's. */
+  locale?: string | undefined;
+}
+
+export function renderUnsubscribePage(view: UnsubscribeView) {
   const t = stringsFor(view.locale);
-  const what = (view.purpose && t.purposes[view.purpose]) ?? view.purpose ?? '';
+  const what = (view.purpose && uiStringsFor(view.locale ?? 'de').purposeLabels[view.purpose]) ?? view.purpose ?? '';
   const lang = STRINGS[view.locale?.slice(0, 2) as Locale] ? view.locale!.slice(0, 2) : 'de';
   const body =
     view.state === 'invalid'

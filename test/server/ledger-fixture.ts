@@ -63,12 +63,18 @@ export const NOTICE_TEXT =
   'Neuigkeiten von Salon Bella (freiwillig)\n\nNewsletter per E-Mail\nJa, ich möchte den Newsletter von Salon Bella per E-Mail erhalten.\n\nWiderruf jederzeit. [Datenschutzerklärung](https://salon-bella.example/datenschutz)';
 export const NOTICE_SHA256 = createHash('sha256').update(NOTICE_TEXT).digest('hex');
 
+/** A Swiss mobile number of its own for each test customer (a shared number would link them into one customer). */
+export function uniquePhone(): string {
+  const digits = String(Math.floor(Math.random() * 10_000_000)).padStart(7, '0');
+  return `+41 79 ${digits.slice(0, 3)} ${digits.slice(3, 5)} ${digits.slice(5)}`;
+}
+
 /** A consent event as the element would post it. */
 export function consentEvent(overrides: Partial<ConsentEvent> = {}): ConsentEvent {
   return {
     schemaVersion: 1,
     id: randomUUID(),
-    subject: { email: `anna-${randomUUID().slice(0, 8)}@example.ch`, phone: '+41 79 123 45 67' },
+    subject: { email: `anna-${randomUUID().slice(0, 8)}@example.ch`, phone: uniquePhone() },
     purposes: [{ purpose: 'email-newsletter', granted: true }],
     notice: { textVersion: '2026-11-01', locale: 'de', text: NOTICE_TEXT, sha256: NOTICE_SHA256 },
     clientTime: new Date().toISOString(),

@@ -64,7 +64,7 @@ describe('staff API', () => {
   });
 
   it('status: granted after an online booking, with text version, method and opt-in level', async () => {
-    const event = consentEvent();
+    const event = consentEvent({ subject: { email: `anna-${Math.random()}@example.ch`, phone: '+41 79 123 45 67' } });
     await ledger.post(INTAKE, event);
     const answer = await status(event.subject.email!);
     const email = answer.purposes.find((p: { purpose: string }) => p.purpose === 'email-newsletter');
@@ -77,6 +77,11 @@ describe('staff API', () => {
     assert.equal(email.eventId, event.id);
     assert.equal(sms.state, 'never');
     assert.equal(answer.subject.phone, '+41 79 123 45 67');
+    assert.deepEqual(answer.linked.phones, ['+41791234567']);
+    assert.deepEqual(
+      email.addresses.map((a: { address: string; state: string }) => [a.address, a.state]),
+      [[event.subject.email!.toLowerCase(), 'granted']],
+    );
   });
 
   it('status: found by phone or e-mail in any spelling', async () => {
@@ -198,7 +203,7 @@ describe('staff API', () => {
       assert.ok(url.startsWith(ledger.url));
       const page = await fetch(url);
       assert.equal(page.status, 200);
-      assert.match(await page.text(), /Möchten Sie den Newsletter per E-Mail an .* nicht mehr erhalten\?/);
+      assert.match(await page.text(), /Möchten Sie «Newsletter per E-Mail» an .* nicht mehr erhalten\?/);
       assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'/);
       assert.equal(
         (await status(email)).purposes[0].state,
@@ -351,22 +356,36 @@ describe('staff API', () => {
 });
 
 describe('whose file a record belongs to', () => {
-  it('two customers sharing a family phone keep their own status', async () => {
+  it('two people sharing a family phone are one customer: a withdrawal by either reaches both addresses', async () => {
     const ledger = await startLedger();
     try {
       const phone = '+41 79 999 00 11';
       await ledger.post('/v1/consent-events', consentEvent({ subject: { email: 'parent@example.ch', phone } }));
-      const child = await (
-        await ledger.staff(`/v1/staff/status?email=child@example.ch&phone=${encodeURIComponent(phone)}`)
+      await ledger.post('/v1/consent-events', consentEvent({ subject: { email: 'child@example.ch', phone } }));
+      const child = await (await ledger.staff(`/v1/staff/status?email=child@example.ch`)).json();
+      assert.deepEqual(child.linked.emails.sort(), ['child@example.ch', 'parent@example.ch']);
+      // A record that knows only the phone (an SMS unsubscribe) is found by phone, in national spelling too.
+      const byPhone = await (
+        await ledger.staff(`/v1/staff/history?phone=${encodeURIComponent('079 999 00 11')}`)
       ).json();
-      assert.equal(child.purposes[0].state, 'never');
-      const parent = await (
-        await ledger.staff(`/v1/staff/status?email=parent@example.ch&phone=${encodeURIComponent(phone)}`)
-      ).json();
-      assert.equal(parent.purposes[0].state, 'granted');
-      // A record that knows only the phone (an SMS unsubscribe) is found by phone.
-      const byPhone = await (await ledger.staff(`/v1/staff/history?phone=${encodeURIComponent(phone)}`)).json();
-      assert.equal(byPhone.entries.length, 1);
+      assert.equal(byPhone.entries.length, 2);
+      await ledger.staff('/v1/staff/withdrawals', {
+        method: 'POST',
+        body: JSON.stringify({
+          subject: { email: 'child@example.ch' },
+          purposes: ['email-newsletter'],
+          staffName: 'Lea',
+        }),
+      });
+      const audience = await (await ledger.staff('/v1/staff/audience?purpose=email-newsletter')).json();
+      assert.deepEqual(audience.recipients, [], 'when in doubt, nobody linked to a withdrawal is mailed');
+      // The parent's own next grant brings only the parent's address back.
+      await ledger.post('/v1/consent-events', consentEvent({ subject: { email: 'parent@example.ch' } }));
+      const after = await (await ledger.staff('/v1/staff/audience?purpose=email-newsletter')).json();
+      assert.deepEqual(
+        after.recipients.map((r: { address: string }) => r.address),
+        ['parent@example.ch'],
+      );
     } finally {
       await ledger.close();
     }

@@ -2,8 +2,11 @@
  * The staff elements' interface strings, in the salons' four languages.
  */
 import type { RecordFlag } from '../../contract/ledger-records.js';
+import { UI_STRINGS } from '../../legal-text/ui-strings.js';
+import { RECORD_FLAG_NAMES } from '../../legal-text/record-flag-names.js';
 
 export interface FileStrings {
+  /** One name per purpose everywhere: the widget's box labels. */
   purposeNames: Record<string, string>;
   states: { granted: string; withdrawn: string; never: string };
   since: (date: string) => string;
@@ -58,7 +61,7 @@ export const formatDate = (locale: string, iso: string) => date(locale)(iso);
 
 export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
   de: {
-    purposeNames: { 'email-newsletter': 'Newsletter per E-Mail', 'sms-newsletter': 'Nachrichten per SMS' },
+    purposeNames: UI_STRINGS.de.purposeLabels,
     states: { granted: 'Einwilligung liegt vor', withdrawn: 'Widerrufen', never: 'Keine Einwilligung' },
     since: (d) => `seit ${d}`,
     methods: {
@@ -71,11 +74,7 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
     showText: 'Angezeigten Text ansehen',
     neverExplained: 'Ohne Einwilligung wird die Kundin bzw. der Kunde bei Kampagnen für diesen Kanal ausgelassen.',
     withdrawnExplained: 'Widerrufen: keine Werbung über diesen Kanal, bis erneut eingewilligt wird.',
-    flags: {
-      'unregistered-text-version': 'Textversion ist nicht als veröffentlicht registriert',
-      'text-differs-from-register': 'Angezeigter Text weicht vom registrierten Text ab',
-      'fingerprint-mismatch': 'Fingerabdruck passt nicht zum gespeicherten Text',
-    },
+    flags: RECORD_FLAG_NAMES.de,
     historyTitle: 'Verlauf (neueste zuerst)',
     noHistory: 'Noch keine Einträge.',
     grantTitle: 'Im Salon erteilte Einwilligung erfassen',
@@ -121,7 +120,7 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
     },
   },
   fr: {
-    purposeNames: { 'email-newsletter': 'Newsletter par e-mail', 'sms-newsletter': 'Messages par SMS' },
+    purposeNames: UI_STRINGS.fr.purposeLabels,
     states: { granted: 'Consentement donné', withdrawn: 'Retiré', never: 'Aucun consentement' },
     since: (d) => `depuis le ${d}`,
     methods: {
@@ -134,11 +133,7 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
     showText: 'Voir le texte affiché',
     neverExplained: 'Sans consentement, ce client est exclu des campagnes sur ce canal.',
     withdrawnExplained: 'Retiré : aucune publicité sur ce canal jusqu’à un nouveau consentement.',
-    flags: {
-      'unregistered-text-version': 'La version du texte n’est pas enregistrée comme publiée',
-      'text-differs-from-register': 'Le texte affiché diffère du texte enregistré',
-      'fingerprint-mismatch': 'L’empreinte ne correspond pas au texte enregistré',
-    },
+    flags: RECORD_FLAG_NAMES.fr,
     historyTitle: 'Historique (le plus récent en premier)',
     noHistory: 'Aucune entrée.',
     grantTitle: 'Saisir un consentement donné au salon',
@@ -182,7 +177,7 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
     },
   },
   it: {
-    purposeNames: { 'email-newsletter': 'Newsletter via e-mail', 'sms-newsletter': 'Messaggi via SMS' },
+    purposeNames: UI_STRINGS.it.purposeLabels,
     states: { granted: 'Consenso presente', withdrawn: 'Revocato', never: 'Nessun consenso' },
     since: (d) => `dal ${d}`,
     methods: {
@@ -195,11 +190,7 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
     showText: 'Vedi il testo mostrato',
     neverExplained: 'Senza consenso, il cliente è escluso dalle campagne su questo canale.',
     withdrawnExplained: 'Revocato: nessuna pubblicità su questo canale fino a un nuovo consenso.',
-    flags: {
-      'unregistered-text-version': 'La versione del testo non è registrata come pubblicata',
-      'text-differs-from-register': 'Il testo mostrato differisce dal testo registrato',
-      'fingerprint-mismatch': 'L’impronta non corrisponde al testo registrato',
-    },
+    flags: RECORD_FLAG_NAMES.it,
     historyTitle: 'Cronologia (dal più recente)',
     noHistory: 'Nessuna voce.',
     grantTitle: 'Registrare un consenso dato in salone',
@@ -244,7 +235,7 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
     },
   },
   en: {
-    purposeNames: { 'email-newsletter': 'Newsletter by e-mail', 'sms-newsletter': 'Messages by SMS' },
+    purposeNames: UI_STRINGS.en.purposeLabels,
     states: { granted: 'Consent on record', withdrawn: 'Withdrawn', never: 'No consent' },
     since: (d) => `since ${d}`,
     methods: {
@@ -257,11 +248,7 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
     showText: 'Show the text shown',
     neverExplained: 'Without consent, this customer is left out of campaigns on this channel.',
     withdrawnExplained: 'Withdrawn: no marketing on this channel until the customer consents again.',
-    flags: {
-      'unregistered-text-version': 'Text version is not registered as published',
-      'text-differs-from-register': 'The text shown differs from the registered text',
-      'fingerprint-mismatch': 'The fingerprint does not match the stored text',
-    },
+    flags: RECORD_FLAG_NAMES.en,
     historyTitle: 'History (newest first)',
     noHistory: 'No records yet.',
     grantTitle: 'Record a consent given in the salon',

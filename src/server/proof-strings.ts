@@ -1,0 +1,184 @@
+/**
+ * The proof's words in the salon's four languages: the document a salon
+ * hands to a lawyer is in the salon's language. Purpose names are the
+ * widget's own box labels, so a purpose has one name everywhere.
+ */
+import type { LedgerRecord } from '../contract/ledger-records.js';
+import { uiStringsFor } from '../legal-text/ui-strings.js';
+
+export interface ProofStrings {
+  lang: string;
+  title: string;
+  forCustomer: string;
+  made: string;
+  chainIntact: string;
+  chainBroken: string;
+  intro: string;
+  noRecords: string;
+  granted: string;
+  withdrawn: string;
+  received: string;
+  customerClock: string;
+  how: string;
+  methods: Record<LedgerRecord['method'], string>;
+  subject: string;
+  staff: string;
+  evidence: string;
+  reason: string;
+  page: string;
+  booking: string;
+  text: string;
+  textLine: (version: string, locale: string) => string;
+  flags: string;
+  recordId: string;
+  entryHash: string;
+  shownText: string;
+  checkpoint: string;
+  purposeName: (purpose: string) => string;
+}
+
+const CATALOG: Record<string, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
+  de: {
+    title: 'Nachweis der Einwilligung in Werbung',
+    forCustomer: 'für',
+    made: 'erstellt',
+    chainIntact: 'Hash-Kette des Einwilligungsprotokolls geprüft: intakt',
+    chainBroken: 'Hash-Kette des Einwilligungsprotokolls GEBROCHEN: siehe den Befehl verify',
+    intro:
+      'Alle Einträge, die das Einwilligungsprotokoll zu dieser Kundin oder diesem Kunden führt, die ältesten zuerst. Je Zweck entscheidet der neueste Eintrag. Zeiten sind Eingangszeiten des Protokolls (UTC). Der Hash jedes Eintrags umfasst den Hash des vorherigen; eine Änderung, Löschung oder Umstellung bräche die Kette.',
+    noRecords: 'Keine Einträge.',
+    granted: 'ERTEILT',
+    withdrawn: 'WIDERRUFEN',
+    received: 'Eingegangen',
+    customerClock: 'Uhr der Kundin / des Kunden',
+    how: 'Wie',
+    methods: {
+      'online-booking': 'von der Kundin / dem Kunden bei der Online-Buchung angekreuzt',
+      staff: 'vom Personal erfasst',
+      'unsubscribe-link': 'Abmeldelink in einer Nachricht, von der Kundin / dem Kunden verwendet',
+    },
+    subject: 'Person',
+    staff: 'Personal',
+    evidence: 'Nachweis',
+    reason: 'Grund',
+    page: 'Seite',
+    booking: 'Buchung',
+    text: 'Text',
+    textLine: (version, locale) => `Version ${version}, Sprache ${locale}, SHA-256`,
+    flags: 'Hinweise',
+    recordId: 'Eintrags-ID',
+    entryHash: 'Eintrags-Hash',
+    shownText: 'Genau dieser Text stand neben dem Kästchen:',
+    checkpoint: 'Signierter Prüfpunkt des Protokolls',
+  },
+  fr: {
+    title: 'Preuve du consentement à la publicité',
+    forCustomer: 'pour',
+    made: 'établie le',
+    chainIntact: 'chaîne de hachage du registre vérifiée : intacte',
+    chainBroken: 'chaîne de hachage du registre ROMPUE : voir la commande verify',
+    intro:
+      'Tous les enregistrements que le registre des consentements détient pour cette personne, du plus ancien au plus récent. Pour chaque finalité, le plus récent décide. Les heures sont celles de réception par le registre (UTC). Le hachage de chaque enregistrement couvre celui du précédent : une modification, suppression ou permutation romprait la chaîne.',
+    noRecords: 'Aucun enregistrement.',
+    granted: 'ACCORDÉ',
+    withdrawn: 'RETIRÉ',
+    received: 'Reçu',
+    customerClock: 'horloge du client',
+    how: 'Comment',
+    methods: {
+      'online-booking': 'coché par le client lors de la réservation en ligne',
+      staff: 'saisi par le personnel',
+      'unsubscribe-link': "lien de désinscription d'un message, utilisé par le client",
+    },
+    subject: 'Personne',
+    staff: 'Personnel',
+    evidence: 'Preuve',
+    reason: 'Motif',
+    page: 'Page',
+    booking: 'Réservation',
+    text: 'Texte',
+    textLine: (version, locale) => `version ${version}, langue ${locale}, SHA-256`,
+    flags: 'Remarques',
+    recordId: "ID de l'enregistrement",
+    entryHash: "Hachage de l'enregistrement",
+    shownText: 'Exactement ce texte figurait à côté de la case :',
+    checkpoint: 'Point de contrôle signé du registre',
+  },
+  it: {
+    title: 'Prova del consenso alla pubblicità',
+    forCustomer: 'per',
+    made: 'creata il',
+    chainIntact: 'catena di hash del registro verificata: intatta',
+    chainBroken: 'catena di hash del registro INTERROTTA: vedere il comando verify',
+    intro:
+      "Tutte le registrazioni che il registro dei consensi conserva per questa persona, dalla più vecchia. Per ogni finalità decide la più recente. Gli orari sono quelli di ricezione del registro (UTC). L'hash di ogni registrazione include quello della precedente: una modifica, cancellazione o inversione interromperebbe la catena.",
+    noRecords: 'Nessuna registrazione.',
+    granted: 'CONCESSO',
+    withdrawn: 'REVOCATO',
+    received: 'Ricevuto',
+    customerClock: 'orologio del cliente',
+    how: 'Come',
+    methods: {
+      'online-booking': 'spuntato dal cliente nella prenotazione online',
+      staff: 'registrato dal personale',
+      'unsubscribe-link': 'link di disiscrizione in un messaggio, usato dal cliente',
+    },
+    subject: 'Persona',
+    staff: 'Personale',
+    evidence: 'Prova',
+    reason: 'Motivo',
+    page: 'Pagina',
+    booking: 'Prenotazione',
+    text: 'Testo',
+    textLine: (version, locale) => `versione ${version}, lingua ${locale}, SHA-256`,
+    flags: 'Avvertenze',
+    recordId: 'ID della registrazione',
+    entryHash: 'Hash della registrazione',
+    shownText: 'Esattamente questo testo era accanto alla casella:',
+    checkpoint: 'Punto di controllo firmato del registro',
+  },
+  en: {
+    title: 'Proof of marketing consent',
+    forCustomer: 'for',
+    made: 'made',
+    chainIntact: 'ledger hash chain verified intact',
+    chainBroken: 'ledger hash chain BROKEN: see the ledger’s verify command',
+    intro:
+      'Every record the consent ledger holds for this customer, oldest first. The latest record per purpose decides. Times are the ledger’s receive times (UTC). Each record’s hash covers the previous record’s hash, so an edit, deletion or reordering would break the chain.',
+    noRecords: 'No records.',
+    granted: 'GRANTED',
+    withdrawn: 'WITHDRAWN',
+    received: 'Received',
+    customerClock: 'customer’s clock',
+    how: 'How',
+    methods: {
+      'online-booking': 'ticked by the customer in the online booking',
+      staff: 'entered by staff',
+      'unsubscribe-link': 'unsubscribe link in a message, used by the customer',
+    },
+    subject: 'Subject',
+    staff: 'Staff',
+    evidence: 'Evidence',
+    reason: 'Reason',
+    page: 'Page',
+    booking: 'Booking',
+    text: 'Text',
+    textLine: (version, locale) => `version ${version}, language ${locale}, SHA-256`,
+    flags: 'Flags',
+    recordId: 'Record id',
+    entryHash: 'Entry hash',
+    shownText: 'Exactly this text was shown next to the box:',
+    checkpoint: 'Signed checkpoint of the ledger',
+  },
+};
+
+/** The proof's strings for the salon's language (its primary language; English when unknown). */
+export function proofStringsFor(locale: string | undefined): ProofStrings {
+  const primary = (locale ?? 'en').toLowerCase().split('-')[0]!;
+  const lang = CATALOG[primary] ? primary : 'en';
+  const labels = uiStringsFor(lang).purposeLabels;
+  return { ...CATALOG[lang]!, lang, purposeName: (purpose) => labels[purpose] ?? purpose };
+}
+
+/** The locales the catalog holds, for the test that checks none lacks a key. */
+export const PROOF_LOCALES = Object.keys(CATALOG);

@@ -1,0 +1,75 @@
+/**
+ * The public intake: what `<marketing-consent>` posts when a customer ticked
+ * and booked. Open to the salon's booking pages (CORS per origin), rate
+ * limited, and for grants only: withdrawals come through the signed link or
+ * from staff.
+ */
+import { Hono, type Context } from 'hono';
+import { consentEventSchema } from '../../contract/consent-event.js';
+import { fail, readBody } from '../http.js';
+import { receiptOf, type LedgerContext } from '../ledger-context.js';
+
+/** Intake path, relative to where the ledger is mounted. */
+export const INTAKE_PATH = '/v1/consent-events';
+
+export function intakeRoutes(ledger: LedgerContext, allowedOrigins: ReadonlySet<string>): Hono {
+  const app = new Hono();
+
+  const originAllowed = (c: Context): boolean => {
+    const origin = c.req.header('origin');
+    // No Origin: not a browser page (curl, a backend); the staff API guards what matters.
+    if (!origin) return true;
+    return allowedOrigins.has(origin) || origin === new URL(c.req.url).origin;
+  };
+
+  // CORS: only configured booking pages may read the receipt.
+  app.use(INTAKE_PATH, async (c, next) => {
+    const origin = c.req.header('origin');
+    if (origin && originAllowed(c)) {
+      c.header('access-control-allow-origin', origin);
+      // Without this a cross-origin page cannot read Retry-After and backs off blind.
+      c.header('access-control-expose-headers', 'retry-after');
+      c.header('vary', 'Origin');
+    }
+    if (c.req.method === 'OPTIONS') {
+      if (!origin || !originAllowed(c)) return fail(c, 403, `origin ${origin} may not post consents here`);
+      c.header('access-control-allow-methods', 'POST');
+      c.header('access-control-allow-headers', 'content-type');
+      c.header('access-control-max-age', '86400');
+      return c.body(null, 204);
+    }
+    await next();
+  });
+
+  app.post(INTAKE_PATH, ledger.publicGuard, async (c) => {
+    if (!originAllowed(c)) return fail(c, 403, `origin ${c.req.header('origin')} may not post consents here`);
+    const body = await readBody(c, consentEventSchema);
+    if (!body.ok) return body.response;
+    const event = body.data;
+    const problem = ledger.checkWrite(
+      c,
+      event.purposes.map((p) => p.purpose),
+      event.subject,
+      true,
+    );
+    if (problem) return problem;
+    if (event.purposes.some((p) => !p.granted)) {
+      return fail(
+        c,
+        400,
+        'the public intake records grants only (granted: true); withdrawals go through the unsubscribe link or staff',
+      );
+    }
+    const outcome = await ledger.store.append(event, ledger.registry.flagsFor(event));
+    if (outcome.kind === 'conflict') {
+      return fail(
+        c,
+        409,
+        `event ${event.id} is already recorded with different content; a new act of consent needs a new id`,
+      );
+    }
+    return c.json(receiptOf(outcome), outcome.kind === 'created' ? 201 : 200);
+  });
+
+  return app;
+}

@@ -1,0 +1,72 @@
+/**
+ * The links that work without a login: the signed unsubscribe link in every
+ * newsletter (GET asks, POST and RFC 8058 one-click withdraw) and the
+ * short-lived proof link staff open in a new tab.
+ */
+import { Hono, type Context } from 'hono';
+import type { ConsentSubject } from '../../contract/consent-event.js';
+import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
+import { fail } from '../http.js';
+import type { LedgerContext } from '../ledger-context.js';
+import { verifyProofLink } from '../proof-link.js';
+import { verifyUnsubscribe } from '../unsubscribe-link.js';
+import { renderUnsubscribePage, UNSUBSCRIBE_PAGE_CSP, type UnsubscribeView } from '../unsubscribe-page.js';
+
+export function linkRoutes(
+  ledger: LedgerContext,
+  secrets: { linkSecret: string | undefined; proofLinkSecret: string },
+  proofResponse: (c: Context, query: Partial<ConsentSubject>) => Promise<Response>,
+): Hono {
+  const app = new Hono();
+
+  const linkTarget = async (c: Context) => {
+    const purpose = c.req.query('p') ?? '';
+    const address = c.req.query('a') ?? '';
+    const signature = c.req.query('sig') ?? '';
+    const valid =
+      Boolean(secrets.linkSecret) &&
+      ledger.purposes.includes(purpose) &&
+      (await verifyUnsubscribe(secrets.linkSecret!, { purpose, address }, signature));
+    return { valid, purpose, address, locale: c.req.query('l') ?? ledger.controller.locale };
+  };
+  const unsubscribePage = (c: Context, view: UnsubscribeView, status: 200 | 400) => {
+    c.header('content-security-policy', UNSUBSCRIBE_PAGE_CSP);
+    c.header('cache-control', 'no-store');
+    return c.html(renderUnsubscribePage(view), status);
+  };
+
+  app.get('/v1/unsubscribe', async (c) => {
+    const target = await linkTarget(c);
+    return unsubscribePage(c, { ...target, state: target.valid ? 'ask' : 'invalid' }, target.valid ? 200 : 400);
+  });
+
+  app.post('/v1/unsubscribe', ledger.publicGuard, async (c) => {
+    const target = await linkTarget(c);
+    if (!target.valid) return unsubscribePage(c, { ...target, state: 'invalid' }, 400);
+    const subject: ConsentSubject =
+      target.purpose === 'sms-newsletter' ? { phone: target.address } : { email: target.address };
+    const current = (await ledger.view()).status(subject, [target.purpose]).purposes[0];
+    // Using the link twice changes nothing the second time.
+    if (current?.state === 'granted') {
+      await ledger.appendRecord({
+        schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
+        id: crypto.randomUUID(),
+        subject,
+        purposes: [{ purpose: target.purpose, granted: false }],
+        method: 'unsubscribe-link',
+      });
+    }
+    return unsubscribePage(c, { ...target, state: 'done' }, 200);
+  });
+
+  // A proof page to open in a new tab: the signature stands in for the token.
+  app.get('/v1/proof', async (c) => {
+    const query = await verifyProofLink(secrets.proofLinkSecret, new URL(c.req.url));
+    c.header('cache-control', 'no-store');
+    if (!query)
+      return fail(c, 403, 'this proof link is not valid or has expired; open the proof again from the customer file');
+    return proofResponse(c, query);
+  });
+
+  return app;
+}

@@ -1,0 +1,213 @@
+/**
+ * The staff API: a customer's status, history and proof, staff entries with
+ * evidence, withdrawals, campaign audiences, unsubscribe links and the
+ * ledger's own check. Every endpoint needs the staff token; every answer
+ * carries `Cache-Control: no-store`, because it holds personal data.
+ */
+import { Hono, type Context } from 'hono';
+import * as z from 'zod/mini';
+import { consentSubjectSchema } from '../../contract/consent-event.js';
+import {
+  staffGrantRequestSchema,
+  unsubscribeLinkRequestSchema,
+  withdrawalRequestSchema,
+  type StaffRecord,
+} from '../../contract/ledger-records.js';
+import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
+import type { SubjectQuery } from '../consent-status.js';
+import { csvRow } from '../csv.js';
+import { fail, noStore, readBody } from '../http.js';
+import { receiptOf, type LedgerContext } from '../ledger-context.js';
+import { createProofUrl } from '../proof-link.js';
+import { createUnsubscribeUrl } from '../unsubscribe-link.js';
+import { normalizeEmail } from '../addresses.js';
+
+export const STAFF_ENTRIES_PATH = '/v1/staff/entries';
+
+export interface StaffSettings {
+  staffToken: string | undefined;
+  staffOrigins: ReadonlySet<string>;
+  linkSecret: string | undefined;
+  proofLinkSecret: string;
+  proofResponse: (c: Context, query: SubjectQuery) => Promise<Response>;
+  verify: () => Promise<unknown>;
+}
+
+/** The subject identifiers in a query string; at least one is required. */
+function subjectQuery(c: Context): SubjectQuery | undefined {
+  const query: SubjectQuery = {};
+  for (const key of ['email', 'phone', 'customerId'] as const) {
+    const value = c.req.query(key)?.trim();
+    if (value) query[key] = value;
+  }
+  return Object.keys(query).length > 0 ? query : undefined;
+}
+
+export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hono {
+  const app = new Hono();
+  const { purposes } = ledger;
+
+  app.use('/v1/staff/*', async (c, next) => {
+    const origin = c.req.header('origin');
+    if (origin && settings.staffOrigins.has(origin)) {
+      c.header('access-control-allow-origin', origin);
+      c.header('vary', 'Origin');
+      if (c.req.method === 'OPTIONS') {
+        c.header('access-control-allow-methods', 'GET, POST');
+        c.header('access-control-allow-headers', 'authorization, content-type');
+        c.header('access-control-max-age', '600');
+        return c.body(null, 204);
+      }
+    }
+    await next();
+  });
+  app.use('/v1/staff/*', noStore);
+  // A bearer token, compared in constant time; 401 and nothing else otherwise
+  // (the same answer whether or not the customer exists).
+  app.use('/v1/staff/*', async (c, next) => {
+    const token = /^Bearer +(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    if (!settings.staffToken || !token || !(await tokensEqual(token, settings.staffToken))) {
+      c.header('www-authenticate', 'Bearer realm="marketing-consent ledger"');
+      return fail(
+        c,
+        401,
+        token ? 'the staff token is not valid' : 'staff endpoints need an Authorization: Bearer <token> header',
+      );
+    }
+    await next();
+  });
+  app.use('/v1/staff/*', ledger.limitBody);
+
+  /** The customer named in the query, or a 400 saying how to name one. */
+  const customer = (c: Context): { query: SubjectQuery } | { response: Response } => {
+    const query = subjectQuery(c);
+    if (!query)
+      return { response: fail(c, 400, 'name the customer: add email=…, phone=… or customerId=… to the query') };
+    const problem = ledger.checkSubject(c, query);
+    return problem ? { response: problem } : { query };
+  };
+
+  app.get('/v1/staff/status', async (c) => {
+    const found = customer(c);
+    if ('response' in found) return found.response;
+    return c.json((await ledger.view()).status(found.query, purposes));
+  });
+
+  app.get('/v1/staff/history', async (c) => {
+    const found = customer(c);
+    if ('response' in found) return found.response;
+    return c.json({ entries: (await ledger.view()).history(found.query) });
+  });
+
+  app.get('/v1/staff/proof', async (c) => {
+    const found = customer(c);
+    if ('response' in found) return found.response;
+    return settings.proofResponse(c, found.query);
+  });
+
+  app.post('/v1/staff/proof-links', async (c) => {
+    const body = await readBody(c, z.object({ subject: consentSubjectSchema }));
+    if (!body.ok) return body.response;
+    const problem = ledger.checkSubject(c, body.data.subject);
+    if (problem) return problem;
+    return c.json({ url: await createProofUrl(ledger.publicBase(c), settings.proofLinkSecret, body.data.subject) });
+  });
+
+  app.post('/v1/staff/grants', async (c) => {
+    const body = await readBody(c, staffGrantRequestSchema);
+    if (!body.ok) return body.response;
+    const grant = body.data;
+    const problem = ledger.checkWrite(c, grant.purposes, grant.subject, true);
+    if (problem) return problem;
+    const record: StaffRecord = {
+      schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
+      id: crypto.randomUUID(),
+      subject: grant.subject,
+      purposes: grant.purposes.map((purpose) => ({ purpose, granted: true })),
+      method: 'staff',
+      staff: { name: grant.staffName, evidence: grant.evidence },
+      ...(grant.textVersion ? { textVersion: grant.textVersion } : {}),
+    };
+    const outcome = await ledger.appendRecord(record);
+    return c.json({ receipt: receiptOf(outcome), status: (await ledger.view()).status(grant.subject, purposes) }, 201);
+  });
+
+  app.post('/v1/staff/withdrawals', async (c) => {
+    const body = await readBody(c, withdrawalRequestSchema);
+    if (!body.ok) return body.response;
+    const withdrawal = body.data;
+    // Any identifier will do: the withdrawal reaches every address linked to it.
+    const problem = ledger.checkWrite(c, withdrawal.purposes, withdrawal.subject, false);
+    if (problem) return problem;
+    const outcome = await ledger.appendRecord({
+      schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
+      id: crypto.randomUUID(),
+      subject: withdrawal.subject,
+      purposes: withdrawal.purposes.map((purpose) => ({ purpose, granted: false })),
+      method: 'staff',
+      staff: { name: withdrawal.staffName },
+      ...(withdrawal.reason ? { reason: withdrawal.reason } : {}),
+    });
+    return c.json(
+      { receipt: receiptOf(outcome), status: (await ledger.view()).status(withdrawal.subject, purposes) },
+      201,
+    );
+  });
+
+  app.get('/v1/staff/audience', async (c) => {
+    const purpose = c.req.query('purpose') ?? '';
+    if (!purposes.includes(purpose)) return fail(c, 400, `purpose must be one of ${purposes.join(', ')}`);
+    const audience = (await ledger.view()).audience(purpose);
+    if (c.req.query('format') !== 'csv') return c.json(audience);
+    c.header('content-disposition', `attachment; filename="audience-${purpose}.csv"`);
+    const rows = audience.recipients.map((r) => csvRow([r.address, r.subject.customerId ?? '', r.since, r.method]));
+    return c.body(['address,customerId,consentSince,method', ...rows].join('\r\n') + '\r\n', 200, {
+      'content-type': 'text/csv; charset=utf-8',
+    });
+  });
+
+  app.post('/v1/staff/unsubscribe-links', async (c) => {
+    if (!settings.linkSecret) return fail(c, 404, 'unsubscribe links are off: start the ledger with a link secret');
+    const body = await readBody(c, unsubscribeLinkRequestSchema);
+    if (!body.ok) return body.response;
+    const { purpose, address, locale } = body.data;
+    const sms = purpose === 'sms-newsletter';
+    const problem =
+      ledger.checkWrite(c, [purpose], {}, false) ?? (sms ? ledger.checkSubject(c, { phone: address }) : undefined);
+    if (problem) return problem;
+    const normalized = sms ? ledger.addresses.phone(address)! : normalizeEmail(address);
+    const url = await createUnsubscribeUrl(ledger.publicBase(c), settings.linkSecret, {
+      purpose,
+      address: normalized,
+      ...(locale ? { locale } : {}),
+    });
+    return c.json({ url });
+  });
+
+  app.get(STAFF_ENTRIES_PATH, async (c) => {
+    const afterSeq = Number(c.req.query('after') ?? 0);
+    const limit = c.req.query('limit') === undefined ? undefined : Number(c.req.query('limit'));
+    if (
+      !Number.isInteger(afterSeq) ||
+      afterSeq < 0 ||
+      (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+    ) {
+      return fail(c, 400, 'after and limit must be whole numbers (after ≥ 0, limit ≥ 1)');
+    }
+    return c.json({ entries: await ledger.store.entries({ afterSeq, ...(limit ? { limit } : {}) }) });
+  });
+
+  app.get('/v1/staff/verify', async (c) => c.json(await settings.verify()));
+
+  return app;
+}
+
+/** Compares two tokens in constant time (over their SHA-256, so lengths do not leak either). */
+async function tokensEqual(a: string, b: string): Promise<boolean> {
+  const digest = async (text: string) =>
+    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  const [x, y] = await Promise.all([digest(a), digest(b)]);
+  let difference = 0;
+  for (let i = 0; i < x.length; i += 1) difference |= x[i]! ^ y[i]!;
+  return difference === 0;
+}
