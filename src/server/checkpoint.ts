@@ -104,7 +104,8 @@ interface Verifier {
 }
 
 function parseVerifierKey(vkey: string): Verifier {
-  const [name, idHex, data] = vkey.trim().split('+');
+  // The base64 part may itself hold "+": split at the first two only.
+  const [, name, idHex, data] = /^([^+\s]+)\+([0-9a-fA-F]{8})\+(\S+)$/.exec(vkey.trim()) ?? [];
   const bytes = Buffer.from(data ?? '', 'base64');
   if (!name || !idHex || bytes.length !== 33 || bytes[0] !== ED25519) {
     throw new Error(`"${vkey}" is not an Ed25519 verifier key (name+keyid+base64)`);

@@ -121,7 +121,9 @@ async function main(argv: string[]): Promise<number> {
   const texts = values.texts ? await readPublishedTexts(values.texts) : [];
   const signer = values.key ? await readSigner(values.key) : undefined;
   const witnesses = new CheckpointWitnesses(values.witness);
-  const store = await JsonlLedgerStore.open(values.data, { signer, onCheckpoint: witnesses.offer });
+  // After a rotation the last checkpoint was signed by an earlier key: trust every key in the .pub file.
+  const trustedKeys = values.key ? await readVerifierKeys([`${values.key}.pub`]).catch(() => []) : [];
+  const store = await JsonlLedgerStore.open(values.data, { signer, trustedKeys, onCheckpoint: witnesses.offer });
   const staffToken = process.env['MARKETING_CONSENT_STAFF_TOKEN'];
   const app = createLedgerApp({
     store,
@@ -142,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
     phoneCountry: phoneCountry as CountryCode | undefined,
     rateLimit: rate === 0 ? false : { perMinute: rate },
     trustProxy,
-    checkpointKeys: signer ? [signer.verifierKey] : [],
+    checkpointKeys: signer ? [signer.verifierKey, ...trustedKeys] : [],
     latestCheckpoint: () => store.lastCheckpoint,
   });
   const running = await startLedgerServer(app, { port, hostname: values.host });

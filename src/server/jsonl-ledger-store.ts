@@ -40,6 +40,8 @@ export interface JsonlStoreOptions {
   now?: () => Date;
   /** Signs a checkpoint after every batch; see checkpoint.ts. */
   signer?: CheckpointSigner | undefined;
+  /** Verifier keys whose checkpoints count at start-up: the signer's, and earlier keys after a rotation. */
+  trustedKeys?: readonly string[] | undefined;
   /** Called with every new checkpoint once it is durable (to hand it to witnesses). */
   onCheckpoint?: ((note: string) => void) | undefined;
 }
@@ -131,9 +133,10 @@ export class JsonlLedgerStore implements LedgerStore {
         const signer = options.signer;
         const logPath = join(directory, CHECKPOINT_LOG_NAME);
         const notes = splitCheckpoints(await readFile(logPath, 'utf8').catch(() => ''));
-        const last = notes.findLast((note) => openCheckpoint(note, [signer.verifierKey]).ok);
+        const trusted = [signer.verifierKey, ...(options.trustedKeys ?? [])];
+        const last = notes.findLast((note) => openCheckpoint(note, trusted).ok);
         if (last) {
-          const { checkpoint } = openCheckpoint(last, [signer.verifierKey]) as Extract<
+          const { checkpoint } = openCheckpoint(last, trusted) as Extract<
             ReturnType<typeof openCheckpoint>,
             { ok: true }
           >;

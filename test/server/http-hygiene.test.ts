@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import Ajv from 'ajv-draft-04';
+import { consentEvent, startLedger, uniquePhone, type Ledger } from './ledger-fixture.js';
+
+const json = (body: unknown) => ({ method: 'POST', body: JSON.stringify(body) });
+
+describe('headers on every answer', () => {
+  let ledger: Ledger;
+  before(async () => (ledger = await startLedger()));
+  after(() => ledger.close());
+
+  it('every response carries nosniff; every staff answer carries no-store', async () => {
+    const event = consentEvent();
+    const responses = [
+      await ledger.post('/v1/consent-events', event),
+      await ledger.post('/v1/consent-events', '{broken'),
+      await fetch(`${ledger.url}/v1/health`),
+      await fetch(`${ledger.url}/nowhere`),
+      await fetch(`${ledger.url}/v1/unsubscribe?p=x`),
+      await fetch(`${ledger.url}/v1/staff/status?email=x@example.ch`),
+    ];
+    for (const response of responses) assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+    for (const path of [
+      `/v1/staff/status?email=${event.subject.email}`,
+      `/v1/staff/history?email=${event.subject.email}`,
+      '/v1/staff/audience?purpose=email-newsletter',
+      '/v1/staff/audience?purpose=email-newsletter&format=csv',
+      `/v1/staff/proof?email=${event.subject.email}`,
+      '/v1/staff/entries',
+      '/v1/staff/status',
+    ]) {
+      const response = await ledger.staff(path);
+      assert.equal(response.headers.get('cache-control'), 'no-store', path);
+      assert.equal(response.headers.get('x-content-type-options'), 'nosniff', path);
+    }
+  });
+});
+
+describe('campaign CSV', () => {
+  it('keeps E.164 numbers usable and still defuses formulas', async () => {
+    const ledger = await startLedger();
+    try {
+      await ledger.post(
+        '/v1/consent-events',
+        consentEvent({
+          subject: { phone: '079 123 45 67', customerId: '=HYPERLINK("http://evil")' },
+          purposes: [{ purpose: 'sms-newsletter', granted: true }],
+        }),
+      );
+      const csv = await (await ledger.staff('/v1/staff/audience?purpose=sms-newsletter&format=csv')).text();
+      const row = csv.split('\r\n')[1]!;
+      assert.ok(row.startsWith('+41791234567,'), row);
+      assert.match(row, /,"'=HYPERLINK\(""http:\/\/evil""\)",/);
+    } finally {
+      await ledger.close();
+    }
+  });
+});
+
+describe('--trust-proxy', () => {
+  const flood = async (ledger: Ledger, forwardedFor: string) => {
+    let limited = 0;
+    for (let i = 0; i < 4; i += 1) {
+      const response = await ledger.post('/v1/consent-events', consentEvent(), { 'x-forwarded-for': forwardedFor });
+      if (response.status === 429) limited += 1;
+    }
+    return limited;
+  };
+
+  it('behind one proxy, customers get their own rate-limit buckets', async () => {
+    const ledger = await startLedger({ rateLimit: { perMinute: 1, burst: 2 }, trustProxy: 1 });
+    try {
+      assert.equal(await flood(ledger, '203.0.113.7'), 2, 'one customer is limited');
+      assert.equal(await flood(ledger, '198.51.100.9'), 2, 'another customer has a bucket of their own');
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('without it, a forged X-Forwarded-For buys no fresh bucket', async () => {
+    const ledger = await startLedger({ rateLimit: { perMinute: 1, burst: 2 } });
+    try {
+      assert.equal(await flood(ledger, '203.0.113.7'), 2);
+      assert.equal(await flood(ledger, '198.51.100.9'), 4);
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('with a list of proxy addresses, a client cannot name itself by prepending addresses', async () => {
+    const ledger = await startLedger({ rateLimit: { perMinute: 1, burst: 2 }, trustProxy: ['127.0.0.1'] });
+    try {
+      assert.equal(await flood(ledger, '203.0.113.7'), 2);
+      // The client claims another address before the one the proxy saw: still the same bucket.
+      assert.equal(await flood(ledger, '198.51.100.9, 203.0.113.7'), 4);
+    } finally {
+      await ledger.close();
+    }
+  });
+});
+
+describe('proofs', () => {
+  it('Kantara receipts pass the Kantara Consent Receipt v1.1 JSON Schema', async () => {
+    const schema = JSON.parse(
+      await readFile(
+        new URL('../../../shared/specs/kantara-consent-receipt-v1_1-schema.json', import.meta.url),
+        'utf8',
+      ),
+    );
+    const validate = new Ajv({ strict: false }).compile(schema);
+    const ledger = await startLedger({
+      controller: {
+        name: 'Salon Bella',
+        address: 'Bahnhofstrasse 1, 8001 Zürich',
+        jurisdiction: 'CH',
+        privacyUrl: 'https://salon-bella.example/datenschutz',
+      },
+    });
+    try {
+      const email = `kantara-${Math.random()}@example.ch`;
+      const phone = uniquePhone();
+      await ledger.post('/v1/consent-events', consentEvent({ subject: { email, phone } }));
+      await ledger.staff(
+        '/v1/staff/grants',
+        json({
+          subject: { email, phone },
+          purposes: ['sms-newsletter'],
+          staffName: 'Lea',
+          evidence: 'form',
+          customerAgreed: true,
+        }),
+      );
+      await ledger.staff(
+        '/v1/staff/withdrawals',
+        json({ subject: { email }, purposes: ['email-newsletter'], staffName: 'Lea' }),
+      );
+      const proof = await (await ledger.staff(`/v1/staff/proof?email=${email}&format=json`)).json();
+      assert.equal(proof.records.length, 3);
+      for (const record of proof.records) {
+        assert.ok(validate(record.kantara), JSON.stringify(validate.errors));
+        assert.ok(record.kantara.policyUrl.startsWith('https://'));
+      }
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('the printable proof is in the salon’s language, and the customer’s text carries its own lang', async () => {
+    const ledger = await startLedger({ controller: { name: 'Salon Bella', jurisdiction: 'CH', locale: 'de' } });
+    try {
+      const event = consentEvent();
+      await ledger.post('/v1/consent-events', { ...event, notice: { ...event.notice, locale: 'fr' } });
+      const page = await (await ledger.staff(`/v1/staff/proof?email=${event.subject.email}`)).text();
+      assert.match(page, /<html lang="de">/);
+      assert.match(page, /Nachweis der Einwilligung in Werbung/);
+      assert.match(page, /Newsletter per E-Mail: ERTEILT/);
+      assert.match(page, /<blockquote lang="fr">/);
+      assert.doesNotMatch(page, /Proof of marketing consent|Received|Record id/);
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('the unsubscribe page speaks the salon’s language when the link names none', async () => {
+    const ledger = await startLedger({ controller: { name: 'Salon Bella', locale: 'it' } });
+    try {
+      const event = consentEvent();
+      await ledger.post('/v1/consent-events', event);
+      const { url } = await (
+        await ledger.staff(
+          '/v1/staff/unsubscribe-links',
+          json({ purpose: 'email-newsletter', address: event.subject.email }),
+        )
+      ).json();
+      const page = await (await fetch(url)).text();
+      assert.match(page, /<html lang="it">/);
+      assert.match(page, /Newsletter via e-mail/);
+    } finally {
+      await ledger.close();
+    }
+  });
+});
