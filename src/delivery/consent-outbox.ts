@@ -33,6 +33,8 @@ export const OUTBOX_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 const MAX_PARALLEL_SENDS = 4;
 
 let sharedStorage: OutboxStorage | undefined;
+/** Queue times are kept distinct, so events stored in one millisecond keep their order. */
+let lastQueuedAt = 0;
 const outboxes = new Map<string, ConsentOutbox>();
 
 export class ConsentOutbox extends EventTarget {
@@ -93,7 +95,7 @@ export class ConsentOutbox extends EventTarget {
     const outcome = new Promise<DeliveryOutcome>((resolve) => {
       this.#waiters.set(event.id, [...(this.#waiters.get(event.id) ?? []), resolve]);
     });
-    const now = Date.now();
+    const now = (lastQueuedAt = Math.max(Date.now(), lastQueuedAt + 1));
     this.#change((items) =>
       items.some((item) => item.event.id === event.id)
         ? items
@@ -107,7 +109,7 @@ export class ConsentOutbox extends EventTarget {
   flush(): void {
     const now = Date.now();
     // The bounds apply on the way: an event left pending weeks ago is dropped, not sent.
-    this.#change((items) => items.map((item) => ({ ...item, nextAttemptAt: Math.min(item.nextAttemptAt, now) })));
+    this.#change((items) => items.map((item) => (item.nextAttemptAt > now ? { ...item, nextAttemptAt: now } : item)));
     this.#sendDue();
   }
 
@@ -169,17 +171,19 @@ export class ConsentOutbox extends EventTarget {
   }
 
   /**
-   * Applies a change to this endpoint's items (other endpoints' items are
-   * kept as they are) and enforces the bounds, reporting what they drop.
+   * Applies a change to this endpoint's items and enforces the bounds,
+   * reporting what they drop. `update` returns the items it leaves alone as
+   * the same objects, so only the changed ones are written.
    */
   #change(update: (items: OutboxItem[]) => OutboxItem[]): void {
-    const all = this.#storage.load();
-    const others = all.filter((item) => item.endpoint !== this.endpoint);
-    const mine = update(all.filter((item) => item.endpoint === this.endpoint));
+    const before = this.#items();
+    const mine = update(before);
     const oldestAllowed = Date.now() - OUTBOX_MAX_AGE_MS;
     const fresh = mine.filter((item) => item.queuedAt >= oldestAllowed);
     const kept = fresh.slice(Math.max(0, fresh.length - OUTBOX_MAX_ITEMS));
-    this.#storage.save([...others, ...kept]);
+    // Write only what changed, item by item: another tab's events are never touched.
+    for (const item of kept) if (!before.includes(item)) this.#storage.put(item);
+    for (const item of before) if (!kept.some((k) => k.event.id === item.event.id)) this.#storage.remove(item.event.id);
     for (const item of mine) {
       if (kept.includes(item)) continue;
       const reason =

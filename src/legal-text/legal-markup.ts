@@ -15,7 +15,9 @@ const LINK = /\[([^\[\]\n]+)\]\(([^)\s]+)\)/g;
  * run code, leak the customer's data or be tampered with in transit.
  */
 export function isAllowedHref(href: string): boolean {
-  if (href.startsWith('/') && !href.startsWith('//')) return true;
+  // A same-site path starts with one "/" and has no backslash: browsers read
+  // "//host" and "/\\host" as links to another host.
+  if (/^\/(?![/\\])[^\\\s]*$/.test(href)) return true;
   return /^(https:\/\/[^\s/]+|mailto:[^\s]+@[^\s]+)/i.test(href);
 }
 

@@ -1,17 +1,24 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import { beaconConsentEvent, postConsentEvent } from '../../src/delivery/post-consent-event.js';
-import { bookingForm, box } from '../support/booking-form.js';
+import { bookingForm, box, clickAsCustomer } from '../support/booking-form.js';
 import { openBookingPage, reload } from '../support/booking-page.js';
 import { makeConsentEvent } from '../support/consent-events.js';
 import { faults } from '../support/faults.js';
 import { entriesAfterQuietPeriod, ledger, uniqueEmail, waitForEntries } from '../support/ledger.js';
 
-const OUTBOX_KEY = 'marketing-consent:outbox:v1';
+import { OUTBOX_KEY_PREFIX } from '../../src/delivery/outbox-storage.js';
+
+/** The events a page's outbox holds in its storage, one key each. */
+function storedOutbox(storage: Storage): unknown[] {
+  return Object.keys(storage)
+    .filter((key) => key.startsWith(OUTBOX_KEY_PREFIX))
+    .map((key) => JSON.parse(storage.getItem(key)!));
+}
 
 /** A ticked booking form posting through the fault layer. */
 async function tickedForm(email: string) {
   const { form, consent } = await bookingForm({ endpoint: (await ledger()).intake, email });
-  box(consent).click();
+  await clickAsCustomer(box(consent));
   return { form, consent };
 }
 
@@ -29,13 +36,13 @@ describe('consent delivery against faults', () => {
     // Let a first attempt fail against the stopped ledger.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await faults.attemptsFor(consent.consentId!)).length).to.be.at.least(1);
-    expect(JSON.parse(localStorage.getItem(OUTBOX_KEY) ?? '[]')).to.have.length(1);
+    expect(storedOutbox(localStorage)).to.have.length(1);
     await faults.startLedger();
     window.dispatchEvent(new Event('online'));
     const receipt = await recording;
     expect(receipt?.id).to.equal(consent.consentId);
     expect(await entriesAfterQuietPeriod(email)).to.have.length(1);
-    expect(localStorage.getItem(OUTBOX_KEY)).to.equal(null);
+    expect(storedOutbox(localStorage)).to.have.length(0);
   });
 
   it('503 three times, then success: one record, after backing off', async () => {
@@ -92,7 +99,7 @@ describe('consent delivery against faults', () => {
     expect(await recording).to.equal(null);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await faults.attemptsFor(consent.consentId!)).to.have.length(1);
-    expect(localStorage.getItem(OUTBOX_KEY)).to.equal(null);
+    expect(storedOutbox(localStorage)).to.have.length(0);
   });
 
   it('the same event sent three ways at once (two fetches and a beacon): one record, the same receipt', async () => {
@@ -114,16 +121,16 @@ describe('consent delivery against faults', () => {
     const email = uniqueEmail();
     await faults.stopLedger();
     let page = await openBookingPage(email);
-    page.tick();
+    await page.tick();
     void page.consent.record();
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(JSON.parse(page.win.localStorage.getItem(OUTBOX_KEY) ?? '[]')).to.have.length(1);
+    expect(storedOutbox(page.win.localStorage)).to.have.length(1);
     page = await reload(page);
     expect(page.consent.checked).to.equal(false);
     await faults.startLedger();
     expect(await waitForEntries(email, 1, 10000)).to.have.length(1);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(page.win.localStorage.getItem(OUTBOX_KEY)).to.equal(null);
+    expect(storedOutbox(page.win.localStorage)).to.have.length(0);
     page.frame.remove();
   });
 
@@ -131,7 +138,7 @@ describe('consent delivery against faults', () => {
     const email = uniqueEmail();
     const page = await openBookingPage(email, 'storage=blocked');
     expect(() => page.win.localStorage).to.throw();
-    page.tick();
+    await page.tick();
     const receipt = await page.consent.record();
     expect(receipt?.id).to.equal(page.consent.consentId);
     expect(await waitForEntries(email)).to.have.length(1);

@@ -1,12 +1,12 @@
 import { expect } from '@open-wc/testing';
-import { bookingForm, box, TEXT_VERSION } from '../support/booking-form.js';
+import { bookingForm, box, TEXT_VERSION, clickAsCustomer } from '../support/booking-form.js';
 import { entriesAfterQuietPeriod, ledger, uniqueEmail } from '../support/ledger.js';
 
 describe('<marketing-consent> in a booking form', () => {
   it('adds one entry per ticked purpose, carrying the text version', async () => {
     const { form, consent } = await bookingForm({ purposes: 'email-newsletter sms-newsletter' });
-    box(consent, 'email-newsletter').click();
-    box(consent, 'sms-newsletter').click();
+    await clickAsCustomer(box(consent, 'email-newsletter'));
+    await clickAsCustomer(box(consent, 'sms-newsletter'));
     const entries = new FormData(form).getAll('marketing-consent') as string[];
     expect(entries).to.have.length(2);
     expect(entries[0]).to.match(new RegExp(`^email-newsletter;version=${TEXT_VERSION};event=[0-9a-f-]{36}$`));
@@ -16,8 +16,8 @@ describe('<marketing-consent> in a booking form', () => {
   it('adds nothing when unticked, or ticked and unticked again', async () => {
     const { form, consent } = await bookingForm();
     expect(new FormData(form).has('marketing-consent')).to.equal(false);
-    box(consent).click();
-    box(consent).click();
+    await clickAsCustomer(box(consent));
+    await clickAsCustomer(box(consent));
     expect(new FormData(form).has('marketing-consent')).to.equal(false);
   });
 
@@ -25,7 +25,7 @@ describe('<marketing-consent> in a booking form', () => {
     const { form, consent } = await bookingForm();
     consent.name = 'newsletter';
     await consent.updateComplete;
-    box(consent).click();
+    await clickAsCustomer(box(consent));
     expect(new FormData(form).getAll('newsletter')).to.have.length(1);
     expect(new FormData(form).has('marketing-consent')).to.equal(false);
   });
@@ -38,7 +38,7 @@ describe('<marketing-consent> in a booking form', () => {
     form.action = '/test/fixtures/form-echo.html';
     form.method = 'get';
     form.target = 'booking-result';
-    box(consent).click();
+    await clickAsCustomer(box(consent));
     const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
     // Submit the way a customer does, past the page's own submit handler.
     HTMLFormElement.prototype.submit.call(form);
@@ -52,7 +52,7 @@ describe('<marketing-consent> in a booking form', () => {
 
   it('form.reset() unticks the box and empties the entry', async () => {
     const { form, consent } = await bookingForm();
-    box(consent).click();
+    await clickAsCustomer(box(consent));
     form.reset();
     await consent.updateComplete;
     expect(box(consent).checked).to.equal(false);

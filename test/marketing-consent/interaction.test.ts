@@ -1,6 +1,6 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
-import { bookingForm, box } from '../support/booking-form.js';
+import { bookingForm, box, clickAsCustomer } from '../support/booking-form.js';
 
 function centerOf(element: Element): [number, number] {
   const rect = element.getBoundingClientRect();
@@ -48,7 +48,7 @@ describe('<marketing-consent> toggling', () => {
 
   it('fires no change on programmatic changes: reset, pre-tick attempts', async () => {
     const { form, consent } = await bookingForm();
-    box(consent).click();
+    await clickAsCustomer(box(consent));
     await consent.updateComplete;
     let changes = 0;
     consent.addEventListener('change', () => (changes += 1));

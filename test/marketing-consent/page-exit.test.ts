@@ -7,7 +7,7 @@ describe('<marketing-consent> delivers when the page navigates away', () => {
     for (let run = 0; run < 10; run += 1) {
       const email = uniqueEmail();
       const { frame, doc, tick } = await openBookingPage(email);
-      tick();
+      await tick();
       const navigated = loadOf(frame);
       doc.querySelector('form')!.requestSubmit();
       await navigated;
@@ -24,7 +24,7 @@ describe('<marketing-consent> under a strict Content-Security-Policy', () => {
     const email = uniqueEmail();
     const { frame, win, doc, consent, tick } = await openBookingPage(email);
     expect(consent.shadowRoot!.querySelectorAll('input[type=checkbox]')).to.have.length(2);
-    tick('sms-newsletter');
+    await tick('sms-newsletter');
     const receipt = await consent.record();
     expect(receipt?.id).to.equal(consent.consentId);
     await waitForEntries(email);

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { consentEventSchema } from '../../src/contract/consent-event.js';
 import { sha256Hex } from '../../src/contract/fingerprint.js';
 import { plainText } from '../../src/legal-text/legal-markup.js';
-import { bookingForm, box, TEXT_VERSION } from '../support/booking-form.js';
+import { bookingForm, box, TEXT_VERSION, clickAsCustomer } from '../support/booking-form.js';
 import { entriesAfterQuietPeriod, ledger, uniqueEmail, waitForEntries } from '../support/ledger.js';
 
 /** What the customer sees in the widget, as one normalized string. */
@@ -16,7 +16,7 @@ describe('<marketing-consent> records the consent in the ledger', () => {
   it('posts one event on submit that passes the shared schema and proves the text shown', async () => {
     const email = uniqueEmail();
     const { form, consent } = await bookingForm({ endpoint: (await ledger()).intake, email });
-    box(consent).click();
+    await clickAsCustomer(box(consent));
     const recorded = oneEvent(consent, 'marketing-consent-recorded');
     form.requestSubmit();
     const { detail } = await recorded;
@@ -44,7 +44,7 @@ describe('<marketing-consent> records the consent in the ledger', () => {
       email,
       purposes: 'email-newsletter sms-newsletter',
     });
-    box(consent, 'sms-newsletter').click();
+    await clickAsCustomer(box(consent, 'sms-newsletter'));
     await consent.record({ bookingRef: 'B-1042' });
     const [entry] = await waitForEntries(email);
     expect(entry!.event.purposes).to.deep.equal([{ purpose: 'sms-newsletter', granted: true }]);
@@ -54,7 +54,7 @@ describe('<marketing-consent> records the consent in the ledger', () => {
   it('record() serves booking flows without a form submit, and returns the receipt', async () => {
     const email = uniqueEmail();
     const { consent } = await bookingForm({ endpoint: (await ledger()).intake });
-    box(consent).click();
+    await clickAsCustomer(box(consent));
     const receipt = await consent.record({ bookingRef: 'B-7', subject: { email } });
     expect(receipt?.id).to.equal(consent.consentId);
     expect((await waitForEntries(email))[0]!.event.subject.email).to.equal(email);
@@ -63,7 +63,7 @@ describe('<marketing-consent> records the consent in the ledger', () => {
   it('one tick never makes two records: submit twice, record() too', async () => {
     const email = uniqueEmail();
     const { form, consent } = await bookingForm({ endpoint: (await ledger()).intake, email });
-    box(consent).click();
+    await clickAsCustomer(box(consent));
     form.requestSubmit();
     form.requestSubmit();
     const [first, second] = await Promise.all([consent.record(), consent.record()]);
@@ -74,10 +74,10 @@ describe('<marketing-consent> records the consent in the ledger', () => {
   it('a new tick after recording is a new act with a new id', async () => {
     const email = uniqueEmail();
     const { consent } = await bookingForm({ endpoint: (await ledger()).intake, email });
-    box(consent).click();
+    await clickAsCustomer(box(consent));
     const first = await consent.record();
-    box(consent).click();
-    box(consent).click();
+    await clickAsCustomer(box(consent));
+    await clickAsCustomer(box(consent));
     const second = await consent.record();
     expect(second?.id).to.not.equal(first?.id);
     expect(await waitForEntries(email, 2)).to.have.length(2);
@@ -92,7 +92,7 @@ describe('<marketing-consent> records the consent in the ledger', () => {
 
   it("fires marketing-consent-failed with the ledger's message on a rejected event", async () => {
     const { consent } = await bookingForm({ endpoint: (await ledger()).intake, email: 'not-an-address' });
-    box(consent).click();
+    await clickAsCustomer(box(consent));
     const failed = oneEvent(consent, 'marketing-consent-failed');
     void consent.record();
     const { detail } = await failed;
@@ -103,7 +103,7 @@ describe('<marketing-consent> records the consent in the ledger', () => {
   it('fires marketing-consent-failed naming the field settings when no identifier is found', async () => {
     const { form, consent } = await bookingForm({ endpoint: (await ledger()).intake });
     (form.querySelector('input[name=phone]') as HTMLInputElement).value = '';
-    box(consent).click();
+    await clickAsCustomer(box(consent));
     const failed = oneEvent(consent, 'marketing-consent-failed');
     void consent.record();
     const { detail } = await failed;

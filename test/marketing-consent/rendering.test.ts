@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { MarketingConsentElement } from '../../src/elements/marketing-consent/marketing-consent.component.js';
-import { PRIVACY_URL, TEXTS, TEXT_VERSION, bookingForm, box } from '../support/booking-form.js';
+import { PRIVACY_URL, TEXTS, TEXT_VERSION, bookingForm, box, clickAsCustomer } from '../support/booking-form.js';
 
 const part = (consent: MarketingConsentElement, selector: string) =>
   consent.shadowRoot!.querySelector<HTMLElement>(selector)!;
@@ -124,7 +124,7 @@ describe("<marketing-consent> shows the salon's legal text", () => {
   it('passes axe, unticked and ticked, with two purposes', async () => {
     const { consent } = await bookingForm({ purposes: 'email-newsletter sms-newsletter' });
     await expect(consent).to.be.accessible();
-    box(consent).click();
+    await clickAsCustomer(box(consent));
     await consent.updateComplete;
     await expect(consent).to.be.accessible();
   });

@@ -1,6 +1,14 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { MarketingConsentElement } from '../../src/elements/marketing-consent/marketing-consent.component.js';
-import { PRIVACY_URL, TEXTS, TEXT_VERSION, bookingForm, box, captureConsole } from '../support/booking-form.js';
+import {
+  PRIVACY_URL,
+  TEXTS,
+  TEXT_VERSION,
+  bookingForm,
+  box,
+  captureConsole,
+  clickAsCustomer,
+} from '../support/booking-form.js';
 
 describe('<marketing-consent> starts unticked, always', () => {
   it('renders every configured box unticked', async () => {
@@ -44,7 +52,7 @@ describe('<marketing-consent> starts unticked, always', () => {
 
   it('stays unticked when the form state is restored after back-navigation', async () => {
     const { consent } = await bookingForm();
-    box(consent).click();
+    await clickAsCustomer(box(consent));
     await consent.updateComplete;
     expect(consent.checked).to.equal(true);
     const restored = new FormData();
@@ -56,7 +64,7 @@ describe('<marketing-consent> starts unticked, always', () => {
 
   it('unticks when the page comes back from the back-forward cache', async () => {
     const { consent } = await bookingForm();
-    box(consent).click();
+    await clickAsCustomer(box(consent));
     await consent.updateComplete;
     window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
     await consent.updateComplete;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import Ajv from 'ajv-draft-04';
+import AjvModule from 'ajv-draft-04';
 import { consentEvent, startLedger, uniquePhone, type Ledger } from './ledger-fixture.js';
 
 const json = (body: unknown) => ({ method: 'POST', body: JSON.stringify(body) });
@@ -109,7 +109,7 @@ describe('proofs', () => {
         'utf8',
       ),
     );
-    const validate = new Ajv({ strict: false }).compile(schema);
+    const validate = new (AjvModule as unknown as typeof AjvModule.default)({ strict: false }).compile(schema);
     const ledger = await startLedger({
       controller: {
         name: 'Salon Bella',

@@ -1,3 +1,4 @@
+import { sendMouse } from '@web/test-runner-commands';
 /**
  * A salon booking form with the opt-in inside, as a page would write it, for
  * tests. Configured through HTML (attributes and <template data-text>).
@@ -68,6 +69,26 @@ export function box(consent: MarketingConsentElement, purpose = 'email-newslette
   const input = consent.shadowRoot?.querySelector<HTMLInputElement>(`#box-${purpose}`);
   if (!input) throw new Error(`no checkbox for ${purpose}`);
   return input;
+}
+
+/**
+ * Clicks an element as the customer does: a real mouse click through the
+ * browser's input pipeline (a trusted event), not a script's click(), which
+ * the element refuses to count as consent. `frame`: the iframe the element
+ * lives in, whose offset the click needs.
+ */
+export async function clickAsCustomer(element: Element, frame?: HTMLIFrameElement): Promise<void> {
+  element.scrollIntoView({ block: 'center' });
+  frame?.scrollIntoView({ block: 'nearest' });
+  const rect = element.getBoundingClientRect();
+  const offset = frame?.getBoundingClientRect() ?? { left: 0, top: 0 };
+  await sendMouse({
+    type: 'click',
+    position: [
+      Math.round(offset.left + rect.left + rect.width / 2),
+      Math.round(offset.top + rect.top + rect.height / 2),
+    ],
+  });
 }
 
 /** Records console calls of one level while `run` executes. */

@@ -3,6 +3,7 @@
  * under the strict CSP, in an iframe, so a test can submit, navigate and
  * reload it like a customer would.
  */
+import { clickAsCustomer } from './booking-form.js';
 import type { MarketingConsentElement } from '../../src/elements/marketing-consent/marketing-consent.component.js';
 
 type FixtureWindow = Window & { __ready?: boolean; __violations: string[] };
@@ -12,8 +13,8 @@ export interface BookingPage {
   win: FixtureWindow;
   doc: Document;
   consent: MarketingConsentElement;
-  /** Ticks a box the way a click does. */
-  tick(purpose?: string): void;
+  /** Ticks a box with a real mouse click, as the customer does. */
+  tick(purpose?: string): Promise<void>;
 }
 
 async function whenReady(frame: HTMLIFrameElement): Promise<BookingPage> {
@@ -26,7 +27,7 @@ async function whenReady(frame: HTMLIFrameElement): Promise<BookingPage> {
   const doc = frame.contentDocument!;
   const consent = doc.querySelector('marketing-consent') as MarketingConsentElement;
   const tick = (purpose = 'email-newsletter') =>
-    consent.shadowRoot!.querySelector<HTMLInputElement>(`#box-${purpose}`)!.click();
+    clickAsCustomer(consent.shadowRoot!.querySelector<HTMLInputElement>(`#box-${purpose}`)!, frame);
   return { frame, win, doc, consent, tick };
 }
 

@@ -108,6 +108,19 @@ export class MarketingConsentElement extends LitElement {
   #observer: MutationObserver | undefined;
   #langObserver: MutationObserver | undefined;
 
+  constructor() {
+    super();
+    // A page may set these before the element's script loads: the values then
+    // sit on the instance and hide the accessors. Take them off (as Lit does
+    // for reactive properties); a pre-set `checked` never ticks a box.
+    for (const key of ['checked', 'grantedPurposes', 'consentId'] as const) {
+      if (!Object.prototype.hasOwnProperty.call(this, key)) continue;
+      const value: unknown = this[key];
+      delete (this as Record<string, unknown>)[key];
+      if (key === 'checked' && value) this.#warnPreTick('the checked property was set before the element loaded');
+    }
+  }
+
   /** URL of the ledger's intake that consent events are posted to. Without one the box works as a form field only. */
   @property() endpoint: string | undefined;
 
@@ -374,6 +387,13 @@ export class MarketingConsentElement extends LitElement {
 
   #onToggle(purpose: string, event: Event): void {
     const input = event.target as HTMLInputElement;
+    // Only the customer's own click, tap or key press is consent: a script's
+    // click() or dispatched change event is not (GDPR Art. 4(11)).
+    if (!event.isTrusted) {
+      input.checked = this.#ticked.has(purpose);
+      this.#warnPreTick('a script clicked or changed the box');
+      return;
+    }
     if (input.checked) this.#ticked.add(purpose);
     else this.#ticked.delete(purpose);
     if (this.#ticked.size === 0 || this.#act?.sending) this.#act = undefined;

@@ -163,12 +163,40 @@ function omit<T extends object>(object: T, keys: readonly string[]): T {
   return Object.fromEntries(Object.entries(object).filter(([key]) => !keys.includes(key))) as T;
 }
 
-/** The texts must give every purpose, and the shared notice, in every language they offer. */
-function checkTexts(texts: LegalTexts | undefined, purposes: readonly string[]): SettingProblem[] {
-  if (typeof texts !== 'object' || texts === null) return [problem('texts', 'are missing')];
+/**
+ * Words that say how to withdraw, per language: a notice without any of
+ * them fails the information duty (GDPR Art. 7(3): the customer must be told
+ * before agreeing that they can withdraw). Stems, matched case-insensitively.
+ */
+const WITHDRAWAL_WORDS: Record<string, readonly string[]> = {
+  de: ['widerruf', 'widerrufen', 'abmeld', 'abbestell', 'austragen'],
+  fr: ['retir', 'révoqu', 'revoqu', 'désinscri', 'desinscri', 'désabonn', 'desabonn'],
+  it: ['revoc', 'ritir', 'disiscri', 'annull', 'cancell'],
+  en: ['withdraw', 'unsubscribe', 'revoke', 'opt out', 'opt-out'],
+};
+const ALL_WITHDRAWAL_WORDS = Object.values(WITHDRAWAL_WORDS).flat();
+
+function mentionsWithdrawal(locale: string, notice: string): boolean {
+  const words = WITHDRAWAL_WORDS[locale.toLowerCase().split('-')[0]!] ?? ALL_WITHDRAWAL_WORDS;
+  const text = notice.toLowerCase();
+  return words.some((word) => text.includes(word));
+}
+
+/**
+ * Checks each language's texts: every purpose and the shared notice. A
+ * language with a gap is left out (its customers see the salon's first
+ * complete language instead); only when no language is complete is no box
+ * shown. Every message names the language and the text it concerns.
+ */
+function checkTexts(
+  texts: LegalTexts | undefined,
+  purposes: readonly string[],
+): { problems: SettingProblem[]; complete: LegalTexts } {
+  if (typeof texts !== 'object' || texts === null) return { problems: [problem('texts', 'are missing')], complete: {} };
   const locales = Object.keys(texts);
-  if (locales.length === 0) return [problem('texts', 'are empty')];
+  if (locales.length === 0) return { problems: [problem('texts', 'are empty')], complete: {} };
   const problems: SettingProblem[] = [];
+  const complete: LegalTexts = {};
   for (const locale of locales) {
     if (!LANGUAGE_TAG.test(locale)) {
       problems.push(
@@ -176,12 +204,16 @@ function checkTexts(texts: LegalTexts | undefined, purposes: readonly string[]):
       );
       continue;
     }
+    const before = problems.length;
     for (const key of [...purposes, 'notice']) {
       const value: unknown = texts[locale]?.[key];
       const text = typeof value === 'string' ? value.trim() : undefined;
       const path = `texts.${locale}.${key}`;
       if (!text) {
-        problems.push(problem('texts', 'is missing', path));
+        problems.push({
+          ...problem('texts', 'is missing', path),
+          fix: `add <template data-text="${key}" lang="${locale}">…</template> inside the element, or set texts.${locale}["${key}"]`,
+        });
         continue;
       }
       for (const href of disallowedHrefs(text)) {
@@ -191,9 +223,41 @@ function checkTexts(texts: LegalTexts | undefined, purposes: readonly string[]):
         });
       }
     }
+    if (problems.length === before) complete[locale] = texts[locale]!;
   }
-  return problems;
+  const hasComplete = Object.keys(complete).length > 0;
+  for (const p of problems) p.blocksConsent = !hasComplete;
+  for (const [locale, localeTexts] of Object.entries(complete)) {
+    if (!mentionsWithdrawal(locale, localeTexts['notice']!)) {
+      problems.push({
+        setting: `texts.${locale}.notice`,
+        problem: 'does not say how to withdraw the consent',
+        fix: `say that and how customers can withdraw at any time, e.g. "${WITHDRAWAL_EXAMPLE[locale.split('-')[0]!] ?? WITHDRAWAL_EXAMPLE['en']}" (GDPR Art. 7(3))`,
+        blocksConsent: false,
+      });
+    }
+  }
+  if (hasComplete) {
+    for (const locale of locales) {
+      if (LANGUAGE_TAG.test(locale) && !complete[locale]) {
+        problems.push({
+          setting: `texts.${locale}`,
+          problem: `is incomplete, so customers reading ${locale} see the texts in ${Object.keys(complete)[0]}`,
+          fix: 'complete it as listed above',
+          blocksConsent: false,
+        });
+      }
+    }
+  }
+  return { problems, complete };
 }
+
+const WITHDRAWAL_EXAMPLE: Record<string, string> = {
+  de: 'Widerruf jederzeit über den Abmeldelink in jeder Nachricht',
+  fr: 'Vous pouvez retirer votre consentement à tout moment via le lien de désinscription',
+  it: 'Può revocare il consenso in qualsiasi momento tramite il link di disiscrizione',
+  en: 'You can withdraw at any time with the unsubscribe link in every message',
+};
 
 /** Validates settings; a config comes back only if the legal text can be shown complete. */
 export function validateSettings(settings: ConsentSettings): { config?: ConsentConfig; problems: SettingProblem[] } {
@@ -206,7 +270,8 @@ export function validateSettings(settings: ConsentSettings): { config?: ConsentC
   // Check the texts against the purposes asked for, even when other settings are wrong,
   // so one message lists everything to fix.
   const purposes = (first.success ? first.data.purposes : undefined) ?? [...DEFAULT_PURPOSES];
-  problems.push(...checkTexts(present.texts, present.purposes?.length ? present.purposes : purposes));
+  const texts = checkTexts(present.texts, present.purposes?.length ? present.purposes : purposes);
+  problems.push(...texts.problems);
   if (problems.some((p) => p.blocksConsent)) return { problems };
   // Only settings outside the legal text are wrong (say the endpoint): drop
   // them, so the box still works as a form field, and report them.
@@ -228,7 +293,8 @@ export function validateSettings(settings: ConsentSettings): { config?: ConsentC
       salon: parsed.salon,
       purposes: purposes as KnownPurpose[],
       textVersion: parsed.textVersion,
-      texts: present.texts as LegalTexts,
+      // Only complete languages: an incomplete one falls back to the first complete one.
+      texts: texts.complete,
       privacyUrl: parsed.privacyUrl,
       locale: parsed.locale,
       fields: {
