@@ -12,8 +12,22 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createLedgerApp, findChainBreak, JsonlLedgerStore } from '../dist/server/index.js';
-import { composeWidgetText, plainText, RECORD_FLAGS, uiStringsFor } from '../dist/contract/index.js';
+import {
+  CheckpointSigner,
+  createLedgerApp,
+  findChainBreak,
+  generateCheckpointKey,
+  JsonlLedgerStore,
+} from '../dist/server/index.js';
+import { composeWidgetText, plainText, RECORD_FLAG_NAMES, uiStringsFor } from '../dist/contract/index.js';
+
+// The salon's language: the back office, /received and proofs speak it.
+const PURPOSE_NAMES = uiStringsFor('de').purposeLabels;
+const METHOD_NAMES = {
+  'online-booking': 'Online-Buchung',
+  staff: 'vom Personal erfasst',
+  'unsubscribe-link': 'Abmeldelink',
+};
 
 const port = Number(process.env.PORT ?? 8080);
 const dataDir = process.env.DATA_DIR ?? '.demo-data';
@@ -30,7 +44,21 @@ const CSP = [
   'trusted-types lit-html',
 ].join('; ');
 
-const store = await JsonlLedgerStore.open(dataDir);
+/**
+ * The key that signs the ledger's checkpoints, in a file of its own beside
+ * the ledger (a real deployment keeps it off the ledger's disk; see the README).
+ */
+async function checkpointSigner() {
+  const file = `${dataDir}-checkpoint-key.pem`;
+  let pem = await readFile(file, 'utf8').catch(() => undefined);
+  if (!pem) {
+    pem = generateCheckpointKey('salon-bella.demo/consent-ledger').privateKeyPem;
+    await writeFile(file, pem, { mode: 0o600 });
+  }
+  return new CheckpointSigner('salon-bella.demo/consent-ledger', pem);
+}
+const signer = await checkpointSigner();
+const store = await JsonlLedgerStore.open(dataDir, { signer });
 const app = new Hono();
 
 /**
@@ -82,6 +110,8 @@ app.use('*', async (c, next) => {
 const staffToken = randomBytes(32).toString('base64url');
 const ledger = createLedgerApp({
   store,
+  checkpointKeys: [signer.verifierKey],
+  latestCheckpoint: () => store.lastCheckpoint,
   staffToken,
   texts: await publishedTexts(),
   linkSecret: await linkSecret(),
@@ -91,6 +121,8 @@ const ledger = createLedgerApp({
     address: 'Bahnhofstrasse 1, 8001 Zürich',
     email: 'datenschutz@salon-bella.ch',
     jurisdiction: 'CH',
+    locale: 'de',
+    privacyUrl: `http://localhost:${port}/datenschutz`,
   },
 });
 app.route('/ledger', ledger);
@@ -198,7 +230,9 @@ const page = (lang, title, body) =>
       <body>
         <header class="site-header">
           <a href="/" class="brand">Salon Bella</a>
-          <nav class="site-nav"><a href="/back-office">Back office</a> <a href="/received">Ledger</a></nav>
+          <nav class="site-nav">
+            <a href="/back-office">Verwaltung</a> <a href="/received">Einwilligungsprotokoll</a>
+          </nav>
         </header>
         <main>${body}</main>
       </body>
@@ -271,26 +305,28 @@ app.get('/received', async (c) => {
       return html`<article class="record" data-event-id="${record.id}">
         <h2>#${entry.seq} · ${record.subject.email ?? record.subject.phone ?? record.subject.customerId}</h2>
         <dl class="facts">
-          <dt>Purposes</dt>
-          <dd>${record.purposes.map((p) => `${p.purpose}: ${p.granted ? 'granted' : 'withdrawn'}`).join(', ')}</dd>
-          <dt>Received</dt>
+          <dt>Zwecke</dt>
+          <dd>
+            ${record.purposes.map((p) => `${PURPOSE_NAMES[p.purpose] ?? p.purpose}: ${p.granted ? 'erteilt' : 'widerrufen'}`).join(', ')}
+          </dd>
+          <dt>Eingegangen</dt>
           <dd>
             <time datetime="${entry.receivedAt}">${entry.receivedAt}</time
-            >${online ? ` (client: ${record.clientTime})` : ''}
+            >${online ? ` (Uhr der Kundin / des Kunden: ${record.clientTime})` : ''}
           </dd>
-          <dt>Method</dt>
+          <dt>Wie</dt>
           <dd>
-            ${record.method}${online ? ` on ${record.source.pageUrl}` : ''}${record.method === 'staff' ? ` by ${record.staff.name}` : ''}
+            ${METHOD_NAMES[record.method]}${online ? ` auf ${record.source.pageUrl}` : ''}${record.method === 'staff' ? ` von ${record.staff.name}` : ''}
           </dd>
           ${
             record.method === 'staff' && record.staff.evidence
-              ? html`<dt>Evidence</dt>
+              ? html`<dt>Nachweis</dt>
                   <dd>${record.staff.evidence}</dd>`
               : ''
           }
           ${
             record.method === 'staff' && record.reason
-              ? html`<dt>Reason</dt>
+              ? html`<dt>Grund</dt>
                   <dd>${record.reason}</dd>`
               : ''
           }
@@ -298,25 +334,25 @@ app.get('/received', async (c) => {
             online
               ? html`<dt>Text</dt>
                   <dd>
-                    version ${record.notice.textVersion}, ${record.notice.locale}, SHA-256
+                    Version ${record.notice.textVersion}, Sprache ${record.notice.locale}, SHA-256
                     <code>${record.notice.sha256.slice(0, 16)}…</code>
                   </dd>`
               : ''
           }
           ${
             entry.flags.length
-              ? html`<dt>Flags</dt>
-                  <dd class="bad">${entry.flags.map((flag) => RECORD_FLAGS[flag]).join('; ')}</dd>`
+              ? html`<dt>Hinweise</dt>
+                  <dd class="bad">${entry.flags.map((flag) => RECORD_FLAG_NAMES.de[flag]).join('; ')}</dd>`
               : ''
           }
-          <dt>Event id</dt>
+          <dt>Eintrags-ID</dt>
           <dd><code>${record.id}</code></dd>
         </dl>
         ${
           online
             ? html`<details>
-                <summary>Text shown to the customer</summary>
-                <pre class="notice-text">${plainText(record.notice.text)}</pre>
+                <summary>Text, den die Kundin / der Kunde sah</summary>
+                <pre class="notice-text" lang="${record.notice.locale}">${plainText(record.notice.text)}</pre>
               </details>`
             : ''
         }
@@ -324,17 +360,17 @@ app.get('/received', async (c) => {
     });
   return c.html(
     page(
-      'en',
-      'Ledger',
+      'de',
+      'Einwilligungsprotokoll',
       html`<section class="card">
-          <h1>Consents received</h1>
+          <h1>Eingegangene Einwilligungen</h1>
           <p>
-            ${entries.length} ${entries.length === 1 ? 'record' : 'records'} in <code>${dataDir}/ledger.jsonl</code>.
-            Hash chain:
-            ${broken ? raw('<strong class="bad">broken</strong>') : raw('<strong class="ok">intact</strong>')}
-            ${broken ? `at entry ${broken.seq}: ${broken.reason}` : ''}
+            ${entries.length} ${entries.length === 1 ? 'Eintrag' : 'Einträge'} in <code>${dataDir}/ledger.jsonl</code>.
+            Hash-Kette:
+            ${broken ? raw('<strong class="bad">gebrochen</strong>') : raw('<strong class="ok">intakt</strong>')}
+            ${broken ? `bei Eintrag ${broken.seq}: ${broken.reason}` : ''}
           </p>
-          <p class="hint">A demo page: a real ledger shows this only to signed-in staff.</p>
+          <p class="hint">Eine Demo-Seite: Ein echtes Protokoll zeigt dies nur angemeldetem Personal.</p>
         </section>
         ${rows}`,
     ),

@@ -40,12 +40,15 @@ try {
     );
   });
 
+  // The ledger page speaks the salon's language (German), with the widget's purpose names.
+  const PURPOSE_NAMES_DE = { 'email-newsletter': 'Newsletter per E-Mail', 'sms-newsletter': 'Neuigkeiten per SMS' };
   const book = async ({ lang, purposes, shot }) => {
     const email = `${lang}-${purposes.length}-${Date.now()}@example.ch`;
     await page.goto(`${base}/?lang=${lang}`, { waitUntil: 'networkidle0' });
     await page.type('input[name=name]', 'Anna Muster');
     await page.type('input[name=email]', email);
-    await page.type('input[name=phone]', '+41 79 123 45 67');
+    // Each customer has a number of their own (a shared number would make them one customer to the ledger).
+    await page.type('input[name=phone]', `079 ${String(100 + expectations.length)} 45 67`);
     await page.click('input[name=time][value="11:30"]');
     for (const purpose of purposes) await page.click(`marketing-consent >>> #box-${purpose}`);
     if (shot) await page.screenshot({ path: `${out}/${shot}`, fullPage: true });
@@ -83,11 +86,11 @@ try {
     if (expected === 0) continue;
     const text = mine[0].text;
     for (const purpose of purposes)
-      if (!text.includes(`${purpose}: granted`)) problems.push(`${email}: ${purpose} not recorded`);
-    if (!text.includes(`2026-11-01, ${lang},`))
+      if (!text.includes(`${PURPOSE_NAMES_DE[purpose]}: erteilt`)) problems.push(`${email}: ${purpose} not recorded`);
+    if (!text.includes(`Version 2026-11-01, Sprache ${lang},`))
       problems.push(`${email}: not recorded with text version 2026-11-01 in ${lang}`);
   }
-  if (!(await page.$eval('main', (main) => main.textContent.includes('intact'))))
+  if (!(await page.$eval('main', (main) => main.textContent.includes('intakt'))))
     problems.push('hash chain not reported intact');
 
   // The salon owner's side: the customer who just booked, in the back office.

@@ -6,6 +6,9 @@ export const staffStyles = css`
     display: block;
     font: inherit;
     color: inherit;
+    /* Reflow at 320 CSS px (WCAG 1.4.10): long addresses and hashes wrap instead of widening the page. */
+    min-width: 0;
+    overflow-wrap: anywhere;
     --_accent: var(--marketing-consent-file-accent, #2b2230);
     --_granted: var(--marketing-consent-file-granted, #1d6b37);
     --_withdrawn: var(--marketing-consent-file-withdrawn, #8a1c1c);
@@ -23,7 +26,7 @@ export const staffStyles = css`
   .purposes {
     display: grid;
     gap: 0.75em;
-    grid-template-columns: repeat(auto-fit, minmax(16em, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(min(16em, 100%), 1fr));
   }
   .purpose {
     border: 1px solid #c9bfc6;
@@ -86,7 +89,7 @@ export const staffStyles = css`
   .forms {
     display: grid;
     gap: 1em;
-    grid-template-columns: repeat(auto-fit, minmax(18em, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(min(18em, 100%), 1fr));
     margin-top: 1em;
   }
   form {
