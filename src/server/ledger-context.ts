@@ -8,7 +8,7 @@ import type { LedgerRecord } from '../contract/ledger-records.js';
 import { AddressBook, missingAddresses, phoneProblem } from './addresses.js';
 import { ConsentView } from './consent-status.js';
 import { fail } from './http.js';
-import type { AppendOutcome, LedgerEntry, LedgerStore } from './ledger-store.js';
+import type { AppendOutcome, LedgerStore } from './ledger-store.js';
 import type { Controller } from './proof.js';
 import { TextRegistry } from './text-registry.js';
 
@@ -55,10 +55,6 @@ export function createLedgerContext(settings: {
 }): LedgerContext {
   const { store, purposes, addresses, registry } = settings;
   const view = new ConsentView(addresses);
-  let catchingUp: Promise<void> | undefined;
-  const catchUp = async () => {
-    for (const entry of await store.entries({ afterSeq: view.lastSeq })) view.absorb(entry);
-  };
   const checkSubject = (c: Context, subject: Partial<ConsentSubject>) => {
     const problem = subject.phone ? phoneProblem(subject.phone, addresses.defaultCountry) : undefined;
     return problem ? fail(c, 400, `phone: ${problem}`, [{ path: 'subject.phone', message: problem }]) : undefined;
@@ -66,11 +62,9 @@ export function createLedgerContext(settings: {
   return {
     ...settings,
     async view() {
-      // Concurrent readers share one catch-up; absorbing is idempotent by seq.
-      catchingUp ??= catchUp().finally(() => (catchingUp = undefined));
-      await catchingUp;
-      // Entries appended while the catch-up ran are taken in too.
-      await catchUp();
+      // Only the entries since the last read; absorbing is idempotent by seq,
+      // so concurrent readers may overlap harmlessly.
+      for (const entry of await store.entries({ afterSeq: view.lastSeq })) view.absorb(entry);
       return view;
     },
     appendRecord: (record) => store.append(record, registry.flagsFor(record)),
@@ -98,5 +92,3 @@ export function createLedgerContext(settings: {
     },
   };
 }
-
-export type { LedgerEntry };

@@ -8,7 +8,6 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openCheckpoint } from './checkpoint.js';
 
 export class CheckpointWitnesses {
   readonly #directories: readonly string[];

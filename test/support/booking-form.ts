@@ -1,9 +1,9 @@
-import { sendMouse } from '@web/test-runner-commands';
 /**
  * A salon booking form with the opt-in inside, as a page would write it, for
  * tests. Configured through HTML (attributes and <template data-text>).
  */
 import { fixture, html } from '@open-wc/testing';
+import { sendMouse } from '@web/test-runner-commands';
 import type { MarketingConsentElement } from '../../src/elements/marketing-consent/marketing-consent.component.js';
 import '../../src/elements/marketing-consent/marketing-consent.js';
 
