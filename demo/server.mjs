@@ -100,7 +100,8 @@ async function linkSecret() {
 
 app.use('*', async (c, next) => {
   await next();
-  c.header('content-security-policy', CSP);
+  // The ledger's own pages (proof, unsubscribe) bring a stricter CSP of their own.
+  if (!c.res.headers.has('content-security-policy')) c.header('content-security-policy', CSP);
   c.header('x-content-type-options', 'nosniff');
   c.header('referrer-policy', 'same-origin');
 });

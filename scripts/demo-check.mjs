@@ -165,6 +165,48 @@ try {
   console.log(
     `back office: audience ${before} → ${before + 1} after a staff entry → ${await audienceCount()} after the withdrawal`,
   );
+
+  // Reflow (WCAG 1.4.10): at 320 CSS px nothing scrolls sideways, the proof included.
+  await page.setViewport({ width: 320, height: 800 });
+  // The customer file last: its proof is checked next.
+  const reflowPages = ['/', '/received', '/datenschutz', `/back-office?customer=${encodeURIComponent(booked.email)}`];
+  for (const path of reflowPages) {
+    await page.goto(`${base}${path}`, { waitUntil: 'networkidle0' });
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (width > 320) problems.push(`reflow: ${path} is ${width} px wide at a 320 px viewport`);
+  }
+  await page.waitForFunction(() =>
+    document.querySelector('marketing-consent-file')?.shadowRoot.querySelector('.purposes'),
+  );
+  const proofTarget = browser.waitForTarget((target) => target.url().includes('/v1/proof'));
+  await page.click('marketing-consent-file >>> button.secondary');
+  const proof = await (await proofTarget).page();
+  await proof.setViewport({ width: 320, height: 800 });
+  await proof.waitForFunction(() => document.readyState === 'complete');
+  const proofText = await proof.evaluate(() => document.body.textContent);
+  if (!proofText.includes(booked.email)) problems.push('proof: the printable proof does not name the customer');
+  const proofWidth = await proof.evaluate(() => document.documentElement.scrollWidth);
+  if (proofWidth > 320) problems.push(`reflow: the proof is ${proofWidth} px wide at a 320 px viewport`);
+  await proof.screenshot({ path: `${out}/proof-320.png`, fullPage: true });
+  await proof.close();
+
+  // Forced colours (Windows high contrast): what a background colour meant is carried by a border or outline.
+  // puppeteer's allow-list lacks forced-colors; Chromium's DevTools protocol has it.
+  const devtools = await page.createCDPSession();
+  await devtools.send('Emulation.setEmulatedMedia', { features: [{ name: 'forced-colors', value: 'active' }] });
+  await page.click('.customers li:nth-child(2) button');
+  const current = await page.$eval('.customers button[aria-current="true"]', (el) => getComputedStyle(el).outlineStyle);
+  if (current !== 'solid') problems.push(`forced colours: the selected customer has outline ${current}`);
+  await page.goto(`${base}/`, { waitUntil: 'networkidle0' });
+  const bookBorder = await page.$eval('button[type=submit]', (el) => getComputedStyle(el).borderTopWidth);
+  if (parseFloat(bookBorder) < 2) problems.push(`forced colours: the book button's border is ${bookBorder}`);
+  const language = await page.$eval(
+    '.languages button[aria-pressed="true"]',
+    (el) => getComputedStyle(el).borderTopWidth,
+  );
+  if (parseFloat(language) < 3) problems.push(`forced colours: the chosen language's border is ${language}`);
+  await devtools.send('Emulation.setEmulatedMedia', { features: [] });
+  console.log(`reflow at 320 px checked on ${reflowPages.length + 1} pages; forced colours on 3 controls`);
   console.log(`demo check: ${expectations.length} bookings, ${records.length} records on the ledger page`);
 } finally {
   await browser.close();

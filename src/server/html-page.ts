@@ -21,6 +21,7 @@ export function styledPage(styles: string): StyledPage {
   };
 }
 
+/** The style block must hold exactly `page.styles`: its CSP hash covers every byte, whitespace included. */
 export function renderPage(
   page: StyledPage,
   content: { lang: string; title: string; body: HtmlEscapedString | Promise<HtmlEscapedString> },
@@ -31,9 +32,7 @@ export function renderPage(
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${content.title}</title>
-        <style>
-          ${raw(page.styles)}
-        </style>
+        <style>${raw(page.styles)}</style>
       </head>
       <body>
         ${content.body}

@@ -22,6 +22,8 @@ export interface ProofStrings {
   how: string;
   methods: Record<LedgerRecord['method'], string>;
   subject: string;
+  /** The names of a customer's identifiers, as the proof lists them. */
+  identifiers: { email: string; phone: string; customerId: string };
   staff: string;
   evidence: string;
   reason: string;
@@ -58,6 +60,7 @@ const CATALOG: Record<string, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       'unsubscribe-link': 'Abmeldelink in einer Nachricht, von der Kundin / dem Kunden verwendet',
     },
     subject: 'Person',
+    identifiers: { email: 'E-Mail', phone: 'Telefon', customerId: 'Kundennummer' },
     staff: 'Personal',
     evidence: 'Nachweis',
     reason: 'Grund',
@@ -91,6 +94,7 @@ const CATALOG: Record<string, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       'unsubscribe-link': "lien de désinscription d'un message, utilisé par le client",
     },
     subject: 'Personne',
+    identifiers: { email: 'e-mail', phone: 'téléphone', customerId: 'numéro de client' },
     staff: 'Personnel',
     evidence: 'Preuve',
     reason: 'Motif',
@@ -124,6 +128,7 @@ const CATALOG: Record<string, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       'unsubscribe-link': 'link di disiscrizione in un messaggio, usato dal cliente',
     },
     subject: 'Persona',
+    identifiers: { email: 'e-mail', phone: 'telefono', customerId: 'numero cliente' },
     staff: 'Personale',
     evidence: 'Prova',
     reason: 'Motivo',
@@ -157,6 +162,7 @@ const CATALOG: Record<string, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       'unsubscribe-link': 'unsubscribe link in a message, used by the customer',
     },
     subject: 'Subject',
+    identifiers: { email: 'e-mail', phone: 'phone', customerId: 'customer number' },
     staff: 'Staff',
     evidence: 'Evidence',
     reason: 'Reason',

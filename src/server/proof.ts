@@ -211,7 +211,7 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings) {
       <dt>${t.subject}</dt>
       <dd>
         ${Object.entries(record.subject)
-          .map(([key, value]) => `${key}: ${value}`)
+          .map(([key, value]) => `${t.identifiers[key as keyof ConsentSubject] ?? key}: ${value}`)
           .join(', ')}
       </dd>
       ${

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import AjvModule from 'ajv-draft-04';
@@ -34,6 +35,30 @@ describe('headers on every answer', () => {
       const response = await ledger.staff(path);
       assert.equal(response.headers.get('cache-control'), 'no-store', path);
       assert.equal(response.headers.get('x-content-type-options'), 'nosniff', path);
+    }
+  });
+  it('the proof and unsubscribe pages get their styles: the style block is exactly what their CSP hash allows', async () => {
+    const event = consentEvent();
+    await ledger.post('/v1/consent-events', event);
+    const { url } = await (
+      await ledger.staff(
+        '/v1/staff/unsubscribe-links',
+        json({ purpose: 'email-newsletter', address: event.subject.email }),
+      )
+    ).json();
+    for (const response of [
+      await ledger.staff(`/v1/staff/proof?email=${event.subject.email}`),
+      await fetch(url),
+      await fetch(`${ledger.url}/v1/unsubscribe?p=x`),
+    ]) {
+      const csp = response.headers.get('content-security-policy') ?? '';
+      const styles = /<style>([\s\S]*?)<\/style>/.exec(await response.text())?.[1] ?? '';
+      assert.ok(styles.includes('{'), `a style block on ${response.url}`);
+      const hash = createHash('sha256').update(styles).digest('base64');
+      assert.ok(
+        csp.includes(`style-src 'sha256-${hash}'`),
+        `${response.url}: the browser would drop its styles (${csp})`,
+      );
     }
   });
 });
@@ -157,7 +182,8 @@ describe('proofs', () => {
       assert.match(page, /Nachweis der Einwilligung in Werbung/);
       assert.match(page, /Newsletter per E-Mail: ERTEILT/);
       assert.match(page, /<blockquote lang="fr">/);
-      assert.doesNotMatch(page, /Proof of marketing consent|Received|Record id/);
+      assert.ok(page.includes(`E-Mail: ${event.subject.email}`), 'identifiers named in German');
+      assert.doesNotMatch(page, /Proof of marketing consent|Received|Record id|email:/);
     } finally {
       await ledger.close();
     }
