@@ -21,7 +21,10 @@ export function styledPage(styles: string): StyledPage {
   };
 }
 
-/** The style block must hold exactly `page.styles`: its CSP hash covers every byte, whitespace included. */
+/**
+ * The style block must hold exactly `page.styles`: its CSP hash covers every
+ * byte, whitespace included (hence one raw string a formatter cannot indent).
+ */
 export function renderPage(
   page: StyledPage,
   content: { lang: string; title: string; body: HtmlEscapedString | Promise<HtmlEscapedString> },
@@ -32,7 +35,7 @@ export function renderPage(
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${content.title}</title>
-        <style>${raw(page.styles)}</style>
+        ${raw(`<style>${page.styles}</style>`)}
       </head>
       <body>
         ${content.body}
