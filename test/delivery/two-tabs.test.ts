@@ -23,7 +23,9 @@ const storedIds = () =>
     .map((key) => (JSON.parse(localStorage.getItem(key)!) as { event: { id: string } }).event.id);
 
 describe('the outbox across tabs', () => {
-  it('two pages recording at the same moment while the ledger is unreachable keep every event (100 trials)', async () => {
+  // Same-origin frames share one event loop, so they interleave but never truly race;
+  // scripts/check-two-tabs.mjs races real tabs in separate processes.
+  it('two pages recording one after the other while the ledger is unreachable keep every event (100 trials)', async () => {
     const [a, b] = await Promise.all([openTab(), openTab()]);
     // Port 9 (discard) refuses at once: every send fails and every event must wait.
     const trials = 100;
