@@ -99,6 +99,12 @@ export const consentReceiptSchema = z.object({
    * anyone holding it detect a later deletion or rewrite of the record.
    */
   checkpoint: z.optional(z.string()),
+  /**
+   * Purposes that count only once the customer confirmed them by the link
+   * the ledger just mailed (double opt-in). The element tells the customer
+   * to look for that mail.
+   */
+  pendingConfirmation: z.optional(z.array(z.string())),
 });
 export type ConsentReceipt = z.infer<typeof consentReceiptSchema>;
 

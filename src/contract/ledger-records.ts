@@ -47,6 +47,15 @@ export const withdrawalRequestSchema = z.object({
 });
 export type WithdrawalRequest = z.infer<typeof withdrawalRequestSchema>;
 
+/** Staff ask for the confirmation mail again (the customer did not get it or lost it). */
+export const confirmationResendRequestSchema = z.object({
+  purpose: purposeId,
+  /** The e-mail address waiting for confirmation. */
+  email: z.email().check(z.maxLength(254)),
+  staffName: text(120),
+});
+export type ConfirmationResendRequest = z.infer<typeof confirmationResendRequestSchema>;
+
 /** Asks the ledger for a signed unsubscribe link to put into a newsletter. */
 export const unsubscribeLinkRequestSchema = z.object({
   purpose: purposeId,
@@ -81,8 +90,68 @@ export const unsubscribeRecordSchema = z.object({
 });
 export type UnsubscribeRecord = z.infer<typeof unsubscribeRecordSchema>;
 
-/** Anything the ledger stores: the widget's consent event, a staff record, an unsubscribe. */
-export const ledgerRecordSchema = z.union([consentEventSchema, staffRecordSchema, unsubscribeRecordSchema]);
+/**
+ * A confirmation mail for a grant that waits for double opt-in: sent (with
+ * the SMTP server's Message-ID and the mail as sent) or failed (with the
+ * server's reply). Records no decision (`purposes` is empty). The mail's
+ * text is kept with the link's signature left out, so nobody who reads the
+ * ledger can confirm in the customer's place; `sha256` is over that text.
+ */
+export const confirmationMailRecordSchema = z.object({
+  ...recordBase,
+  method: z.literal('confirmation-mail'),
+  purpose: purposeId,
+  /** The grant (an online-booking event) this mail asks to confirm. */
+  grantId: z.uuid(),
+  outcome: z.enum(['sent', 'failed']),
+  messageId: z.optional(z.string().check(z.maxLength(998))),
+  /** The SMTP server's reply or the connection error, when sending failed. */
+  smtpReply: z.optional(z.string().check(z.maxLength(2000))),
+  mail: z.optional(
+    z.object({
+      from: z.string(),
+      to: z.string(),
+      subject: z.string(),
+      locale: z.string(),
+      text: z.string(),
+      sha256: z.string(),
+      /** When the link in it stops working (ISO 8601). */
+      linkExpiresAt: z.string(),
+    }),
+  ),
+  /** Set when staff asked for this mail again from the customer file. */
+  requestedBy: z.optional(z.object({ name: text(120) })),
+  /** The client address the sign-up came from, where the salon records it. */
+  signUpClientAddress: z.optional(z.string().check(z.maxLength(64))),
+});
+export type ConfirmationMailRecord = z.infer<typeof confirmationMailRecordSchema>;
+
+/**
+ * The customer's click on the confirmation button: the owner of the address
+ * agreed (double opt-in). Makes the grant it names count; records no new
+ * decision itself.
+ */
+export const confirmationRecordSchema = z.object({
+  ...recordBase,
+  method: z.literal('double-opt-in'),
+  purpose: purposeId,
+  grantId: z.uuid(),
+  /** The confirmation mail whose link was used. */
+  mailId: z.uuid(),
+  userAgent: z.optional(z.string().check(z.maxLength(512))),
+  /** The client address of the click, where the salon records it. */
+  clientAddress: z.optional(z.string().check(z.maxLength(64))),
+});
+export type ConfirmationRecord = z.infer<typeof confirmationRecordSchema>;
+
+/** Anything the ledger stores: the widget's consent event, a staff record, an unsubscribe, a double opt-in step. */
+export const ledgerRecordSchema = z.union([
+  consentEventSchema,
+  staffRecordSchema,
+  unsubscribeRecordSchema,
+  confirmationMailRecordSchema,
+  confirmationRecordSchema,
+]);
 export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;
 
 /**
@@ -117,9 +186,35 @@ export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
  * their addresses is granted (see `addresses`), `withdrawn` when a
  * withdrawal reached them and no newer grant, `never` otherwise.
  */
+/**
+ * Where the double opt-in of one address stands: `pending` (mail sent or on
+ * its way, not yet clicked), `lapsed` (not confirmed in time: never in an
+ * audience), `confirmed` (the owner clicked).
+ */
+export const confirmationStatusSchema = z.object({
+  state: z.enum(['pending', 'confirmed', 'lapsed']),
+  /** The grant waiting for (or given) confirmation. */
+  grantId: z.string(),
+  /** When a pending confirmation lapses. */
+  lapsesAt: z.optional(z.string()),
+  /** When the owner clicked. */
+  confirmedAt: z.optional(z.string()),
+  /** Every confirmation mail for this address since the grant: when, and how it went. */
+  mails: z.array(
+    z.object({
+      at: z.string(),
+      outcome: z.enum(['sent', 'failed']),
+      messageId: z.optional(z.string()),
+      smtpReply: z.optional(z.string()),
+    }),
+  ),
+});
+export type ConfirmationStatus = z.infer<typeof confirmationStatusSchema>;
+
 export const purposeStatusSchema = z.object({
   purpose: z.string(),
-  state: z.enum(['granted', 'withdrawn', 'never']),
+  /** `pending`: granted online, waiting for the double opt-in click; not in the audience. */
+  state: z.enum(['granted', 'pending', 'withdrawn', 'never']),
   /** When the deciding record reached the ledger. */
   since: z.optional(z.string()),
   method: z.optional(z.enum(['online-booking', 'staff', 'unsubscribe-link'])),
@@ -127,9 +222,9 @@ export const purposeStatusSchema = z.object({
   locale: z.optional(z.string()),
   staff: z.optional(z.object({ name: z.string(), evidence: z.optional(z.string()) })),
   /**
-   * How strong the proof is: `single` (ticked online), `staff-evidence`
-   * (entered by staff with evidence), `none`. Double opt-in (`confirmed`)
-   * is not offered yet.
+   * How strong the proof is: `single` (ticked online), `confirmed` (ticked
+   * online, then confirmed by the address's owner: double opt-in),
+   * `staff-evidence` (entered by staff with evidence), `none`.
    */
   optInLevel: z.enum(['single', 'confirmed', 'staff-evidence', 'none']),
   flags: z.array(z.string()),
@@ -143,9 +238,11 @@ export const purposeStatusSchema = z.object({
   addresses: z.array(
     z.object({
       address: z.string(),
-      state: z.enum(['granted', 'withdrawn', 'never']),
+      state: z.enum(['granted', 'pending', 'withdrawn', 'never']),
       since: z.optional(z.string()),
       seq: z.optional(z.number()),
+      /** For purposes with double opt-in, once an online grant named this address. */
+      confirmation: z.optional(confirmationStatusSchema),
     }),
   ),
 });
@@ -174,6 +271,8 @@ export const audienceSchema = z.object({
   leftOut: z.object({
     /** Their latest record for the purpose is a withdrawal. */
     withdrawn: z.number(),
+    /** Granted online, the double opt-in not (yet) confirmed, lapsed ones included. */
+    unconfirmed: z.number(),
     /** Known to the ledger for other purposes only. */
     neverGranted: z.number(),
   }),

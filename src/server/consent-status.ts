@@ -17,9 +17,25 @@
  * Two people sharing an address (a family phone) are one customer to the
  * ledger: a withdrawal by either reaches both. That errs on the side of not
  * writing; the other person is back in with their own next grant.
+ *
+ * Double opt-in, for purposes configured with it: a grant ticked online
+ * counts only once the owner of the address confirmed (clicked the link in
+ * the confirmation mail), and only while no withdrawal reached the customer
+ * after the grant that was confirmed. Confirmation is per address: once
+ * confirmed and never withdrawn, a later tick for the same address needs no
+ * new mail. Until then the address is `pending`, and after the lapse period
+ * without a click its sign-up has lapsed; neither is in the audience. A
+ * staff entry with evidence counts without confirmation.
  */
 import type { ConsentSubject } from '../contract/consent-event.js';
-import type { Audience, PurposeStatus, SubjectStatus } from '../contract/ledger-records.js';
+import type {
+  Audience,
+  ConfirmationMailRecord,
+  ConfirmationRecord,
+  ConfirmationStatus,
+  PurposeStatus,
+  SubjectStatus,
+} from '../contract/ledger-records.js';
 import type { AddressBook, IdentifierKey } from './addresses.js';
 import type { LedgerEntry } from './ledger-store.js';
 
@@ -28,8 +44,39 @@ export type SubjectQuery = Partial<ConsentSubject>;
 
 /** Where one address stands for one purpose, and the record that decided it. */
 export interface AddressDecision {
-  state: 'granted' | 'withdrawn' | 'never';
+  state: 'granted' | 'pending' | 'withdrawn' | 'never';
   deciding?: LedgerEntry;
+  /** For purposes with double opt-in, once an online grant named the address. */
+  confirmation?: Confirmation;
+  /** The latest withdrawal that reached the address's customer for this purpose. */
+  withdrawal?: LedgerEntry;
+}
+
+/** The double opt-in of one address: the grant it is about, its mails, the click. */
+export interface Confirmation {
+  state: 'pending' | 'confirmed' | 'lapsed';
+  grant: LedgerEntry;
+  lapsesAt: number;
+  /** The mail records for this address since `grant` (all grants' mails count for the throttle). */
+  mails: LedgerEntry[];
+  click?: LedgerEntry;
+}
+
+export interface ConsentViewOptions {
+  /** True for purposes whose online grants need the address owner's confirmation. */
+  needsConfirmation?: (purpose: string) => boolean;
+  /** How long a sign-up may wait for its confirmation (ms). Default 14 days. */
+  lapseMs?: number;
+  now?: () => number;
+}
+
+/** Grants per purpose and address: the latest online tick, and the latest grant that needs no confirmation. */
+interface AddressGrants {
+  online?: LedgerEntry;
+  standing?: LedgerEntry;
+  /** The latest click, and the seq of the grant it confirmed. */
+  click?: { entry: LedgerEntry; grantSeq: number };
+  mails: LedgerEntry[];
 }
 
 const later = (a: LedgerEntry | undefined, b: LedgerEntry | undefined) => (!a ? b : !b ? a : a.seq > b.seq ? a : b);
@@ -51,13 +98,38 @@ export class ConsentView {
   readonly #addresses: AddressBook;
   readonly #parent = new Map<IdentifierKey, IdentifierKey>();
   readonly #customers = new Map<IdentifierKey, Customer>();
-  /** The latest grant per purpose and address key. */
-  readonly #grants = new Map<string, Map<IdentifierKey, LedgerEntry>>();
+  /** What was granted per purpose and address key. */
+  readonly #grants = new Map<string, Map<IdentifierKey, AddressGrants>>();
+  /** Online grants by event id, for the double opt-in records that name them. */
+  readonly #onlineGrants = new Map<string, LedgerEntry>();
+  readonly #needsConfirmation: (purpose: string) => boolean;
+  readonly #lapseMs: number;
+  readonly #now: () => number;
   #lastSeq = 0;
 
-  constructor(addresses: AddressBook, entries: readonly LedgerEntry[] = []) {
+  constructor(addresses: AddressBook, options: ConsentViewOptions = {}) {
     this.#addresses = addresses;
-    for (const entry of entries) this.absorb(entry);
+    this.#needsConfirmation = options.needsConfirmation ?? (() => false);
+    this.#lapseMs = options.lapseMs ?? 14 * 86_400_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Whether online grants for this purpose wait for the address owner's confirmation. */
+  needsConfirmation(purpose: string): boolean {
+    return this.#needsConfirmation(purpose);
+  }
+
+  /** The online grant with this event id, if the ledger holds one. */
+  onlineGrant(id: string): LedgerEntry | undefined {
+    return this.#onlineGrants.get(id);
+  }
+
+  #grantsOf(purpose: string, address: IdentifierKey): AddressGrants {
+    let byAddress = this.#grants.get(purpose);
+    if (!byAddress) this.#grants.set(purpose, (byAddress = new Map()));
+    let grants = byAddress.get(address);
+    if (!grants) byAddress.set(address, (grants = { mails: [] }));
+    return grants;
   }
 
   /** The sequence number of the last entry taken in. */
@@ -76,27 +148,88 @@ export class ConsentView {
     for (const key of keys.slice(1)) root = this.#union(root, this.#rootOf(key));
     const customer = this.#customers.get(root)!;
     customer.entries.push(entry);
+    if (record.method === 'confirmation-mail' || record.method === 'double-opt-in') {
+      this.#absorbConfirmationStep(entry, record);
+      return;
+    }
     for (const { purpose, granted } of record.purposes) {
       if (granted) {
         const address = this.#addresses.addressKey(purpose, record.subject);
         if (!address) continue;
-        let grants = this.#grants.get(purpose);
-        if (!grants) this.#grants.set(purpose, (grants = new Map()));
-        grants.set(address, entry);
+        const grants = this.#grantsOf(purpose, address);
+        if (record.method === 'online-booking' && this.#needsConfirmation(purpose)) {
+          grants.online = entry;
+          this.#onlineGrants.set(record.id, entry);
+        } else {
+          grants.standing = entry;
+        }
       } else {
         customer.withdrawals.set(purpose, entry);
       }
     }
   }
 
+  #absorbConfirmationStep(entry: LedgerEntry, record: ConfirmationMailRecord | ConfirmationRecord): void {
+    const address = this.#addresses.addressKey(record.purpose, record.subject);
+    if (!address) return;
+    const grants = this.#grantsOf(record.purpose, address);
+    if (record.method === 'confirmation-mail') {
+      grants.mails.push(entry);
+      return;
+    }
+    const grant = this.#onlineGrants.get(record.grantId);
+    if (grant && (!grants.click || grant.seq >= grants.click.grantSeq)) grants.click = { entry, grantSeq: grant.seq };
+  }
+
   /** The decision for one address, in the form `addressKey` gives. */
   decide(purpose: string, address: IdentifierKey): AddressDecision {
-    const grant = this.#grants.get(purpose)?.get(address);
+    const grants = this.#grants.get(purpose)?.get(address);
     const known = this.#parent.has(address);
     const withdrawal = known ? this.#customers.get(this.#find(address))!.withdrawals.get(purpose) : undefined;
-    if (grant && (!withdrawal || grant.seq > withdrawal.seq)) return { state: 'granted', deciding: grant };
-    if (withdrawal) return { state: 'withdrawn', deciding: withdrawal };
-    return { state: 'never' };
+    const after = (entry: LedgerEntry | undefined): entry is LedgerEntry =>
+      Boolean(entry && (!withdrawal || entry.seq > withdrawal.seq));
+    const confirmation = this.#confirmation(grants, withdrawal);
+    const standing = after(grants?.standing) ? grants!.standing : undefined;
+    const confirmed = confirmation?.state === 'confirmed' ? confirmation.grant : undefined;
+    const deciding = later(standing, confirmed);
+    const context = { ...(confirmation ? { confirmation } : {}), ...(withdrawal ? { withdrawal } : {}) };
+    if (deciding) return { state: 'granted', deciding, ...context };
+    if (confirmation?.state === 'pending') return { state: 'pending', deciding: confirmation.grant, ...context };
+    if (withdrawal) return { state: 'withdrawn', deciding: withdrawal, ...context };
+    return { state: 'never', ...context };
+  }
+
+  /**
+   * The double opt-in of one address, from its latest online grant after
+   * the last withdrawal: confirmed when a click confirmed that grant or an
+   * earlier one the withdrawal did not precede.
+   */
+  #confirmation(grants: AddressGrants | undefined, withdrawal: LedgerEntry | undefined): Confirmation | undefined {
+    const grant = grants?.online;
+    if (!grant || (withdrawal && grant.seq < withdrawal.seq)) return undefined;
+    const click = grants.click && (!withdrawal || grants.click.grantSeq > withdrawal.seq) ? grants.click : undefined;
+    const lapsesAt = Date.parse(grant.receivedAt) + this.#lapseMs;
+    const since = withdrawal?.seq ?? 0;
+    const mails = grants.mails.filter((mail) => mail.seq > since);
+    if (click) return { state: 'confirmed', grant, lapsesAt, mails, click: click.entry };
+    return { state: this.#now() < lapsesAt ? 'pending' : 'lapsed', grant, lapsesAt, mails };
+  }
+
+  /** Every address whose sign-up waits for its double opt-in now (not lapsed, not already granted otherwise). */
+  *pendingConfirmations(): Generator<{ purpose: string; address: IdentifierKey; confirmation: Confirmation }> {
+    for (const [purpose, byAddress] of this.#grants) {
+      if (!this.#needsConfirmation(purpose)) continue;
+      for (const [address, grants] of byAddress) {
+        if (!grants.online) continue;
+        const decision = this.decide(purpose, address);
+        if (decision.state === 'pending') yield { purpose, address, confirmation: decision.confirmation! };
+      }
+    }
+  }
+
+  /** Every confirmation mail to this address for this purpose, oldest first (for the throttle). */
+  confirmationMails(purpose: string, address: IdentifierKey): readonly LedgerEntry[] {
+    return this.#grants.get(purpose)?.get(address)?.mails ?? [];
   }
 
   /** The customers the query's identifiers belong to (usually one). */
@@ -134,15 +267,19 @@ export class ConsentView {
     const addressKeys = keys.filter((key) => key.startsWith(addressPrefix(purpose)));
     const decisions = addressKeys.map((key) => ({ key, ...this.decide(purpose, key) }));
     const granted = decisions.filter((d) => d.state === 'granted');
+    const pending = decisions.filter((d) => d.state === 'pending');
     const withdrawal = customers.map((c) => c.withdrawals.get(purpose)).reduce(later, undefined);
-    const deciding = granted.length ? granted.map((d) => d.deciding).reduce(later, undefined) : withdrawal;
-    const state = granted.length ? 'granted' : withdrawal ? 'withdrawn' : 'never';
+    const chosen = granted.length ? granted : pending;
+    const deciding = chosen.length ? chosen.map((d) => d.deciding).reduce(later, undefined) : withdrawal;
+    const state = granted.length ? 'granted' : pending.length ? 'pending' : withdrawal ? 'withdrawn' : 'never';
+    const confirmedBy = granted.find((d) => d.deciding === deciding)?.confirmation?.state === 'confirmed';
     return {
-      ...describeDecision(purpose, state, deciding),
+      ...describeDecision(purpose, state, deciding, confirmedBy),
       addresses: decisions.map((d) => ({
         address: d.key.slice(d.key.indexOf(':') + 1),
         state: d.state,
         ...(d.deciding ? { since: d.deciding.receivedAt, seq: d.deciding.seq } : {}),
+        ...(d.confirmation ? { confirmation: describeConfirmation(d.confirmation) } : {}),
       })),
     };
   }
@@ -155,12 +292,14 @@ export class ConsentView {
   audience(purpose: string): Audience {
     const recipients: Audience['recipients'] = [];
     let withdrawn = 0;
+    let unconfirmed = 0;
     let neverGranted = 0;
     const prefix = addressPrefix(purpose);
     for (const key of this.#parent.keys()) {
       if (!key.startsWith(prefix)) continue;
-      const { state, deciding } = this.decide(purpose, key);
+      const { state, deciding, confirmation } = this.decide(purpose, key);
       if (state === 'withdrawn') withdrawn += 1;
+      else if (state === 'pending' || (state === 'never' && confirmation)) unconfirmed += 1;
       else if (state === 'never') neverGranted += 1;
       else {
         const grant = deciding!;
@@ -174,7 +313,7 @@ export class ConsentView {
       }
     }
     recipients.sort((a, b) => a.address.localeCompare(b.address));
-    return { purpose, recipients, leftOut: { withdrawn, neverGranted } };
+    return { purpose, recipients, leftOut: { withdrawn, unconfirmed, neverGranted } };
   }
 
   #rootOf(key: IdentifierKey): IdentifierKey {
@@ -237,14 +376,37 @@ function mergeBySeq(a: LedgerEntry[], b: LedgerEntry[]): LedgerEntry[] {
   return merged;
 }
 
+function describeConfirmation(confirmation: Confirmation): ConfirmationStatus {
+  return {
+    state: confirmation.state,
+    grantId: confirmation.grant.event.id,
+    ...(confirmation.state === 'confirmed'
+      ? { confirmedAt: confirmation.click!.receivedAt }
+      : { lapsesAt: new Date(confirmation.lapsesAt).toISOString() }),
+    mails: confirmation.mails.map((entry) => {
+      const mail = entry.event as ConfirmationMailRecord;
+      return {
+        at: entry.receivedAt,
+        outcome: mail.outcome,
+        ...(mail.messageId ? { messageId: mail.messageId } : {}),
+        ...(mail.smtpReply ? { smtpReply: mail.smtpReply } : {}),
+      };
+    }),
+  };
+}
+
 /** A purpose's status as the customer file shows it: state, since when, how, which text. */
 function describeDecision(
   purpose: string,
   state: PurposeStatus['state'],
   entry: LedgerEntry | undefined,
+  confirmed = false,
 ): Omit<PurposeStatus, 'addresses'> {
   if (!entry || state === 'never') return { purpose, state: 'never', optInLevel: 'none', flags: [] };
   const record = entry.event;
+  if (record.method === 'confirmation-mail' || record.method === 'double-opt-in') {
+    throw new Error('confirmation steps never decide a purpose');
+  }
   return {
     purpose,
     state,
@@ -256,7 +418,8 @@ function describeDecision(
     ...(record.method === 'staff'
       ? { staff: record.staff, ...(record.textVersion ? { textVersion: record.textVersion } : {}) }
       : {}),
-    optInLevel: state !== 'granted' ? 'none' : record.method === 'staff' ? 'staff-evidence' : 'single',
+    optInLevel:
+      state !== 'granted' ? 'none' : record.method === 'staff' ? 'staff-evidence' : confirmed ? 'confirmed' : 'single',
     flags: entry.flags,
     seq: entry.seq,
     eventId: record.id,

@@ -2,7 +2,16 @@
  * `marketing-consent/server`: the consent ledger. Never imports Lit or DOM
  * code; the browser bundle never imports this.
  */
-export { createLedgerApp, receiptOf, INTAKE_PATH, STAFF_ENTRIES_PATH, type LedgerOptions } from './ledger-app.js';
+export {
+  createLedgerApp,
+  receiptOf,
+  INTAKE_PATH,
+  STAFF_ENTRIES_PATH,
+  type LedgerApp,
+  type LedgerOptions,
+  type ConfirmationMode,
+} from './ledger-app.js';
+export type { ConfirmationMailSettings } from './double-opt-in/confirmation-sender.js';
 export type { LedgerStore, LedgerEntry, AppendOutcome } from './ledger-store.js';
 export { JsonlLedgerStore, LEDGER_FILE_NAME, CHECKPOINT_LOG_NAME, parseLedger } from './jsonl-ledger-store.js';
 export { GENESIS_HASH, entryHash, findChainBreak } from './hash-chain.js';

@@ -15,6 +15,7 @@ import { KNOWN_PURPOSES } from '../contract/vocabulary.js';
 import { AddressBook, type CountryCode } from './addresses.js';
 import { clientAddress, type TrustProxy } from './client-address.js';
 import { fail } from './http.js';
+import { ConfirmationSender, type ConfirmationMailSettings } from './double-opt-in/confirmation-sender.js';
 import { createLedgerContext } from './ledger-context.js';
 import type { LedgerStore } from './ledger-store.js';
 import { buildOpenApi } from './openapi.js';
@@ -77,9 +78,58 @@ export interface LedgerOptions {
   checkpointKeys?: readonly string[];
   /** The latest signed checkpoint, for the verify endpoint (the JSONL store's `lastCheckpoint`). */
   latestCheckpoint?: () => string | undefined;
+  /**
+   * Per purpose, whether an online grant counts at once (`none`) or only
+   * once the owner of the address confirmed it by the link in a mail
+   * (`double-opt-in`, e-mail purposes only). Default: double opt-in for
+   * the e-mail newsletter.
+   */
+  confirmation?: Readonly<Record<string, ConfirmationMode>>;
+  /** Days a sign-up may wait for its confirmation before it lapses. Default 14. */
+  confirmationLapseDays?: number;
+  /** How confirmation mails are sent; required when a purpose uses double opt-in. */
+  mail?: ConfirmationMailSettings;
 }
 
-export function createLedgerApp(options: LedgerOptions): Hono {
+export type ConfirmationMode = 'double-opt-in' | 'none';
+
+/** Purposes whose address is an e-mail address, the only ones a mail can confirm. */
+const MAIL_PURPOSES = new Set(['email-newsletter']);
+
+/** The confirmation mode per purpose, with the default, checked against what can work. */
+function confirmationModes(options: LedgerOptions, purposes: readonly string[]): Map<string, ConfirmationMode> {
+  const modes = new Map<string, ConfirmationMode>(
+    purposes.map((purpose) => [purpose, MAIL_PURPOSES.has(purpose) ? 'double-opt-in' : 'none']),
+  );
+  for (const [purpose, mode] of Object.entries(options.confirmation ?? {})) {
+    if (!purposes.includes(purpose)) {
+      throw new Error(`confirmation names ${purpose}, which this ledger does not record (${purposes.join(', ')})`);
+    }
+    if (mode !== 'double-opt-in' && mode !== 'none') {
+      throw new Error(`confirmation for ${purpose} is "${mode}"; use "double-opt-in" or "none"`);
+    }
+    if (mode === 'double-opt-in' && !MAIL_PURPOSES.has(purpose)) {
+      throw new Error(`${purpose} cannot use double opt-in: its address is not an e-mail address; use "none"`);
+    }
+    modes.set(purpose, mode);
+  }
+  const needMail = [...modes].filter(([, mode]) => mode === 'double-opt-in').map(([purpose]) => purpose);
+  if (needMail.length > 0 && !options.mail) {
+    throw new Error(
+      `${needMail.join(', ')} uses double opt-in, which sends a confirmation mail: give mail settings ` +
+        `(--smtp-url and --mail-from), or turn it off with confirmation { "${needMail[0]}": "none" } (--single-opt-in ${needMail[0]})`,
+    );
+  }
+  if (needMail.length > 0 && !options.linkSecret) {
+    throw new Error('double opt-in signs its confirmation links: give a linkSecret (--link-secret or LINK_SECRET)');
+  }
+  return modes;
+}
+
+/** The ledger's request handler; `close()` stops its background work (the confirmation mails). */
+export type LedgerApp = Hono & { close(): Promise<void> };
+
+export function createLedgerApp(options: LedgerOptions): LedgerApp {
   const { store } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
   const controller: Controller = options.controller ?? { name: 'the salon' };
@@ -95,9 +145,11 @@ export function createLedgerApp(options: LedgerOptions): Hono {
     options.rateLimit === false
       ? undefined
       : rateLimit({ clientAddress: (c) => clientAddress(c, options.trustProxy), ...options.rateLimit });
+  const purposes = [...(options.purposes ?? KNOWN_PURPOSES)];
+  const modes = confirmationModes(options, purposes);
   const ledger = createLedgerContext({
     store,
-    purposes: [...(options.purposes ?? KNOWN_PURPOSES)],
+    purposes,
     addresses: new AddressBook(phoneCountry),
     registry: new TextRegistry(options.texts),
     controller,
@@ -105,7 +157,20 @@ export function createLedgerApp(options: LedgerOptions): Hono {
     // Public endpoints: rate limit per address first, then the body size.
     publicGuard: publicLimit ? every(publicLimit, limitBody) : limitBody,
     limitBody,
+    clientAddress: (c) => clientAddress(c, options.trustProxy),
+    viewOptions: {
+      needsConfirmation: (purpose) => modes.get(purpose) === 'double-opt-in',
+      lapseMs: (options.confirmationLapseDays ?? 14) * 86_400_000,
+    },
   });
+  if ([...modes.values()].includes('double-opt-in')) {
+    ledger.confirmations = new ConfirmationSender(ledger, options.mail!, {
+      linkSecret: options.linkSecret!,
+      publicUrl: options.publicUrl,
+    });
+    // Mails that were due when the ledger last stopped go out now.
+    ledger.confirmations.kick();
+  }
   const proofLinkSecret = options.proofLinkSecret ?? crypto.randomUUID() + crypto.randomUUID();
 
   const verify = async () => {
@@ -167,5 +232,5 @@ export function createLedgerApp(options: LedgerOptions): Hono {
       verify,
     }),
   );
-  return app;
+  return Object.assign(app, { close: async () => ledger.confirmations?.close() });
 }

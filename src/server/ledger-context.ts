@@ -6,7 +6,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { ConsentReceipt, ConsentSubject } from '../contract/consent-event.js';
 import type { LedgerRecord } from '../contract/ledger-records.js';
 import { AddressBook, missingAddresses, phoneProblem } from './addresses.js';
-import { ConsentView } from './consent-status.js';
+import { ConsentView, type ConsentViewOptions } from './consent-status.js';
+import type { ConfirmationSender } from './double-opt-in/confirmation-sender.js';
 import { fail } from './http.js';
 import type { AppendOutcome, LedgerStore } from './ledger-store.js';
 import type { Controller } from './proof.js';
@@ -36,6 +37,10 @@ export interface LedgerContext {
   /** Rate limit and body limit for the public endpoints. */
   publicGuard: MiddlewareHandler;
   limitBody: MiddlewareHandler;
+  /** The client's address, as the configured proxies tell it. */
+  clientAddress(c: Context): string | undefined;
+  /** Sends the double opt-in mails; absent when no purpose uses double opt-in. */
+  confirmations?: ConfirmationSender;
 }
 
 export function receiptOf(outcome: Pick<AppendOutcome, 'entry' | 'checkpoint'>): ConsentReceipt {
@@ -52,9 +57,11 @@ export function createLedgerContext(settings: {
   publicUrl: string | undefined;
   publicGuard: MiddlewareHandler;
   limitBody: MiddlewareHandler;
+  clientAddress(c: Context): string | undefined;
+  viewOptions: ConsentViewOptions;
 }): LedgerContext {
   const { store, purposes, addresses, registry } = settings;
-  const view = new ConsentView(addresses);
+  const view = new ConsentView(addresses, settings.viewOptions);
   const checkSubject = (c: Context, subject: Partial<ConsentSubject>) => {
     const problem = subject.phone ? phoneProblem(subject.phone, addresses.defaultCountry) : undefined;
     return problem ? fail(c, 400, `phone: ${problem}`, [{ path: 'subject.phone', message: problem }]) : undefined;

@@ -25,6 +25,8 @@ export async function startLedger(options: Partial<LedgerOptions> = {}) {
     linkSecret: LINK_SECRET,
     controller: { name: 'Salon Bella', address: 'Bahnhofstrasse 1, 8001 Zürich', jurisdiction: 'CH' },
     rateLimit: false,
+    // Single opt-in unless a test asks for double opt-in (which needs an SMTP server: see mail-fixture.ts).
+    confirmation: { 'email-newsletter': 'none' },
     ...options,
   });
   const server = await startLedgerServer(app);
@@ -51,6 +53,7 @@ export async function startLedger(options: Partial<LedgerOptions> = {}) {
         },
       }),
     close: async () => {
+      await app.close();
       await server.close();
       await store.close();
     },

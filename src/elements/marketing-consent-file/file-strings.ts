@@ -8,9 +8,15 @@ import { RECORD_FLAG_NAMES } from '../../legal-text/record-flag-names.js';
 export interface FileStrings {
   /** One name per purpose everywhere: the widget's box labels. */
   purposeNames: Record<string, string>;
-  states: { granted: string; withdrawn: string; never: string };
+  states: { granted: string; pending: string; withdrawn: string; never: string };
   since: (date: string) => string;
-  methods: { 'online-booking': string; staff: (name: string) => string; 'unsubscribe-link': string };
+  methods: {
+    'online-booking': string;
+    staff: (name: string) => string;
+    'unsubscribe-link': string;
+    'confirmation-mail': string;
+    'double-opt-in': string;
+  };
   evidence: string;
   textVersion: (version: string, locale: string) => string;
   showText: string;
@@ -62,12 +68,19 @@ export const formatDate = (locale: string, iso: string) => date(locale)(iso);
 export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
   de: {
     purposeNames: UI_STRINGS.de.purposeLabels,
-    states: { granted: 'Einwilligung liegt vor', withdrawn: 'Widerrufen', never: 'Keine Einwilligung' },
+    states: {
+      granted: 'Einwilligung liegt vor',
+      pending: 'Wartet auf Bestätigung',
+      withdrawn: 'Widerrufen',
+      never: 'Keine Einwilligung',
+    },
     since: (d) => `seit ${d}`,
     methods: {
       'online-booking': 'vom Kunden bei der Onlinebuchung angekreuzt',
       staff: (n) => `vom Personal erfasst: ${n}`,
       'unsubscribe-link': 'über den Abmeldelink in einer Nachricht',
+      'confirmation-mail': 'Bestätigungs-E-Mail versandt',
+      'double-opt-in': 'per Link in der Bestätigungs-E-Mail bestätigt',
     },
     evidence: 'Nachweis',
     textVersion: (v, l) => `Textversion ${v} (${l})`,
@@ -121,12 +134,19 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
   },
   fr: {
     purposeNames: UI_STRINGS.fr.purposeLabels,
-    states: { granted: 'Consentement donné', withdrawn: 'Retiré', never: 'Aucun consentement' },
+    states: {
+      granted: 'Consentement donné',
+      pending: 'En attente de confirmation',
+      withdrawn: 'Retiré',
+      never: 'Aucun consentement',
+    },
     since: (d) => `depuis le ${d}`,
     methods: {
       'online-booking': 'coché par le client lors de la réservation en ligne',
       staff: (n) => `saisi par le personnel : ${n}`,
       'unsubscribe-link': 'via le lien de désinscription d’un message',
+      'confirmation-mail': 'e-mail de confirmation envoyé',
+      'double-opt-in': 'confirmé par le lien de l’e-mail de confirmation',
     },
     evidence: 'Preuve',
     textVersion: (v, l) => `Version du texte ${v} (${l})`,
@@ -178,12 +198,19 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
   },
   it: {
     purposeNames: UI_STRINGS.it.purposeLabels,
-    states: { granted: 'Consenso presente', withdrawn: 'Revocato', never: 'Nessun consenso' },
+    states: {
+      granted: 'Consenso presente',
+      pending: 'In attesa di conferma',
+      withdrawn: 'Revocato',
+      never: 'Nessun consenso',
+    },
     since: (d) => `dal ${d}`,
     methods: {
       'online-booking': 'spuntato dal cliente nella prenotazione online',
       staff: (n) => `registrato dal personale: ${n}`,
       'unsubscribe-link': 'tramite il link di disiscrizione di un messaggio',
+      'confirmation-mail': 'e-mail di conferma inviata',
+      'double-opt-in': 'confermato tramite il link dell’e-mail di conferma',
     },
     evidence: 'Prova',
     textVersion: (v, l) => `Versione del testo ${v} (${l})`,
@@ -236,12 +263,19 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
   },
   en: {
     purposeNames: UI_STRINGS.en.purposeLabels,
-    states: { granted: 'Consent on record', withdrawn: 'Withdrawn', never: 'No consent' },
+    states: {
+      granted: 'Consent on record',
+      pending: 'Waiting for confirmation',
+      withdrawn: 'Withdrawn',
+      never: 'No consent',
+    },
     since: (d) => `since ${d}`,
     methods: {
       'online-booking': 'ticked by the customer in the online booking',
       staff: (n) => `entered by staff: ${n}`,
       'unsubscribe-link': 'through the unsubscribe link in a message',
+      'confirmation-mail': 'confirmation e-mail sent',
+      'double-opt-in': 'confirmed with the link in the confirmation e-mail',
     },
     evidence: 'Evidence',
     textVersion: (v, l) => `Text version ${v} (${l})`,

@@ -68,7 +68,18 @@ export function intakeRoutes(ledger: LedgerContext, allowedOrigins: ReadonlySet<
         `event ${event.id} is already recorded with different content; a new act of consent needs a new id`,
       );
     }
-    return c.json(receiptOf(outcome), outcome.kind === 'created' ? 201 : 200);
+    const view = await ledger.view();
+    const pendingConfirmation = event.purposes
+      .map((p) => p.purpose)
+      .filter((purpose) => {
+        const address = ledger.addresses.addressKey(purpose, event.subject);
+        return address && view.needsConfirmation(purpose) && view.decide(purpose, address).state === 'pending';
+      });
+    if (pendingConfirmation.length > 0 && outcome.kind === 'created') {
+      ledger.confirmations?.signUp(event.id, ledger.publicBase(c), ledger.clientAddress(c));
+    }
+    const receipt = { ...receiptOf(outcome), ...(pendingConfirmation.length ? { pendingConfirmation } : {}) };
+    return c.json(receipt, outcome.kind === 'created' ? 201 : 200);
   });
 
   return app;

@@ -10,6 +10,12 @@ import { fail } from '../http.js';
 import type { LedgerContext } from '../ledger-context.js';
 import { verifyProofLink } from '../proof-link.js';
 import { verifyUnsubscribe } from '../unsubscribe-link.js';
+import { checkConfirmationLink, confirm } from '../double-opt-in/confirm.js';
+import {
+  CONFIRMATION_PAGE_CSP,
+  renderConfirmationPage,
+  type ConfirmationPageView,
+} from '../double-opt-in/confirmation-page.js';
 import { renderUnsubscribePage, UNSUBSCRIBE_PAGE_CSP, type UnsubscribeView } from '../unsubscribe-page.js';
 
 export function linkRoutes(
@@ -47,7 +53,7 @@ export function linkRoutes(
       target.purpose === 'sms-newsletter' ? { phone: target.address } : { email: target.address };
     const current = (await ledger.view()).status(subject, [target.purpose]).purposes[0];
     // Using the link twice changes nothing the second time.
-    if (current?.state === 'granted') {
+    if (current?.state === 'granted' || current?.state === 'pending') {
       await ledger.appendRecord({
         schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
         id: crypto.randomUUID(),
@@ -58,6 +64,23 @@ export function linkRoutes(
     }
     return unsubscribePage(c, { ...target, state: 'done' }, 200);
   });
+
+  // The link in a double opt-in mail: GET shows a button (mail scanners open links), POST confirms.
+  const confirmationPage = (c: Context, view: ConfirmationPageView) => {
+    c.header('content-security-policy', CONFIRMATION_PAGE_CSP);
+    c.header('cache-control', 'no-store');
+    // The link is a capability: keep it out of the next page's Referer.
+    c.header('referrer-policy', 'no-referrer');
+    const status = { ask: 200, done: 200, already: 200, withdrawn: 409, expired: 410, invalid: 400 } as const;
+    return c.html(renderConfirmationPage(view), status[view.state]);
+  };
+  app.get('/v1/confirm', async (c) => {
+    const check = await checkConfirmationLink(ledger, secrets.linkSecret, new URL(c.req.url));
+    return confirmationPage(c, check.page);
+  });
+  app.post('/v1/confirm', ledger.publicGuard, async (c) =>
+    confirmationPage(c, await confirm(ledger, secrets.linkSecret, c)),
+  );
 
   // A proof page to open in a new tab: the signature stands in for the token.
   app.get('/v1/proof', async (c) => {

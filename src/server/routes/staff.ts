@@ -8,9 +8,11 @@ import { Hono, type Context } from 'hono';
 import * as z from 'zod/mini';
 import { consentSubjectSchema } from '../../contract/consent-event.js';
 import {
+  confirmationResendRequestSchema,
   staffGrantRequestSchema,
   unsubscribeLinkRequestSchema,
   withdrawalRequestSchema,
+  type ConfirmationMailRecord,
   type StaffRecord,
 } from '../../contract/ledger-records.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
@@ -152,6 +154,36 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
       { receipt: receiptOf(outcome), status: (await ledger.view()).status(withdrawal.subject, purposes) },
       201,
     );
+  });
+
+  // The confirmation mail again, when a customer says it never came (throttled).
+  app.post('/v1/staff/confirmation-mails', async (c) => {
+    const body = await readBody(c, confirmationResendRequestSchema);
+    if (!body.ok) return body.response;
+    const { purpose, email, staffName } = body.data;
+    const problem = ledger.checkWrite(c, [purpose], { email }, false);
+    if (problem) return problem;
+    if (!ledger.confirmations || !(await ledger.view()).needsConfirmation(purpose)) {
+      return fail(c, 409, `${purpose} does not use double opt-in on this ledger; there is no mail to send`);
+    }
+    const sent = await ledger.confirmations.resend(purpose, `email:${normalizeEmail(email)}`, staffName);
+    if ('reason' in sent) {
+      if (sent.reason === 'not-pending') {
+        return fail(c, 409, `${email} is not waiting for confirmation of ${purpose}; there is nothing to confirm`);
+      }
+      c.header('retry-after', String(sent.retryAfterSeconds));
+      return fail(
+        c,
+        429,
+        `a confirmation mail went to ${email} a moment ago; ask again in ${Math.ceil(sent.retryAfterSeconds / 60)} min`,
+      );
+    }
+    const status = (await ledger.view()).status({ email }, purposes);
+    const mail = sent.event as ConfirmationMailRecord;
+    if (mail.outcome === 'failed') {
+      return c.json({ error: `the mail server refused the mail: ${mail.smtpReply}`, status }, 502);
+    }
+    return c.json({ receipt: receiptOf({ entry: sent }), status }, 201);
   });
 
   app.get('/v1/staff/audience', async (c) => {

@@ -1,0 +1,87 @@
+/**
+ * What a click on a confirmation link may do. The link must be signed by
+ * this ledger for exactly this grant, purpose, address and mail, and not
+ * expired; the grant must not have been withdrawn since, nor be confirmed
+ * already. Only then does the POST record the confirmation. Checks and the
+ * append run one at a time, so a double click records one confirmation.
+ */
+import type { Context } from 'hono';
+import type { LedgerEntry } from '../ledger-store.js';
+import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
+import { normalizeEmail } from '../addresses.js';
+import type { LedgerContext } from '../ledger-context.js';
+import { readConfirmationUrl, verifyConfirmation } from './confirmation-link.js';
+import type { ConfirmationPageView } from './confirmation-page.js';
+
+export interface ConfirmationCheck {
+  page: ConfirmationPageView;
+  /** Set when the link may confirm: what to record. */
+  confirm?: { grant: LedgerEntry; purpose: string; mailId: string; email: string };
+}
+
+export async function checkConfirmationLink(
+  ledger: LedgerContext,
+  linkSecret: string | undefined,
+  url: URL,
+  now = Date.now(),
+): Promise<ConfirmationCheck> {
+  const salon = ledger.controller.name;
+  const invalid: ConfirmationCheck = { page: { state: 'invalid', locale: ledger.controller.locale, salon } };
+  const link = readConfirmationUrl(url);
+  if (!link || !linkSecret || !ledger.purposes.includes(link.purpose)) return invalid;
+  const view = await ledger.view();
+  const grant = view.onlineGrant(link.grantId);
+  const record = grant?.event;
+  if (!grant || record?.method !== 'online-booking' || !record.subject.email) return invalid;
+  const address = normalizeEmail(record.subject.email);
+  const signed = await verifyConfirmation(linkSecret, { ...link, address }, link.signature);
+  if (!signed || !record.purposes.some((p) => p.purpose === link.purpose && p.granted)) return invalid;
+  const page = { locale: record.notice.locale, salon, purpose: link.purpose, address: record.subject.email };
+  if (now >= link.expires * 1000) return { page: { ...page, state: 'expired' } };
+  const decision = view.decide(link.purpose, `email:${address}`);
+  if (decision.withdrawal && decision.withdrawal.seq > grant.seq) return { page: { ...page, state: 'withdrawn' } };
+  const click = decision.confirmation?.click;
+  const clicked = click && view.onlineGrant((click.event as { grantId: string }).grantId);
+  if (clicked && clicked.seq >= grant.seq) return { page: { ...page, state: 'already' } };
+  if (decision.confirmation?.state === 'lapsed') return { page: { ...page, state: 'expired' } };
+  return {
+    page: { ...page, state: 'ask' },
+    confirm: { grant, purpose: link.purpose, mailId: link.mailId, email: record.subject.email },
+  };
+}
+
+/** Per ledger, the click being handled now. */
+const serial = new WeakMap<LedgerContext, Promise<unknown>>();
+
+/** Checks the link again and records the confirmation, one click at a time. */
+export function confirm(
+  ledger: LedgerContext,
+  linkSecret: string | undefined,
+  c: Context,
+): Promise<ConfirmationPageView> {
+  const run = (serial.get(ledger) ?? Promise.resolve()).then(async () => {
+    const check = await checkConfirmationLink(ledger, linkSecret, new URL(c.req.url));
+    if (!check.confirm) return check.page;
+    const { grant, purpose, mailId, email } = check.confirm;
+    const clientAddress = ledger.confirmations?.recordsClientAddress ? ledger.clientAddress(c) : undefined;
+    const userAgent = c.req.header('user-agent')?.slice(0, 512);
+    await ledger.appendRecord({
+      schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
+      id: crypto.randomUUID(),
+      subject: { email },
+      purposes: [],
+      method: 'double-opt-in',
+      purpose,
+      grantId: grant.event.id,
+      mailId,
+      ...(userAgent ? { userAgent } : {}),
+      ...(clientAddress ? { clientAddress } : {}),
+    });
+    return { ...check.page, state: 'done' as const };
+  });
+  serial.set(
+    ledger,
+    run.catch(() => {}),
+  );
+  return run;
+}

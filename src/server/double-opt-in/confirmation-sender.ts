@@ -1,0 +1,286 @@
+/**
+ * Sends the confirmation mails of the double opt-in. The ledger itself is
+ * the queue: a grant that waits for confirmation and has no mail yet is due,
+ * and every attempt is appended as a record (sent, with the SMTP server's
+ * Message-ID, or failed, with its reply). A restart therefore loses nothing
+ * and sends nothing twice that was recorded as sent; failed attempts are
+ * retried with growing waits, then given up (the sign-up lapses unconfirmed).
+ *
+ * No spam cannon: at most one mail per address and purpose per throttle
+ * period (24 h by default) whatever is posted, and a cap per hour for the
+ * whole ledger. A forged sign-up costs the address's owner at most one mail
+ * that advertises nothing, and never puts them in an audience.
+ */
+import { createTransport } from 'nodemailer';
+import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport/index.js';
+import type { ConfirmationMailRecord } from '../../contract/ledger-records.js';
+import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
+import { normalizeEmail } from '../addresses.js';
+import type { Confirmation, ConsentView } from '../consent-status.js';
+import type { LedgerContext } from '../ledger-context.js';
+import type { LedgerEntry } from '../ledger-store.js';
+import { createConfirmationUrl, withoutSignature } from './confirmation-link.js';
+import { composeConfirmationMail, sha256Hex } from './confirmation-mail.js';
+
+export interface ConfirmationMailSettings {
+  /** The SMTP server: a URL (smtp://user:pass@host:587, smtps://…) or nodemailer's SMTP options. */
+  smtp: string | SMTPTransportOptions;
+  /** The sender, e.g. "Salon Bella <hallo@salon-bella.ch>". */
+  from: string;
+  /** At most one confirmation mail per address and purpose within this time (ms). Default 24 h. */
+  throttleMs?: number;
+  /** Staff may ask for another mail once the last one is this old (ms). Default 15 min. */
+  resendAfterMs?: number;
+  /** Confirmation mails per hour for the whole ledger. Default 200. */
+  maxPerHour?: number;
+  /** Waits after failed attempts (ms); after the last one the ledger gives up. Default 1 min, 5 min, 30 min, 2 h, 6 h. */
+  retryDelaysMs?: readonly number[];
+  /** Keep the client address of the sign-up and of the click as evidence (it is personal data). Default off. */
+  recordClientAddress?: boolean;
+}
+
+const HOUR = 3_600_000;
+const DEFAULT_RETRY_DELAYS = [60_000, 5 * 60_000, 30 * 60_000, 2 * HOUR, 6 * HOUR];
+
+/** Why no mail went out now, for staff asking for one. */
+export type ResendRefusal = { reason: 'not-pending' } | { reason: 'too-soon'; retryAfterSeconds: number };
+
+export class ConfirmationSender {
+  readonly #ledger: LedgerContext;
+  readonly #settings: Required<Omit<ConfirmationMailSettings, 'smtp'>>;
+  readonly #transport;
+  readonly #linkSecret: string;
+  readonly #now: () => number;
+  /** Where links point when no public URL is configured: the last base a request came in on. */
+  #base: string | undefined;
+  readonly #publicUrl: string | undefined;
+  /** Client addresses of sign-ups (only when recorded), until their mail is recorded. */
+  readonly #signUpAddresses = new Map<string, string>();
+  /** Send times in the last hour, for the ledger-wide cap. */
+  #recentSends: number[] = [];
+  #running: Promise<void> | undefined;
+  #again = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+
+  constructor(
+    ledger: LedgerContext,
+    settings: ConfirmationMailSettings,
+    options: { linkSecret: string; publicUrl: string | undefined; now?: () => number },
+  ) {
+    this.#ledger = ledger;
+    this.#settings = {
+      from: settings.from,
+      throttleMs: settings.throttleMs ?? 24 * HOUR,
+      resendAfterMs: settings.resendAfterMs ?? 15 * 60_000,
+      maxPerHour: settings.maxPerHour ?? 200,
+      retryDelaysMs: settings.retryDelaysMs ?? DEFAULT_RETRY_DELAYS,
+      recordClientAddress: settings.recordClientAddress ?? false,
+    };
+    // Short timeouts: a slow server must not hold the queue for minutes.
+    const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
+    this.#transport = createTransport(
+      typeof settings.smtp === 'string' ? { url: settings.smtp, ...timeouts } : { ...timeouts, ...settings.smtp },
+    );
+    this.#linkSecret = options.linkSecret;
+    this.#publicUrl = options.publicUrl;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get recordsClientAddress(): boolean {
+    return this.#settings.recordClientAddress;
+  }
+
+  /** A sign-up came in: send what is due now. `base` is where the request reached the ledger. */
+  signUp(grantId: string, base: string, clientAddress: string | undefined): void {
+    this.#base = base;
+    if (clientAddress && this.#settings.recordClientAddress) this.#signUpAddresses.set(grantId, clientAddress);
+    this.kick();
+  }
+
+  /** Sends what is due, soon; a pass already running goes round once more. */
+  kick(): void {
+    if (this.#closed) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#pass().finally(() => {
+      this.#running = undefined;
+      if (this.#again) {
+        this.#again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Resolves when no pass is running (for an orderly shutdown, and for tests). */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    await this.idle();
+    this.#transport.close();
+  }
+
+  /** One pass over the waiting sign-ups; schedules the next at the earliest due time. */
+  async #pass(): Promise<void> {
+    clearTimeout(this.#timer);
+    let next = Infinity;
+    try {
+      const view = await this.#ledger.view();
+      for (const job of [...view.pendingConfirmations()]) {
+        if (this.#closed) return;
+        const due = this.#dueAt(view, job.purpose, job.address, job.confirmation);
+        if (due === undefined) continue;
+        if (due > this.#now()) {
+          next = Math.min(next, due);
+          continue;
+        }
+        const capFree = this.#capFreeAt();
+        if (capFree > this.#now()) {
+          next = Math.min(next, capFree);
+          continue;
+        }
+        await this.#send(job.purpose, job.confirmation);
+        // A failed attempt is due again later; the next pass sees its record.
+        next = Math.min(next, this.#now() + 1000);
+      }
+    } catch (error) {
+      console.error('ledger: confirmation mails could not be processed; retrying in a minute', error);
+      next = Math.min(next, this.#now() + 60_000);
+    }
+    if (!this.#closed && next < Infinity) {
+      // Timers beyond 2^31 ms overflow; waking once a day is plenty.
+      this.#timer = setTimeout(() => this.kick(), Math.min(Math.max(next - this.#now(), 50), 86_400_000));
+      this.#timer.unref?.();
+    }
+  }
+
+  /**
+   * When the next mail for this sign-up may go, or undefined when none will:
+   * already sent for this grant, or given up after the last retry.
+   */
+  #dueAt(view: ConsentView, purpose: string, address: string, confirmation: Confirmation): number | undefined {
+    const grantId = confirmation.grant.event.id;
+    const mails = mailsOf(view, purpose, address);
+    const forGrant = mails.filter((mail) => mail.grantId === grantId);
+    if (forGrant.some((mail) => mail.outcome === 'sent')) return undefined;
+    const failures = forGrant.length;
+    const delays = this.#settings.retryDelaysMs;
+    if (failures > delays.length) return undefined;
+    const lastSent = mails.findLast((mail) => mail.outcome === 'sent');
+    const throttledUntil = lastSent ? lastSent.at + this.#settings.throttleMs : 0;
+    const retryAt = failures > 0 ? forGrant[failures - 1]!.at + delays[failures - 1]! : 0;
+    return Math.max(throttledUntil, retryAt, 0);
+  }
+
+  #capFreeAt(): number {
+    const hourAgo = this.#now() - HOUR;
+    this.#recentSends = this.#recentSends.filter((at) => at > hourAgo);
+    return this.#recentSends.length < this.#settings.maxPerHour ? 0 : this.#recentSends[0]! + HOUR;
+  }
+
+  /**
+   * Staff asked for the mail again (the customer did not get it). Sent at
+   * once unless the last mail to the address is younger than the resend wait.
+   */
+  async resend(purpose: string, address: string, staffName: string): Promise<LedgerEntry | ResendRefusal> {
+    const view = await this.#ledger.view();
+    const decision = view.decide(purpose, address);
+    if (decision.state !== 'pending') return { reason: 'not-pending' };
+    const lastSent = mailsOf(view, purpose, address).findLast((mail) => mail.outcome === 'sent');
+    const wait = lastSent ? lastSent.at + this.#settings.resendAfterMs - this.#now() : 0;
+    if (wait > 0) return { reason: 'too-soon', retryAfterSeconds: Math.ceil(wait / 1000) };
+    return this.#send(purpose, decision.confirmation!, { name: staffName });
+  }
+
+  /** Sends one confirmation mail and records how it went. */
+  async #send(purpose: string, confirmation: Confirmation, requestedBy?: { name: string }): Promise<LedgerEntry> {
+    const record = confirmation.grant.event;
+    if (record.method !== 'online-booking' || !record.subject.email) throw new Error('not an online e-mail grant');
+    const base = this.#publicUrl ?? this.#base;
+    if (!base) throw new Error('no public URL for confirmation links yet: set publicUrl (--public-url)');
+    const mailId = crypto.randomUUID();
+    const { lapsesAt } = confirmation;
+    const link = await createConfirmationUrl(base, this.#linkSecret, {
+      grantId: record.id,
+      purpose,
+      address: normalizeEmail(record.subject.email),
+      mailId,
+      expires: Math.floor(lapsesAt / 1000),
+    });
+    const mail = composeConfirmationMail({
+      controller: this.#ledger.controller,
+      from: this.#settings.from,
+      to: record.subject.email,
+      purpose,
+      locale: record.notice.locale,
+      textVersion: record.notice.textVersion,
+      noticeText: record.notice.text,
+      link,
+      linkExpiresAt: new Date(lapsesAt),
+    });
+    let outcome: Pick<ConfirmationMailRecord, 'outcome' | 'messageId' | 'smtpReply'>;
+    try {
+      this.#recentSends.push(this.#now());
+      const info = await this.#transport.sendMail({
+        from: mail.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        // A transactional mail, not a newsletter: no auto-replies, no list headers.
+        headers: { 'Auto-Submitted': 'auto-generated', 'Content-Language': mail.locale },
+      });
+      outcome = { outcome: 'sent', messageId: info.messageId };
+    } catch (error) {
+      const smtp = error as { response?: string; code?: string; message?: string };
+      outcome = {
+        outcome: 'failed',
+        smtpReply: String(smtp.response ?? `${smtp.code ?? ''} ${smtp.message ?? error}`)
+          .trim()
+          .slice(0, 2000),
+      };
+    }
+    const text = withoutSignature(mail.text);
+    const signUpClientAddress = this.#signUpAddresses.get(record.id);
+    if (outcome.outcome === 'sent') this.#signUpAddresses.delete(record.id);
+    const appended = await this.#ledger.appendRecord({
+      schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
+      id: mailId,
+      subject: { email: record.subject.email },
+      purposes: [],
+      method: 'confirmation-mail',
+      purpose,
+      grantId: record.id,
+      ...outcome,
+      ...(outcome.outcome === 'sent'
+        ? {
+            mail: {
+              from: mail.from,
+              to: mail.to,
+              subject: mail.subject,
+              locale: mail.locale,
+              text,
+              sha256: sha256Hex(text),
+              linkExpiresAt: new Date(lapsesAt).toISOString(),
+            },
+          }
+        : {}),
+      ...(requestedBy ? { requestedBy } : {}),
+      ...(signUpClientAddress ? { signUpClientAddress } : {}),
+    });
+    return appended.entry;
+  }
+}
+
+/** The confirmation mails to one address, as the throttle and the retries read them. */
+function mailsOf(view: ConsentView, purpose: string, address: string) {
+  return view.confirmationMails(purpose, address).map((entry) => {
+    const mail = entry.event as ConfirmationMailRecord;
+    return { grantId: mail.grantId, outcome: mail.outcome, at: Date.parse(entry.receivedAt) };
+  });
+}
