@@ -12,6 +12,8 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
 import {
   CheckpointSigner,
   createLedgerApp,
@@ -106,6 +108,40 @@ app.use('*', async (c, next) => {
   c.header('referrer-policy', 'same-origin');
 });
 
+/**
+ * The salon's mail server, embedded for the demo: a real SMTP server on a
+ * free port that keeps what it receives in memory, shown on /mailbox. A real
+ * deployment gives the ledger its provider's SMTP URL instead.
+ */
+async function startMailbox() {
+  const mails = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    banner: 'Salon Bella demo mailbox',
+    async onData(stream, _session, done) {
+      try {
+        const mail = await simpleParser(stream);
+        mails.unshift({
+          at: new Date().toISOString(),
+          from: mail.from?.text ?? '',
+          to: mail.to?.text ?? '',
+          subject: mail.subject ?? '',
+          messageId: mail.messageId ?? '',
+          text: mail.text ?? '',
+        });
+        if (mails.length > 100) mails.pop();
+        done();
+      } catch (error) {
+        done(error);
+      }
+    },
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { mails, url: `smtp://127.0.0.1:${server.server.address().port}` };
+}
+const mailbox = await startMailbox();
+
 // The ledger, mounted where the booking page posts to (same origin here).
 // The back office's key to the staff API; it never leaves this server.
 const staffToken = randomBytes(32).toString('base64url');
@@ -117,6 +153,8 @@ const ledger = createLedgerApp({
   texts: await publishedTexts(),
   linkSecret: await linkSecret(),
   publicUrl: `http://localhost:${port}/ledger`,
+  // E-mail newsletter sign-ups count once the customer clicked the link in the mail (double opt-in).
+  mail: { smtp: mailbox.url, from: 'Salon Bella <hallo@salon-bella.ch>' },
   controller: {
     name: 'Salon Bella',
     address: 'Bahnhofstrasse 1, 8001 Zürich',
@@ -233,6 +271,7 @@ const page = (lang, title, body) =>
           <a href="/" class="brand">Salon Bella</a>
           <nav class="site-nav">
             <a href="/back-office">Verwaltung</a> <a href="/received">Einwilligungsprotokoll</a>
+            <a href="/mailbox">Postfach</a>
           </nav>
         </header>
         <main>${body}</main>
@@ -291,6 +330,44 @@ app.all('/back-office/api/*', async (c) => {
   if (!path.startsWith('/v1/staff/')) return c.json({ error: 'only the staff API is available here' }, 404);
   const body = ['GET', 'HEAD'].includes(c.req.method) ? undefined : await c.req.text();
   return staff(path, { method: c.req.method, body });
+});
+
+// What reached the demo's mail server, newest first: where a customer finds the confirmation mail.
+app.get('/mailbox', (c) => {
+  const linked = (text) =>
+    text.split(/(https?:\/\/\S+)/).map((part, i) => (i % 2 ? html`<a href="${part}">${part}</a>` : part));
+  const rows = mailbox.mails.map(
+    (mail) =>
+      html`<article class="record mail">
+        <h2>${mail.subject}</h2>
+        <dl class="facts">
+          <dt>Von</dt>
+          <dd>${mail.from}</dd>
+          <dt>An</dt>
+          <dd>${mail.to}</dd>
+          <dt>Empfangen</dt>
+          <dd><time datetime="${mail.at}">${mail.at}</time></dd>
+          <dt>Message-ID</dt>
+          <dd><code>${mail.messageId}</code></dd>
+        </dl>
+        <pre class="notice-text">${linked(mail.text)}</pre>
+      </article>`,
+  );
+  return c.html(
+    page(
+      'de',
+      'Postfach',
+      html`<section class="card">
+          <h1>Postfach</h1>
+          <p>
+            ${mailbox.mails.length} ${mailbox.mails.length === 1 ? 'E-Mail' : 'E-Mails'} an den Mailserver der Demo
+            (<code>${mailbox.url}</code>). So sehen Kundinnen und Kunden die Bestätigungs-E-Mail.
+          </p>
+          <p class="hint">Eine Demo-Seite: Echte E-Mails gehen über den SMTP-Server des Salons an die Kundschaft.</p>
+        </section>
+        ${rows}`,
+    ),
+  );
 });
 
 // What the ledger holds, newest first: the salon's proof, in a demo dress.

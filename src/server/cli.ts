@@ -45,13 +45,23 @@ serve options:
   --key FILE               Ed25519 key that signs checkpoints (made by keygen; keep it outside DIR)
   --witness DIR            hand signed checkpoints to this directory, one new file a minute (repeatable)
 
+double opt-in (on for the e-mail newsletter unless --single-opt-in names it):
+  --smtp-url URL           SMTP server for confirmation mails, smtp://user:pass@host:587 or smtps://…
+                           (or MARKETING_CONSENT_SMTP_URL, which keeps the password out of the process list)
+  --mail-from ADDRESS      sender of confirmation mails, e.g. "Salon Bella <hallo@salon-bella.ch>"
+  --single-opt-in PURPOSE  count this purpose's online ticks at once, without a confirmation mail (repeatable)
+  --confirmation-days 14   days a sign-up waits for its confirmation before it lapses
+  --mail-throttle-hours 24 at most one confirmation mail per address and purpose in this time
+  --record-client-address  keep the client address of sign-up and click as evidence (personal data)
+
 verify options:
   --public-key KEY|FILE    verifier key(s) whose checkpoints to trust (a .pub file from keygen; repeatable)
   --checkpoints FILE|DIR   checkpoints kept elsewhere: a witness directory, receipts saved as text (repeatable)
 
 environment:
   MARKETING_CONSENT_STAFF_TOKEN  token for the staff API (Authorization: Bearer …)
-  MARKETING_CONSENT_LINK_SECRET  secret that signs unsubscribe links (at least 32 characters)`;
+  MARKETING_CONSENT_LINK_SECRET  secret that signs unsubscribe and confirmation links (at least 32 characters)
+  MARKETING_CONSENT_SMTP_URL     the SMTP server, as --smtp-url`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -79,6 +89,12 @@ async function main(argv: string[]): Promise<number> {
       witness: { type: 'string', multiple: true, default: [] },
       'public-key': { type: 'string', multiple: true, default: [] },
       checkpoints: { type: 'string', multiple: true, default: [] },
+      'smtp-url': { type: 'string' },
+      'mail-from': { type: 'string' },
+      'single-opt-in': { type: 'string', multiple: true, default: [] },
+      'confirmation-days': { type: 'string', default: '14' },
+      'mail-throttle-hours': { type: 'string', default: '24' },
+      'record-client-address': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -117,6 +133,19 @@ async function main(argv: string[]): Promise<number> {
     console.error('MARKETING_CONSENT_LINK_SECRET must be at least 32 characters (e.g. openssl rand -base64 32).');
     return 2;
   }
+  const lapseDays = Number(values['confirmation-days']);
+  const throttleHours = Number(values['mail-throttle-hours']);
+  if (!(lapseDays > 0) || !(throttleHours >= 0)) {
+    console.error('--confirmation-days must be a number of days above 0, --mail-throttle-hours a number of hours.');
+    return 2;
+  }
+  const smtpUrl = values['smtp-url'] ?? process.env['MARKETING_CONSENT_SMTP_URL'];
+  if (smtpUrl && !values['mail-from']) {
+    console.error(
+      '--mail-from is missing: confirmation mails need a sender, e.g. "Salon Bella <hallo@salon-bella.ch>".',
+    );
+    return 2;
+  }
   const trustProxy = values['trust-proxy'] === undefined ? undefined : parseTrustProxy(values['trust-proxy']);
   const texts = values.texts ? await readPublishedTexts(values.texts) : [];
   const signer = values.key ? await readSigner(values.key) : undefined;
@@ -146,12 +175,25 @@ async function main(argv: string[]): Promise<number> {
     trustProxy,
     checkpointKeys: signer ? [signer.verifierKey, ...trustedKeys] : [],
     latestCheckpoint: () => store.lastCheckpoint,
+    confirmation: Object.fromEntries(values['single-opt-in'].map((purpose) => [purpose, 'none'])),
+    confirmationLapseDays: lapseDays,
+    ...(smtpUrl
+      ? {
+          mail: {
+            smtp: smtpUrl,
+            from: values['mail-from']!,
+            throttleMs: throttleHours * 3_600_000,
+            recordClientAddress: values['record-client-address'],
+          },
+        }
+      : {}),
   });
   const running = await startLedgerServer(app, { port, hostname: values.host });
   console.log(
     `consent ledger listening on ${running.url} (data: ${values.data}${staffToken ? '' : '; staff API disabled: set MARKETING_CONSENT_STAFF_TOKEN'}${signer ? '' : '; checkpoints unsigned: pass --key'})`,
   );
   const stop = async () => {
+    await app.close();
     await running.close();
     await store.close();
     await witnesses.flush();

@@ -210,6 +210,13 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
       xFrameOptions: 'SAMEORIGIN',
     }),
   );
+  if (ledger.confirmations) {
+    const sender = ledger.confirmations;
+    app.use('*', async (c, next) => {
+      sender.noteBase(ledger.publicBase(c));
+      await next();
+    });
+  }
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
     console.error('ledger: unexpected error', error);

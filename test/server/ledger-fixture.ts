@@ -15,8 +15,8 @@ export const STAFF_TOKEN = 'staff-token-for-tests-0123456789abcdef';
 export const LINK_SECRET = 'link-secret-for-tests-0123456789abcdef-xyz';
 export const PAGE_ORIGIN = 'https://salon-bella.example';
 
-export async function startLedger(options: Partial<LedgerOptions> = {}) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'ledger-test-'));
+export async function startLedger(options: Partial<LedgerOptions> = {}, reopen?: { dataDir: string }) {
+  const dataDir = reopen?.dataDir ?? (await mkdtemp(join(tmpdir(), 'ledger-test-')));
   const store = await JsonlLedgerStore.open(dataDir);
   const app = createLedgerApp({
     store,

@@ -91,9 +91,19 @@ export class ConfirmationSender {
     return this.#settings.recordClientAddress;
   }
 
-  /** A sign-up came in: send what is due now. `base` is where the request reached the ledger. */
-  signUp(grantId: string, base: string, clientAddress: string | undefined): void {
+  /**
+   * Where requests reach the ledger (mount prefix included), for the links
+   * when no public URL is configured. Learning it late (after a restart)
+   * sends what waited for it.
+   */
+  noteBase(base: string): void {
+    const first = !this.#base && !this.#publicUrl;
     this.#base = base;
+    if (first) this.kick();
+  }
+
+  /** A sign-up came in: send what is due now. */
+  signUp(grantId: string, clientAddress: string | undefined): void {
     if (clientAddress && this.#settings.recordClientAddress) this.#signUpAddresses.set(grantId, clientAddress);
     this.kick();
   }
@@ -145,6 +155,8 @@ export class ConfirmationSender {
           next = Math.min(next, capFree);
           continue;
         }
+        // No public URL and no request seen since the start: noteBase() kicks again.
+        if (!this.#publicUrl && !this.#base) return;
         await this.#send(job.purpose, job.confirmation);
         // A failed attempt is due again later; the next pass sees its record.
         next = Math.min(next, this.#now() + 1000);

@@ -76,7 +76,7 @@ export function intakeRoutes(ledger: LedgerContext, allowedOrigins: ReadonlySet<
         return address && view.needsConfirmation(purpose) && view.decide(purpose, address).state === 'pending';
       });
     if (pendingConfirmation.length > 0 && outcome.kind === 'created') {
-      ledger.confirmations?.signUp(event.id, ledger.publicBase(c), ledger.clientAddress(c));
+      ledger.confirmations?.signUp(event.id, ledger.clientAddress(c));
     }
     const receipt = { ...receiptOf(outcome), ...(pendingConfirmation.length ? { pendingConfirmation } : {}) };
     return c.json(receipt, outcome.kind === 'created' ? 201 : 200);

@@ -1,0 +1,299 @@
+/**
+ * Double opt-in against a real SMTP server: the ledger mails the link, the
+ * customer's click (a POST) makes the grant count, and nothing else does.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createLedgerApp } from '../../src/server/ledger-app.js';
+import { JsonlLedgerStore } from '../../src/server/jsonl-ledger-store.js';
+import { consentEvent, NOTICE_TEXT, PAGE_ORIGIN, startLedger, type Ledger } from './ledger-fixture.js';
+import { closedPort, startMailServer, type MailServer } from './mail-fixture.js';
+
+const FROM = 'Salon Bella <hallo@salon-bella.example>';
+const doubleOptIn = (mail: MailServer | string, extra: object = {}) => ({
+  confirmation: {},
+  mail: { smtp: typeof mail === 'string' ? mail : mail.url, from: FROM, ...extra },
+});
+const emailGrant = (email: string, locale = 'de') => {
+  const event = consentEvent({ subject: { email } });
+  return { ...event, notice: { ...event.notice, locale } };
+};
+const unique = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}@example.ch`;
+
+async function statusOf(ledger: Ledger, email: string) {
+  const status = await (await ledger.staff(`/v1/staff/status?email=${encodeURIComponent(email)}`)).json();
+  return status.purposes.find((p: { purpose: string }) => p.purpose === 'email-newsletter');
+}
+async function audience(ledger: Ledger): Promise<string[]> {
+  const body = await (await ledger.staff('/v1/staff/audience?purpose=email-newsletter')).json();
+  return body.recipients.map((r: { address: string }) => r.address);
+}
+const post = (url: string, headers: Record<string, string> = {}) => fetch(url, { method: 'POST', headers });
+
+describe('double opt-in', () => {
+  let mail: MailServer;
+  let ledger: Ledger;
+  before(async () => {
+    mail = await startMailServer();
+    ledger = await startLedger(doubleOptIn(mail));
+  });
+  after(async () => {
+    await ledger.close();
+    await mail.close();
+  });
+
+  it('a tick alone waits; the mail in the customer’s language carries the link; the click puts the address in', async () => {
+    const email = unique('Claire');
+    const grant = emailGrant(email, 'fr');
+    const response = await ledger.post('/v1/consent-events', grant, { origin: PAGE_ORIGIN });
+    assert.equal(response.status, 201);
+    assert.deepEqual((await response.json()).pendingConfirmation, ['email-newsletter']);
+    assert.equal((await statusOf(ledger, email)).state, 'pending');
+    assert.ok(!(await audience(ledger)).includes(email), 'not in the audience before the click');
+
+    const [received] = (await mail.waitFor(mail.mails.length + 1)).slice(-1);
+    assert.equal(received!.parsed.to && 'text' in received!.parsed.to ? received!.parsed.to.text : '', email);
+    assert.match(received!.parsed.subject ?? '', /Merci de confirmer : Newsletter par e-mail de Salon Bella/);
+    assert.match(received!.text, /version 2026-11-01/);
+    assert.match(received!.text, /> Ja, ich möchte den Newsletter von Salon Bella per E-Mail erhalten\./);
+    assert.doesNotMatch(received!.text, /https:\/\/salon-bella\.example\/datenschutz/, 'no link but the confirmation');
+    assert.ok(received!.link.startsWith(`${ledger.url}/v1/confirm?`), received!.link);
+
+    // A mail scanner opens the link: a page with a button, nothing recorded.
+    const before = await ledger.bytes();
+    const page = await fetch(received!.link);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /<html lang="fr">/);
+    assert.match(html, /<form method="post">[\s\S]*<button type="submit">Oui, confirmer<\/button>/);
+    assert.deepEqual(await ledger.bytes(), before);
+    assert.equal((await statusOf(ledger, email)).state, 'pending');
+
+    const confirmed = await post(received!.link, { 'user-agent': 'Mozilla/5.0 (test customer)' });
+    assert.equal(confirmed.status, 200);
+    assert.match(await confirmed.text(), /Merci ! Vous recevrez/);
+    const status = await statusOf(ledger, email);
+    assert.equal(status.state, 'granted');
+    assert.equal(status.optInLevel, 'confirmed');
+    assert.equal(status.addresses[0].confirmation.state, 'confirmed');
+    assert.equal(status.addresses[0].confirmation.mails[0].messageId, received!.parsed.messageId);
+    assert.ok((await audience(ledger)).includes(email));
+
+    // The proof's chain: the tick, the mail (as sent, link signature left out), the click.
+    const { entries } = await (await ledger.staff(`/v1/staff/history?email=${encodeURIComponent(email)}`)).json();
+    const [tick, sent, click] = entries.map((entry: { event: unknown }) => entry.event);
+    assert.equal(tick.id, grant.id);
+    assert.equal(sent.method, 'confirmation-mail');
+    assert.equal(sent.grantId, grant.id);
+    assert.equal(sent.outcome, 'sent');
+    assert.equal(sent.messageId, received!.parsed.messageId);
+    assert.equal(sent.mail.text, received!.text.replace(/sig=[A-Za-z0-9_-]+/, 'sig=…'));
+    assert.equal(click.method, 'double-opt-in');
+    assert.equal(click.grantId, grant.id);
+    assert.equal(click.mailId, sent.id);
+    assert.equal(click.userAgent, 'Mozilla/5.0 (test customer)');
+    assert.equal(click.clientAddress, undefined, 'no client address unless configured');
+  });
+
+  it('a used, forged or edited link shows a clear page and records nothing', async () => {
+    const email = unique('reuse');
+    await ledger.post('/v1/consent-events', emailGrant(email), { origin: PAGE_ORIGIN });
+    const [received] = (await mail.waitFor(mail.mails.length + 1)).slice(-1);
+    assert.equal((await post(received!.link)).status, 200);
+    const before = await ledger.bytes();
+    const again = await post(received!.link);
+    assert.equal(again.status, 200);
+    assert.match(await again.text(), /bereits bestätigt/);
+    const forged = received!.link.replace(/sig=[^&]+/, 'sig=' + 'A'.repeat(43));
+    const forgedPage = await post(forged);
+    assert.equal(forgedPage.status, 400);
+    assert.match(await forgedPage.text(), /ungültig oder unvollständig\. Es wurde nichts gespeichert/);
+    const longer = received!.link.replace(/e=\d+/, 'e=9999999999');
+    assert.equal((await post(longer)).status, 400);
+    assert.equal((await post(`${ledger.url}/v1/confirm`)).status, 400);
+    assert.deepEqual(await ledger.bytes(), before);
+  });
+
+  it('forged posts cost the address owner one mail and never put them in the audience', async () => {
+    const email = unique('victim');
+    const before = mail.mails.length;
+    for (let i = 0; i < 5; i += 1) {
+      const response = await ledger.post('/v1/consent-events', emailGrant(email));
+      assert.equal(response.status, 201);
+    }
+    await mail.waitFor(before + 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(mail.mails.filter((m) => m.text.includes(email)).length, 1);
+    assert.equal((await statusOf(ledger, email)).state, 'pending');
+    assert.ok(!(await audience(ledger)).includes(email));
+  });
+
+  it('a confirmed address needs no new mail for its next tick; a withdrawal needs a new confirmation', async () => {
+    const email = unique('regular');
+    await ledger.post('/v1/consent-events', emailGrant(email), { origin: PAGE_ORIGIN });
+    const [first] = (await mail.waitFor(mail.mails.length + 1)).slice(-1);
+    await post(first!.link);
+    const count = mail.mails.length;
+    const again = await ledger.post('/v1/consent-events', emailGrant(email), { origin: PAGE_ORIGIN });
+    assert.equal((await again.json()).pendingConfirmation, undefined);
+    assert.equal((await statusOf(ledger, email)).state, 'granted');
+
+    await ledger.staff('/v1/staff/withdrawals', {
+      method: 'POST',
+      body: JSON.stringify({ subject: { email }, purposes: ['email-newsletter'], staffName: 'Lea' }),
+    });
+    // The old link cannot bring the address back.
+    const before = await ledger.bytes();
+    const old = await post(first!.link);
+    assert.equal(old.status, 409);
+    assert.match(await old.text(), /inzwischen abgemeldet/);
+    assert.deepEqual(await ledger.bytes(), before);
+    assert.ok(!(await audience(ledger)).includes(email));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(mail.mails.length, count, 'no mail for a tick on an address confirmed before');
+  });
+
+  it('staff can send the mail again, not twice in a row', async () => {
+    const email = unique('resend');
+    await ledger.post('/v1/consent-events', emailGrant(email), { origin: PAGE_ORIGIN });
+    await mail.waitFor(mail.mails.length + 1);
+    const resend = () =>
+      ledger.staff('/v1/staff/confirmation-mails', {
+        method: 'POST',
+        body: JSON.stringify({ purpose: 'email-newsletter', email, staffName: 'Lea Meier' }),
+      });
+    const tooSoon = await resend();
+    assert.equal(tooSoon.status, 429);
+    assert.ok(Number(tooSoon.headers.get('retry-after')) > 0);
+    assert.match((await tooSoon.json()).error, /ask again in 15 min/);
+    const nobody = await ledger.staff('/v1/staff/confirmation-mails', {
+      method: 'POST',
+      body: JSON.stringify({ purpose: 'email-newsletter', email: unique('nobody'), staffName: 'Lea' }),
+    });
+    assert.equal(nobody.status, 409);
+  });
+});
+
+describe('double opt-in when mail goes wrong', () => {
+  it('a refusing server is recorded with its reply and retried until the mail goes out', async () => {
+    const mail = await startMailServer();
+    mail.setMode('refuse');
+    const ledger = await startLedger(doubleOptIn(mail, { retryDelaysMs: [200, 200, 200] }));
+    try {
+      const email = unique('refused');
+      await ledger.post('/v1/consent-events', emailGrant(email));
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      mail.setMode('accept');
+      await mail.waitFor(1);
+      const status = await statusOf(ledger, email);
+      const outcomes = status.addresses[0].confirmation.mails.map((m: { outcome: string }) => m.outcome);
+      assert.ok(outcomes.length >= 2, JSON.stringify(outcomes));
+      assert.equal(outcomes.at(-1), 'sent');
+      assert.match(status.addresses[0].confirmation.mails[0].smtpReply, /550 5\.1\.1 mailbox unavailable/);
+    } finally {
+      await ledger.close();
+      await mail.close();
+    }
+  });
+
+  it('a server that is down: the ledger answers at once, and after a restart the mail still goes out', async () => {
+    const down = `smtp://127.0.0.1:${await closedPort()}`;
+    const first = await startLedger(doubleOptIn(down, { retryDelaysMs: [60_000] }));
+    const email = unique('restart');
+    const started = Date.now();
+    const response = await first.post('/v1/consent-events', emailGrant(email));
+    assert.equal(response.status, 201);
+    assert.ok(Date.now() - started < 2000, 'the receipt does not wait for the mail');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const failed = (await statusOf(first, email)).addresses[0].confirmation.mails;
+    assert.equal(failed[0]?.outcome, 'failed');
+    assert.match(failed[0].smtpReply, /ECONNREFUSED/);
+    await first.close();
+
+    const mail = await startMailServer();
+    const second = await startLedger(doubleOptIn(mail, { retryDelaysMs: [0] }), { dataDir: first.dataDir });
+    try {
+      // Without a configured public URL the links wait for the first request to show where the ledger is.
+      await fetch(`${second.url}/v1/health`);
+      const [received] = await mail.waitFor(1);
+      assert.ok(received!.text.includes(email));
+      assert.ok(received!.link.startsWith(`${second.url}/v1/confirm?`));
+      await post(received!.link);
+      assert.equal((await statusOf(second, email)).state, 'granted');
+    } finally {
+      await second.close();
+      await mail.close();
+    }
+  });
+
+  it('a slow server does not hold up the booking page', async () => {
+    const mail = await startMailServer({ slowMs: 3000 });
+    mail.setMode('slow');
+    const ledger = await startLedger(doubleOptIn(mail));
+    try {
+      const started = Date.now();
+      const responses = await Promise.all(
+        [1, 2, 3].map((i) => ledger.post('/v1/consent-events', emailGrant(unique(`slow${i}`)))),
+      );
+      assert.deepEqual(
+        responses.map((r) => r.status),
+        [201, 201, 201],
+      );
+      assert.ok(Date.now() - started < 1500, `receipts took ${Date.now() - started} ms`);
+      await mail.waitFor(3, 20_000);
+    } finally {
+      await ledger.close();
+      await mail.close();
+    }
+  });
+
+  it('an unconfirmed sign-up lapses: its link expires and it never reaches the audience', async () => {
+    const mail = await startMailServer();
+    const ledger = await startLedger({ ...doubleOptIn(mail), confirmationLapseDays: 1.5 / 86_400 });
+    try {
+      const email = unique('late');
+      await ledger.post('/v1/consent-events', emailGrant(email, 'it'));
+      const [received] = await mail.waitFor(1);
+      await new Promise((resolve) => setTimeout(resolve, 1600));
+      const before = await ledger.bytes();
+      const late = await post(received!.link);
+      assert.equal(late.status, 410);
+      assert.match(await late.text(), /scaduto/);
+      assert.deepEqual(await ledger.bytes(), before);
+      const status = await statusOf(ledger, email);
+      assert.equal(status.state, 'never');
+      assert.equal(status.addresses[0].confirmation.state, 'lapsed');
+      const body = await (await ledger.staff('/v1/staff/audience?purpose=email-newsletter')).json();
+      assert.equal(body.leftOut.unconfirmed, 1);
+    } finally {
+      await ledger.close();
+      await mail.close();
+    }
+  });
+});
+
+describe('double opt-in settings', () => {
+  it('names the missing mail settings and the way out, and refuses double opt-in where no mail can confirm', async () => {
+    const store = await JsonlLedgerStore.open(await (await import('node:fs/promises')).mkdtemp('/tmp/doi-'));
+    try {
+      assert.throws(
+        () => createLedgerApp({ store, linkSecret: 'x'.repeat(40) }),
+        /email-newsletter uses double opt-in.*--smtp-url and --mail-from.*--single-opt-in email-newsletter/,
+      );
+      assert.throws(
+        () =>
+          createLedgerApp({
+            store,
+            linkSecret: 'x'.repeat(40),
+            confirmation: { 'sms-newsletter': 'double-opt-in' },
+            mail: { smtp: 'smtp://127.0.0.1:1', from: FROM },
+          }),
+        /sms-newsletter cannot use double opt-in/,
+      );
+      assert.throws(() => createLedgerApp({ store, mail: { smtp: 'smtp://127.0.0.1:1', from: FROM } }), /linkSecret/);
+      assert.ok(NOTICE_TEXT.includes('Widerruf'));
+    } finally {
+      await store.close();
+    }
+  });
+});
