@@ -29,6 +29,8 @@ const METHOD_NAMES = {
   'online-booking': 'Online-Buchung',
   staff: 'vom Personal erfasst',
   'unsubscribe-link': 'Abmeldelink',
+  'confirmation-mail': 'Bestätigungs-E-Mail (Double-Opt-in)',
+  'double-opt-in': 'per Link in der Bestätigungs-E-Mail bestätigt',
 };
 
 const port = Number(process.env.PORT ?? 8080);
@@ -380,12 +382,18 @@ app.get('/received', async (c) => {
     .map((entry) => {
       const record = entry.event;
       const online = record.method === 'online-booking';
-      return html`<article class="record" data-event-id="${record.id}">
+      return html`<article class="record" data-event-id="${record.id}" data-method="${record.method}">
         <h2>#${entry.seq} · ${record.subject.email ?? record.subject.phone ?? record.subject.customerId}</h2>
         <dl class="facts">
           <dt>Zwecke</dt>
           <dd>
-            ${record.purposes.map((p) => `${PURPOSE_NAMES[p.purpose] ?? p.purpose}: ${p.granted ? 'erteilt' : 'widerrufen'}`).join(', ')}
+            ${
+              record.purpose
+                ? PURPOSE_NAMES[record.purpose]
+                : record.purposes
+                    .map((p) => `${PURPOSE_NAMES[p.purpose] ?? p.purpose}: ${p.granted ? 'erteilt' : 'widerrufen'}`)
+                    .join(', ')
+            }
           </dd>
           <dt>Eingegangen</dt>
           <dd>
@@ -400,6 +408,14 @@ app.get('/received', async (c) => {
             record.method === 'staff' && record.staff.evidence
               ? html`<dt>Nachweis</dt>
                   <dd>${record.staff.evidence}</dd>`
+              : ''
+          }
+          ${
+            record.method === 'confirmation-mail'
+              ? html`<dt>Versand</dt>
+                  <dd>
+                    ${record.outcome === 'sent' ? `versandt, Message-ID ${record.messageId}` : `fehlgeschlagen: ${record.smtpReply}`}
+                  </dd>`
               : ''
           }
           ${

@@ -41,7 +41,18 @@ const makeEvent = (i) => ({
 async function startLedger(dataDir) {
   const child = spawn(
     process.execPath,
-    ['dist/server/cli.js', 'serve', '--data', dataDir, '--port', '0', '--rate-limit', '0'],
+    [
+      'dist/server/cli.js',
+      'serve',
+      '--data',
+      dataDir,
+      '--port',
+      '0',
+      '--rate-limit',
+      '0',
+      '--single-opt-in',
+      'email-newsletter',
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },

@@ -73,7 +73,7 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 1000));
   await page.goto(`${base}/received`, { waitUntil: 'networkidle0' });
   await page.screenshot({ path: `${out}/received.png`, fullPage: true });
-  const records = await page.$$eval('article.record', (nodes) =>
+  const records = await page.$$eval('article.record[data-method="online-booking"]', (nodes) =>
     nodes.map((node) => ({ text: node.textContent.replace(/\s+/g, ' ') })),
   );
   for (const { email, lang, purposes } of expectations) {
@@ -93,8 +93,53 @@ try {
   if (!(await page.$eval('main', (main) => main.textContent.includes('intakt'))))
     problems.push('hash chain not reported intact');
 
-  // The salon owner's side: the customer who just booked, in the back office.
+  // Double opt-in: the customer finds the mail in the demo's mailbox, opens the link, confirms.
   const booked = expectations[0];
+  await page.goto(`${base}/mailbox`, { waitUntil: 'networkidle0' });
+  const mailLinks = await page.$$eval('article.mail', (mails) =>
+    mails.map((mail) => ({ text: mail.textContent, link: mail.querySelector('pre a')?.href })),
+  );
+  const mailFor = (email) => mailLinks.filter((mail) => mail.text.includes(email));
+  for (const { email, purposes } of expectations) {
+    const expected = purposes.includes('email-newsletter') ? 1 : 0;
+    if (mailFor(email).length !== expected)
+      problems.push(`mailbox: ${mailFor(email).length} confirmation mails for ${email}, expected ${expected}`);
+  }
+  await page.screenshot({ path: `${out}/mailbox.png`, fullPage: true });
+  const confirmLink = mailFor(booked.email)[0]?.link;
+  if (confirmLink) {
+    await page.goto(confirmLink, { waitUntil: 'networkidle0' });
+    await page.screenshot({ path: `${out}/confirm-ask.png`, fullPage: true });
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    const confirmed = await page.$eval('body', (body) => body.textContent);
+    if (!confirmed.includes('Danke!')) problems.push(`confirmation page: ${confirmed.trim().slice(0, 120)}`);
+    await page.screenshot({ path: `${out}/confirm-done.png`, fullPage: true });
+  }
+  // A consent forged by a script (no browser, no origin) never reaches the audience.
+  const forged = `forged-${Date.now()}@example.ch`;
+  const forgedEvent = await page.evaluate(async (email) => {
+    const text = 'Ja. Widerruf jederzeit.';
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+    const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    return {
+      schemaVersion: 1,
+      id: crypto.randomUUID(),
+      subject: { email },
+      purposes: [{ purpose: 'email-newsletter', granted: true }],
+      notice: { textVersion: '2026-11-01', locale: 'de', text, sha256 },
+      clientTime: new Date().toISOString(),
+      method: 'online-booking',
+      source: { pageUrl: 'https://attacker.example/', widget: { name: 'marketing-consent', version: '0.1.0' } },
+    };
+  }, forged);
+  const forgedPost = await fetch(`${base}/ledger/v1/consent-events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(forgedEvent),
+  });
+  if (forgedPost.status !== 201) problems.push(`forged post answered ${forgedPost.status}`);
+
+  // The salon owner's side: the customer who just booked, in the back office.
   const fileText = async () =>
     page.$eval('marketing-consent-file', (el) => el.shadowRoot.textContent.replace(/\s+/g, ' '));
   const audienceCount = async () =>
@@ -120,6 +165,8 @@ try {
     document.querySelector('marketing-consent-file')?.shadowRoot.querySelector('.purposes'),
   );
   const bookedFile = await fileText();
+  if (!bookedFile.includes('per Link in der Bestätigungs-E-Mail bestätigt (Double-Opt-in)'))
+    problems.push(`back office: ${booked.email} not shown as confirmed by double opt-in`);
   if (
     !bookedFile.includes('Einwilligung liegt vor') ||
     !bookedFile.includes('Onlinebuchung') ||
@@ -133,6 +180,11 @@ try {
   await page.screenshot({ path: `${out}/back-office-file.png`, fullPage: true });
   await waitForCount(await audienceCount());
   const before = await audienceCount();
+  const recipients = await page.$eval('marketing-consent-audience', (el) => el.shadowRoot.textContent);
+  if (!recipients.includes(booked.email)) problems.push(`audience: the confirmed ${booked.email} is missing`);
+  for (const { email } of expectations.slice(1))
+    if (recipients.includes(email)) problems.push(`audience: ${email} is in it without confirming`);
+  if (recipients.includes(forged)) problems.push('audience: a consent forged by a script reached it');
 
   // A staff entry needs evidence: without it nothing is recorded.
   const grantForm = 'marketing-consent-file >>> form[aria-labelledby="grant-title"]';

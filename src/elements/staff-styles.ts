@@ -53,6 +53,15 @@ export const staffStyles = css`
   .badge.withdrawn {
     color: var(--_withdrawn);
   }
+  .badge.pending {
+    color: #8a5a00;
+    border-style: dashed;
+  }
+  .mails {
+    margin: 0.25rem 0 0;
+    padding-left: 1.2rem;
+    font-size: 0.92em;
+  }
   .hint {
     color: #5d5562;
     font-size: 0.92em;

@@ -13,7 +13,19 @@ const CLI = new URL('../../dist/server/cli.js', import.meta.url).pathname;
 async function startCli(dataDir: string, ...extra: string[]): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--data', dataDir, '--port', '0', '--rate-limit', '0', ...extra],
+    [
+      CLI,
+      'serve',
+      '--data',
+      dataDir,
+      '--port',
+      '0',
+      '--rate-limit',
+      '0',
+      '--single-opt-in',
+      'email-newsletter',
+      ...extra,
+    ],
     {
       env: { ...process.env, MARKETING_CONSENT_STAFF_TOKEN: STAFF_TOKEN },
       stdio: ['ignore', 'pipe', 'pipe'],

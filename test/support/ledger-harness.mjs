@@ -15,7 +15,9 @@ export async function startLedgerHarness(options) {
     if (running) return;
     store = await JsonlLedgerStore.open(dataDir);
     // All test traffic comes from one address; the rate limit has its own test.
-    running = await startLedgerServer(createLedgerApp({ rateLimit: false, ...options, store }), {
+    // Single opt-in: the widget's tests are about the tick; double opt-in has its own tests.
+    const app = createLedgerApp({ rateLimit: false, confirmation: { 'email-newsletter': 'none' }, ...options, store });
+    running = await startLedgerServer(app, {
       hostname: '127.0.0.1',
       port,
     });

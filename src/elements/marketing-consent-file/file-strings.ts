@@ -22,6 +22,14 @@ export interface FileStrings {
   showText: string;
   neverExplained: string;
   withdrawnExplained: string;
+  /** The double opt-in of one address: its mails, the click, the lapse. */
+  confirmation: {
+    pending: (address: string, until: string) => string;
+    lapsed: (address: string) => string;
+    confirmed: (address: string, at: string) => string;
+    mailSent: (at: string) => string;
+    mailFailed: (at: string, reply: string) => string;
+  };
   flags: Record<RecordFlag, string>;
   historyTitle: string;
   noHistory: string;
@@ -87,6 +95,14 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
     showText: 'Angezeigten Text ansehen',
     neverExplained: 'Ohne Einwilligung wird die Kundin bzw. der Kunde bei Kampagnen für diesen Kanal ausgelassen.',
     withdrawnExplained: 'Widerrufen: keine Werbung über diesen Kanal, bis erneut eingewilligt wird.',
+    confirmation: {
+      pending: (a, until) =>
+        `${a}: wartet bis ${until} auf die Bestätigung per Link in der E-Mail; bis dahin keine Werbung.`,
+      lapsed: (a) => `${a}: nicht rechtzeitig bestätigt, die Anmeldung ist verfallen.`,
+      confirmed: (a, at) => `${a}: am ${at} per Link in der Bestätigungs-E-Mail bestätigt (Double-Opt-in).`,
+      mailSent: (at) => `Bestätigungs-E-Mail versandt am ${at}`,
+      mailFailed: (at, reply) => `Bestätigungs-E-Mail am ${at} nicht angenommen: ${reply}`,
+    },
     flags: RECORD_FLAG_NAMES.de,
     historyTitle: 'Verlauf (neueste zuerst)',
     noHistory: 'Noch keine Einträge.',
@@ -153,6 +169,14 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
     showText: 'Voir le texte affiché',
     neverExplained: 'Sans consentement, ce client est exclu des campagnes sur ce canal.',
     withdrawnExplained: 'Retiré : aucune publicité sur ce canal jusqu’à un nouveau consentement.',
+    confirmation: {
+      pending: (a, until) =>
+        `${a} : attend jusqu’au ${until} la confirmation par le lien de l’e-mail ; d’ici là, aucune publicité.`,
+      lapsed: (a) => `${a} : pas confirmé à temps, l’inscription a expiré.`,
+      confirmed: (a, at) => `${a} : confirmé le ${at} par le lien de l’e-mail de confirmation (double opt-in).`,
+      mailSent: (at) => `E-mail de confirmation envoyé le ${at}`,
+      mailFailed: (at, reply) => `E-mail de confirmation refusé le ${at} : ${reply}`,
+    },
     flags: RECORD_FLAG_NAMES.fr,
     historyTitle: 'Historique (le plus récent en premier)',
     noHistory: 'Aucune entrée.',
@@ -217,6 +241,14 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
     showText: 'Vedi il testo mostrato',
     neverExplained: 'Senza consenso, il cliente è escluso dalle campagne su questo canale.',
     withdrawnExplained: 'Revocato: nessuna pubblicità su questo canale fino a un nuovo consenso.',
+    confirmation: {
+      pending: (a, until) =>
+        `${a}: attende fino al ${until} la conferma tramite il link nell’e-mail; fino ad allora nessuna pubblicità.`,
+      lapsed: (a) => `${a}: non confermato in tempo, l’iscrizione è scaduta.`,
+      confirmed: (a, at) => `${a}: confermato il ${at} tramite il link dell’e-mail di conferma (double opt-in).`,
+      mailSent: (at) => `E-mail di conferma inviata il ${at}`,
+      mailFailed: (at, reply) => `E-mail di conferma rifiutata il ${at}: ${reply}`,
+    },
     flags: RECORD_FLAG_NAMES.it,
     historyTitle: 'Cronologia (dal più recente)',
     noHistory: 'Nessuna voce.',
@@ -282,6 +314,14 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
     showText: 'Show the text shown',
     neverExplained: 'Without consent, this customer is left out of campaigns on this channel.',
     withdrawnExplained: 'Withdrawn: no marketing on this channel until the customer consents again.',
+    confirmation: {
+      pending: (a, until) =>
+        `${a}: waiting until ${until} for the confirmation by the link in the e-mail; no marketing until then.`,
+      lapsed: (a) => `${a}: not confirmed in time, the sign-up has lapsed.`,
+      confirmed: (a, at) => `${a}: confirmed on ${at} with the link in the confirmation e-mail (double opt-in).`,
+      mailSent: (at) => `Confirmation e-mail sent on ${at}`,
+      mailFailed: (at, reply) => `Confirmation e-mail refused on ${at}: ${reply}`,
+    },
     flags: RECORD_FLAG_NAMES.en,
     historyTitle: 'History (newest first)',
     noHistory: 'No records yet.',

@@ -230,9 +230,39 @@ export class MarketingConsentFileElement extends StaffElement {
             </details>`
           : nothing
       }
+      ${purpose.addresses.map((address) => this.#renderConfirmation(address))}
       ${purpose.state === 'never' ? html`<p class="hint">${t.neverExplained}</p>` : nothing}
       ${purpose.state === 'withdrawn' ? html`<p class="hint">${t.withdrawnExplained}</p>` : nothing}
     </section>`;
+  }
+
+  /** Where an address's double opt-in stands: each mail, and the click or the lapse. */
+  #renderConfirmation(address: PurposeStatus['addresses'][number]): TemplateResult | typeof nothing {
+    const confirmation = address.confirmation;
+    if (!confirmation) return nothing;
+    const t = this.#strings.confirmation;
+    const date = (iso: string) => formatDate(this.uiLocale, iso);
+    const line =
+      confirmation.state === 'confirmed'
+        ? t.confirmed(address.address, date(confirmation.confirmedAt!))
+        : confirmation.state === 'pending'
+          ? t.pending(address.address, date(confirmation.lapsesAt!))
+          : t.lapsed(address.address);
+    return html`<div class="confirmation ${confirmation.state}">
+      <p>${line}</p>
+      ${
+        confirmation.mails.length
+          ? html`<ul class="mails">
+              ${confirmation.mails.map(
+                (mail) =>
+                  html`<li>
+                    ${mail.outcome === 'sent' ? t.mailSent(date(mail.at)) : t.mailFailed(date(mail.at), mail.smtpReply ?? '')}
+                  </li>`,
+              )}
+            </ul>`
+          : nothing
+      }
+    </div>`;
   }
 
   #renderHistory(history: LedgerEntry[]): TemplateResult {
