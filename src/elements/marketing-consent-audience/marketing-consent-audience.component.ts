@@ -77,7 +77,10 @@ export class MarketingConsentAudienceElement extends StaffElement {
     const a = t.audience;
     const audience = this.audience;
     const inLedger = audience
-      ? audience.recipients.length + audience.leftOut.withdrawn + audience.leftOut.neverGranted
+      ? audience.recipients.length +
+        audience.leftOut.withdrawn +
+        audience.leftOut.unconfirmed +
+        audience.leftOut.neverGranted
       : 0;
     const withoutRecord =
       this.totalCustomers !== undefined && audience ? Math.max(0, this.totalCustomers - inLedger) : undefined;
@@ -106,6 +109,7 @@ export class MarketingConsentAudienceElement extends StaffElement {
                 <p>${a.leftOut}</p>
                 <ul>
                   <li>${a.withdrawn(audience.leftOut.withdrawn)}</li>
+                  ${audience.leftOut.unconfirmed ? html`<li>${a.unconfirmed(audience.leftOut.unconfirmed)}</li>` : nothing}
                   <li>${a.never(audience.leftOut.neverGranted)}</li>
                   ${withoutRecord !== undefined ? html`<li>${a.noRecord(withoutRecord)}</li>` : nothing}
                 </ul>

@@ -59,6 +59,7 @@ export interface FileStrings {
     leftOut: string;
     withdrawn: (count: number) => string;
     never: (count: number) => string;
+    unconfirmed: (count: number) => string;
     noRecord: (count: number) => string;
     why: string;
     download: string;
@@ -140,6 +141,7 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
       leftOut: 'Ausgelassen, weil keine Einwilligung vorliegt:',
       withdrawn: (n) => `${n} haben widerrufen`,
       never: (n) => `${n} haben für diesen Kanal nie eingewilligt`,
+      unconfirmed: (n) => `${n} haben die Anmeldung per E-Mail (noch) nicht bestätigt`,
       noRecord: (n) => `${n} weitere Kundinnen und Kunden ohne jede Einwilligung`,
       why: 'Warum ist die Liste kleiner als erwartet? Werbung per E-Mail oder SMS ist nur mit vorheriger, ausdrücklicher Einwilligung erlaubt. Einwilligungen werden einzeln eingeholt: bei der Onlinebuchung oder im Salon mit Unterschrift. Alle Kunden per Massenmail um Einwilligung zu bitten, ist selbst Werbung und nicht erlaubt.',
       download: 'Empfängerliste herunterladen (CSV)',
@@ -212,6 +214,7 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
       leftOut: 'Exclus faute de consentement :',
       withdrawn: (n) => `${n} ont retiré leur consentement`,
       never: (n) => `${n} n’ont jamais consenti pour ce canal`,
+      unconfirmed: (n) => `${n} n’ont pas (encore) confirmé leur inscription par e-mail`,
       noRecord: (n) => `${n} autres clients sans aucun consentement`,
       why: 'Pourquoi la liste est-elle plus courte que prévu ? La publicité par e-mail ou SMS n’est permise qu’avec un consentement préalable et exprès. Les consentements se recueillent un par un : lors de la réservation en ligne ou au salon avec signature. Demander à tous les clients par envoi de masse est lui-même de la publicité et n’est pas permis.',
       download: 'Télécharger la liste des destinataires (CSV)',
@@ -285,6 +288,7 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
       leftOut: 'Esclusi per mancanza di consenso:',
       withdrawn: (n) => `${n} hanno revocato`,
       never: (n) => `${n} non hanno mai acconsentito per questo canale`,
+      unconfirmed: (n) => `${n} non hanno (ancora) confermato l’iscrizione via e-mail`,
       noRecord: (n) => `${n} altri clienti senza alcun consenso`,
       why: 'Perché la lista è più corta del previsto? La pubblicità via e-mail o SMS è permessa solo con consenso preventivo ed esplicito. I consensi si raccolgono uno per uno: nella prenotazione online o in salone con firma. Chiedere il consenso a tutti con un invio di massa è già pubblicità e non è permesso.',
       download: 'Scarica la lista dei destinatari (CSV)',
@@ -357,6 +361,7 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
       leftOut: 'Left out for lack of consent:',
       withdrawn: (n) => `${n} withdrew`,
       never: (n) => `${n} never consented on this channel`,
+      unconfirmed: (n) => `${n} have not (yet) confirmed their sign-up by e-mail`,
       noRecord: (n) => `${n} more customers without any consent`,
       why: 'Why is the list smaller than expected? Marketing by e-mail or SMS is only allowed with prior, explicit consent. Consents are collected one by one: at the online booking, or in the salon with a signature. Asking all customers by mass mail is itself marketing and not allowed.',
       download: 'Download recipients (CSV)',
