@@ -11,6 +11,7 @@ import {
   staffGrantRequestSchema,
   subjectStatusSchema,
   unsubscribeLinkRequestSchema,
+  confirmationResendRequestSchema,
   withdrawalRequestSchema,
 } from '../contract/ledger-records.js';
 import { WIDGET_VERSION } from '../version.js';
@@ -29,6 +30,7 @@ const schemas = {
   LedgerEntry: ledgerEntrySchema,
   Audience: audienceSchema,
   UnsubscribeLinkRequest: unsubscribeLinkRequestSchema,
+  ConfirmationResendRequest: confirmationResendRequestSchema,
   Error: errorSchema,
 };
 
@@ -101,6 +103,28 @@ export function buildOpenApi(): Record<string, unknown> {
           tags: ['public'],
           summary: 'Withdraw via a signed link (also RFC 8058 one-click)',
           responses: { 200: { description: 'HTML' }, 400: { description: 'Invalid link; nothing recorded (HTML)' } },
+        },
+      },
+      '/v1/confirm': {
+        get: {
+          tags: ['public'],
+          summary: 'Double opt-in page for the link in a confirmation mail (one button; opening it confirms nothing)',
+          responses: {
+            200: { description: 'HTML' },
+            400: { description: 'Invalid link (HTML)' },
+            409: { description: 'Withdrawn since (HTML)' },
+            410: { description: 'Expired (HTML)' },
+          },
+        },
+        post: {
+          tags: ['public'],
+          summary: 'Confirm the sign-up (records the double opt-in once)',
+          responses: {
+            200: { description: 'Confirmed, or confirmed before (HTML)' },
+            400: { description: 'Invalid link; nothing recorded (HTML)' },
+            409: { description: 'Withdrawn since; nothing recorded (HTML)' },
+            410: { description: 'Expired; nothing recorded (HTML)' },
+          },
         },
       },
       '/v1/staff/status': {
@@ -192,6 +216,20 @@ export function buildOpenApi(): Record<string, unknown> {
             { name: 'format', in: 'query', schema: { enum: ['json', 'csv'] } },
           ],
           responses: { 200: json('Audience'), 400: error('Unknown purpose.'), ...unauthorized },
+        },
+      },
+      '/v1/staff/confirmation-mails': {
+        post: {
+          ...staff,
+          summary: 'Send the double opt-in mail again (not within 15 minutes of the last one)',
+          requestBody: { required: true, ...json('ConfirmationResendRequest') },
+          responses: {
+            201: { description: '{ receipt, status }' },
+            409: error('Not waiting for confirmation, or the purpose has no double opt-in.'),
+            429: error('A mail went out a moment ago; see Retry-After.'),
+            502: error('The mail server refused the mail (recorded).'),
+            ...unauthorized,
+          },
         },
       },
       '/v1/staff/unsubscribe-links': {
