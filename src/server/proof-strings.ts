@@ -36,6 +36,24 @@ export interface ProofStrings {
   entryHash: string;
   shownText: string;
   checkpoint: string;
+  /** The double opt-in steps: the mail and the click. */
+  doubleOptIn: {
+    mailSent: string;
+    mailFailed: string;
+    confirmed: string;
+    to: string;
+    subject: string;
+    messageId: string;
+    smtpReply: string;
+    linkExpires: string;
+    requestedBy: string;
+    forGrant: string;
+    viaMail: string;
+    userAgent: string;
+    clientAddress: string;
+    signUpClientAddress: string;
+    mailText: string;
+  };
   purposeName: (purpose: string) => string;
 }
 
@@ -75,6 +93,23 @@ const CATALOG: Record<string, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     entryHash: 'Eintrags-Hash',
     shownText: 'Genau dieser Text stand neben dem Kästchen:',
     checkpoint: 'Signierter Prüfpunkt des Protokolls',
+    doubleOptIn: {
+      mailSent: 'BESTÄTIGUNGS-E-MAIL VERSANDT',
+      mailFailed: 'BESTÄTIGUNGS-E-MAIL NICHT ANGENOMMEN',
+      confirmed: 'BESTÄTIGT (Double-Opt-in)',
+      to: 'An',
+      subject: 'Betreff',
+      messageId: 'Message-ID',
+      smtpReply: 'Antwort des Mailservers',
+      linkExpires: 'Link gültig bis',
+      requestedBy: 'Erneut gesendet auf Wunsch von',
+      forGrant: 'Bestätigt die Einwilligung',
+      viaMail: 'Über den Link der E-Mail',
+      userAgent: 'Browser (User-Agent)',
+      clientAddress: 'IP-Adresse beim Klick',
+      signUpClientAddress: 'IP-Adresse bei der Anmeldung',
+      mailText: 'Genau dieser Text wurde gesendet (die Signatur des Links ist weggelassen), SHA-256',
+    },
   },
   fr: {
     title: 'Preuve du consentement à la publicité',
@@ -111,6 +146,23 @@ const CATALOG: Record<string, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     entryHash: "Hachage de l'enregistrement",
     shownText: 'Exactement ce texte figurait à côté de la case :',
     checkpoint: 'Point de contrôle signé du registre',
+    doubleOptIn: {
+      mailSent: 'E-MAIL DE CONFIRMATION ENVOYÉ',
+      mailFailed: 'E-MAIL DE CONFIRMATION REFUSÉ',
+      confirmed: 'CONFIRMÉ (double opt-in)',
+      to: 'À',
+      subject: 'Objet',
+      messageId: 'Message-ID',
+      smtpReply: 'Réponse du serveur de messagerie',
+      linkExpires: "Lien valable jusqu'au",
+      requestedBy: 'Renvoyé à la demande de',
+      forGrant: 'Confirme le consentement',
+      viaMail: "Par le lien de l'e-mail",
+      userAgent: 'Navigateur (user agent)',
+      clientAddress: 'Adresse IP lors du clic',
+      signUpClientAddress: "Adresse IP lors de l'inscription",
+      mailText: 'Exactement ce texte a été envoyé (signature du lien omise), SHA-256',
+    },
   },
   it: {
     title: 'Prova del consenso alla pubblicità',
@@ -147,6 +199,23 @@ const CATALOG: Record<string, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     entryHash: 'Hash della registrazione',
     shownText: 'Esattamente questo testo era accanto alla casella:',
     checkpoint: 'Punto di controllo firmato del registro',
+    doubleOptIn: {
+      mailSent: 'E-MAIL DI CONFERMA INVIATA',
+      mailFailed: 'E-MAIL DI CONFERMA RIFIUTATA',
+      confirmed: 'CONFERMATO (double opt-in)',
+      to: 'A',
+      subject: 'Oggetto',
+      messageId: 'Message-ID',
+      smtpReply: 'Risposta del server di posta',
+      linkExpires: 'Link valido fino al',
+      requestedBy: 'Reinviata su richiesta di',
+      forGrant: 'Conferma il consenso',
+      viaMail: "Tramite il link dell'e-mail",
+      userAgent: 'Browser (user agent)',
+      clientAddress: 'Indirizzo IP al clic',
+      signUpClientAddress: "Indirizzo IP all'iscrizione",
+      mailText: 'È stato inviato esattamente questo testo (firma del link omessa), SHA-256',
+    },
   },
   en: {
     title: 'Proof of marketing consent',
@@ -183,6 +252,23 @@ const CATALOG: Record<string, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     entryHash: 'Entry hash',
     shownText: 'Exactly this text was shown next to the box:',
     checkpoint: 'Signed checkpoint of the ledger',
+    doubleOptIn: {
+      mailSent: 'CONFIRMATION E-MAIL SENT',
+      mailFailed: 'CONFIRMATION E-MAIL REFUSED',
+      confirmed: 'CONFIRMED (double opt-in)',
+      to: 'To',
+      subject: 'Subject',
+      messageId: 'Message-ID',
+      smtpReply: "Mail server's reply",
+      linkExpires: 'Link valid until',
+      requestedBy: 'Sent again at the request of',
+      forGrant: 'Confirms consent',
+      viaMail: 'Through the link of the e-mail',
+      userAgent: 'Browser (user agent)',
+      clientAddress: 'IP address at the click',
+      signUpClientAddress: 'IP address at sign-up',
+      mailText: 'Exactly this text was sent (the link’s signature left out), SHA-256',
+    },
   },
 };
 

@@ -36,7 +36,12 @@ export interface Proof {
   chainIntact: boolean;
   /** The ledger's latest signed checkpoint (C2SP signed note), covering every record below. */
   checkpoint?: string;
-  records: (LedgerEntry & { kantara: KantaraReceipt })[];
+  /**
+   * Every record, oldest first; consent acts (grants, withdrawals, double
+   * opt-in confirmations) with their Kantara receipt. Confirmation mails are
+   * evidence, not acts, and have none.
+   */
+  records: (LedgerEntry & { kantara?: KantaraReceipt })[];
 }
 
 /** A Kantara Consent Receipt v1.1 (KI-CR-v1.1.0). */
@@ -83,9 +88,22 @@ function lastLink(text: string): string | undefined {
     .at(-1)?.href;
 }
 
-export function kantaraReceipt(entry: LedgerEntry, controller: Controller): KantaraReceipt {
+/**
+ * The Kantara receipt of a consent act. A double opt-in confirmation is
+ * described by the notice of the grant it confirms (`confirmedGrant`).
+ */
+export function kantaraReceipt(
+  entry: LedgerEntry,
+  controller: Controller,
+  confirmedGrant?: LedgerEntry,
+): KantaraReceipt | undefined {
   const record = entry.event;
-  const notice = record.method === 'online-booking' ? record.notice : undefined;
+  if (record.method === 'confirmation-mail') return undefined;
+  const grant = confirmedGrant?.event;
+  const notice =
+    record.method === 'online-booking' ? record.notice : grant?.method === 'online-booking' ? grant.notice : undefined;
+  // A confirmation is the consent act of double opt-in: the owner of the address granted it.
+  const decisions = record.method === 'double-opt-in' ? [{ purpose: record.purpose, granted: true }] : record.purposes;
   return {
     version: 'KI-CR-v1.1.0',
     jurisdiction: controller.jurisdiction ?? '',
@@ -111,7 +129,7 @@ export function kantaraReceipt(entry: LedgerEntry, controller: Controller): Kant
     services: [
       {
         service: 'Newsletter',
-        purposes: record.purposes.map((decision) => ({
+        purposes: decisions.map((decision) => ({
           purpose: decision.purpose,
           purposeCategory: ['Marketing'],
           consentType: 'EXPLICIT',
@@ -141,7 +159,13 @@ export function buildProof(parts: {
     generatedAt: new Date().toISOString(),
     chainIntact: parts.chainIntact,
     ...(parts.checkpoint ? { checkpoint: parts.checkpoint } : {}),
-    records: parts.history.map((entry) => ({ ...entry, kantara: kantaraReceipt(entry, parts.controller) })),
+    records: parts.history.map((entry) => {
+      const record = entry.event;
+      const grant =
+        record.method === 'double-opt-in' ? parts.history.find((e) => e.event.id === record.grantId) : undefined;
+      const kantara = kantaraReceipt(entry, parts.controller, grant);
+      return kantara ? { ...entry, kantara } : entry;
+    }),
   };
 }
 
@@ -172,6 +196,7 @@ code { font-size: 0.85em; overflow-wrap: anywhere; }
 export function renderProofPage(proof: Proof) {
   const t = proofStringsFor(proof.controller.locale);
   const who = [proof.subject.email, proof.subject.phone, proof.subject.customerId].filter(Boolean).join(' · ');
+  const seqById = new Map(proof.records.map((entry) => [entry.event.id, entry.seq]));
   return renderPage(PROOF_PAGE, {
     lang: t.lang,
     title: `${t.title} – ${who} – ${proof.controller.name}`,
@@ -183,7 +208,7 @@ export function renderProofPage(proof: Proof) {
       </p>
       <p class="note">${t.intro}</p>
       ${proof.records.length === 0 ? html`<p>${t.noRecords}</p>` : ''}
-      ${proof.records.map((entry) => renderRecord(entry, t))}
+      ${proof.records.map((entry) => renderRecord(entry, t, seqById))}
       ${
         proof.checkpoint
           ? html`<h2>${t.checkpoint}</h2>
@@ -193,11 +218,15 @@ export function renderProofPage(proof: Proof) {
   });
 }
 
-function renderRecord(entry: LedgerEntry, t: ProofStrings) {
+function renderRecord(entry: LedgerEntry, t: ProofStrings, seqById: ReadonlyMap<string, number>) {
   const record = entry.event;
-  const decisions = record.purposes
-    .map((p) => `${t.purposeName(p.purpose)}: ${p.granted ? t.granted : t.withdrawn}`)
-    .join(', ');
+  const d = t.doubleOptIn;
+  const decisions =
+    record.method === 'confirmation-mail'
+      ? `${t.purposeName(record.purpose)}: ${record.outcome === 'sent' ? d.mailSent : d.mailFailed}`
+      : record.method === 'double-opt-in'
+        ? `${t.purposeName(record.purpose)}: ${d.confirmed}`
+        : record.purposes.map((p) => `${t.purposeName(p.purpose)}: ${p.granted ? t.granted : t.withdrawn}`).join(', ');
   const flagNames = RECORD_FLAG_NAMES[t.lang as keyof typeof RECORD_FLAG_NAMES];
   return html`<article>
     <h2>#${entry.seq} · ${decisions}</h2>
@@ -250,6 +279,68 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings) {
           : ''
       }
       ${
+        record.method === 'confirmation-mail' || record.method === 'double-opt-in'
+          ? html`<dt>${d.forGrant}</dt>
+              <dd>${seqById.has(record.grantId) ? `#${seqById.get(record.grantId)} ` : ''}(${record.grantId})</dd>`
+          : ''
+      }
+      ${
+        record.method === 'confirmation-mail'
+          ? html`${
+              record.mail
+                ? html`<dt>${d.to}</dt>
+                    <dd>${record.mail.to}</dd>
+                    <dt>${d.subject}</dt>
+                    <dd>${record.mail.subject}</dd>
+                    <dt>${d.linkExpires}</dt>
+                    <dd>${record.mail.linkExpiresAt}</dd>`
+                : ''
+            }
+            ${
+              record.messageId
+                ? html`<dt>${d.messageId}</dt>
+                    <dd><code>${record.messageId}</code></dd>`
+                : ''
+            }
+            ${
+              record.smtpReply
+                ? html`<dt>${d.smtpReply}</dt>
+                    <dd>${record.smtpReply}</dd>`
+                : ''
+            }
+            ${
+              record.requestedBy
+                ? html`<dt>${d.requestedBy}</dt>
+                    <dd>${record.requestedBy.name}</dd>`
+                : ''
+            }
+            ${
+              record.signUpClientAddress
+                ? html`<dt>${d.signUpClientAddress}</dt>
+                    <dd>${record.signUpClientAddress}</dd>`
+                : ''
+            }`
+          : ''
+      }
+      ${
+        record.method === 'double-opt-in'
+          ? html`<dt>${d.viaMail}</dt>
+              <dd>${seqById.has(record.mailId) ? `#${seqById.get(record.mailId)} ` : ''}(${record.mailId})</dd>
+              ${
+                record.userAgent
+                  ? html`<dt>${d.userAgent}</dt>
+                      <dd>${record.userAgent}</dd>`
+                  : ''
+              }
+              ${
+                record.clientAddress
+                  ? html`<dt>${d.clientAddress}</dt>
+                      <dd>${record.clientAddress}</dd>`
+                  : ''
+              }`
+          : ''
+      }
+      ${
         entry.flags.length
           ? html`<dt>${t.flags}</dt>
               <dd class="flag">${entry.flags.map((flag) => flagNames[flag]).join('; ')}</dd>`
@@ -264,6 +355,12 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings) {
       record.method === 'online-booking'
         ? html`<p><strong>${t.shownText}</strong></p>
             <blockquote lang="${record.notice.locale}">${printedText(record.notice.text)}</blockquote>`
+        : ''
+    }
+    ${
+      record.method === 'confirmation-mail' && record.mail
+        ? html`<p><strong>${d.mailText}</strong> <code>${record.mail.sha256}</code></p>
+            <blockquote lang="${record.mail.locale}">${record.mail.text}</blockquote>`
         : ''
     }
   </article>`;

@@ -3,6 +3,8 @@
  * customer's click (a POST) makes the grant count, and nothing else does.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import AjvModule from 'ajv-draft-04';
 import { after, before, describe, it } from 'node:test';
 import { createLedgerApp } from '../../src/server/ledger-app.js';
 import { JsonlLedgerStore } from '../../src/server/jsonl-ledger-store.js';
@@ -35,7 +37,10 @@ describe('double opt-in', () => {
   let ledger: Ledger;
   before(async () => {
     mail = await startMailServer();
-    ledger = await startLedger(doubleOptIn(mail));
+    ledger = await startLedger({
+      ...doubleOptIn(mail),
+      controller: { name: 'Salon Bella', address: 'Bahnhofstrasse 1, 8001 Zürich', jurisdiction: 'CH', locale: 'de' },
+    });
   });
   after(async () => {
     await ledger.close();
@@ -93,6 +98,35 @@ describe('double opt-in', () => {
     assert.equal(click.mailId, sent.id);
     assert.equal(click.userAgent, 'Mozilla/5.0 (test customer)');
     assert.equal(click.clientAddress, undefined, 'no client address unless configured');
+
+    // The printable proof shows the chain: tick → mail (text, SHA-256, Message-ID) → click.
+    const proofPage = await (await ledger.staff(`/v1/staff/proof?email=${encodeURIComponent(email)}`)).text();
+    const order = ['Newsletter per E-Mail: ERTEILT', 'BESTÄTIGUNGS-E-MAIL VERSANDT', 'BESTÄTIGT (Double-Opt-in)'];
+    const positions = order.map((heading) => proofPage.indexOf(heading));
+    assert.ok(
+      positions.every((at, i) => at > 0 && (i === 0 || at > positions[i - 1]!)),
+      JSON.stringify(positions),
+    );
+    assert.ok(proofPage.includes(sent.mail.sha256));
+    assert.ok(proofPage.includes(received!.parsed.messageId!.replace(/</g, '&lt;').replace(/>/g, '&gt;')));
+    assert.ok(!proofPage.includes(new URL(received!.link).searchParams.get('sig')!), 'no usable link in the proof');
+    const proof = await (await ledger.staff(`/v1/staff/proof?email=${encodeURIComponent(email)}&format=json`)).json();
+    const receipts = proof.records.map(
+      (r: { kantara?: { services: { purposes: { granted: boolean }[] }[] } }) =>
+        r.kantara?.services[0]?.purposes[0]?.granted,
+    );
+    assert.deepEqual(receipts, [true, undefined, true], 'receipts for the tick and the click, none for the mail');
+    const schema = JSON.parse(
+      await readFile(
+        new URL('../../../shared/specs/kantara-consent-receipt-v1_1-schema.json', import.meta.url),
+        'utf8',
+      ),
+    );
+    const validate = new (AjvModule as unknown as typeof AjvModule.default)({ strict: false }).compile(schema);
+    const clickReceipt = proof.records[2].kantara;
+    assert.ok(validate(clickReceipt), JSON.stringify(validate.errors));
+    assert.equal(clickReceipt.policyUrl, 'https://salon-bella.example/datenschutz', 'the confirmed grant’s notice');
+    assert.equal(clickReceipt.language, 'fr');
   });
 
   it('a used, forged or edited link shows a clear page and records nothing', async () => {
@@ -265,6 +299,25 @@ describe('double opt-in when mail goes wrong', () => {
       assert.equal(status.addresses[0].confirmation.state, 'lapsed');
       const body = await (await ledger.staff('/v1/staff/audience?purpose=email-newsletter')).json();
       assert.equal(body.leftOut.unconfirmed, 1);
+    } finally {
+      await ledger.close();
+      await mail.close();
+    }
+  });
+});
+
+describe('double opt-in evidence where the salon keeps client addresses', () => {
+  it('records the address of the sign-up with the mail and the address of the click with the confirmation', async () => {
+    const mail = await startMailServer();
+    const ledger = await startLedger(doubleOptIn(mail, { recordClientAddress: true }));
+    try {
+      const email = unique('ip');
+      await ledger.post('/v1/consent-events', emailGrant(email));
+      const [received] = await mail.waitFor(1);
+      await post(received!.link);
+      const { entries } = await (await ledger.staff(`/v1/staff/history?email=${encodeURIComponent(email)}`)).json();
+      assert.equal(entries[1].event.signUpClientAddress, '127.0.0.1');
+      assert.equal(entries[2].event.clientAddress, '127.0.0.1');
     } finally {
       await ledger.close();
       await mail.close();
