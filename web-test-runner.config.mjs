@@ -9,6 +9,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 import { startFaultProxy } from './test/support/fault-proxy.mjs';
 import { startLedgerHarness } from './test/support/ledger-harness.mjs';
+import { startMailbox } from './test/support/mailbox.mjs';
 
 const PORT = Number(process.env.WTR_PORT ?? 8000);
 const TEST_ORIGIN = `http://localhost:${PORT}`;
@@ -20,7 +21,23 @@ const WEBKIT_DRIVER_PORT = Number(process.env.WEBKIT_DRIVER_PORT ?? 4445);
 const staffToken = randomBytes(24).toString('base64url');
 const ledger = await startLedgerHarness({ allowedOrigins: [TEST_ORIGIN], staffOrigins: [TEST_ORIGIN], staffToken });
 const faults = await startFaultProxy(ledger.url);
-const ledgerInfo = JSON.stringify({ url: ledger.url(), proxyUrl: faults.url, staffToken });
+// A second ledger with double opt-in for the e-mail newsletter, mailing to a real SMTP server.
+const mailbox = await startMailbox();
+const doubleOptInLedger = await startLedgerHarness({
+  allowedOrigins: [TEST_ORIGIN],
+  staffOrigins: [TEST_ORIGIN],
+  staffToken,
+  confirmation: {},
+  linkSecret: randomBytes(32).toString('base64url'),
+  mail: { smtp: mailbox.url, from: 'Salon Bella <hallo@salon-bella.example>' },
+  controller: { name: 'Salon Bella', address: 'Bahnhofstrasse 1, 8001 Zürich', jurisdiction: 'CH', locale: 'de' },
+});
+const ledgerInfo = JSON.stringify({
+  url: ledger.url(),
+  proxyUrl: faults.url,
+  doubleOptInUrl: doubleOptInLedger.url(),
+  staffToken,
+});
 
 /** Server commands the delivery tests use to break things on purpose. */
 const faultCommands = {
@@ -30,6 +47,8 @@ const faultCommands = {
   'fault-reset': () => faults.reset(),
   'ledger-stop': () => ledger.stop(),
   'ledger-start': () => ledger.start(),
+  /** The confirmation mails the double opt-in ledger sent to an address. */
+  'mails-to': ({ address }) => mailbox.mailsTo(address),
 };
 
 // The strict policy the issue asks every salon page to be able to use.

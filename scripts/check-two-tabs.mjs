@@ -7,15 +7,13 @@
 // tabs: the control shows the trials really do race in that engine.
 //   node scripts/check-two-tabs.mjs [trials]      (BROWSERS=chromium,firefox,webkit)
 // Exits non-zero when the outbox loses a single event.
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
-import { puppeteerCore } from '@web/test-runner-chrome';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
+import { openBrowser, underDisplay, wantedEngines } from './browsers.mjs';
 
 const trials = Number(process.argv[2] ?? 100);
-const browsers = (process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',').map((name) => name.trim());
+const browsers = wantedEngines();
 
 // The tab: the real outbox from dist/, and the old single-key design as the control.
 const TAB_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>tab</title>
@@ -64,101 +62,16 @@ async function serve() {
   return { server, origin: `http://127.0.0.1:${server.address().port}` };
 }
 
-/** Two tabs driven by puppeteer (Chromium over CDP, Firefox over WebDriver BiDi). */
-async function puppeteerTabs(name, url) {
-  const browser = await puppeteerCore.launch(
-    name === 'chromium'
-      ? { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS }
-      : {
-          browser: 'firefox',
-          executablePath: '/usr/bin/firefox-esr',
-          headless: true,
-          // Background tabs keep full-speed timers, so both tabs act at the agreed moment.
-          extraPrefsFirefox: {
-            'dom.min_background_timeout_value': 0,
-            'dom.timeout.enable_budget_timer_throttling': false,
-          },
-        },
-  );
-  const pages = [await browser.newPage(), await browser.newPage()];
-  for (const page of pages) {
-    await page.goto(url);
-    await page.waitForFunction(() => window.__ready === true);
+/** Two tabs of one browser on the tab page, ready. */
+async function twoTabs(name, url) {
+  const browser = await openBrowser(name);
+  const tabs = [await browser.newTab(), await browser.newTab()];
+  for (const tab of tabs) {
+    await tab.goto(url);
+    while (!(await tab.run(() => window.__ready === true))) await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const tab = (page) => ({ run: (fn, ...args) => page.evaluate(fn, ...args) });
-  return { tabs: pages.map(tab), lead: 20, close: () => browser.close() };
-}
-
-/** Two windows of WebKitGTK's MiniBrowser over plain WebDriver (WebKitWebDriver). */
-async function webkitTabs(url) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore' });
-  const base = `http://127.0.0.1:${port}`;
-  const call = async (method, path, body) => {
-    const response = await fetch(base + path, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body && JSON.stringify(body),
-    });
-    const json = await response.json();
-    if (!response.ok) throw new Error(`WebDriver ${method} ${path}: ${JSON.stringify(json.value)}`);
-    return json.value;
-  };
-  for (let tries = 0; ; tries += 1) {
-    try {
-      await call('GET', '/status');
-      break;
-    } catch (error) {
-      if (tries > 75) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  const { sessionId } = await call('POST', '/session', {
-    capabilities: {
-      alwaysMatch: {
-        browserName: 'MiniBrowser',
-        'webkitgtk:browserOptions': {
-          binary: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
-          args: ['--automation'],
-        },
-      },
-    },
-  });
-  const session = `/session/${sessionId}`;
-  const first = await call('GET', `${session}/window`);
-  const { handle: second } = await call('POST', `${session}/window/new`, { type: 'window' });
-  // One WebDriver session drives both windows: commands go one at a time.
-  let current;
-  let queue = Promise.resolve();
-  const tab = (handle) => ({
-    run: (fn, ...args) => {
-      const result = queue.then(async () => {
-        if (current !== handle) await call('POST', `${session}/window`, { handle });
-        current = handle;
-        return call('POST', `${session}/execute/sync`, { script: `return (${fn})(...arguments)`, args });
-      });
-      queue = result.catch(() => {});
-      return result;
-    },
-  });
-  const tabs = [tab(first), tab(second)];
-  for (const handle of [first, second]) {
-    await call('POST', `${session}/window`, { handle });
-    current = handle;
-    await call('POST', `${session}/url`, { url });
-    while (!(await call('POST', `${session}/execute/sync`, { script: 'return window.__ready === true', args: [] }))) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  return {
-    tabs,
-    // Far enough ahead for WebDriver to switch windows and schedule the second tab.
-    lead: 300,
-    close: async () => {
-      await call('DELETE', session).catch(() => {});
-      driver.kill();
-    },
-  };
+  // WebDriver switches windows between commands: schedule further ahead there.
+  return { tabs, lead: name === 'webkit' ? 300 : 20, close: () => browser.close() };
 }
 
 /** Runs `trials` two-tab races of one design; returns how many events went missing. */
@@ -211,8 +124,7 @@ async function main() {
   let failed = false;
   try {
     for (const name of browsers) {
-      const browser =
-        name === 'webkit' ? await webkitTabs(`${origin}/tab.html`) : await puppeteerTabs(name, `${origin}/tab.html`);
+      const browser = await twoTabs(name, `${origin}/tab.html`);
       try {
         const control = await race(browser, 'legacy');
         const outbox = await race(browser, 'outbox');
@@ -233,10 +145,4 @@ async function main() {
   process.exitCode = failed ? 1 : 0;
 }
 
-// WebKitGTK's MiniBrowser has no headless mode: re-run under a virtual display.
-if (browsers.includes('webkit') && !process.env.DISPLAY) {
-  const child = spawn('xvfb-run', ['-a', process.execPath, ...process.argv.slice(1)], { stdio: 'inherit' });
-  child.on('exit', (code) => process.exit(code ?? 1));
-} else {
-  await main();
-}
+if (!underDisplay(browsers)) await main();

@@ -10,5 +10,9 @@ export type {
   MarketingConsentRecordedEvent,
 } from './events/marketing-consent-recorded.js';
 export type { MarketingConsentFailedDetail, MarketingConsentFailedEvent } from './events/marketing-consent-failed.js';
+export type {
+  MarketingConsentConfirmationPendingDetail,
+  MarketingConsentConfirmationPendingEvent,
+} from './events/marketing-consent-confirmation-pending.js';
 export * from './contract/index.js';
 export { WIDGET_NAME, WIDGET_VERSION } from './version.js';

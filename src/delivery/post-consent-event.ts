@@ -69,6 +69,9 @@ export async function postConsentEvent(endpoint: string, event: ConsentEvent): P
           seq: body.seq,
           receivedAt: body.receivedAt,
           ...(typeof body.checkpoint === 'string' ? { checkpoint: body.checkpoint } : {}),
+          ...(Array.isArray(body.pendingConfirmation)
+            ? { pendingConfirmation: body.pendingConfirmation.filter((p) => typeof p === 'string') }
+            : {}),
         }
       : undefined,
     message: typeof error === 'string' ? error : `the ledger answered HTTP ${response.status}`,

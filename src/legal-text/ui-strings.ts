@@ -12,6 +12,8 @@ export interface UiStrings {
   purposeLabels: Record<string, string>;
   privacyNotice: string;
   opensInNewTab: string;
+  /** After a sign-up that waits for double opt-in: where to look. */
+  confirmationHint: (email: string) => string;
 }
 
 export const UI_STRINGS: Record<UiLocale, UiStrings> = {
@@ -20,24 +22,32 @@ export const UI_STRINGS: Record<UiLocale, UiStrings> = {
     purposeLabels: { 'email-newsletter': 'Newsletter per E-Mail', 'sms-newsletter': 'Neuigkeiten per SMS' },
     privacyNotice: 'Datenschutzerklärung',
     opensInNewTab: 'öffnet in einem neuen Tab',
+    confirmationHint: (email) =>
+      `Fast geschafft: Bitte bestätigen Sie Ihre Anmeldung über den Link in der E-Mail, die wir an ${email} gesendet haben.`,
   },
   fr: {
     heading: (salon) => `Actualités de ${salon} (facultatif)`,
     purposeLabels: { 'email-newsletter': 'Newsletter par e-mail', 'sms-newsletter': 'Actualités par SMS' },
     privacyNotice: 'Déclaration de confidentialité',
     opensInNewTab: "s'ouvre dans un nouvel onglet",
+    confirmationHint: (email) =>
+      `Presque terminé : veuillez confirmer votre inscription par le lien de l'e-mail que nous avons envoyé à ${email}.`,
   },
   it: {
     heading: (salon) => `Novità da ${salon} (facoltativo)`,
     purposeLabels: { 'email-newsletter': 'Newsletter via e-mail', 'sms-newsletter': 'Novità via SMS' },
     privacyNotice: 'Informativa sulla privacy',
     opensInNewTab: 'si apre in una nuova scheda',
+    confirmationHint: (email) =>
+      `Quasi fatto: confermi l'iscrizione tramite il link nell'e-mail che abbiamo inviato a ${email}.`,
   },
   en: {
     heading: (salon) => `News from ${salon} (optional)`,
     purposeLabels: { 'email-newsletter': 'Newsletter by e-mail', 'sms-newsletter': 'News by SMS' },
     privacyNotice: 'Privacy notice',
     opensInNewTab: 'opens in a new tab',
+    confirmationHint: (email) =>
+      `Almost done: please confirm your sign-up with the link in the e-mail we sent to ${email}.`,
   },
 };
 

@@ -140,6 +140,10 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const smtpUrl = values['smtp-url'] ?? process.env['MARKETING_CONSENT_SMTP_URL'];
+  if (smtpUrl && !values.salon) {
+    console.error('--salon is missing: confirmation mails name the salon, e.g. --salon "Salon Bella".');
+    return 2;
+  }
   if (smtpUrl && !values['mail-from']) {
     console.error(
       '--mail-from is missing: confirmation mails need a sender, e.g. "Salon Bella <hallo@salon-bella.ch>".',

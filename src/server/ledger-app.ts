@@ -120,6 +120,9 @@ function confirmationModes(options: LedgerOptions, purposes: readonly string[]):
         `(--smtp-url and --mail-from), or turn it off with confirmation { "${needMail[0]}": "none" } (--single-opt-in ${needMail[0]})`,
     );
   }
+  if (needMail.length > 0 && !options.controller?.name) {
+    throw new Error('double opt-in mails name the salon: give controller.name (--salon "Salon Bella")');
+  }
   if (needMail.length > 0 && !options.linkSecret) {
     throw new Error('double opt-in signs its confirmation links: give a linkSecret (--link-secret or LINK_SECRET)');
   }

@@ -123,7 +123,7 @@ describe('double opt-in', () => {
       ),
     );
     const validate = new (AjvModule as unknown as typeof AjvModule.default)({ strict: false }).compile(schema);
-    const clickReceipt = proof.records[2].kantara;
+    const clickReceipt = proof.records[2].kantara as { policyUrl: string; language: string };
     assert.ok(validate(clickReceipt), JSON.stringify(validate.errors));
     assert.equal(clickReceipt.policyUrl, 'https://salon-bella.example/datenschutz', 'the confirmed grant’s notice');
     assert.equal(clickReceipt.language, 'fr');
@@ -338,12 +338,25 @@ describe('double opt-in settings', () => {
           createLedgerApp({
             store,
             linkSecret: 'x'.repeat(40),
+            controller: { name: 'Salon Bella' },
             confirmation: { 'sms-newsletter': 'double-opt-in' },
             mail: { smtp: 'smtp://127.0.0.1:1', from: FROM },
           }),
         /sms-newsletter cannot use double opt-in/,
       );
-      assert.throws(() => createLedgerApp({ store, mail: { smtp: 'smtp://127.0.0.1:1', from: FROM } }), /linkSecret/);
+      assert.throws(
+        () =>
+          createLedgerApp({
+            store,
+            controller: { name: 'Salon Bella' },
+            mail: { smtp: 'smtp://127.0.0.1:1', from: FROM },
+          }),
+        /linkSecret/,
+      );
+      assert.throws(
+        () => createLedgerApp({ store, linkSecret: 'x'.repeat(40), mail: { smtp: 'smtp://127.0.0.1:1', from: FROM } }),
+        /mails name the salon: give controller.name/,
+      );
       assert.ok(NOTICE_TEXT.includes('Widerruf'));
     } finally {
       await store.close();

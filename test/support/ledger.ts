@@ -14,14 +14,24 @@ export interface LedgerInfo {
   staffToken: string;
   /** The intake as the element reaches it: through the fault layer. */
   intake: string;
+  /** A second ledger, with double opt-in for the e-mail newsletter (its mails: `mailsTo`). */
+  doubleOptIn: string;
 }
 
 let info: Promise<LedgerInfo> | undefined;
 
 export function ledger(): Promise<LedgerInfo> {
   info ??= fetch('/__ledger.json')
-    .then((response) => response.json() as Promise<{ url: string; proxyUrl: string; staffToken: string }>)
-    .then((raw) => ({ url: raw.url, staffToken: raw.staffToken, intake: `${raw.proxyUrl}/v1/consent-events` }));
+    .then(
+      (response) =>
+        response.json() as Promise<{ url: string; proxyUrl: string; doubleOptInUrl: string; staffToken: string }>,
+    )
+    .then((raw) => ({
+      url: raw.url,
+      staffToken: raw.staffToken,
+      intake: `${raw.proxyUrl}/v1/consent-events`,
+      doubleOptIn: raw.doubleOptInUrl,
+    }));
   return info;
 }
 

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import * as z from 'zod/mini';
 import type { ConsentEvent, ConsentReceipt, ConsentSubject } from '../../contract/consent-event.js';
@@ -10,6 +10,7 @@ import { composeWidgetText } from '../../legal-text/widget-text.js';
 import { ConsentOutbox, type OutboxOutcomeDetail } from '../../delivery/consent-outbox.js';
 import { emit } from '../../events/emit.js';
 import '../../events/marketing-consent-recorded.js';
+import '../../events/marketing-consent-confirmation-pending.js';
 import '../../events/marketing-consent-failed.js';
 import { WIDGET_NAME, WIDGET_VERSION } from '../../version.js';
 import {
@@ -69,6 +70,7 @@ export interface RecordOptions {
  * @fires change - The customer ticked or unticked a box (not fired on programmatic changes).
  * @fires marketing-consent-recorded - The ledger stored the consent; `detail.receipt` is its answer.
  * @fires marketing-consent-failed - The consent could not be recorded; `detail.reason` says why.
+ * @fires marketing-consent-confirmation-pending - Recorded, but some purposes count only once the customer clicks the link the ledger mailed (double opt-in); `detail.purposes` names them.
  *
  * @csspart group - The fieldset around everything.
  * @csspart heading - The legend naming the salon and marking the block optional.
@@ -78,6 +80,7 @@ export interface RecordOptions {
  * @csspart text - The salon's legal text for one purpose, the checkbox's description.
  * @csspart notice - The shared line: how to withdraw, and the privacy-notice link.
  * @csspart link - Links inside the legal texts and the privacy-notice link.
+ * @csspart confirmation-hint - After a sign-up that waits for double opt-in: where the confirmation mail went.
  *
  * @cssproperty --marketing-consent-accent - Color of the ticked box (default: the browser's accent).
  * @cssproperty --marketing-consent-gap - Space between purposes (default 0.75em).
@@ -157,6 +160,15 @@ export class MarketingConsentElement extends LitElement {
 
   /** Form field name the consent is submitted under: one entry per ticked purpose. */
   @property() name: string | undefined;
+
+  /**
+   * Hide the line telling the customer to confirm by e-mail after a double
+   * opt-in sign-up (for pages that say it themselves, on their confirmation page).
+   */
+  @property({ type: Boolean, attribute: 'no-confirmation-hint' }) noConfirmationHint = false;
+
+  /** Where the confirmation mail went, while a sign-up waits for double opt-in; shown as a hint. */
+  @state() private pendingConfirmationEmail: string | undefined;
 
   /** True while the customer has ticked at least one box. Read-only: only the customer ticks. */
   get checked(): boolean {
@@ -289,8 +301,16 @@ export class MarketingConsentElement extends LitElement {
   };
 
   #emitOutcome({ event, outcome }: Pick<OutboxOutcomeDetail, 'event' | 'outcome'>): void {
-    if (outcome.ok) emit(this, 'marketing-consent-recorded', { event, receipt: outcome.receipt });
-    else emit(this, 'marketing-consent-failed', { event, reason: outcome.reason, status: outcome.status });
+    if (!outcome.ok) {
+      emit(this, 'marketing-consent-failed', { event, reason: outcome.reason, status: outcome.status });
+      return;
+    }
+    const { receipt } = outcome;
+    emit(this, 'marketing-consent-recorded', { event, receipt });
+    const purposes = receipt.pendingConfirmation ?? [];
+    if (purposes.length === 0) return;
+    this.pendingConfirmationEmail = event.subject.email;
+    emit(this, 'marketing-consent-confirmation-pending', { event, receipt, purposes, email: event.subject.email });
   }
 
   #shownNotice(config: ConsentConfig): ShownNotice {
@@ -518,6 +538,9 @@ export class MarketingConsentElement extends LitElement {
     if (!config || !notice) return nothing;
     const { strings, texts } = notice;
     const disabled = this.hasAttribute('data-disabled');
+    // An empty live region until there is something to say (the status role needs it present beforehand).
+    const email = this.noConfirmationHint ? undefined : this.pendingConfirmationEmail;
+    const hint = email ? strings.confirmationHint(email) : nothing;
     return html`
       <fieldset part="group" lang=${notice.locale}>
         <legend part="heading">${strings.heading(config.salon)}</legend>
@@ -543,6 +566,7 @@ export class MarketingConsentElement extends LitElement {
           ${this.#renderMarkup(`${texts['notice']} [${strings.privacyNotice}](${config.privacyUrl})`)}
         </p>
         <span id="new-tab" hidden>${strings.opensInNewTab}</span>
+        <p part="confirmation-hint" class="text hint" role="status">${hint}</p>
       </fieldset>
     `;
   }

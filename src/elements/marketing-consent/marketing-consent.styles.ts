@@ -56,6 +56,10 @@ export const styles = css`
     white-space: pre-line;
     overflow-wrap: anywhere;
   }
+  .hint:not(:empty) {
+    margin-block-start: 0.75em;
+    font-weight: 600;
+  }
   .purpose .text {
     grid-column: 2;
   }
