@@ -235,6 +235,7 @@ const CONFIRMATION = {
     newsletter: 'Newsletter-Einwilligung',
     none: 'keine (Sie erhalten keine Werbung)',
     back: 'Neuer Termin',
+    mailbox: 'Demo: Die E-Mail liegt im Postfach der Demo.',
   },
   fr: {
     title: 'Rendez-vous réservé',
@@ -242,6 +243,7 @@ const CONFIRMATION = {
     newsletter: 'Consentement à la newsletter',
     none: 'aucun (vous ne recevrez pas de publicité)',
     back: 'Nouveau rendez-vous',
+    mailbox: "Démo : l'e-mail se trouve dans la boîte de réception de la démo.",
   },
   it: {
     title: 'Appuntamento prenotato',
@@ -249,6 +251,7 @@ const CONFIRMATION = {
     newsletter: 'Consenso alla newsletter',
     none: 'nessuno (non riceverà pubblicità)',
     back: 'Nuovo appuntamento',
+    mailbox: "Demo: l'e-mail si trova nella casella di posta della demo.",
   },
   en: {
     title: 'Appointment booked',
@@ -256,6 +259,7 @@ const CONFIRMATION = {
     newsletter: 'Newsletter consent',
     none: 'none (you will receive no marketing)',
     back: 'Book another',
+    mailbox: 'Demo: the e-mail is in the demo’s mailbox.',
   },
 };
 
@@ -300,6 +304,13 @@ app.get('/confirmation/:id', (c) => {
           <dt>${t.newsletter}</dt>
           <dd>${consented.length ? consented.join(', ') : t.none}</dd>
         </dl>
+        ${
+          // The e-mail newsletter counts once the customer confirmed by the mailed link (double opt-in).
+          booking.consent.some((value) => value.startsWith('email-newsletter')) && booking.email
+            ? html`<p><strong>${uiStringsFor(booking.lang).confirmationHint(booking.email)}</strong></p>
+                <p class="hint"><a href="/mailbox">${t.mailbox}</a></p>`
+            : ''
+        }
         <p><a class="button" href="/?lang=${booking.lang}">${t.back}</a></p>
       </section>`,
     ),

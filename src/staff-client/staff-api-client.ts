@@ -27,7 +27,7 @@ export interface StaffClientOptions {
 export type StaffError =
   | { kind: 'unreachable'; message: string }
   | { kind: 'unauthorized'; message: string }
-  | { kind: 'rejected'; status: number; message: string };
+  | { kind: 'rejected'; status: number; message: string; retryAfterSeconds?: number };
 
 export class StaffApiError extends Error {
   constructor(readonly detail: StaffError) {
@@ -56,6 +56,11 @@ export class StaffApiClient {
 
   withdraw(request: WithdrawalRequest): Promise<unknown> {
     return this.#json('/v1/staff/withdrawals', { method: 'POST', body: JSON.stringify(request) });
+  }
+
+  /** The double opt-in mail again; refused (429, with `retryAfterSeconds`) shortly after the last one. */
+  resendConfirmation(request: { purpose: string; email: string; staffName: string }): Promise<unknown> {
+    return this.#json('/v1/staff/confirmation-mails', { method: 'POST', body: JSON.stringify(request) });
   }
 
   async proofLink(subject: ConsentSubject): Promise<string> {
@@ -101,7 +106,13 @@ export class StaffApiClient {
     if (response.status === 401 || response.status === 403) throw new StaffApiError({ kind: 'unauthorized', message });
     // A proxy in front of a stopped ledger answers 502/503/504: as good as unreachable.
     if (response.status >= 502 && response.status <= 504) throw new StaffApiError({ kind: 'unreachable', message });
-    throw new StaffApiError({ kind: 'rejected', status: response.status, message });
+    const retryAfter = Number(response.headers.get('retry-after'));
+    throw new StaffApiError({
+      kind: 'rejected',
+      status: response.status,
+      message,
+      ...(retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
+    });
   }
 }
 

@@ -29,8 +29,11 @@ async function bookedCustomer() {
   return { email, event };
 }
 
-async function openFile(email: string, options: { headers?: Record<string, string>; lang?: string } = {}) {
-  const { url } = await ledger();
+async function openFile(
+  email: string,
+  options: { headers?: Record<string, string>; lang?: string; ledgerUrl?: string } = {},
+) {
+  const url = options.ledgerUrl ?? (await ledger()).url;
   const element = await fixture<MarketingConsentFileElement>(html`
     <marketing-consent-file
       lang=${options.lang ?? 'en'}
@@ -204,5 +207,34 @@ describe('<marketing-consent-audience>', () => {
       /\d+ more customers without any consent/,
     );
     await expect(element).to.be.accessible();
+  });
+});
+
+describe('<marketing-consent-file> with double opt-in', () => {
+  it('shows the sign-up waiting for its confirmation, the mail sent, and refuses a second mail right away', async () => {
+    const { doubleOptIn } = await ledger();
+    const email = uniqueEmail();
+    const event = await makeConsentEvent(email);
+    const posted = await fetch(`${doubleOptIn}/v1/consent-events`, { method: 'POST', body: JSON.stringify(event) });
+    expect(posted.status).to.equal(201);
+    let element = await openFile(email, { ledgerUrl: doubleOptIn, lang: 'de' });
+    // The mail goes out right after the receipt: wait for its record.
+    for (let i = 0; i < 40 && !text(card(element, 'email-newsletter')).includes('versandt'); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      element.remove();
+      element = await openFile(email, { ledgerUrl: doubleOptIn, lang: 'de' });
+    }
+    const emailCard = card(element, 'email-newsletter');
+    expect(text(emailCard.querySelector('.badge'))).to.equal('Wartet auf Bestätigung');
+    expect(text(emailCard)).to.contain(`${email}: wartet bis`);
+    expect(text(emailCard)).to.contain('Bestätigungs-E-Mail versandt am');
+    await expect(element).to.be.accessible();
+
+    const resend = [...emailCard.querySelectorAll('button')].find(
+      (b) => text(b) === 'Bestätigungs-E-Mail erneut senden',
+    )!;
+    resend.click();
+    const alert = await until(() => element.shadowRoot!.querySelector('.error[role="alert"]'));
+    expect(text(alert)).to.contain('Die letzte Bestätigungs-E-Mail ist eben erst verschickt worden. Bitte in 15 Min.');
   });
 });

@@ -29,6 +29,9 @@ export interface FileStrings {
     confirmed: (address: string, at: string) => string;
     mailSent: (at: string) => string;
     mailFailed: (at: string, reply: string) => string;
+    resend: string;
+    resent: string;
+    tooSoon: (minutes: number) => string;
   };
   flags: Record<RecordFlag, string>;
   historyTitle: string;
@@ -103,6 +106,10 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
       confirmed: (a, at) => `${a}: am ${at} per Link in der Bestätigungs-E-Mail bestätigt (Double-Opt-in).`,
       mailSent: (at) => `Bestätigungs-E-Mail versandt am ${at}`,
       mailFailed: (at, reply) => `Bestätigungs-E-Mail am ${at} nicht angenommen: ${reply}`,
+      resend: 'Bestätigungs-E-Mail erneut senden',
+      resent: 'Bestätigungs-E-Mail erneut gesendet.',
+      tooSoon: (m) =>
+        `Die letzte Bestätigungs-E-Mail ist eben erst verschickt worden. Bitte in ${m} Min. erneut versuchen.`,
     },
     flags: RECORD_FLAG_NAMES.de,
     historyTitle: 'Verlauf (neueste zuerst)',
@@ -178,6 +185,9 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
       confirmed: (a, at) => `${a} : confirmé le ${at} par le lien de l’e-mail de confirmation (double opt-in).`,
       mailSent: (at) => `E-mail de confirmation envoyé le ${at}`,
       mailFailed: (at, reply) => `E-mail de confirmation refusé le ${at} : ${reply}`,
+      resend: 'Renvoyer l’e-mail de confirmation',
+      resent: 'E-mail de confirmation renvoyé.',
+      tooSoon: (m) => `Le dernier e-mail de confirmation vient d’être envoyé. Réessayez dans ${m} min.`,
     },
     flags: RECORD_FLAG_NAMES.fr,
     historyTitle: 'Historique (le plus récent en premier)',
@@ -251,6 +261,9 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
       confirmed: (a, at) => `${a}: confermato il ${at} tramite il link dell’e-mail di conferma (double opt-in).`,
       mailSent: (at) => `E-mail di conferma inviata il ${at}`,
       mailFailed: (at, reply) => `E-mail di conferma rifiutata il ${at}: ${reply}`,
+      resend: 'Invia di nuovo l’e-mail di conferma',
+      resent: 'E-mail di conferma inviata di nuovo.',
+      tooSoon: (m) => `L’ultima e-mail di conferma è appena stata inviata. Riprovi tra ${m} min.`,
     },
     flags: RECORD_FLAG_NAMES.it,
     historyTitle: 'Cronologia (dal più recente)',
@@ -325,6 +338,9 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
       confirmed: (a, at) => `${a}: confirmed on ${at} with the link in the confirmation e-mail (double opt-in).`,
       mailSent: (at) => `Confirmation e-mail sent on ${at}`,
       mailFailed: (at, reply) => `Confirmation e-mail refused on ${at}: ${reply}`,
+      resend: 'Send the confirmation e-mail again',
+      resent: 'Confirmation e-mail sent again.',
+      tooSoon: (m) => `The last confirmation e-mail went out a moment ago. Please try again in ${m} min.`,
     },
     flags: RECORD_FLAG_NAMES.en,
     historyTitle: 'History (newest first)',

@@ -230,14 +230,14 @@ export class MarketingConsentFileElement extends StaffElement {
             </details>`
           : nothing
       }
-      ${purpose.addresses.map((address) => this.#renderConfirmation(address))}
+      ${purpose.addresses.map((address) => this.#renderConfirmation(purpose.purpose, address))}
       ${purpose.state === 'never' ? html`<p class="hint">${t.neverExplained}</p>` : nothing}
       ${purpose.state === 'withdrawn' ? html`<p class="hint">${t.withdrawnExplained}</p>` : nothing}
     </section>`;
   }
 
   /** Where an address's double opt-in stands: each mail, and the click or the lapse. */
-  #renderConfirmation(address: PurposeStatus['addresses'][number]): TemplateResult | typeof nothing {
+  #renderConfirmation(purpose: string, address: PurposeStatus['addresses'][number]): TemplateResult | typeof nothing {
     const confirmation = address.confirmation;
     if (!confirmation) return nothing;
     const t = this.#strings.confirmation;
@@ -262,7 +262,49 @@ export class MarketingConsentFileElement extends StaffElement {
             </ul>`
           : nothing
       }
+      ${
+        confirmation.state === 'pending'
+          ? html`<button
+              part="button"
+              type="button"
+              class="secondary"
+              ?disabled=${this.busy}
+              @click=${() => this.#resendConfirmation(purpose, address.address)}
+            >
+              ${t.resend}
+            </button>`
+          : nothing
+      }
     </div>`;
+  }
+
+  /** The customer says the confirmation mail never came: send it again (the ledger throttles). */
+  async #resendConfirmation(purpose: string, email: string): Promise<void> {
+    if (!this.client) return;
+    const t = this.#strings;
+    if (!this.staffName) {
+      this.error = { kind: 'rejected', status: 0, message: t.required(t.staffName) };
+      return;
+    }
+    this.busy = true;
+    this.error = undefined;
+    try {
+      await this.client.resendConfirmation({ purpose, email, staffName: this.staffName });
+      this.message = t.confirmation.resent;
+      await this.reload();
+    } catch (error) {
+      const detail = asStaffError(error);
+      this.error =
+        detail.kind === 'rejected' && detail.status === 429
+          ? {
+              kind: 'rejected',
+              status: 0,
+              message: t.confirmation.tooSoon(Math.ceil((detail.retryAfterSeconds ?? 60) / 60)),
+            }
+          : detail;
+    } finally {
+      this.busy = false;
+    }
   }
 
   #renderHistory(history: LedgerEntry[]): TemplateResult {

@@ -54,6 +54,8 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     if (origin && settings.staffOrigins.has(origin)) {
       c.header('access-control-allow-origin', origin);
       c.header('vary', 'Origin');
+      // The back office reads how long to wait before asking for another confirmation mail.
+      c.header('access-control-expose-headers', 'retry-after');
       if (c.req.method === 'OPTIONS') {
         c.header('access-control-allow-methods', 'GET, POST');
         c.header('access-control-allow-headers', 'authorization, content-type');
