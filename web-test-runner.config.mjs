@@ -7,13 +7,15 @@ import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
 import { webdriverLauncher } from '@web/test-runner-webdriver';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
+import { freePort } from './scripts/free-port.mjs';
 import { startFaultProxy } from './test/support/fault-proxy.mjs';
 import { startLedgerHarness } from './test/support/ledger-harness.mjs';
 import { startMailbox } from './test/support/mailbox.mjs';
 
-const PORT = Number(process.env.WTR_PORT ?? 8000);
+// scripts/run-browser-tests.mjs passes free ports; run directly, the config finds its own.
+const PORT = Number(process.env.WTR_PORT ?? (await freePort()));
 const TEST_ORIGIN = `http://localhost:${PORT}`;
-const WEBKIT_DRIVER_PORT = Number(process.env.WEBKIT_DRIVER_PORT ?? 4445);
+const WEBKIT_DRIVER_PORT = Number(process.env.WEBKIT_DRIVER_PORT);
 
 // The real ledger the element posts to, on its own port: a cross-origin
 // endpoint, as on a salon's site. Fresh data folder per run. The element
@@ -81,6 +83,11 @@ const launchers = {
 };
 
 const wanted = (process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',').map((name) => name.trim());
+if (wanted.includes('webkit') && !WEBKIT_DRIVER_PORT) {
+  throw new Error(
+    'WebKit needs WebKitWebDriver and a display: run the browser tests with node scripts/run-browser-tests.mjs',
+  );
+}
 for (const name of wanted) {
   if (!(name in launchers)) throw new Error(`BROWSERS names "${name}"; use chromium, firefox and/or webkit`);
 }

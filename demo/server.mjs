@@ -14,6 +14,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { createServer } from 'node:net';
+import { freePort } from '../scripts/free-port.mjs';
 import {
   CheckpointSigner,
   createLedgerApp,
@@ -33,7 +35,17 @@ const METHOD_NAMES = {
   'double-opt-in': 'per Link in der Bestätigungs-E-Mail bestätigt',
 };
 
-const port = Number(process.env.PORT ?? 8080);
+/** 8080 unless something else holds it (or PORT says otherwise): then a free port, printed at start. */
+async function demoPort() {
+  if (process.env.PORT) return Number(process.env.PORT);
+  const probe = createServer();
+  const taken = await new Promise((resolve) => {
+    probe.once('error', () => resolve(true));
+    probe.listen(8080, 'localhost', () => probe.close(() => resolve(false)));
+  });
+  return taken ? freePort() : 8080;
+}
+const port = await demoPort();
 const dataDir = process.env.DATA_DIR ?? '.demo-data';
 
 const CSP = [

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { puppeteerCore } from '@web/test-runner-chrome';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
+import { freePort } from './free-port.mjs';
 
 export const ENGINES = ['chromium', 'firefox', 'webkit'];
 
@@ -70,7 +71,7 @@ async function puppeteerBrowser(name) {
 }
 
 async function webdriverBrowser() {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore' });
   const base = `http://127.0.0.1:${port}`;
   const call = async (method, path, body) => {

@@ -6,20 +6,12 @@
 //   node scripts/check-double-opt-in.mjs      (BROWSERS=chromium,firefox,webkit)
 import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBrowser, underDisplay, wantedEngines } from './browsers.mjs';
+import { freePort } from './free-port.mjs';
 
 const engines = wantedEngines();
-
-async function freePort() {
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function startDemo() {
   const port = String(await freePort());

@@ -10,10 +10,11 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from './chromium.mjs';
+import { freePort } from './free-port.mjs';
 
 const out = process.argv[2] ?? 'screenshots';
 await mkdir(out, { recursive: true });
-const port = String(8600 + Math.floor(Math.random() * 300));
+const port = String(await freePort());
 const base = `http://localhost:${port}`;
 const server = spawn(process.execPath, ['demo/server.mjs'], {
   env: { ...process.env, PORT: port, DATA_DIR: await mkdtemp(join(tmpdir(), 'salon-bella-demo-')) },

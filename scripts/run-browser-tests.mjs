@@ -5,9 +5,13 @@
 // stops the driver again. Extra arguments go to web-test-runner.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { freePort } from './free-port.mjs';
 
 const browsers = (process.env.BROWSERS ?? 'chromium,firefox,webkit').split(',');
-const driverPort = process.env.WEBKIT_DRIVER_PORT ?? '4445';
+// Free ports, not fixed ones: another test run (or anything else) may hold 8000 or 4445.
+const driverPort = process.env.WEBKIT_DRIVER_PORT ?? String(await freePort());
+process.env.WEBKIT_DRIVER_PORT = driverPort;
+process.env.WTR_PORT ??= String(await freePort());
 const args = process.argv.slice(2);
 
 // Each engine comes from Debian's packages; say which is missing and how to get it.
