@@ -12,8 +12,9 @@
  */
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { createLedgerApp } from './ledger-app.js';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { WIDGET_NAME, WIDGET_VERSION } from '../version.js';
+import { checkLedgerSettings, createLedgerApp, type LedgerOptions } from './ledger-app.js';
 import { CheckpointSigner, generateCheckpointKey, splitCheckpoints } from './checkpoint.js';
 import { parseTrustProxy } from './client-address.js';
 import { CHECKPOINT_LOG_NAME, JsonlLedgerStore, LEDGER_FILE_NAME, parseLedger } from './jsonl-ledger-store.js';
@@ -25,6 +26,7 @@ import type { CountryCode } from './addresses.js';
 
 const USAGE = `usage:
   marketing-consent-ledger [serve] --data DIR [options]
+  marketing-consent-ledger --version
   marketing-consent-ledger verify --data DIR [--public-key KEY]... [--checkpoints FILE|DIR]...
   marketing-consent-ledger keygen --key FILE --name NAME
   marketing-consent-ledger rotate-key --key FILE
@@ -63,42 +65,55 @@ environment:
   MARKETING_CONSENT_LINK_SECRET  secret that signs unsubscribe and confirmation links (at least 32 characters)
   MARKETING_CONSENT_SMTP_URL     the SMTP server, as --smtp-url`;
 
+const OPTIONS = {
+  data: { type: 'string' },
+  port: { type: 'string', default: '8787' },
+  host: { type: 'string', default: '127.0.0.1' },
+  origin: { type: 'string', multiple: true, default: [] },
+  'staff-origin': { type: 'string', multiple: true, default: [] },
+  texts: { type: 'string' },
+  salon: { type: 'string' },
+  'salon-address': { type: 'string' },
+  'salon-email': { type: 'string' },
+  jurisdiction: { type: 'string' },
+  locale: { type: 'string' },
+  'privacy-url': { type: 'string' },
+  'phone-country': { type: 'string' },
+  'public-url': { type: 'string' },
+  'rate-limit': { type: 'string', default: '120' },
+  'trust-proxy': { type: 'string' },
+  key: { type: 'string' },
+  name: { type: 'string' },
+  witness: { type: 'string', multiple: true, default: [] },
+  'public-key': { type: 'string', multiple: true, default: [] },
+  checkpoints: { type: 'string', multiple: true, default: [] },
+  'smtp-url': { type: 'string' },
+  'mail-from': { type: 'string' },
+  'single-opt-in': { type: 'string', multiple: true, default: [] },
+  'confirmation-days': { type: 'string', default: '14' },
+  'mail-throttle-hours': { type: 'string', default: '24' },
+  'record-client-address': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const satisfies ParseArgsConfig['options'];
+
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      data: { type: 'string' },
-      port: { type: 'string', default: '8787' },
-      host: { type: 'string', default: '127.0.0.1' },
-      origin: { type: 'string', multiple: true, default: [] },
-      'staff-origin': { type: 'string', multiple: true, default: [] },
-      texts: { type: 'string' },
-      salon: { type: 'string' },
-      'salon-address': { type: 'string' },
-      'salon-email': { type: 'string' },
-      jurisdiction: { type: 'string' },
-      locale: { type: 'string' },
-      'privacy-url': { type: 'string' },
-      'phone-country': { type: 'string' },
-      'public-url': { type: 'string' },
-      'rate-limit': { type: 'string', default: '120' },
-      'trust-proxy': { type: 'string' },
-      key: { type: 'string' },
-      name: { type: 'string' },
-      witness: { type: 'string', multiple: true, default: [] },
-      'public-key': { type: 'string', multiple: true, default: [] },
-      checkpoints: { type: 'string', multiple: true, default: [] },
-      'smtp-url': { type: 'string' },
-      'mail-from': { type: 'string' },
-      'single-opt-in': { type: 'string', multiple: true, default: [] },
-      'confirmation-days': { type: 'string', default: '14' },
-      'mail-throttle-hours': { type: 'string', default: '24' },
-      'record-client-address': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    // Node's parser says what was wrong ("Unknown option '--prot'"); add where to look.
+    console.error(
+      `marketing-consent-ledger: ${(error as Error).message}\nRun marketing-consent-ledger --help for the options.`,
+    );
+    return 2;
+  }
+  const { values, positionals } = parsed;
   const command = positionals[0] ?? 'serve';
+  if (values.version || command === 'version') {
+    console.log(`${WIDGET_NAME} ${WIDGET_VERSION}`);
+    return 0;
+  }
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -156,10 +171,9 @@ async function main(argv: string[]): Promise<number> {
   const witnesses = new CheckpointWitnesses(values.witness);
   // After a rotation the last checkpoint was signed by an earlier key: trust every key in the .pub file.
   const trustedKeys = values.key ? await readVerifierKeys([`${values.key}.pub`]).catch(() => []) : [];
-  const store = await JsonlLedgerStore.open(values.data, { signer, trustedKeys, onCheckpoint: witnesses.offer });
   const staffToken = process.env['MARKETING_CONSENT_STAFF_TOKEN'];
-  const app = createLedgerApp({
-    store,
+  let store: JsonlLedgerStore | undefined;
+  const settings: Omit<LedgerOptions, 'store'> = {
     allowedOrigins: values.origin,
     staffOrigins: values['staff-origin'],
     staffToken,
@@ -178,7 +192,7 @@ async function main(argv: string[]): Promise<number> {
     rateLimit: rate === 0 ? false : { perMinute: rate },
     trustProxy,
     checkpointKeys: signer ? [signer.verifierKey, ...trustedKeys] : [],
-    latestCheckpoint: () => store.lastCheckpoint,
+    latestCheckpoint: () => store?.lastCheckpoint,
     confirmation: Object.fromEntries(values['single-opt-in'].map((purpose) => [purpose, 'none'])),
     confirmationLapseDays: lapseDays,
     ...(smtpUrl
@@ -191,7 +205,11 @@ async function main(argv: string[]): Promise<number> {
           },
         }
       : {}),
-  });
+  };
+  // Settings that cannot work stop the start before the data folder is touched.
+  checkLedgerSettings(settings);
+  store = await JsonlLedgerStore.open(values.data, { signer, trustedKeys, onCheckpoint: witnesses.offer });
+  const app = createLedgerApp({ ...settings, store });
   const running = await startLedgerServer(app, { port, hostname: values.host });
   console.log(
     `consent ledger listening on ${running.url} (data: ${values.data}${staffToken ? '' : '; staff API disabled: set MARKETING_CONSENT_STAFF_TOKEN'}${signer ? '' : '; checkpoints unsigned: pass --key'})`,

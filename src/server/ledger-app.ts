@@ -96,8 +96,19 @@ export type ConfirmationMode = 'double-opt-in' | 'none';
 /** Purposes whose address is an e-mail address, the only ones a mail can confirm. */
 const MAIL_PURPOSES = new Set(['email-newsletter']);
 
+/**
+ * Throws, naming the setting and the fix, when options cannot work
+ * (createLedgerApp checks the same; the CLI calls this before it opens the store).
+ */
+export function checkLedgerSettings(options: Omit<LedgerOptions, 'store'>): void {
+  confirmationModes(options, [...(options.purposes ?? KNOWN_PURPOSES)]);
+}
+
 /** The confirmation mode per purpose, with the default, checked against what can work. */
-function confirmationModes(options: LedgerOptions, purposes: readonly string[]): Map<string, ConfirmationMode> {
+function confirmationModes(
+  options: Omit<LedgerOptions, 'store'>,
+  purposes: readonly string[],
+): Map<string, ConfirmationMode> {
   const modes = new Map<string, ConfirmationMode>(
     purposes.map((purpose) => [purpose, MAIL_PURPOSES.has(purpose) ? 'double-opt-in' : 'none']),
   );
