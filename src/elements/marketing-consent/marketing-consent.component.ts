@@ -130,8 +130,23 @@ export class MarketingConsentElement extends LitElement {
   /** The salon's name, as customers know it; shown in the heading. */
   @property() salon: string | undefined;
 
-  /** The purposes offered, one box each: `email-newsletter`, `sms-newsletter`. */
-  @property({ converter: purposeListConverter }) purposes: string[] | undefined;
+  #purposes: string[] | undefined;
+
+  /**
+   * The purposes offered, one box each: `email-newsletter`, `sms-newsletter`.
+   * An array, or (as frameworks pass it when they set properties) a string
+   * separated by spaces or commas, like the attribute.
+   */
+  @property({ converter: purposeListConverter })
+  set purposes(value: readonly string[] | string | undefined) {
+    const old = this.#purposes;
+    this.#purposes =
+      typeof value === 'string' ? purposeListConverter.fromAttribute(value) : value ? [...value] : undefined;
+    this.requestUpdate('purposes', old);
+  }
+  get purposes(): string[] | undefined {
+    return this.#purposes;
+  }
 
   /** Version of the salon's legal text; change it whenever the text changes. */
   @property({ attribute: 'text-version' }) textVersion: string | undefined;
@@ -350,7 +365,10 @@ export class MarketingConsentElement extends LitElement {
       const lang = template.getAttribute('lang') || this.#inheritedLang() || 'und';
       const key = template.dataset['text'] as string;
       // Parsed like HTML: collapse the source's line breaks and indentation.
-      (texts[lang] ??= {})[key] = (template.content.textContent ?? '').replace(/\s+/g, ' ').trim();
+      // React 19 and other frameworks that build the DOM by script put a template's children on the
+      // element itself rather than into its content: read whichever holds the text.
+      const text = template.content.textContent || template.textContent || '';
+      (texts[lang] ??= {})[key] = text.replace(/\s+/g, ' ').trim();
     }
     this.#templateTexts = texts;
     this.requestUpdate();
