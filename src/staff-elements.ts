@@ -11,3 +11,7 @@ export {
   type StaffFetch,
   type StaffClientOptions,
 } from './staff-client/staff-api-client.js';
+export type {
+  MarketingConsentFileChangedDetail,
+  MarketingConsentFileChangedEvent,
+} from './events/marketing-consent-file-changed.js';

@@ -22,6 +22,8 @@ import { StaffElement } from '../staff-element.js';
  * @csspart table - The list of recipients.
  * @csspart button - Buttons.
  * @csspart error - An error message.
+ *
+ * @cssproperty --marketing-consent-file-accent - Colour of buttons and focus rings (default #2b2230); shared with the customer file.
  */
 export class MarketingConsentAudienceElement extends StaffElement {
   #loadToken = 0;

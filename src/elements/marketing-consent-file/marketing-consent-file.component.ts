@@ -1,3 +1,5 @@
+import { emit } from '../../events/emit.js';
+import '../../events/marketing-consent-file-changed.js';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ConsentSubject } from '../../contract/consent-event.js';
@@ -28,7 +30,7 @@ type Loaded = { status: SubjectStatus; history: LedgerEntry[] };
  *
  * @summary The consent panel of a customer file.
  *
- * @fires marketing-consent-file-changed - A grant or withdrawal was recorded; `detail.status` is the new status.
+ * @fires {MarketingConsentFileChangedEvent} marketing-consent-file-changed - A grant or withdrawal was recorded; `detail.status` is the new status.
  *
  * @csspart panel - The whole panel.
  * @csspart purpose - One purpose's status card.
@@ -160,13 +162,7 @@ export class MarketingConsentFileElement extends StaffElement {
       form.reset();
       this.message = t.saved;
       await this.reload();
-      this.dispatchEvent(
-        new CustomEvent('marketing-consent-file-changed', {
-          bubbles: true,
-          composed: true,
-          detail: { status: this.loaded?.status },
-        }),
-      );
+      emit(this, 'marketing-consent-file-changed', { status: this.loaded?.status });
     } catch (error) {
       this.error = asStaffError(error);
     } finally {

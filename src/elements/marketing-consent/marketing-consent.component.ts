@@ -67,10 +67,10 @@ export interface RecordOptions {
  *
  * @summary Explicit, provable marketing consent for salon booking forms.
  *
- * @fires change - The customer ticked or unticked a box (not fired on programmatic changes).
- * @fires marketing-consent-recorded - The ledger stored the consent; `detail.receipt` is its answer.
- * @fires marketing-consent-failed - The consent could not be recorded; `detail.reason` says why.
- * @fires marketing-consent-confirmation-pending - Recorded, but some purposes count only once the customer clicks the link the ledger mailed (double opt-in); `detail.purposes` names them.
+ * @fires {Event} change - The customer ticked or unticked a box (not fired on programmatic changes).
+ * @fires {MarketingConsentRecordedEvent} marketing-consent-recorded - The ledger stored the consent; `detail.receipt` is its answer.
+ * @fires {MarketingConsentFailedEvent} marketing-consent-failed - The consent could not be recorded; `detail.reason` says why.
+ * @fires {MarketingConsentConfirmationPendingEvent} marketing-consent-confirmation-pending - Recorded, but some purposes count only once the customer clicks the link the ledger mailed (double opt-in); `detail.purposes` names them.
  *
  * @csspart group - The fieldset around everything.
  * @csspart heading - The legend naming the salon and marking the block optional.
