@@ -10,7 +10,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -22,8 +22,9 @@ import {
   findChainBreak,
   generateCheckpointKey,
   JsonlLedgerStore,
+  publishedTextsFromHtml,
 } from '../dist/server/index.js';
-import { composeWidgetText, plainText, RECORD_FLAG_NAMES, uiStringsFor } from '../dist/contract/index.js';
+import { plainText, RECORD_FLAG_NAMES, uiStringsFor } from '../dist/contract/index.js';
 
 // The salon's language: the back office, /received and proofs speak it.
 const PURPOSE_NAMES = uiStringsFor('de').purposeLabels;
@@ -84,24 +85,9 @@ const app = new Hono();
  */
 async function publishedTexts() {
   const page = await readFile(new URL('./public/index.html', import.meta.url), 'utf8');
-  const element = /<marketing-consent([^>]*)>([\s\S]*?)<\/marketing-consent>/.exec(page);
-  const attribute = (name) => new RegExp(`${name}="([^"]*)"`).exec(element[1])[1];
-  const texts = {};
-  for (const [, key, lang, body] of element[2].matchAll(
-    /<template data-text="([^"]+)" lang="([^"]+)">([\s\S]*?)<\/template>/g,
-  )) {
-    (texts[lang] ??= {})[key] = body.replace(/\s+/g, ' ').trim();
-  }
-  return Object.entries(texts).map(([locale, localeTexts]) => {
-    const text = composeWidgetText({
-      salon: attribute('salon'),
-      purposes: attribute('purposes').split(' '),
-      privacyUrl: attribute('privacy-url'),
-      locale,
-      texts: localeTexts,
-    });
-    return { version: attribute('text-version'), locale, sha256: createHash('sha256').update(text).digest('hex') };
-  });
+  const { texts, problems } = publishedTextsFromHtml(page);
+  if (problems.length) throw new Error(`the booking page's texts: ${problems.join('; ')}`);
+  return texts;
 }
 
 /** A secret kept with the demo's data, so unsubscribe links survive a restart. */

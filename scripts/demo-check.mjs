@@ -91,6 +91,9 @@ try {
     if (!text.includes(`Version 2026-11-01, Sprache ${lang},`))
       problems.push(`${email}: not recorded with text version 2026-11-01 in ${lang}`);
   }
+  // The demo's register is made from its booking page: no record may be flagged as an unpublished text.
+  const flagged = await page.$$eval('article.record .bad', (nodes) => nodes.map((node) => node.textContent.trim()));
+  if (flagged.length) problems.push(`records flagged against the register made from the page: ${flagged.join('; ')}`);
   if (!(await page.$eval('main', (main) => main.textContent.includes('intakt'))))
     problems.push('hash chain not reported intact');
 

@@ -20,12 +20,14 @@ import { parseTrustProxy } from './client-address.js';
 import { CHECKPOINT_LOG_NAME, JsonlLedgerStore, LEDGER_FILE_NAME, parseLedger } from './jsonl-ledger-store.js';
 import { startLedgerServer } from './node-server.js';
 import type { PublishedText } from './text-registry.js';
+import { mergePublishedTexts, publishedTextsFromHtml } from './published-texts.js';
 import { verifyLedger, type CheckpointSource } from './verify-ledger.js';
 import { CheckpointWitnesses } from './witness.js';
 import type { CountryCode } from './addresses.js';
 
 const USAGE = `usage:
   marketing-consent-ledger [serve] --data DIR [options]
+  marketing-consent-ledger texts --from PAGE [--from PAGE]... --out FILE
   marketing-consent-ledger --version
   marketing-consent-ledger verify --data DIR [--public-key KEY]... [--checkpoints FILE|DIR]...
   marketing-consent-ledger keygen --key FILE --name NAME
@@ -55,6 +57,10 @@ double opt-in (on for the e-mail newsletter unless --single-opt-in names it):
   --confirmation-days 14   days a sign-up waits for its confirmation before it lapses
   --mail-throttle-hours 24 at most one confirmation mail per address and purpose in this time
   --record-client-address  keep the client address of sign-up and click as evidence (personal data)
+
+texts: the register of published texts (for --texts), made from the booking page's
+  <marketing-consent> elements and their <template data-text> children, fingerprinted as the
+  element does. PAGE is an HTML file or the page's URL. Versions already in FILE are kept.
 
 verify options:
   --public-key KEY|FILE    verifier key(s) whose checkpoints to trust (a .pub file from keygen; repeatable)
@@ -95,6 +101,8 @@ const OPTIONS = {
   'record-client-address': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
+  from: { type: 'string', multiple: true, default: [] },
+  out: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 async function main(argv: string[]): Promise<number> {
@@ -119,6 +127,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'keygen' || command === 'rotate-key') return makeKey(command, values.key, values.name);
+  if (command === 'texts') return registerTexts(values.from, values.out);
   if (!values.data) {
     console.error(`--data is missing: name the folder that holds the ledger file.\n${USAGE}`);
     return 2;
@@ -166,7 +175,14 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const trustProxy = values['trust-proxy'] === undefined ? undefined : parseTrustProxy(values['trust-proxy']);
-  const texts = values.texts ? await readPublishedTexts(values.texts) : [];
+  const texts = values.texts
+    ? await readPublishedTexts(values.texts).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        throw new Error(
+          `--texts ${values.texts} does not exist: make it from the booking page with "marketing-consent-ledger texts --from https://…/booking-page --out ${values.texts}", or leave --texts out`,
+        );
+      })
+    : [];
   const signer = values.key ? await readSigner(values.key) : undefined;
   const witnesses = new CheckpointWitnesses(values.witness);
   // After a rotation the last checkpoint was signed by an earlier key: trust every key in the .pub file.
@@ -224,6 +240,36 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return -1;
+}
+
+/** texts: adds the published texts found on the pages to the register file. */
+async function registerTexts(pages: string[], out: string | undefined): Promise<number> {
+  if (pages.length === 0 || !out) {
+    console.error(
+      'texts needs --from PAGE (an HTML file or the booking page URL) and --out FILE, e.g. --out published-texts.json',
+    );
+    return 2;
+  }
+  const register = await readPublishedTexts(out).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  const found: PublishedText[] = [];
+  let problems = 0;
+  for (const page of pages) {
+    const html = /^https?:\/\//.test(page) ? await (await fetch(page)).text() : await readFile(page, 'utf8');
+    const result = publishedTextsFromHtml(html);
+    for (const problem of result.problems) console.error(`${page}: ${problem}`);
+    problems += result.problems.length;
+    found.push(...result.texts);
+  }
+  const merged = mergePublishedTexts(register, found);
+  for (const conflict of merged.conflicts) console.error(conflict);
+  if (merged.conflicts.length > 0) return 1;
+  await writeFile(out, `${JSON.stringify(merged.register, null, 2)}\n`);
+  for (const text of merged.added) console.log(`added text version ${text.version} (${text.locale}) ${text.sha256}`);
+  console.log(`${out}: ${merged.register.length} published texts, ${merged.added.length} new`);
+  return problems > 0 && found.length === 0 ? 1 : 0;
 }
 
 /** The signer for a key file made by keygen (PEM, with the key's name in a comment line). */

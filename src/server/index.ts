@@ -23,6 +23,7 @@ export { CheckpointWitnesses } from './witness.js';
 export { clientAddress, type TrustProxy } from './client-address.js';
 export { csvField } from './csv.js';
 export { TextRegistry, type PublishedText } from './text-registry.js';
+export { publishedTextsFromHtml, mergePublishedTexts } from './published-texts.js';
 export {
   createUnsubscribeUrl,
   signUnsubscribe,
