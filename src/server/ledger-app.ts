@@ -101,7 +101,32 @@ const MAIL_PURPOSES = new Set(['email-newsletter']);
  * (createLedgerApp checks the same; the CLI calls this before it opens the store).
  */
 export function checkLedgerSettings(options: Omit<LedgerOptions, 'store'>): void {
+  if (options.publicUrl !== undefined) checkPublicUrl(options.publicUrl);
   confirmationModes(options, [...(options.purposes ?? KNOWN_PURPOSES)]);
+}
+
+/** The links the ledger mails and hands out start with publicUrl: it must be the ledger's base, mount path included. */
+function checkPublicUrl(publicUrl: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(publicUrl);
+  } catch {
+    url = undefined;
+  }
+  const problem = !url
+    ? 'is not an absolute URL'
+    : !/^https?:$/.test(url.protocol)
+      ? 'is not http(s)'
+      : url.search || url.hash
+        ? 'has a query or fragment'
+        : /\/v1(\/|$)/.test(url.pathname)
+          ? 'ends in the API path (/v1)'
+          : undefined;
+  if (problem) {
+    throw new Error(
+      `publicUrl "${publicUrl}" is not where the ledger is reached (it ${problem}): give the base the ledger is mounted at, e.g. https://salon-bella.ch/consent (--public-url)`,
+    );
+  }
 }
 
 /** The confirmation mode per purpose, with the default, checked against what can work. */
@@ -160,6 +185,7 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
       ? undefined
       : rateLimit({ clientAddress: (c) => clientAddress(c, options.trustProxy), ...options.rateLimit });
   const purposes = [...(options.purposes ?? KNOWN_PURPOSES)];
+  if (options.publicUrl !== undefined) checkPublicUrl(options.publicUrl);
   const modes = confirmationModes(options, purposes);
   const ledger = createLedgerContext({
     store,
