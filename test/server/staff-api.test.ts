@@ -29,7 +29,7 @@ describe('staff API', () => {
       ['POST', '/v1/staff/proof-links'],
     ];
     for (const [method, path] of endpoints) {
-      it(`${method} ${path.split('?')[0]} answers 401 and reveals nothing, with no, a wrong or a non-bearer token`, async () => {
+      it(`${method} ${path.split('?')[0]} answers 401 (400 for a non-bearer header) and reveals nothing`, async () => {
         const event = consentEvent({ subject: { email: 'anna@example.ch' } });
         await ledger.post(INTAKE, event);
         const before = await ledger.bytes();
@@ -53,8 +53,11 @@ describe('staff API', () => {
                 }
               : {}),
           });
-          assert.equal(response.status, 401);
+          // RFC 6750: no or a wrong token is 401; a header of another scheme is a malformed request.
+          assert.equal(response.status, headers.authorization?.startsWith('Basic') ? 400 : 401);
+          assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer\b/);
           const body = await response.text();
+          assert.match(JSON.parse(body).error, /staff|Authorization/);
           assert.ok(!body.includes('anna@example.ch'), 'leaks the subject');
           assert.ok(!body.includes(event.id), 'leaks a record');
         }

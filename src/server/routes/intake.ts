@@ -5,6 +5,7 @@
  * from staff.
  */
 import { Hono, type Context } from 'hono';
+import { cors } from 'hono/cors';
 import { consentEventSchema } from '../../contract/consent-event.js';
 import { fail, readBody } from '../http.js';
 import { receiptOf, type LedgerContext } from '../ledger-context.js';
@@ -22,24 +23,21 @@ export function intakeRoutes(ledger: LedgerContext, allowedOrigins: ReadonlySet<
     return allowedOrigins.has(origin) || origin === new URL(c.req.url).origin;
   };
 
-  // CORS: only configured booking pages may read the receipt.
-  app.use(INTAKE_PATH, async (c, next) => {
-    const origin = c.req.header('origin');
-    if (origin && originAllowed(c)) {
-      c.header('access-control-allow-origin', origin);
-      // Without this a cross-origin page cannot read Retry-After and backs off blind.
-      c.header('access-control-expose-headers', 'retry-after');
-      c.header('vary', 'Origin');
-    }
-    if (c.req.method === 'OPTIONS') {
-      if (!origin || !originAllowed(c)) return fail(c, 403, `origin ${origin} may not post consents here`);
-      c.header('access-control-allow-methods', 'POST');
-      c.header('access-control-allow-headers', 'content-type');
-      c.header('access-control-max-age', '86400');
-      return c.body(null, 204);
-    }
-    await next();
-  });
+  // Preflights from other origins get a clear 403 (the browser would block them anyway).
+  app.options(INTAKE_PATH, async (c, next) =>
+    originAllowed(c) ? next() : fail(c, 403, `origin ${c.req.header('origin')} may not post consents here`),
+  );
+  // CORS: only configured booking pages may read the receipt, and its Retry-After (else they back off blind).
+  app.use(
+    INTAKE_PATH,
+    cors({
+      origin: (origin, c) => (originAllowed(c) ? origin : null),
+      allowMethods: ['POST'],
+      allowHeaders: ['content-type'],
+      exposeHeaders: ['retry-after'],
+      maxAge: 86400,
+    }),
+  );
 
   app.post(INTAKE_PATH, ledger.publicGuard, async (c) => {
     if (!originAllowed(c)) return fail(c, 403, `origin ${c.req.header('origin')} may not post consents here`);

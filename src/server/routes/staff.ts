@@ -5,6 +5,9 @@
  * carries `Cache-Control: no-store`, because it holds personal data.
  */
 import { Hono, type Context } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
+import { cors } from 'hono/cors';
+import { timingSafeEqual } from 'hono/utils/buffer';
 import * as z from 'zod/mini';
 import { consentSubjectSchema } from '../../contract/consent-event.js';
 import {
@@ -49,37 +52,32 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
   const app = new Hono();
   const { purposes } = ledger;
 
-  app.use('/v1/staff/*', async (c, next) => {
-    const origin = c.req.header('origin');
-    if (origin && settings.staffOrigins.has(origin)) {
-      c.header('access-control-allow-origin', origin);
-      c.header('vary', 'Origin');
-      // The back office reads how long to wait before asking for another confirmation mail.
-      c.header('access-control-expose-headers', 'retry-after');
-      if (c.req.method === 'OPTIONS') {
-        c.header('access-control-allow-methods', 'GET, POST');
-        c.header('access-control-allow-headers', 'authorization, content-type');
-        c.header('access-control-max-age', '600');
-        return c.body(null, 204);
-      }
-    }
-    await next();
-  });
+  // Back-office pages on other origins may call the staff API (the token is still needed); they read
+  // Retry-After to say how long to wait before another confirmation mail.
+  app.use(
+    '/v1/staff/*',
+    cors({
+      origin: (origin) => (settings.staffOrigins.has(origin) ? origin : null),
+      allowMethods: ['GET', 'POST'],
+      allowHeaders: ['authorization', 'content-type'],
+      exposeHeaders: ['retry-after'],
+      maxAge: 600,
+    }),
+  );
   app.use('/v1/staff/*', noStore);
-  // A bearer token, compared in constant time; 401 and nothing else otherwise
-  // (the same answer whether or not the customer exists).
-  app.use('/v1/staff/*', async (c, next) => {
-    const token = /^Bearer +(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    if (!settings.staffToken || !token || !(await tokensEqual(token, settings.staffToken))) {
-      c.header('www-authenticate', 'Bearer realm="marketing-consent ledger"');
-      return fail(
-        c,
-        401,
-        token ? 'the staff token is not valid' : 'staff endpoints need an Authorization: Bearer <token> header',
-      );
-    }
-    await next();
-  });
+  // A bearer token, compared in constant time; the same answer whether or not the customer exists.
+  // Without a configured token nothing passes.
+  app.use(
+    '/v1/staff/*',
+    bearerAuth({
+      verifyToken: async (token) =>
+        Boolean(settings.staffToken) && (await timingSafeEqual(token, settings.staffToken!)),
+      realm: 'marketing-consent ledger',
+      noAuthenticationHeader: { message: { error: 'staff endpoints need an Authorization: Bearer <token> header' } },
+      invalidAuthenticationHeader: { message: { error: 'the Authorization header must be Bearer <token>' } },
+      invalidToken: { message: { error: 'the staff token is not valid' } },
+    }),
+  );
   app.use('/v1/staff/*', ledger.limitBody);
 
   /** The customer named in the query, or a 400 saying how to name one. */
@@ -234,14 +232,4 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
   app.get('/v1/staff/verify', async (c) => c.json(await settings.verify()));
 
   return app;
-}
-
-/** Compares two tokens in constant time (over their SHA-256, so lengths do not leak either). */
-async function tokensEqual(a: string, b: string): Promise<boolean> {
-  const digest = async (text: string) =>
-    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  const [x, y] = await Promise.all([digest(a), digest(b)]);
-  let difference = 0;
-  for (let i = 0; i < x.length; i += 1) difference |= x[i]! ^ y[i]!;
-  return difference === 0;
 }
