@@ -7,7 +7,7 @@
 
 export type LegalSegment = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
-const LINK = /\[([^\[\]\n]+)\]\(([^)\s]+)\)/g;
+const LINK = /\[([^[\]\n]+)\]\(([^)\s]+)\)/g;
 
 /**
  * Links may point to https pages, mailto addresses, or a path on the page's

@@ -63,7 +63,7 @@ describe("<marketing-consent> shows the salon's legal text", () => {
     const hostile = {
       de: {
         'email-newsletter':
-          'Salon Bella <img src=x onerror="window.__pwned=1"><script>window.__pwned=2<\/script> <b>fett</b>',
+          'Salon Bella <img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> <b>fett</b>',
         notice: 'Widerruf jederzeit. [Klick](javascript:alert(1)) [ok](https://salon-bella.example/)',
       },
     };

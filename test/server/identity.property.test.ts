@@ -90,7 +90,11 @@ describe('one customer, one truth (property-based, real ledger over HTTP)', () =
             grew = false;
             for (const r of records) {
               if (r.person !== person || ![...r.named].some((n) => component.has(n))) continue;
-              for (const n of r.named) if (!component.has(n)) (component.add(n), (grew = true));
+              for (const n of r.named) {
+                if (component.has(n)) continue;
+                component.add(n);
+                grew = true;
+              }
             }
           }
           return component;

@@ -1,12 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Audience } from '../../contract/ledger-records.js';
-import {
-  StaffApiClient,
-  StaffApiError,
-  type StaffError,
-  type StaffFetch,
-} from '../../staff-client/staff-api-client.js';
+import { StaffApiError, type StaffError } from '../../staff-client/staff-api-client.js';
 import { fileStringsFor, formatDate } from '../marketing-consent-file/file-strings.js';
 import { StaffElement } from '../staff-element.js';
 

@@ -5,12 +5,7 @@ import { property, state } from 'lit/decorators.js';
 import type { ConsentSubject } from '../../contract/consent-event.js';
 import type { LedgerEntry, PurposeStatus, SubjectStatus } from '../../contract/ledger-records.js';
 import { parseLegalMarkup } from '../../legal-text/legal-markup.js';
-import {
-  StaffApiClient,
-  StaffApiError,
-  type StaffError,
-  type StaffFetch,
-} from '../../staff-client/staff-api-client.js';
+import { StaffApiError, type StaffError } from '../../staff-client/staff-api-client.js';
 import { fileStringsFor, formatDate, type FileStrings } from './file-strings.js';
 import { StaffElement } from '../staff-element.js';
 import { purposeListConverter } from '../purpose-list-converter.js';
