@@ -29,6 +29,9 @@ for (const path of files) {
       problems.push(`${path} points at sources the package does not ship (no sourcesContent)`);
   }
 }
+// The manifest names the shipped modules, so tools can follow it.
+const manifest = JSON.parse(await readFile(new URL('../custom-elements.json', import.meta.url), 'utf8'));
+for (const module of manifest.modules) need(module.path, 'a module named in custom-elements.json');
 for (const [dep, range] of Object.entries(pkg.dependencies)) {
   if (/^\d/.test(range)) problems.push(`dependency ${dep} is pinned to ${range}: consumers would get a second copy`);
 }

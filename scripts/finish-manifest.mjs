@@ -1,0 +1,37 @@
+// Turns the analyzer's manifest into the package's: module paths point at
+// the shipped dist/*.js (not the unshipped sources), and only the public API
+// is listed (no private or protected members, no Lit internals). Run by the
+// build right after `cem analyze`.
+import { readFile, writeFile } from 'node:fs/promises';
+
+const file = new URL('../custom-elements.json', import.meta.url);
+const manifest = JSON.parse(await readFile(file, 'utf8'));
+const toDist = (path) => path.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js');
+const LIT_INTERNALS = new Set(['styles', 'observedAttributes', 'properties', 'shadowRootOptions']);
+
+// Every `module` reference anywhere (exports, superclasses, type references) gets the dist path.
+const rewrite = (value) => {
+  if (Array.isArray(value)) return value.map(rewrite);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [
+      key,
+      (key === 'module' || key === 'path') && typeof inner === 'string' ? toDist(inner) : rewrite(inner),
+    ]),
+  );
+};
+
+let dropped = 0;
+for (const module of manifest.modules) {
+  for (const declaration of module.declarations ?? []) {
+    if (!declaration.members) continue;
+    const before = declaration.members.length;
+    declaration.members = declaration.members.filter(
+      (member) => !member.privacy && !member.name.startsWith('#') && !LIT_INTERNALS.has(member.name),
+    );
+    dropped += before - declaration.members.length;
+  }
+}
+const finished = rewrite(manifest);
+await writeFile(file, `${JSON.stringify(finished, null, 2)}\n`);
+console.log(`custom-elements.json: dist paths, ${dropped} private or protected members left out`);
