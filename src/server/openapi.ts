@@ -1,7 +1,9 @@
 /**
- * The ledger's OpenAPI 3.1 description, generated from the same zod schemas
- * that validate requests, so it cannot drift from what the server accepts.
- * Served at /v1/openapi.json and written to dist/openapi.json at build.
+ * The ledger's OpenAPI 3.1 description. Its schemas are generated from the
+ * same zod schemas that validate requests, so they cannot drift from what
+ * the server accepts; its list of paths is checked against the routes the
+ * app serves (test/server/intake.test.ts). Served at /v1/openapi.json and
+ * written to dist/openapi.json at build.
  */
 import * as z from 'zod/mini';
 import { consentEventSchema, consentReceiptSchema } from '../contract/consent-event.js';
@@ -260,6 +262,9 @@ export function buildOpenApi(): Record<string, unknown> {
       },
       '/v1/health': {
         get: { tags: ['public'], summary: 'Liveness', responses: { 200: { description: '{ ok: true }' } } },
+      },
+      '/v1/openapi.json': {
+        get: { tags: ['public'], summary: 'This description', responses: { 200: { description: 'OpenAPI 3.1' } } },
       },
     },
   };

@@ -60,6 +60,39 @@ describe('public intake', () => {
     assert.equal(allowed.headers.get('access-control-allow-origin'), PAGE_ORIGIN);
   });
 
+  it('its OpenAPI description lists exactly the routes the app serves', async () => {
+    const { createLedgerApp } = await import('../../src/server/ledger-app.js');
+    const { buildOpenApi } = await import('../../src/server/openapi.js');
+    const { JsonlLedgerStore } = await import('../../src/server/jsonl-ledger-store.js');
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const store = await JsonlLedgerStore.open(await mkdtemp(join(tmpdir(), 'openapi-')));
+    const app = createLedgerApp({ store, confirmation: { 'email-newsletter': 'none' } });
+    const served = new Set(
+      app.routes
+        .filter((route) => ['GET', 'POST'].includes(route.method) && route.path.startsWith('/v1/'))
+        .map((route) => `${route.method} ${route.path.replace(/\/\*$/, '')}`),
+    );
+    const paths = buildOpenApi().paths as Record<string, Record<string, unknown>>;
+    const described = new Set(
+      Object.entries(paths).flatMap(([path, operations]) =>
+        Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+      ),
+    );
+    assert.deepEqual(
+      [...served].filter((route) => !described.has(route)),
+      [],
+      'served but not described',
+    );
+    assert.deepEqual(
+      [...described].filter((route) => !served.has(route)),
+      [],
+      'described but not served',
+    );
+    await store.close();
+  });
+
   it('serves its OpenAPI description', async () => {
     const response = await fetch(`${ledger.url}/v1/openapi.json`);
     const openapi = await response.json();
