@@ -19,14 +19,17 @@ import { launchChromium } from './chromium.mjs';
 const root = new URL('..', import.meta.url).pathname;
 const problems = [];
 
-// The React page must compile against the shipped types (dist/jsx.d.ts, dist/react.d.ts).
-try {
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'test/frameworks/react'], {
-    cwd: root,
-    stdio: 'pipe',
-  });
-} catch (error) {
-  problems.push(`the React page does not type-check:\n${error.stdout}`);
+// The React page and the Vue types use must compile against the shipped types
+// (dist/jsx.d.ts, dist/react.d.ts, dist/vue.d.ts).
+for (const app of ['react', 'vue']) {
+  try {
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', `test/frameworks/${app}`], {
+      cwd: root,
+      stdio: 'pipe',
+    });
+  } catch (error) {
+    problems.push(`the ${app} types do not check:\n${error.stdout}`);
+  }
 }
 
 // The package as a consumer imports it: its own dist/, through its exports' names.
