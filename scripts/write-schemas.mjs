@@ -3,7 +3,11 @@
 import { writeFile } from 'node:fs/promises';
 import * as z from 'zod';
 import { consentEventSchema, consentReceiptSchema } from '../dist/contract/consent-event.js';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildOpenApi } from '../dist/server/openapi.js';
+import { createLedgerApp, JsonlLedgerStore } from '../dist/server/index.js';
 
 const schema = {
   ...z.toJSONSchema(consentEventSchema, { target: 'draft-2020-12', io: 'input' }),
@@ -17,5 +21,13 @@ await writeFile(
   new URL('../dist/consent-receipt.schema.json', import.meta.url),
   `${JSON.stringify(receipt, null, 2)}\n`,
 );
-await writeFile(new URL('../dist/openapi.json', import.meta.url), `${JSON.stringify(buildOpenApi(), null, 2)}\n`);
+// The description comes from the app's routes: build one (on an empty store) to read it from.
+const store = await JsonlLedgerStore.open(await mkdtemp(join(tmpdir(), 'openapi-')));
+const app = createLedgerApp({ store, confirmation: { 'email-newsletter': 'none' } });
+await writeFile(
+  new URL('../dist/openapi.json', import.meta.url),
+  `${JSON.stringify(await buildOpenApi(app), null, 2)}\n`,
+);
+await app.close();
+await store.close();
 console.log('wrote dist/consent-event.schema.json, dist/consent-receipt.schema.json, dist/openapi.json');

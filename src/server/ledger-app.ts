@@ -11,6 +11,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { every } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
+import { describeRoute } from 'hono-openapi';
 import { KNOWN_PURPOSES } from '../contract/vocabulary.js';
 import { AddressBook, type CountryCode } from './addresses.js';
 import { clientAddress, type TrustProxy } from './client-address.js';
@@ -264,8 +265,22 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
   });
   app.notFound((c) => fail(c, 404, `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}`));
 
-  app.get('/v1/health', (c) => c.json({ ok: true }));
-  app.get('/v1/openapi.json', (c) => c.json(buildOpenApi()));
+  app.get(
+    '/v1/health',
+    describeRoute({ tags: ['public'], summary: 'Liveness', responses: { 200: { description: '{ ok: true }' } } }),
+    (c) => c.json({ ok: true }),
+  );
+  // Generated from the routes once, on first request (they do not change while the app runs).
+  let description: Promise<Record<string, unknown>> | undefined;
+  app.get(
+    '/v1/openapi.json',
+    describeRoute({
+      tags: ['public'],
+      summary: 'This description',
+      responses: { 200: { description: 'OpenAPI 3.1' } },
+    }),
+    async (c) => c.json(await (description ??= buildOpenApi(app))),
+  );
   app.route('/', intakeRoutes(ledger, new Set(options.allowedOrigins ?? [])));
   app.route('/', linkRoutes(ledger, { linkSecret: options.linkSecret, proofLinkSecret }, proofResponse));
   app.route(

@@ -74,7 +74,7 @@ describe('public intake', () => {
         .filter((route) => ['GET', 'POST'].includes(route.method) && route.path.startsWith('/v1/'))
         .map((route) => `${route.method} ${route.path.replace(/\/\*$/, '')}`),
     );
-    const paths = buildOpenApi().paths as Record<string, Record<string, unknown>>;
+    const paths = (await buildOpenApi(app)).paths as Record<string, Record<string, unknown>>;
     const described = new Set(
       Object.entries(paths).flatMap(([path, operations]) =>
         Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),

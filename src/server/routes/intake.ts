@@ -6,7 +6,9 @@
  */
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
-import { consentEventSchema } from '../../contract/consent-event.js';
+import { describeRoute } from 'hono-openapi';
+import { consentEventSchema, consentReceiptSchema } from '../../contract/consent-event.js';
+import { errorAnswer, jsonAnswer, jsonBody } from '../openapi.js';
 import { fail, readBody } from '../http.js';
 import { receiptOf, type LedgerContext } from '../ledger-context.js';
 
@@ -39,46 +41,66 @@ export function intakeRoutes(ledger: LedgerContext, allowedOrigins: ReadonlySet<
     }),
   );
 
-  app.post(INTAKE_PATH, ledger.publicGuard, async (c) => {
-    if (!originAllowed(c)) return fail(c, 403, `origin ${c.req.header('origin')} may not post consents here`);
-    const body = await readBody(c, consentEventSchema);
-    if (!body.ok) return body.response;
-    const event = body.data;
-    const problem = ledger.checkWrite(
-      c,
-      event.purposes.map((p) => p.purpose),
-      event.subject,
-      true,
-    );
-    if (problem) return problem;
-    if (event.purposes.some((p) => !p.granted)) {
-      return fail(
+  app.post(
+    INTAKE_PATH,
+    describeRoute({
+      tags: ['public'],
+      summary: 'Record a consent ticked in the booking flow (idempotent by event id)',
+      description: 'The body may be sent as application/json or as text/plain (no CORS preflight).',
+      requestBody: jsonBody(consentEventSchema, ['text/plain']),
+      responses: {
+        201: jsonAnswer('Stored durably.', consentReceiptSchema),
+        200: jsonAnswer('This id was already stored with the same content: the same receipt.', consentReceiptSchema),
+        400: errorAnswer('Malformed JSON, invalid event, unknown purpose, or a purpose without its address.'),
+        403: errorAnswer('The page’s origin may not post here.'),
+        409: errorAnswer('The id is stored with different content.'),
+        413: errorAnswer('Body too large.'),
+        415: errorAnswer('Wrong content type.'),
+        429: errorAnswer('Rate limit per client address; see Retry-After.'),
+      },
+    }),
+    ledger.publicGuard,
+    async (c) => {
+      if (!originAllowed(c)) return fail(c, 403, `origin ${c.req.header('origin')} may not post consents here`);
+      const body = await readBody(c, consentEventSchema);
+      if (!body.ok) return body.response;
+      const event = body.data;
+      const problem = ledger.checkWrite(
         c,
-        400,
-        'the public intake records grants only (granted: true); withdrawals go through the unsubscribe link or staff',
+        event.purposes.map((p) => p.purpose),
+        event.subject,
+        true,
       );
-    }
-    const outcome = await ledger.store.append(event, ledger.registry.flagsFor(event));
-    if (outcome.kind === 'conflict') {
-      return fail(
-        c,
-        409,
-        `event ${event.id} is already recorded with different content; a new act of consent needs a new id`,
-      );
-    }
-    const view = await ledger.view();
-    const pendingConfirmation = event.purposes
-      .map((p) => p.purpose)
-      .filter((purpose) => {
-        const address = ledger.addresses.addressKey(purpose, event.subject);
-        return address && view.needsConfirmation(purpose) && view.decide(purpose, address).state === 'pending';
-      });
-    if (pendingConfirmation.length > 0 && outcome.kind === 'created') {
-      ledger.confirmations?.signUp(event.id, ledger.clientAddress(c));
-    }
-    const receipt = { ...receiptOf(outcome), ...(pendingConfirmation.length ? { pendingConfirmation } : {}) };
-    return c.json(receipt, outcome.kind === 'created' ? 201 : 200);
-  });
+      if (problem) return problem;
+      if (event.purposes.some((p) => !p.granted)) {
+        return fail(
+          c,
+          400,
+          'the public intake records grants only (granted: true); withdrawals go through the unsubscribe link or staff',
+        );
+      }
+      const outcome = await ledger.store.append(event, ledger.registry.flagsFor(event));
+      if (outcome.kind === 'conflict') {
+        return fail(
+          c,
+          409,
+          `event ${event.id} is already recorded with different content; a new act of consent needs a new id`,
+        );
+      }
+      const view = await ledger.view();
+      const pendingConfirmation = event.purposes
+        .map((p) => p.purpose)
+        .filter((purpose) => {
+          const address = ledger.addresses.addressKey(purpose, event.subject);
+          return address && view.needsConfirmation(purpose) && view.decide(purpose, address).state === 'pending';
+        });
+      if (pendingConfirmation.length > 0 && outcome.kind === 'created') {
+        ledger.confirmations?.signUp(event.id, ledger.clientAddress(c));
+      }
+      const receipt = { ...receiptOf(outcome), ...(pendingConfirmation.length ? { pendingConfirmation } : {}) };
+      return c.json(receipt, outcome.kind === 'created' ? 201 : 200);
+    },
+  );
 
   return app;
 }

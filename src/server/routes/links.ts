@@ -4,9 +4,11 @@
  * short-lived proof link staff open in a new tab.
  */
 import { Hono, type Context } from 'hono';
+import { describeRoute } from 'hono-openapi';
 import type { ConsentSubject } from '../../contract/consent-event.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
 import { fail } from '../http.js';
+import { errorAnswer, htmlAnswer } from '../openapi.js';
 import type { LedgerContext } from '../ledger-context.js';
 import { verifyProofLink } from '../proof-link.js';
 import { verifyUnsubscribe } from '../unsubscribe-link.js';
@@ -41,29 +43,46 @@ export function linkRoutes(
     return c.html(renderUnsubscribePage(view), status);
   };
 
-  app.get('/v1/unsubscribe', async (c) => {
-    const target = await linkTarget(c);
-    return unsubscribePage(c, { ...target, state: target.valid ? 'ask' : 'invalid' }, target.valid ? 200 : 400);
-  });
+  app.get(
+    '/v1/unsubscribe',
+    describeRoute({
+      tags: ['public'],
+      summary: 'Unsubscribe page for a signed link (asks first: mail scanners open links)',
+      responses: { 200: htmlAnswer('The question, in the message’s language'), 400: htmlAnswer('Invalid link') },
+    }),
+    async (c) => {
+      const target = await linkTarget(c);
+      return unsubscribePage(c, { ...target, state: target.valid ? 'ask' : 'invalid' }, target.valid ? 200 : 400);
+    },
+  );
 
-  app.post('/v1/unsubscribe', ledger.publicGuard, async (c) => {
-    const target = await linkTarget(c);
-    if (!target.valid) return unsubscribePage(c, { ...target, state: 'invalid' }, 400);
-    const subject: ConsentSubject =
-      target.purpose === 'sms-newsletter' ? { phone: target.address } : { email: target.address };
-    const current = (await ledger.view()).status(subject, [target.purpose]).purposes[0];
-    // Using the link twice changes nothing the second time.
-    if (current?.state === 'granted' || current?.state === 'pending') {
-      await ledger.appendRecord({
-        schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
-        id: crypto.randomUUID(),
-        subject,
-        purposes: [{ purpose: target.purpose, granted: false }],
-        method: 'unsubscribe-link',
-      });
-    }
-    return unsubscribePage(c, { ...target, state: 'done' }, 200);
-  });
+  app.post(
+    '/v1/unsubscribe',
+    describeRoute({
+      tags: ['public'],
+      summary: 'Withdraw via a signed link (the page’s button, or a mail client’s RFC 8058 one-click)',
+      responses: { 200: htmlAnswer('Withdrawn (once)'), 400: htmlAnswer('Invalid link; nothing recorded') },
+    }),
+    ledger.publicGuard,
+    async (c) => {
+      const target = await linkTarget(c);
+      if (!target.valid) return unsubscribePage(c, { ...target, state: 'invalid' }, 400);
+      const subject: ConsentSubject =
+        target.purpose === 'sms-newsletter' ? { phone: target.address } : { email: target.address };
+      const current = (await ledger.view()).status(subject, [target.purpose]).purposes[0];
+      // Using the link twice changes nothing the second time.
+      if (current?.state === 'granted' || current?.state === 'pending') {
+        await ledger.appendRecord({
+          schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
+          id: crypto.randomUUID(),
+          subject,
+          purposes: [{ purpose: target.purpose, granted: false }],
+          method: 'unsubscribe-link',
+        });
+      }
+      return unsubscribePage(c, { ...target, state: 'done' }, 200);
+    },
+  );
 
   // The link in a double opt-in mail: GET shows a button (mail scanners open links), POST confirms.
   const confirmationPage = (c: Context, view: ConfirmationPageView) => {
@@ -74,22 +93,55 @@ export function linkRoutes(
     const status = { ask: 200, done: 200, already: 200, withdrawn: 409, expired: 410, invalid: 400 } as const;
     return c.html(renderConfirmationPage(view), status[view.state]);
   };
-  app.get('/v1/confirm', async (c) => {
-    const check = await checkConfirmationLink(ledger, secrets.linkSecret, new URL(c.req.url));
-    return confirmationPage(c, check.page);
-  });
-  app.post('/v1/confirm', ledger.publicGuard, async (c) =>
-    confirmationPage(c, await confirm(ledger, secrets.linkSecret, c)),
+  app.get(
+    '/v1/confirm',
+    describeRoute({
+      tags: ['public'],
+      summary: 'Double opt-in page for the link in a confirmation mail (one button; opening it confirms nothing)',
+      responses: {
+        200: htmlAnswer('The button, or “confirmed already”'),
+        400: htmlAnswer('Invalid link'),
+        409: htmlAnswer('Withdrawn since'),
+        410: htmlAnswer('Expired'),
+      },
+    }),
+    async (c) => {
+      const check = await checkConfirmationLink(ledger, secrets.linkSecret, new URL(c.req.url));
+      return confirmationPage(c, check.page);
+    },
+  );
+  app.post(
+    '/v1/confirm',
+    describeRoute({
+      tags: ['public'],
+      summary: 'Confirm the sign-up (records the double opt-in once)',
+      responses: {
+        200: htmlAnswer('Confirmed, or confirmed before'),
+        400: htmlAnswer('Invalid link; nothing recorded'),
+        409: htmlAnswer('Withdrawn since; nothing recorded'),
+        410: htmlAnswer('Expired; nothing recorded'),
+      },
+    }),
+    ledger.publicGuard,
+    async (c) => confirmationPage(c, await confirm(ledger, secrets.linkSecret, c)),
   );
 
   // A proof page to open in a new tab: the signature stands in for the token.
-  app.get('/v1/proof', async (c) => {
-    const query = await verifyProofLink(secrets.proofLinkSecret, new URL(c.req.url));
-    c.header('cache-control', 'no-store');
-    if (!query)
-      return fail(c, 403, 'this proof link is not valid or has expired; open the proof again from the customer file');
-    return proofResponse(c, query);
-  });
+  app.get(
+    '/v1/proof',
+    describeRoute({
+      tags: ['public'],
+      summary: 'The proof page behind a signed proof link (ten minutes)',
+      responses: { 200: htmlAnswer('The proof'), 403: errorAnswer('Invalid or expired link.') },
+    }),
+    async (c) => {
+      const query = await verifyProofLink(secrets.proofLinkSecret, new URL(c.req.url));
+      c.header('cache-control', 'no-store');
+      if (!query)
+        return fail(c, 403, 'this proof link is not valid or has expired; open the proof again from the customer file');
+      return proofResponse(c, query);
+    },
+  );
 
   return app;
 }

@@ -6,12 +6,16 @@
  */
 import { Hono, type Context } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
+import { describeRoute } from 'hono-openapi';
 import { cors } from 'hono/cors';
 import { timingSafeEqual } from 'hono/utils/buffer';
 import * as z from 'zod/mini';
 import { consentSubjectSchema } from '../../contract/consent-event.js';
 import {
+  audienceSchema,
   confirmationResendRequestSchema,
+  ledgerEntrySchema,
+  subjectStatusSchema,
   staffGrantRequestSchema,
   unsubscribeLinkRequestSchema,
   withdrawalRequestSchema,
@@ -22,12 +26,16 @@ import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
 import type { SubjectQuery } from '../consent-status.js';
 import { csvRow } from '../csv.js';
 import { fail, noStore, readBody } from '../http.js';
+import { errorAnswer, jsonAnswer, jsonBody, staffOperation, subjectParameters, unauthorized } from '../openapi.js';
 import { receiptOf, type LedgerContext } from '../ledger-context.js';
 import { createProofUrl } from '../proof-link.js';
 import { createUnsubscribeUrl } from '../unsubscribe-link.js';
 import { normalizeEmail } from '../addresses.js';
 
 export const STAFF_ENTRIES_PATH = '/v1/staff/entries';
+
+const proofLinkRequestSchema = z.object({ subject: consentSubjectSchema });
+const linkAnswerSchema = z.object({ url: z.string() });
 
 export interface StaffSettings {
   staffToken: string | undefined;
@@ -89,147 +97,277 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     return problem ? { response: problem } : { query };
   };
 
-  app.get('/v1/staff/status', async (c) => {
-    const found = customer(c);
-    if ('response' in found) return found.response;
-    return c.json((await ledger.view()).status(found.query, purposes));
-  });
+  app.get(
+    '/v1/staff/status',
+    describeRoute({
+      ...staffOperation,
+      summary: 'Consent status of one customer per purpose, and per address',
+      parameters: subjectParameters,
+      responses: {
+        200: jsonAnswer('Status', subjectStatusSchema),
+        400: errorAnswer('No customer named.'),
+        ...unauthorized,
+      },
+    }),
+    async (c) => {
+      const found = customer(c);
+      if ('response' in found) return found.response;
+      return c.json((await ledger.view()).status(found.query, purposes));
+    },
+  );
 
-  app.get('/v1/staff/history', async (c) => {
-    const found = customer(c);
-    if ('response' in found) return found.response;
-    return c.json({ entries: (await ledger.view()).history(found.query) });
-  });
+  app.get(
+    '/v1/staff/history',
+    describeRoute({
+      ...staffOperation,
+      summary: 'Every record of one customer, oldest first',
+      parameters: subjectParameters,
+      responses: { 200: jsonAnswer('Entries', z.object({ entries: z.array(ledgerEntrySchema) })), ...unauthorized },
+    }),
+    async (c) => {
+      const found = customer(c);
+      if ('response' in found) return found.response;
+      return c.json({ entries: (await ledger.view()).history(found.query) });
+    },
+  );
 
-  app.get('/v1/staff/proof', async (c) => {
-    const found = customer(c);
-    if ('response' in found) return found.response;
-    return settings.proofResponse(c, found.query);
-  });
+  app.get(
+    '/v1/staff/proof',
+    describeRoute({
+      ...staffOperation,
+      summary:
+        'Proof for one customer: printable HTML, or JSON with format=json (with Kantara Consent Receipt v1.1 receipts)',
+      parameters: [
+        ...subjectParameters,
+        { name: 'format', in: 'query', schema: { type: 'string', enum: ['html', 'json'] } },
+      ],
+      responses: { 200: { description: 'text/html, or application/json with format=json' }, ...unauthorized },
+    }),
+    async (c) => {
+      const found = customer(c);
+      if ('response' in found) return found.response;
+      return settings.proofResponse(c, found.query);
+    },
+  );
 
-  app.post('/v1/staff/proof-links', async (c) => {
-    const body = await readBody(c, z.object({ subject: consentSubjectSchema }));
-    if (!body.ok) return body.response;
-    const problem = ledger.checkSubject(c, body.data.subject);
-    if (problem) return problem;
-    return c.json({ url: await createProofUrl(ledger.publicBase(c), settings.proofLinkSecret, body.data.subject) });
-  });
+  app.post(
+    '/v1/staff/proof-links',
+    describeRoute({
+      ...staffOperation,
+      summary:
+        'A link to one customer’s printable proof, valid ten minutes, for a new tab (which cannot send the token)',
+      requestBody: jsonBody(proofLinkRequestSchema),
+      responses: { 200: jsonAnswer('{ url }', linkAnswerSchema), ...unauthorized },
+    }),
+    async (c) => {
+      const body = await readBody(c, proofLinkRequestSchema);
+      if (!body.ok) return body.response;
+      const problem = ledger.checkSubject(c, body.data.subject);
+      if (problem) return problem;
+      return c.json({ url: await createProofUrl(ledger.publicBase(c), settings.proofLinkSecret, body.data.subject) });
+    },
+  );
 
-  app.post('/v1/staff/grants', async (c) => {
-    const body = await readBody(c, staffGrantRequestSchema);
-    if (!body.ok) return body.response;
-    const grant = body.data;
-    const problem = ledger.checkWrite(c, grant.purposes, grant.subject, true);
-    if (problem) return problem;
-    const record: StaffRecord = {
-      schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
-      id: crypto.randomUUID(),
-      subject: grant.subject,
-      purposes: grant.purposes.map((purpose) => ({ purpose, granted: true })),
-      method: 'staff',
-      staff: { name: grant.staffName, evidence: grant.evidence },
-      ...(grant.textVersion ? { textVersion: grant.textVersion } : {}),
-    };
-    const outcome = await ledger.appendRecord(record);
-    return c.json({ receipt: receiptOf(outcome), status: (await ledger.view()).status(grant.subject, purposes) }, 201);
-  });
+  app.post(
+    '/v1/staff/grants',
+    describeRoute({
+      ...staffOperation,
+      summary: 'Record a consent given in the salon, with the staff member and the evidence (one customer per request)',
+      requestBody: jsonBody(staffGrantRequestSchema),
+      responses: {
+        201: { description: '{ receipt, status }' },
+        400: errorAnswer('Invalid request: evidence, name and confirmation are required.'),
+        ...unauthorized,
+      },
+    }),
+    async (c) => {
+      const body = await readBody(c, staffGrantRequestSchema);
+      if (!body.ok) return body.response;
+      const grant = body.data;
+      const problem = ledger.checkWrite(c, grant.purposes, grant.subject, true);
+      if (problem) return problem;
+      const record: StaffRecord = {
+        schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
+        id: crypto.randomUUID(),
+        subject: grant.subject,
+        purposes: grant.purposes.map((purpose) => ({ purpose, granted: true })),
+        method: 'staff',
+        staff: { name: grant.staffName, evidence: grant.evidence },
+        ...(grant.textVersion ? { textVersion: grant.textVersion } : {}),
+      };
+      const outcome = await ledger.appendRecord(record);
+      return c.json(
+        { receipt: receiptOf(outcome), status: (await ledger.view()).status(grant.subject, purposes) },
+        201,
+      );
+    },
+  );
 
-  app.post('/v1/staff/withdrawals', async (c) => {
-    const body = await readBody(c, withdrawalRequestSchema);
-    if (!body.ok) return body.response;
-    const withdrawal = body.data;
-    // Any identifier will do: the withdrawal reaches every address linked to it.
-    const problem = ledger.checkWrite(c, withdrawal.purposes, withdrawal.subject, false);
-    if (problem) return problem;
-    const outcome = await ledger.appendRecord({
-      schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
-      id: crypto.randomUUID(),
-      subject: withdrawal.subject,
-      purposes: withdrawal.purposes.map((purpose) => ({ purpose, granted: false })),
-      method: 'staff',
-      staff: { name: withdrawal.staffName },
-      ...(withdrawal.reason ? { reason: withdrawal.reason } : {}),
-    });
-    return c.json(
-      { receipt: receiptOf(outcome), status: (await ledger.view()).status(withdrawal.subject, purposes) },
-      201,
-    );
-  });
+  app.post(
+    '/v1/staff/withdrawals',
+    describeRoute({
+      ...staffOperation,
+      summary: 'Record a withdrawal: it reaches every address linked to the identifiers named',
+      requestBody: jsonBody(withdrawalRequestSchema),
+      responses: { 201: { description: '{ receipt, status }' }, 400: errorAnswer('Invalid request.'), ...unauthorized },
+    }),
+    async (c) => {
+      const body = await readBody(c, withdrawalRequestSchema);
+      if (!body.ok) return body.response;
+      const withdrawal = body.data;
+      // Any identifier will do: the withdrawal reaches every address linked to it.
+      const problem = ledger.checkWrite(c, withdrawal.purposes, withdrawal.subject, false);
+      if (problem) return problem;
+      const outcome = await ledger.appendRecord({
+        schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
+        id: crypto.randomUUID(),
+        subject: withdrawal.subject,
+        purposes: withdrawal.purposes.map((purpose) => ({ purpose, granted: false })),
+        method: 'staff',
+        staff: { name: withdrawal.staffName },
+        ...(withdrawal.reason ? { reason: withdrawal.reason } : {}),
+      });
+      return c.json(
+        { receipt: receiptOf(outcome), status: (await ledger.view()).status(withdrawal.subject, purposes) },
+        201,
+      );
+    },
+  );
 
   // The confirmation mail again, when a customer says it never came (throttled).
-  app.post('/v1/staff/confirmation-mails', async (c) => {
-    const body = await readBody(c, confirmationResendRequestSchema);
-    if (!body.ok) return body.response;
-    const { purpose, email, staffName } = body.data;
-    const problem = ledger.checkWrite(c, [purpose], { email }, false);
-    if (problem) return problem;
-    if (!ledger.confirmations || !(await ledger.view()).needsConfirmation(purpose)) {
-      return fail(c, 409, `${purpose} does not use double opt-in on this ledger; there is no mail to send`);
-    }
-    const sent = await ledger.confirmations.resend(purpose, `email:${normalizeEmail(email)}`, staffName);
-    if ('reason' in sent) {
-      if (sent.reason === 'not-pending') {
-        return fail(c, 409, `${email} is not waiting for confirmation of ${purpose}; there is nothing to confirm`);
+  app.post(
+    '/v1/staff/confirmation-mails',
+    describeRoute({
+      ...staffOperation,
+      summary: 'Send the double opt-in mail again (not within 15 minutes of the last one)',
+      requestBody: jsonBody(confirmationResendRequestSchema),
+      responses: {
+        201: { description: '{ receipt, status }' },
+        409: errorAnswer('Not waiting for confirmation, or the purpose has no double opt-in.'),
+        429: errorAnswer('A mail went out a moment ago; see Retry-After.'),
+        502: errorAnswer('The mail server refused the mail (recorded).'),
+        ...unauthorized,
+      },
+    }),
+    async (c) => {
+      const body = await readBody(c, confirmationResendRequestSchema);
+      if (!body.ok) return body.response;
+      const { purpose, email, staffName } = body.data;
+      const problem = ledger.checkWrite(c, [purpose], { email }, false);
+      if (problem) return problem;
+      if (!ledger.confirmations || !(await ledger.view()).needsConfirmation(purpose)) {
+        return fail(c, 409, `${purpose} does not use double opt-in on this ledger; there is no mail to send`);
       }
-      c.header('retry-after', String(sent.retryAfterSeconds));
-      return fail(
-        c,
-        429,
-        `a confirmation mail went to ${email} a moment ago; ask again in ${Math.ceil(sent.retryAfterSeconds / 60)} min`,
-      );
-    }
-    const status = (await ledger.view()).status({ email }, purposes);
-    const mail = sent.event as ConfirmationMailRecord;
-    if (mail.outcome === 'failed') {
-      return c.json({ error: `the mail server refused the mail: ${mail.smtpReply}`, status }, 502);
-    }
-    return c.json({ receipt: receiptOf({ entry: sent }), status }, 201);
-  });
+      const sent = await ledger.confirmations.resend(purpose, `email:${normalizeEmail(email)}`, staffName);
+      if ('reason' in sent) {
+        if (sent.reason === 'not-pending') {
+          return fail(c, 409, `${email} is not waiting for confirmation of ${purpose}; there is nothing to confirm`);
+        }
+        c.header('retry-after', String(sent.retryAfterSeconds));
+        return fail(
+          c,
+          429,
+          `a confirmation mail went to ${email} a moment ago; ask again in ${Math.ceil(sent.retryAfterSeconds / 60)} min`,
+        );
+      }
+      const status = (await ledger.view()).status({ email }, purposes);
+      const mail = sent.event as ConfirmationMailRecord;
+      if (mail.outcome === 'failed') {
+        return c.json({ error: `the mail server refused the mail: ${mail.smtpReply}`, status }, 502);
+      }
+      return c.json({ receipt: receiptOf({ entry: sent }), status }, 201);
+    },
+  );
 
-  app.get('/v1/staff/audience', async (c) => {
-    const purpose = c.req.query('purpose') ?? '';
-    if (!purposes.includes(purpose)) return fail(c, 400, `purpose must be one of ${purposes.join(', ')}`);
-    const audience = (await ledger.view()).audience(purpose);
-    if (c.req.query('format') !== 'csv') return c.json(audience);
-    c.header('content-disposition', `attachment; filename="audience-${purpose}.csv"`);
-    const rows = audience.recipients.map((r) => csvRow([r.address, r.subject.customerId ?? '', r.since, r.method]));
-    return c.body(['address,customerId,consentSince,method', ...rows].join('\r\n') + '\r\n', 200, {
-      'content-type': 'text/csv; charset=utf-8',
-    });
-  });
+  app.get(
+    '/v1/staff/audience',
+    describeRoute({
+      ...staffOperation,
+      summary: 'Campaign audience for one purpose: exactly the addresses that may be written to (CSV with format=csv)',
+      parameters: [
+        { name: 'purpose', in: 'query', required: true, schema: { type: 'string' } },
+        { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'] } },
+      ],
+      responses: {
+        200: jsonAnswer('The audience', audienceSchema),
+        400: errorAnswer('Unknown purpose.'),
+        ...unauthorized,
+      },
+    }),
+    async (c) => {
+      const purpose = c.req.query('purpose') ?? '';
+      if (!purposes.includes(purpose)) return fail(c, 400, `purpose must be one of ${purposes.join(', ')}`);
+      const audience = (await ledger.view()).audience(purpose);
+      if (c.req.query('format') !== 'csv') return c.json(audience);
+      c.header('content-disposition', `attachment; filename="audience-${purpose}.csv"`);
+      const rows = audience.recipients.map((r) => csvRow([r.address, r.subject.customerId ?? '', r.since, r.method]));
+      return c.body(['address,customerId,consentSince,method', ...rows].join('\r\n') + '\r\n', 200, {
+        'content-type': 'text/csv; charset=utf-8',
+      });
+    },
+  );
 
-  app.post('/v1/staff/unsubscribe-links', async (c) => {
-    if (!settings.linkSecret) return fail(c, 404, 'unsubscribe links are off: start the ledger with a link secret');
-    const body = await readBody(c, unsubscribeLinkRequestSchema);
-    if (!body.ok) return body.response;
-    const { purpose, address, locale } = body.data;
-    const sms = purpose === 'sms-newsletter';
-    const problem =
-      ledger.checkWrite(c, [purpose], {}, false) ?? (sms ? ledger.checkSubject(c, { phone: address }) : undefined);
-    if (problem) return problem;
-    const normalized = sms ? ledger.addresses.phone(address)! : normalizeEmail(address);
-    const url = await createUnsubscribeUrl(ledger.publicBase(c), settings.linkSecret, {
-      purpose,
-      address: normalized,
-      ...(locale ? { locale } : {}),
-    });
-    return c.json({ url });
-  });
+  app.post(
+    '/v1/staff/unsubscribe-links',
+    describeRoute({
+      ...staffOperation,
+      summary: 'Make a signed unsubscribe link for a newsletter',
+      requestBody: jsonBody(unsubscribeLinkRequestSchema),
+      responses: { 200: jsonAnswer('{ url }', linkAnswerSchema), ...unauthorized },
+    }),
+    async (c) => {
+      if (!settings.linkSecret) return fail(c, 404, 'unsubscribe links are off: start the ledger with a link secret');
+      const body = await readBody(c, unsubscribeLinkRequestSchema);
+      if (!body.ok) return body.response;
+      const { purpose, address, locale } = body.data;
+      const sms = purpose === 'sms-newsletter';
+      const problem =
+        ledger.checkWrite(c, [purpose], {}, false) ?? (sms ? ledger.checkSubject(c, { phone: address }) : undefined);
+      if (problem) return problem;
+      const normalized = sms ? ledger.addresses.phone(address)! : normalizeEmail(address);
+      const url = await createUnsubscribeUrl(ledger.publicBase(c), settings.linkSecret, {
+        purpose,
+        address: normalized,
+        ...(locale ? { locale } : {}),
+      });
+      return c.json({ url });
+    },
+  );
 
-  app.get(STAFF_ENTRIES_PATH, async (c) => {
-    const afterSeq = Number(c.req.query('after') ?? 0);
-    const limit = c.req.query('limit') === undefined ? undefined : Number(c.req.query('limit'));
-    if (
-      !Number.isInteger(afterSeq) ||
-      afterSeq < 0 ||
-      (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
-    ) {
-      return fail(c, 400, 'after and limit must be whole numbers (after ≥ 0, limit ≥ 1)');
-    }
-    return c.json({ entries: await ledger.store.entries({ afterSeq, ...(limit ? { limit } : {}) }) });
-  });
+  app.get(
+    STAFF_ENTRIES_PATH,
+    describeRoute({
+      ...staffOperation,
+      summary: 'The ledger’s entries in order (export, backup)',
+      parameters: [
+        { name: 'after', in: 'query', schema: { type: 'integer' } },
+        { name: 'limit', in: 'query', schema: { type: 'integer' } },
+      ],
+      responses: { 200: jsonAnswer('Entries', z.object({ entries: z.array(ledgerEntrySchema) })), ...unauthorized },
+    }),
+    async (c) => {
+      const afterSeq = Number(c.req.query('after') ?? 0);
+      const limit = c.req.query('limit') === undefined ? undefined : Number(c.req.query('limit'));
+      if (
+        !Number.isInteger(afterSeq) ||
+        afterSeq < 0 ||
+        (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+      ) {
+        return fail(c, 400, 'after and limit must be whole numbers (after ≥ 0, limit ≥ 1)');
+      }
+      return c.json({ entries: await ledger.store.entries({ afterSeq, ...(limit ? { limit } : {}) }) });
+    },
+  );
 
-  app.get('/v1/staff/verify', async (c) => c.json(await settings.verify()));
+  app.get(
+    '/v1/staff/verify',
+    describeRoute({
+      ...staffOperation,
+      summary: 'Check the whole hash chain and the signed checkpoints',
+      responses: { 200: { description: '{ entries, intact, brokenAt?, reason?, … }' }, ...unauthorized },
+    }),
+    async (c) => c.json(await settings.verify()),
+  );
 
   return app;
 }
