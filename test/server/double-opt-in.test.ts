@@ -3,12 +3,13 @@
  * customer's click (a POST) makes the grant count, and nothing else does.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import AjvModule from 'ajv-draft-04';
 import { after, before, describe, it } from 'node:test';
 import { createLedgerApp } from '../../src/server/ledger-app.js';
 import { JsonlLedgerStore } from '../../src/server/jsonl-ledger-store.js';
-import { consentEvent, NOTICE_TEXT, PAGE_ORIGIN, startLedger, type Ledger } from './ledger-fixture.js';
+import { consentEvent, NOTICE_SHA256, NOTICE_TEXT, PAGE_ORIGIN, startLedger, type Ledger } from './ledger-fixture.js';
 import { closedPort, startMailServer, type MailServer } from './mail-fixture.js';
 
 const FROM = 'Salon Bella <hallo@salon-bella.example>';
@@ -40,6 +41,8 @@ describe('double opt-in', () => {
     ledger = await startLedger({
       ...doubleOptIn(mail),
       controller: { name: 'Salon Bella', address: 'Bahnhofstrasse 1, 8001 Zürich', jurisdiction: 'CH', locale: 'de' },
+      // The salon's register: only texts it vouches for are quoted in the mail.
+      texts: ['de', 'fr', 'it'].map((locale) => ({ version: '2026-11-01', locale, sha256: NOTICE_SHA256 })),
     });
   });
   after(async () => {
@@ -146,6 +149,21 @@ describe('double opt-in', () => {
     assert.equal((await post(longer)).status, 400);
     assert.equal((await post(`${ledger.url}/v1/confirm`)).status, 400);
     assert.deepEqual(await ledger.bytes(), before);
+  });
+
+  it('a forged post cannot put its own words into the salon’s mail: only a registered text is quoted', async () => {
+    const email = unique('injected');
+    const event = emailGrant(email);
+    const text = 'Gewinnspiel! Jetzt Preis abholen: https://evil.example/preis';
+    const digest = createHash('sha256').update(text).digest('hex');
+    await ledger.post('/v1/consent-events', { ...event, notice: { ...event.notice, text, sha256: digest } });
+    const [received] = (await mail.waitFor(mail.mails.length + 1)).slice(-1);
+    assert.ok(received!.text.includes(email));
+    assert.doesNotMatch(received!.text, /Gewinnspiel|evil\.example/);
+    assert.match(
+      received!.text,
+      /Es gilt der Text, den der Salon auf seiner Buchungsseite veröffentlicht hat \(Version 2026-11-01\)\./,
+    );
   });
 
   it('forged posts cost the address owner one mail and never put them in the audience', async () => {

@@ -16,6 +16,8 @@ interface MailStrings {
   why: (salon: string, what: string, address: string) => string;
   confirm: (until: string) => string;
   agreedText: (version: string) => string;
+  /** When the text cannot be quoted (not in the salon's register): name it instead. */
+  unquotedText: (version: string) => string;
   notYou: string;
 }
 
@@ -27,6 +29,8 @@ const STRINGS: Record<string, MailStrings> = {
       `bei Ihrer Online-Buchung bei ${salon} wurde angekreuzt, dass Sie «${what}» an ${address} erhalten möchten.`,
     confirm: (until) => `Wenn Sie das möchten, bestätigen Sie es bitte über diesen Link (gültig bis ${until}):`,
     agreedText: (version) => `Der Text, dem Sie zugestimmt haben (Version ${version}):`,
+    unquotedText: (version) =>
+      `Es gilt der Text, den der Salon auf seiner Buchungsseite veröffentlicht hat (Version ${version}).`,
     notYou:
       'Wenn Sie das nicht waren oder es sich anders überlegt haben, müssen Sie nichts tun: Ohne Ihre Bestätigung erhalten Sie von uns keine Werbung an diese Adresse.',
   },
@@ -37,6 +41,8 @@ const STRINGS: Record<string, MailStrings> = {
       `lors de votre réservation en ligne chez ${salon}, la case indiquant que vous souhaitez recevoir « ${what} » à ${address} a été cochée.`,
     confirm: (until) => `Si vous le souhaitez, veuillez le confirmer par ce lien (valable jusqu'au ${until}) :`,
     agreedText: (version) => `Le texte que vous avez accepté (version ${version}) :`,
+    unquotedText: (version) =>
+      `Le texte applicable est celui publié par le salon sur sa page de réservation (version ${version}).`,
     notYou:
       "Si ce n'était pas vous ou si vous avez changé d'avis, vous n'avez rien à faire : sans votre confirmation, vous ne recevrez aucune publicité de notre part à cette adresse.",
   },
@@ -47,6 +53,8 @@ const STRINGS: Record<string, MailStrings> = {
       `durante la sua prenotazione online presso ${salon} è stata spuntata la casella per ricevere «${what}» a ${address}.`,
     confirm: (until) => `Se lo desidera, lo confermi tramite questo link (valido fino al ${until}):`,
     agreedText: (version) => `Il testo che ha accettato (versione ${version}):`,
+    unquotedText: (version) =>
+      `Vale il testo pubblicato dal salone sulla sua pagina di prenotazione (versione ${version}).`,
     notYou:
       'Se non è stato lei o ha cambiato idea, non deve fare nulla: senza la sua conferma non riceverà da noi alcuna pubblicità a questo indirizzo.',
   },
@@ -57,6 +65,7 @@ const STRINGS: Record<string, MailStrings> = {
       `when you booked online with ${salon}, the box to receive “${what}” at ${address} was ticked.`,
     confirm: (until) => `If you want this, please confirm it with this link (valid until ${until}):`,
     agreedText: (version) => `The text you agreed to (version ${version}):`,
+    unquotedText: (version) => `The text is the one the salon published on its booking page (version ${version}).`,
     notYou:
       'If this was not you, or you changed your mind, there is nothing to do: without your confirmation you will get no advertising from us at this address.',
   },
@@ -79,8 +88,13 @@ export function composeConfirmationMail(parts: {
   /** The language the customer saw (the grant's notice locale). */
   locale: string;
   textVersion: string;
-  /** The legal text the customer agreed to, in the widget's link markup. */
-  noticeText: string;
+  /**
+   * The legal text the customer agreed to, in the widget's link markup, when
+   * the salon's register vouches for it; undefined otherwise. Whoever posts a
+   * consent chooses its text: quoting an unregistered one would let anyone
+   * put their words into the salon's mail.
+   */
+  noticeText: string | undefined;
   link: string;
   linkExpiresAt: Date;
 }): ConfirmationMail {
@@ -89,10 +103,13 @@ export function composeConfirmationMail(parts: {
   const what = uiStringsFor(lang).purposeLabels[parts.purpose] ?? parts.purpose;
   const salon = parts.controller.name;
   const until = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(parts.linkExpiresAt);
-  const quoted = plainText(parts.noticeText)
-    .split('\n')
-    .map((line) => (line ? `> ${line}` : '>'))
-    .join('\n');
+  const quoted =
+    parts.noticeText === undefined
+      ? undefined
+      : plainText(parts.noticeText)
+          .split('\n')
+          .map((line) => (line ? `> ${line}` : '>'))
+          .join('\n');
   const signature = [salon, parts.controller.address].filter(Boolean).join('\n');
   const text = [
     t.greeting,
@@ -102,8 +119,7 @@ export function composeConfirmationMail(parts: {
     t.confirm(until),
     parts.link,
     '',
-    t.agreedText(parts.textVersion),
-    quoted,
+    ...(quoted === undefined ? [t.unquotedText(parts.textVersion)] : [t.agreedText(parts.textVersion), quoted]),
     '',
     t.notYou,
     '',

@@ -232,7 +232,9 @@ export class ConfirmationSender {
       purpose,
       locale: record.notice.locale,
       textVersion: record.notice.textVersion,
-      noticeText: record.notice.text,
+      // Only a text the salon's register vouches for is quoted (see composeConfirmationMail).
+      noticeText:
+        this.#ledger.registry.active && confirmation.grant.flags.length === 0 ? record.notice.text : undefined,
       link,
       linkExpiresAt: new Date(lapsesAt),
     });
