@@ -491,7 +491,7 @@ app.use('/dist/*', serveStatic({ root: './' }));
 
 const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? 'localhost' }, (info) => {
   console.log(
-    `Salon Bella demo: http://localhost:${info.port}/  (back office: /back-office, records: /received, data in ${dataDir}/)`,
+    `Salon Bella demo: http://localhost:${info.port}/  (back office: /back-office, records: /received, mailbox: /mailbox, data in ${dataDir}/)`,
   );
 });
 const stop = () => server.close(() => store.close().then(() => process.exit(0)));
