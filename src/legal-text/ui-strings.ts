@@ -12,7 +12,10 @@ export interface UiStrings {
   purposeLabels: Record<string, string>;
   privacyNotice: string;
   opensInNewTab: string;
-  /** After a sign-up that waits for double opt-in: where to look. */
+  /**
+   * After a sign-up with double opt-in: where to look. Worded to be true whether or not the address
+   * was confirmed before, because the ledger does not tell the page (it would tell anyone who posts).
+   */
   confirmationHint: (email: string) => string;
 }
 
@@ -23,7 +26,7 @@ export const UI_STRINGS: Record<UiLocale, UiStrings> = {
     privacyNotice: 'Datenschutzerklärung',
     opensInNewTab: 'öffnet in einem neuen Tab',
     confirmationHint: (email) =>
-      `Fast geschafft: Bitte bestätigen Sie Ihre Anmeldung über den Link in der E-Mail, die wir an ${email} gesendet haben.`,
+      `Fast geschafft: Falls die Adresse noch nicht bestätigt ist, senden wir an ${email} eine E-Mail mit einem Bestätigungslink. Den Newsletter erhalten Sie erst nach Ihrer Bestätigung.`,
   },
   fr: {
     heading: (salon) => `Actualités de ${salon} (facultatif)`,
@@ -31,7 +34,7 @@ export const UI_STRINGS: Record<UiLocale, UiStrings> = {
     privacyNotice: 'Déclaration de confidentialité',
     opensInNewTab: "s'ouvre dans un nouvel onglet",
     confirmationHint: (email) =>
-      `Presque terminé : veuillez confirmer votre inscription par le lien de l'e-mail que nous avons envoyé à ${email}.`,
+      `Presque terminé : si cette adresse n'est pas encore confirmée, nous envoyons à ${email} un e-mail avec un lien de confirmation. Vous ne recevrez la newsletter qu'après votre confirmation.`,
   },
   it: {
     heading: (salon) => `Novità da ${salon} (facoltativo)`,
@@ -39,7 +42,7 @@ export const UI_STRINGS: Record<UiLocale, UiStrings> = {
     privacyNotice: 'Informativa sulla privacy',
     opensInNewTab: 'si apre in una nuova scheda',
     confirmationHint: (email) =>
-      `Quasi fatto: confermi l'iscrizione tramite il link nell'e-mail che abbiamo inviato a ${email}.`,
+      `Quasi fatto: se l'indirizzo non è ancora confermato, inviamo a ${email} un'e-mail con un link di conferma. Riceverà la newsletter solo dopo la sua conferma.`,
   },
   en: {
     heading: (salon) => `News from ${salon} (optional)`,
@@ -47,7 +50,7 @@ export const UI_STRINGS: Record<UiLocale, UiStrings> = {
     privacyNotice: 'Privacy notice',
     opensInNewTab: 'opens in a new tab',
     confirmationHint: (email) =>
-      `Almost done: please confirm your sign-up with the link in the e-mail we sent to ${email}.`,
+      `Almost done: if this address is not confirmed yet, we are sending ${email} an e-mail with a confirmation link. You will get the newsletter only once you confirm.`,
   },
 };
 

@@ -55,7 +55,10 @@ export interface AddressDecision {
 /** The double opt-in of one address: the grant it is about, its mails, the click. */
 export interface Confirmation {
   state: 'pending' | 'confirmed' | 'lapsed';
+  /** The latest online grant for the address (the one a mail is about while pending). */
   grant: LedgerEntry;
+  /** Once confirmed: the grant the owner's click confirmed, which is what makes the address count. */
+  confirmedGrant?: LedgerEntry;
   lapsesAt: number;
   /** The mail records for this address since `grant` (all grants' mails count for the throttle). */
   mails: LedgerEntry[];
@@ -75,7 +78,7 @@ interface AddressGrants {
   online?: LedgerEntry;
   standing?: LedgerEntry;
   /** The latest click, and the seq of the grant it confirmed. */
-  click?: { entry: LedgerEntry; grantSeq: number };
+  click?: { entry: LedgerEntry; grant: LedgerEntry };
   mails: LedgerEntry[];
 }
 
@@ -178,7 +181,7 @@ export class ConsentView {
       return;
     }
     const grant = this.#onlineGrants.get(record.grantId);
-    if (grant && (!grants.click || grant.seq >= grants.click.grantSeq)) grants.click = { entry, grantSeq: grant.seq };
+    if (grant && (!grants.click || grant.seq >= grants.click.grant.seq)) grants.click = { entry, grant };
   }
 
   /** The decision for one address, in the form `addressKey` gives. */
@@ -190,7 +193,8 @@ export class ConsentView {
       Boolean(entry && (!withdrawal || entry.seq > withdrawal.seq));
     const confirmation = this.#confirmation(grants, withdrawal);
     const standing = after(grants?.standing) ? grants!.standing : undefined;
-    const confirmed = confirmation?.state === 'confirmed' ? confirmation.grant : undefined;
+    // The grant the click confirmed decides (a later tick of a confirmed address is only a repeat).
+    const confirmed = confirmation?.state === 'confirmed' ? confirmation.confirmedGrant : undefined;
     const deciding = later(standing, confirmed);
     const context = { ...(confirmation ? { confirmation } : {}), ...(withdrawal ? { withdrawal } : {}) };
     if (deciding) return { state: 'granted', deciding, ...context };
@@ -207,11 +211,11 @@ export class ConsentView {
   #confirmation(grants: AddressGrants | undefined, withdrawal: LedgerEntry | undefined): Confirmation | undefined {
     const grant = grants?.online;
     if (!grant || (withdrawal && grant.seq < withdrawal.seq)) return undefined;
-    const click = grants.click && (!withdrawal || grants.click.grantSeq > withdrawal.seq) ? grants.click : undefined;
+    const click = grants.click && (!withdrawal || grants.click.grant.seq > withdrawal.seq) ? grants.click : undefined;
     const lapsesAt = Date.parse(grant.receivedAt) + this.#lapseMs;
     const since = withdrawal?.seq ?? 0;
     const mails = grants.mails.filter((mail) => mail.seq > since);
-    if (click) return { state: 'confirmed', grant, lapsesAt, mails, click: click.entry };
+    if (click) return { state: 'confirmed', grant, confirmedGrant: click.grant, lapsesAt, mails, click: click.entry };
     return { state: this.#now() < lapsesAt ? 'pending' : 'lapsed', grant, lapsesAt, mails };
   }
 
@@ -379,7 +383,7 @@ function mergeBySeq(a: LedgerEntry[], b: LedgerEntry[]): LedgerEntry[] {
 function describeConfirmation(confirmation: Confirmation): ConfirmationStatus {
   return {
     state: confirmation.state,
-    grantId: confirmation.grant.event.id,
+    grantId: (confirmation.confirmedGrant ?? confirmation.grant).event.id,
     ...(confirmation.state === 'confirmed'
       ? { confirmedAt: confirmation.click!.receivedAt }
       : { lapsesAt: new Date(confirmation.lapsesAt).toISOString() }),

@@ -48,7 +48,7 @@ describe('<marketing-consent> with double opt-in', () => {
     await consent.updateComplete;
     expect(hint(consent).getAttribute('role')).to.equal('status');
     expect(hint(consent).textContent).to.equal(
-      `Presque terminé : veuillez confirmer votre inscription par le lien de l'e-mail que nous avons envoyé à ${email}.`,
+      `Presque terminé : si cette adresse n'est pas encore confirmée, nous envoyons à ${email} un e-mail avec un lien de confirmation. Vous ne recevrez la newsletter qu'après votre confirmation.`,
     );
     await expect(consent).to.be.accessible();
 

@@ -186,9 +186,15 @@ describe('double opt-in', () => {
     const [first] = (await mail.waitFor(mail.mails.length + 1)).slice(-1);
     await post(first!.link);
     const count = mail.mails.length;
+    const firstStatus = await statusOf(ledger, email);
     const again = await ledger.post('/v1/consent-events', emailGrant(email), { origin: PAGE_ORIGIN });
-    assert.equal((await again.json()).pendingConfirmation, undefined);
-    assert.equal((await statusOf(ledger, email)).state, 'granted');
+    // The same answer as for an unknown address: the receipt must not tell a stranger who subscribed.
+    assert.deepEqual((await again.json()).pendingConfirmation, ['email-newsletter']);
+    const status = await statusOf(ledger, email);
+    assert.equal(status.state, 'granted');
+    // The confirmed grant still decides: a later tick (perhaps forged) is only a repeat.
+    assert.equal(status.eventId, firstStatus.eventId);
+    assert.equal(status.optInLevel, 'confirmed');
 
     await ledger.staff('/v1/staff/withdrawals', {
       method: 'POST',

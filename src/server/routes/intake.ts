@@ -87,16 +87,17 @@ export function intakeRoutes(ledger: LedgerContext, allowedOrigins: ReadonlySet<
           `event ${event.id} is already recorded with different content; a new act of consent needs a new id`,
         );
       }
+      // The receipt names every purpose that waits for double opt-in, whether or not this address was
+      // confirmed before: an answer that differed would tell anyone who posts whether someone subscribed.
       const view = await ledger.view();
       const pendingConfirmation = event.purposes
         .map((p) => p.purpose)
-        .filter((purpose) => {
-          const address = ledger.addresses.addressKey(purpose, event.subject);
-          return address && view.needsConfirmation(purpose) && view.decide(purpose, address).state === 'pending';
-        });
-      if (pendingConfirmation.length > 0 && outcome.kind === 'created') {
-        ledger.confirmations?.signUp(event.id, ledger.clientAddress(c));
-      }
+        .filter((purpose) => view.needsConfirmation(purpose));
+      const mailDue = pendingConfirmation.some((purpose) => {
+        const address = ledger.addresses.addressKey(purpose, event.subject);
+        return address !== undefined && view.decide(purpose, address).state === 'pending';
+      });
+      if (mailDue && outcome.kind === 'created') ledger.confirmations?.signUp(event.id, ledger.clientAddress(c));
       const receipt = { ...receiptOf(outcome), ...(pendingConfirmation.length ? { pendingConfirmation } : {}) };
       return c.json(receipt, outcome.kind === 'created' ? 201 : 200);
     },
