@@ -6,11 +6,14 @@
 // screenshots (phone and desktop) to look at.
 //   node scripts/demo-check.mjs [screenshot-dir]
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from './chromium.mjs';
 import { freePort } from './free-port.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const out = process.argv[2] ?? 'screenshots';
 await mkdir(out, { recursive: true });
@@ -237,6 +240,7 @@ try {
   const proofTarget = browser.waitForTarget((target) => target.url().includes('/v1/proof'));
   await page.click('marketing-consent-file >>> button.secondary');
   const proof = await (await proofTarget).page();
+  const proofUrl = proof.url();
   await proof.setViewport({ width: 320, height: 800 });
   await proof.waitForFunction(() => document.readyState === 'complete');
   const proofText = await proof.evaluate(() => document.body.textContent);
@@ -263,6 +267,36 @@ try {
   if (parseFloat(language) < 3) problems.push(`forced colours: the chosen language's border is ${language}`);
   await devtools.send('Emulation.setEmulatedMedia', { features: [] });
   console.log(`reflow at 320 px checked on ${reflowPages.length + 1} pages; forced colours on 3 controls`);
+
+  // axe (WCAG 2.2 A/AA) on every page a customer, the salon or a lawyer reads, the elements' shadow
+  // DOM included. A page of its own with CSP bypassed, so axe can be injected; the checks above ran
+  // under the real policy.
+  const audit = await browser.newPage();
+  await audit.setBypassCSP(true);
+  const audited = [
+    '/',
+    '/?lang=fr',
+    '/datenschutz',
+    '/received',
+    '/mailbox',
+    `/back-office?customer=${encodeURIComponent(booked.email)}`,
+    ...(confirmLink ? [confirmLink] : []),
+    proofUrl,
+  ];
+  for (const path of audited) {
+    const url = path.startsWith('http') ? path : `${base}${path}`;
+    await audit.goto(url, { waitUntil: 'networkidle0' });
+    await audit.addScriptTag({ path: AXE });
+    const violations = await audit.evaluate(async () => {
+      const result = await window.axe.run(document, {
+        runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'],
+      });
+      return result.violations.map((v) => `${v.id} (${v.nodes.length}×: ${v.nodes[0]?.target.join(' ')})`);
+    });
+    for (const violation of violations) problems.push(`axe on ${new URL(url).pathname}: ${violation}`);
+  }
+  await audit.close();
+  console.log(`axe (WCAG 2.2 AA) on ${audited.length} pages`);
   console.log(`demo check: ${expectations.length} bookings, ${records.length} records on the ledger page`);
 } finally {
   await browser.close();
