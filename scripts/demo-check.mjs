@@ -273,6 +273,15 @@ try {
   // under the real policy.
   const audit = await browser.newPage();
   await audit.setBypassCSP(true);
+  // The unsubscribe page a newsletter links to, asked for as the back office would (its session cookie).
+  await audit.goto(`${base}/back-office`, { waitUntil: 'networkidle0' });
+  const unsubscribeLink = await audit.evaluate(async (email) => {
+    const response = await fetch('/back-office/api/v1/staff/unsubscribe-links', {
+      method: 'POST',
+      body: JSON.stringify({ purpose: 'email-newsletter', address: email, locale: 'it' }),
+    });
+    return (await response.json()).url;
+  }, booked.email);
   const audited = [
     '/',
     '/?lang=fr',
@@ -282,6 +291,7 @@ try {
     `/back-office?customer=${encodeURIComponent(booked.email)}`,
     ...(confirmLink ? [confirmLink] : []),
     proofUrl,
+    unsubscribeLink,
   ];
   for (const path of audited) {
     const url = path.startsWith('http') ? path : `${base}${path}`;
