@@ -4,27 +4,10 @@
 // button, and see the ledger record the confirmation. Also checks that
 // opening the link alone confirms nothing and that a used link says so.
 //   node scripts/check-double-opt-in.mjs      (BROWSERS=chromium,firefox,webkit)
-import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { openBrowser, underDisplay, wantedEngines } from './browsers.mjs';
-import { freePort } from './free-port.mjs';
+import { startDemo } from './demo-process.mjs';
 
 const engines = wantedEngines();
-
-async function startDemo() {
-  const port = String(await freePort());
-  const server = spawn(process.execPath, ['demo/server.mjs'], {
-    env: { ...process.env, PORT: port, DATA_DIR: await mkdtemp(join(tmpdir(), 'salon-bella-doi-')) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise((resolve, reject) => {
-    server.stdout.on('data', (chunk) => String(chunk).includes('demo:') && resolve());
-    server.once('exit', (code) => reject(new Error(`demo server exited with ${code}`)));
-  });
-  return { base: `http://localhost:${port}`, stop: () => server.kill() };
-}
 
 const unescape = (text) => text.replace(/&amp;/g, '&');
 

@@ -1,32 +1,21 @@
 // Walks the demo as customers would, in headless Chromium: starts the demo
-// server on a spare port with an empty ledger, books once in each language
+// server on a free port with an empty ledger, books once in each language
 // with the box ticked (in Italian both boxes) and once without, then checks
 // the ledger page shows exactly one correct record per ticked booking and
 // none for the other. Fails on any console error or CSP violation. Saves
 // screenshots (phone and desktop) to look at.
 //   node scripts/demo-check.mjs [screenshot-dir]
-import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { launchChromium } from './chromium.mjs';
-import { freePort } from './free-port.mjs';
+import { startDemo } from './demo-process.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const out = process.argv[2] ?? 'screenshots';
 await mkdir(out, { recursive: true });
-const port = String(await freePort());
-const base = `http://localhost:${port}`;
-const server = spawn(process.execPath, ['demo/server.mjs'], {
-  env: { ...process.env, PORT: port, DATA_DIR: await mkdtemp(join(tmpdir(), 'salon-bella-demo-')) },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-await new Promise((resolve, reject) => {
-  server.stdout.on('data', (chunk) => String(chunk).includes('demo:') && resolve());
-  server.once('exit', (code) => reject(new Error(`demo server exited with ${code}`)));
-});
+const demo = await startDemo();
+const { base } = demo;
 
 const browser = await launchChromium();
 const problems = [];
@@ -310,7 +299,7 @@ try {
   console.log(`demo check: ${expectations.length} bookings, ${records.length} records on the ledger page`);
 } finally {
   await browser.close();
-  server.kill();
+  demo.stop();
 }
 for (const problem of problems) console.error(`  ✗ ${problem}`);
 console.log(
