@@ -10,7 +10,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 import { freePort } from './scripts/free-port.mjs';
 import { startFaultProxy } from './test/support/fault-proxy.mjs';
 import { startLedgerHarness } from './test/support/ledger-harness.mjs';
-import { startMailbox } from './test/support/mailbox.mjs';
+import { startMailbox } from './scripts/mailbox.mjs';
 
 // scripts/run-browser-tests.mjs passes free ports; run directly, the config finds its own.
 const PORT = Number(process.env.WTR_PORT ?? (await freePort()));

@@ -12,10 +12,9 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { createServer } from 'node:net';
 import { freePort } from '../scripts/free-port.mjs';
+import { startMailbox } from '../scripts/mailbox.mjs';
 import {
   CheckpointSigner,
   createLedgerApp,
@@ -108,39 +107,10 @@ app.use('*', async (c, next) => {
   c.header('referrer-policy', 'same-origin');
 });
 
-/**
- * The salon's mail server, embedded for the demo: a real SMTP server on a
- * free port that keeps what it receives in memory, shown on /mailbox. A real
- * deployment gives the ledger its provider's SMTP URL instead.
- */
-async function startMailbox() {
-  const mails = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    banner: 'Salon Bella demo mailbox',
-    async onData(stream, _session, done) {
-      try {
-        const mail = await simpleParser(stream);
-        mails.unshift({
-          at: new Date().toISOString(),
-          from: mail.from?.text ?? '',
-          to: mail.to?.text ?? '',
-          subject: mail.subject ?? '',
-          messageId: mail.messageId ?? '',
-          text: mail.text ?? '',
-        });
-        if (mails.length > 100) mails.pop();
-        done();
-      } catch (error) {
-        done(error);
-      }
-    },
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { mails, url: `smtp://127.0.0.1:${server.server.address().port}` };
-}
-const mailbox = await startMailbox();
+// The salon's mail server, embedded for the demo: a real SMTP server on a free
+// port that keeps what it receives, shown on /mailbox. A real deployment gives
+// the ledger its provider's SMTP URL instead.
+const mailbox = await startMailbox({ keep: 100 });
 
 // The ledger, mounted where the booking page posts to (same origin here).
 // The back office's key to the staff API; it never leaves this server.
@@ -347,7 +317,7 @@ app.all('/back-office/api/*', async (c) => {
 app.get('/mailbox', (c) => {
   const linked = (text) =>
     text.split(/(https?:\/\/\S+)/).map((part, i) => (i % 2 ? html`<a href="${part}">${part}</a>` : part));
-  const rows = mailbox.mails.map(
+  const rows = [...mailbox.mails].reverse().map(
     (mail) =>
       html`<article class="record mail">
         <h2>${mail.subject}</h2>

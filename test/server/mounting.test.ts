@@ -16,7 +16,7 @@ import { Hono } from 'hono';
 import { createLedgerApp, type LedgerApp } from '../../src/server/ledger-app.js';
 import { JsonlLedgerStore } from '../../src/server/jsonl-ledger-store.js';
 import { consentEvent, LINK_SECRET, STAFF_TOKEN } from './ledger-fixture.js';
-import { startMailServer, type MailServer } from './mail-fixture.js';
+import { startMailbox as startMailServer, type Mailbox as MailServer } from '../../scripts/mailbox.mjs';
 
 async function listen(listener: RequestListener | express.Express): Promise<{ base: string; server: Server }> {
   const server = createServer(listener as RequestListener);

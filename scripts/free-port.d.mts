@@ -1,0 +1,2 @@
+/** A loopback port no other process holds right now. */
+export declare function freePort(): Promise<number>;
