@@ -188,7 +188,6 @@ async function main(argv: string[]): Promise<number> {
   // After a rotation the last checkpoint was signed by an earlier key: trust every key in the .pub file.
   const trustedKeys = values.key ? await readVerifierKeys([`${values.key}.pub`]).catch(() => []) : [];
   const staffToken = process.env['MARKETING_CONSENT_STAFF_TOKEN'];
-  const opened: { store?: JsonlLedgerStore } = {};
   const settings: Omit<LedgerOptions, 'store'> = {
     allowedOrigins: values.origin,
     staffOrigins: values['staff-origin'],
@@ -208,7 +207,6 @@ async function main(argv: string[]): Promise<number> {
     rateLimit: rate === 0 ? false : { perMinute: rate },
     trustProxy,
     checkpointKeys: signer ? [signer.verifierKey, ...trustedKeys] : [],
-    latestCheckpoint: () => opened.store?.lastCheckpoint,
     confirmation: Object.fromEntries(values['single-opt-in'].map((purpose) => [purpose, 'none'])),
     confirmationLapseDays: lapseDays,
     ...(smtpUrl
@@ -225,8 +223,7 @@ async function main(argv: string[]): Promise<number> {
   // Settings that cannot work stop the start before the data folder is touched.
   checkLedgerSettings(settings);
   const store = await JsonlLedgerStore.open(values.data, { signer, trustedKeys, onCheckpoint: witnesses.offer });
-  opened.store = store;
-  const app = createLedgerApp({ ...settings, store });
+  const app = createLedgerApp({ ...settings, store, latestCheckpoint: () => store.lastCheckpoint });
   const running = await startLedgerServer(app, { port, hostname: values.host });
   console.log(
     `consent ledger listening on ${running.url} (data: ${values.data}${staffToken ? '' : '; staff API disabled: set MARKETING_CONSENT_STAFF_TOKEN'}${signer ? '' : '; checkpoints unsigned: pass --key'})`,

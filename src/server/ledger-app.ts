@@ -98,12 +98,13 @@ export type ConfirmationMode = 'double-opt-in' | 'none';
 const MAIL_PURPOSES = new Set(['email-newsletter']);
 
 /**
- * Throws, naming the setting and the fix, when options cannot work
- * (createLedgerApp checks the same; the CLI calls this before it opens the store).
+ * Throws, naming the setting and the fix, when options cannot work; else
+ * returns the confirmation mode per purpose. createLedgerApp starts with it;
+ * the CLI calls it before it opens the store.
  */
-export function checkLedgerSettings(options: Omit<LedgerOptions, 'store'>): void {
+export function checkLedgerSettings(options: Omit<LedgerOptions, 'store'>): Map<string, ConfirmationMode> {
   if (options.publicUrl !== undefined) checkPublicUrl(options.publicUrl);
-  confirmationModes(options, [...(options.purposes ?? KNOWN_PURPOSES)]);
+  return confirmationModes(options, [...(options.purposes ?? KNOWN_PURPOSES)]);
 }
 
 /** The links the ledger mails and hands out start with publicUrl: it must be the ledger's base, mount path included. */
@@ -186,8 +187,7 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
       ? undefined
       : rateLimit({ clientAddress: (c) => clientAddress(c, options.trustProxy), ...options.rateLimit });
   const purposes = [...(options.purposes ?? KNOWN_PURPOSES)];
-  if (options.publicUrl !== undefined) checkPublicUrl(options.publicUrl);
-  const modes = confirmationModes(options, purposes);
+  const modes = checkLedgerSettings(options);
   const ledger = createLedgerContext({
     store,
     purposes,
@@ -251,7 +251,8 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
       xFrameOptions: 'SAMEORIGIN',
     }),
   );
-  if (ledger.confirmations) {
+  // Without a public URL, confirmation links point where requests reach the ledger (with a URL, the base is unused).
+  if (ledger.confirmations && !options.publicUrl) {
     const sender = ledger.confirmations;
     app.use('*', async (c, next) => {
       sender.noteBase(ledger.publicBase(c));

@@ -40,8 +40,7 @@ export async function checkConfirmationLink(
   if (now >= link.expires * 1000) return { page: { ...page, state: 'expired' } };
   const decision = view.decide(link.purpose, `email:${address}`);
   if (decision.withdrawal && decision.withdrawal.seq > grant.seq) return { page: { ...page, state: 'withdrawn' } };
-  const click = decision.confirmation?.click;
-  const clicked = click && view.onlineGrant((click.event as { grantId: string }).grantId);
+  const clicked = decision.confirmation?.confirmedGrant;
   if (clicked && clicked.seq >= grant.seq) return { page: { ...page, state: 'already' } };
   if (decision.confirmation?.state === 'lapsed') return { page: { ...page, state: 'expired' } };
   return {
