@@ -218,9 +218,18 @@ export function renderProofPage(proof: Proof) {
   });
 }
 
+/** One term and its value in a record's list; nothing when there is no value. */
+const fact = (term: string, value: unknown) =>
+  value === undefined || value === ''
+    ? ''
+    : html`<dt>${term}</dt>
+        <dd>${value}</dd>`;
+
 function renderRecord(entry: LedgerEntry, t: ProofStrings, seqById: ReadonlyMap<string, number>) {
   const record = entry.event;
   const d = t.doubleOptIn;
+  /** Another record of this proof, by its place in the chain and its id. */
+  const recordRef = (id: string) => `${seqById.has(id) ? `#${seqById.get(id)} ` : ''}(${id})`;
   const decisions =
     record.method === 'confirmation-mail'
       ? `${t.purposeName(record.purpose)}: ${record.outcome === 'sent' ? d.mailSent : d.mailFailed}`
@@ -228,116 +237,43 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings, seqById: ReadonlyMap<
         ? `${t.purposeName(record.purpose)}: ${d.confirmed}`
         : record.purposes.map((p) => `${t.purposeName(p.purpose)}: ${p.granted ? t.granted : t.withdrawn}`).join(', ');
   const flagNames = RECORD_FLAG_NAMES[t.lang as keyof typeof RECORD_FLAG_NAMES];
+  const subject = Object.entries(record.subject)
+    .map(([key, value]) => `${t.identifiers[key as keyof ConsentSubject] ?? key}: ${value}`)
+    .join(', ');
+  const received = `${entry.receivedAt}${record.method === 'online-booking' ? ` (${t.customerClock}: ${record.clientTime})` : ''}`;
   return html`<article>
     <h2>#${entry.seq} · ${decisions}</h2>
     <dl>
-      <dt>${t.received}</dt>
-      <dd>
-        ${entry.receivedAt}${record.method === 'online-booking' ? ` (${t.customerClock}: ${record.clientTime})` : ''}
-      </dd>
-      <dt>${t.how}</dt>
-      <dd>${t.methods[record.method]}</dd>
-      <dt>${t.subject}</dt>
-      <dd>
-        ${Object.entries(record.subject)
-          .map(([key, value]) => `${t.identifiers[key as keyof ConsentSubject] ?? key}: ${value}`)
-          .join(', ')}
-      </dd>
+      ${fact(t.received, received)} ${fact(t.how, t.methods[record.method])} ${fact(t.subject, subject)}
       ${
         record.method === 'staff'
-          ? html`<dt>${t.staff}</dt>
-              <dd>${record.staff.name}</dd>
-              ${
-                record.staff.evidence
-                  ? html`<dt>${t.evidence}</dt>
-                      <dd>${record.staff.evidence}</dd>`
-                  : ''
-              }
-              ${
-                record.reason
-                  ? html`<dt>${t.reason}</dt>
-                      <dd>${record.reason}</dd>`
-                  : ''
-              }`
+          ? html`${fact(t.staff, record.staff.name)} ${fact(t.evidence, record.staff.evidence)}
+            ${fact(t.reason, record.reason)}`
           : ''
       }
       ${
         record.method === 'online-booking'
-          ? html`<dt>${t.page}</dt>
-              <dd>${record.source.pageUrl} (${record.source.widget.name} ${record.source.widget.version})</dd>
-              ${
-                record.bookingRef
-                  ? html`<dt>${t.booking}</dt>
-                      <dd>${record.bookingRef}</dd>`
-                  : ''
-              }
-              <dt>${t.text}</dt>
-              <dd>
-                ${t.textLine(record.notice.textVersion, record.notice.locale)}
-                <code>${record.notice.sha256}</code>
-              </dd>`
-          : ''
-      }
-      ${
-        record.method === 'confirmation-mail' || record.method === 'double-opt-in'
-          ? html`<dt>${d.forGrant}</dt>
-              <dd>${seqById.has(record.grantId) ? `#${seqById.get(record.grantId)} ` : ''}(${record.grantId})</dd>`
+          ? html`${fact(t.page, `${record.source.pageUrl} (${record.source.widget.name} ${record.source.widget.version})`)}
+            ${fact(t.booking, record.bookingRef)}
+            ${fact(
+              t.text,
+              html`${t.textLine(record.notice.textVersion, record.notice.locale)} <code>${record.notice.sha256}</code>`,
+            )}`
           : ''
       }
       ${
         record.method === 'confirmation-mail'
-          ? html`${
-              record.mail
-                ? html`<dt>${d.to}</dt>
-                    <dd>${record.mail.to}</dd>
-                    <dt>${d.subject}</dt>
-                    <dd>${record.mail.subject}</dd>
-                    <dt>${d.linkExpires}</dt>
-                    <dd>${record.mail.linkExpiresAt}</dd>`
-                : ''
-            }
-            ${
-              record.messageId
-                ? html`<dt>${d.messageId}</dt>
-                    <dd><code>${record.messageId}</code></dd>`
-                : ''
-            }
-            ${
-              record.smtpReply
-                ? html`<dt>${d.smtpReply}</dt>
-                    <dd>${record.smtpReply}</dd>`
-                : ''
-            }
-            ${
-              record.requestedBy
-                ? html`<dt>${d.requestedBy}</dt>
-                    <dd>${record.requestedBy.name}</dd>`
-                : ''
-            }
-            ${
-              record.signUpClientAddress
-                ? html`<dt>${d.signUpClientAddress}</dt>
-                    <dd>${record.signUpClientAddress}</dd>`
-                : ''
-            }`
+          ? html`${fact(d.forGrant, recordRef(record.grantId))} ${fact(d.to, record.mail?.to)}
+            ${fact(d.subject, record.mail?.subject)} ${fact(d.linkExpires, record.mail?.linkExpiresAt)}
+            ${fact(d.messageId, record.messageId && html`<code>${record.messageId}</code>`)}
+            ${fact(d.smtpReply, record.smtpReply)} ${fact(d.requestedBy, record.requestedBy?.name)}
+            ${fact(d.signUpClientAddress, record.signUpClientAddress)}`
           : ''
       }
       ${
         record.method === 'double-opt-in'
-          ? html`<dt>${d.viaMail}</dt>
-              <dd>${seqById.has(record.mailId) ? `#${seqById.get(record.mailId)} ` : ''}(${record.mailId})</dd>
-              ${
-                record.userAgent
-                  ? html`<dt>${d.userAgent}</dt>
-                      <dd>${record.userAgent}</dd>`
-                  : ''
-              }
-              ${
-                record.clientAddress
-                  ? html`<dt>${d.clientAddress}</dt>
-                      <dd>${record.clientAddress}</dd>`
-                  : ''
-              }`
+          ? html`${fact(d.forGrant, recordRef(record.grantId))} ${fact(d.viaMail, recordRef(record.mailId))}
+            ${fact(d.userAgent, record.userAgent)} ${fact(d.clientAddress, record.clientAddress)}`
           : ''
       }
       ${
@@ -346,10 +282,7 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings, seqById: ReadonlyMap<
               <dd class="flag">${entry.flags.map((flag) => flagNames[flag]).join('; ')}</dd>`
           : ''
       }
-      <dt>${t.recordId}</dt>
-      <dd><code>${record.id}</code></dd>
-      <dt>${t.entryHash}</dt>
-      <dd><code>${entry.hash}</code></dd>
+      ${fact(t.recordId, html`<code>${record.id}</code>`)} ${fact(t.entryHash, html`<code>${entry.hash}</code>`)}
     </dl>
     ${
       record.method === 'online-booking'
