@@ -40,12 +40,7 @@ describe('headers on every answer', () => {
   it('the proof and unsubscribe pages get their styles: the style block is exactly what their CSP hash allows', async () => {
     const event = consentEvent();
     await ledger.post('/v1/consent-events', event);
-    const { url } = await (
-      await ledger.staff(
-        '/v1/staff/unsubscribe-links',
-        json({ purpose: 'email-newsletter', address: event.subject.email }),
-      )
-    ).json();
+    const url = await ledger.unsubscribeLink(event.subject.email!);
     for (const response of [
       await ledger.staff(`/v1/staff/proof?email=${event.subject.email}`),
       await fetch(url),
@@ -194,12 +189,7 @@ describe('proofs', () => {
     try {
       const event = consentEvent();
       await ledger.post('/v1/consent-events', event);
-      const { url } = await (
-        await ledger.staff(
-          '/v1/staff/unsubscribe-links',
-          json({ purpose: 'email-newsletter', address: event.subject.email }),
-        )
-      ).json();
+      const url = await ledger.unsubscribeLink(event.subject.email!);
       const page = await (await fetch(url)).text();
       assert.match(page, /<html lang="it">/);
       assert.match(page, /Newsletter via e-mail/);

@@ -25,7 +25,7 @@ export async function startLedger(options: Partial<LedgerOptions> = {}, reopen?:
     linkSecret: LINK_SECRET,
     controller: { name: 'Salon Bella', address: 'Bahnhofstrasse 1, 8001 Zürich', jurisdiction: 'CH' },
     rateLimit: false,
-    // Single opt-in unless a test asks for double opt-in (which needs an SMTP server: see mail-fixture.ts).
+    // Single opt-in unless a test asks for double opt-in (which needs an SMTP server: see scripts/mailbox.mjs).
     confirmation: { 'email-newsletter': 'none' },
     ...options,
   });
@@ -52,6 +52,15 @@ export async function startLedger(options: Partial<LedgerOptions> = {}, reopen?:
           ...(init.headers as Record<string, string>),
         },
       }),
+    /** A signed unsubscribe link for an address, as the mailing tool asks for it. */
+    unsubscribeLink: async (address: string, purpose = 'email-newsletter'): Promise<string> => {
+      const response = await fetch(`${server.url}/v1/staff/unsubscribe-links`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${STAFF_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ purpose, address }),
+      });
+      return ((await response.json()) as { url: string }).url;
+    },
     close: async () => {
       await app.close();
       await server.close();
