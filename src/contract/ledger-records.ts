@@ -144,6 +144,43 @@ export const confirmationRecordSchema = z.object({
 });
 export type ConfirmationRecord = z.infer<typeof confirmationRecordSchema>;
 
+/**
+ * Why personal data was erased: the customer asked (GDPR Art. 17, revFADP
+ * Art. 32), a sign-up was never confirmed, or the retention period ran out.
+ */
+export const ERASURE_REASONS = ['customer-request', 'unconfirmed-sign-up', 'retention-period', 'other'] as const;
+export type ErasureReason = (typeof ERASURE_REASONS)[number];
+
+/**
+ * An erasure: which records lost their personal data, when (the entry's
+ * receive time), why and on whose request. Holds no personal data itself;
+ * `identifierDigests` are keyed hashes (HMAC-SHA-256 with a secret kept
+ * beside the record keys) of the erased identifiers, so a later lookup of
+ * the same address can say "erased" without the ledger knowing the address.
+ */
+export const erasureRecordSchema = z.object({
+  schemaVersion: z.literal(CONSENT_EVENT_SCHEMA_VERSION),
+  id: z.uuid(),
+  method: z.literal('erasure'),
+  reason: z.enum(ERASURE_REASONS),
+  /** A note for the file; staff are told to write no personal data here. */
+  note: z.optional(text(500)),
+  /** Who erased; absent when the retention schedule did. */
+  staff: z.optional(z.object({ name: text(120) })),
+  erasedSeqs: z.array(z.number().check(z.int(), z.minimum(1))),
+  identifierDigests: z.optional(z.array(z.string())),
+});
+export type ErasureRecord = z.infer<typeof erasureRecordSchema>;
+
+/** Staff erase one customer's personal data (the customer asked). */
+export const erasureRequestSchema = z.object({
+  subject: consentSubjectSchema,
+  staffName: text(120),
+  reason: z.enum(ERASURE_REASONS),
+  note: z.optional(text(500)),
+});
+export type ErasureRequest = z.infer<typeof erasureRequestSchema>;
+
 /** Anything the ledger stores: the widget's consent event, a staff record, an unsubscribe, a double opt-in step. */
 export const ledgerRecordSchema = z.union([
   consentEventSchema,
@@ -176,10 +213,45 @@ export const ledgerEntrySchema = z.object({
   flags: z.array(z.enum(Object.keys(RECORD_FLAGS) as [RecordFlag, ...RecordFlag[]])),
   /** `hash` of the entry before (64 zeros for the first). */
   prevHash: z.string(),
-  /** SHA-256 over prevHash and this entry's seq, receivedAt, event and flags. */
+  /** SHA-256 over prevHash and this entry's seq, receivedAt, public event, sealed part and flags. */
   hash: z.string(),
+  /** The record's personal fields, encrypted under the record's own key (absent in entries from before 0.2). */
+  sealed: z.optional(z.string()),
 });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
+
+const chainPosition = {
+  seq: ledgerEntrySchema.shape.seq,
+  receivedAt: ledgerEntrySchema.shape.receivedAt,
+  flags: ledgerEntrySchema.shape.flags,
+  prevHash: z.string(),
+  hash: z.string(),
+};
+
+/** An erasure in the chain. */
+export const erasureEntrySchema = z.object({ ...chainPosition, event: erasureRecordSchema });
+export type ErasureEntry = z.infer<typeof erasureEntrySchema>;
+
+/**
+ * A record whose personal data was erased: its public part only (purposes,
+ * text, times), the sealed bytes nobody can open any more, and the erasure.
+ */
+export const erasedEntrySchema = z.object({
+  ...chainPosition,
+  event: z.looseObject({ id: z.string(), method: z.string() }),
+  sealed: z.string(),
+  erased: z.object({ seq: z.number(), at: z.string(), reason: z.enum(ERASURE_REASONS) }),
+});
+export type ErasedEntry = z.infer<typeof erasedEntrySchema>;
+
+/** Every entry of the chain as the store reads it: a record, an erasure, or an erased record. */
+export const chainEntrySchema = z.union([ledgerEntrySchema, erasureEntrySchema, erasedEntrySchema]);
+export type ChainEntry = LedgerEntry | ErasureEntry | ErasedEntry;
+
+export const isErasure = (entry: ChainEntry): entry is ErasureEntry => entry.event.method === 'erasure';
+export const isErased = (entry: ChainEntry): entry is ErasedEntry => 'erased' in entry;
+/** A record the customer's status and proof read: neither an erasure nor erased. */
+export const isRecord = (entry: ChainEntry): entry is LedgerEntry => !isErased(entry) && !isErasure(entry);
 
 /**
  * Where one purpose stands for one customer: `granted` while at least one of
@@ -213,8 +285,11 @@ export type ConfirmationStatus = z.infer<typeof confirmationStatusSchema>;
 
 export const purposeStatusSchema = z.object({
   purpose: z.string(),
-  /** `pending`: granted online, waiting for the double opt-in click; not in the audience. */
-  state: z.enum(['granted', 'pending', 'withdrawn', 'never']),
+  /**
+   * `pending`: granted online, waiting for the double opt-in click; not in
+   * the audience. `erased`: the customer's personal data was erased.
+   */
+  state: z.enum(['granted', 'pending', 'withdrawn', 'never', 'erased']),
   /** When the deciding record reached the ledger. */
   since: z.optional(z.string()),
   method: z.optional(z.enum(['online-booking', 'staff', 'unsubscribe-link'])),
@@ -253,6 +328,13 @@ export const subjectStatusSchema = z.object({
   /** Every identifier linked to this customer by the records (compared forms: lower-case e-mail, E.164 phone). */
   linked: z.object({ customerIds: z.array(z.string()), emails: z.array(z.string()), phones: z.array(z.string()) }),
   purposes: z.array(purposeStatusSchema),
+  /**
+   * Set when nothing is on record for these identifiers because their
+   * personal data was erased: when, why, and the erasure's place in the chain.
+   * A customer who signs up again after an erasure starts a new history, and
+   * their status is that history's.
+   */
+  erasure: z.optional(z.object({ at: z.string(), seq: z.number(), reason: z.enum(ERASURE_REASONS) })),
 });
 export type SubjectStatus = z.infer<typeof subjectStatusSchema>;
 

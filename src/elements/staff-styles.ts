@@ -160,6 +160,19 @@ export const staffStyles = css`
     background: transparent;
     color: var(--_accent);
   }
+  /* Erasing cannot be undone: the form and its button say so in colour as well as in words. */
+  form.erase {
+    margin-top: 1em;
+    border-color: var(--_withdrawn);
+  }
+  button.danger {
+    background: var(--_withdrawn);
+    border-color: var(--_withdrawn);
+  }
+  .erased {
+    border-inline-start: 4px solid var(--_withdrawn);
+    padding-inline-start: 0.75em;
+  }
   button:disabled {
     opacity: 0.6;
     cursor: progress;

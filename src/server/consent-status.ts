@@ -26,15 +26,24 @@
  * new mail. Until then the address is `pending`, and after the lapse period
  * without a click its sign-up has lapsed; neither is in the audience. A
  * staff entry with evidence counts without confirmation.
+ *
+ * Erasure: an erased record belongs to nobody (its identifiers are gone),
+ * so it links no one and decides nothing; the view is rebuilt whenever an
+ * erasure reaches it. The erasure's keyed digests of the identifiers let a
+ * lookup say "erased" while nothing newer is on record for them.
  */
 import type { ConsentSubject } from '../contract/consent-event.js';
-import type {
-  Audience,
-  ConfirmationMailRecord,
-  ConfirmationRecord,
-  ConfirmationStatus,
-  PurposeStatus,
-  SubjectStatus,
+import {
+  isErased,
+  isErasure,
+  type Audience,
+  type ChainEntry,
+  type ConfirmationMailRecord,
+  type ErasureEntry,
+  type ConfirmationRecord,
+  type ConfirmationStatus,
+  type PurposeStatus,
+  type SubjectStatus,
 } from '../contract/ledger-records.js';
 import type { AddressBook, IdentifierKey } from './addresses.js';
 import type { LedgerEntry } from './ledger-store.js';
@@ -71,6 +80,14 @@ export interface ConsentViewOptions {
   /** How long a sign-up may wait for its confirmation (ms). Default 14 days. */
   lapseMs?: number;
   now?: () => number;
+  /** The store's keyed digest of an identifier, to recognise erased ones. */
+  identifierDigest?: (identifier: IdentifierKey) => string;
+}
+
+/** One customer as the view knows them: their identifiers and every record about them. */
+export interface CustomerRecords {
+  keys: ReadonlySet<IdentifierKey>;
+  entries: readonly LedgerEntry[];
 }
 
 /** Grants per purpose and address: the latest online tick, and the latest grant that needs no confirmation. */
@@ -108,6 +125,9 @@ export class ConsentView {
   readonly #needsConfirmation: (purpose: string) => boolean;
   readonly #lapseMs: number;
   readonly #now: () => number;
+  readonly #identifierDigest: ((identifier: IdentifierKey) => string) | undefined;
+  /** The latest erasure per digest of an erased identifier. */
+  readonly #erasures = new Map<string, ErasureEntry>();
   #lastSeq = 0;
 
   constructor(addresses: AddressBook, options: ConsentViewOptions = {}) {
@@ -115,11 +135,27 @@ export class ConsentView {
     this.#needsConfirmation = options.needsConfirmation ?? (() => false);
     this.#lapseMs = options.lapseMs ?? 14 * 86_400_000;
     this.#now = options.now ?? Date.now;
+    this.#identifierDigest = options.identifierDigest;
+  }
+
+  /** The time decisions are made at (lapses, retention). */
+  now(): number {
+    return this.#now();
+  }
+
+  /** How long a sign-up waits for its confirmation (ms). */
+  get lapseMs(): number {
+    return this.#lapseMs;
   }
 
   /** Whether online grants for this purpose wait for the address owner's confirmation. */
   needsConfirmation(purpose: string): boolean {
     return this.#needsConfirmation(purpose);
+  }
+
+  /** The key of the address a purpose reaches this subject at (see AddressBook.addressKey). */
+  addressKeyOf(purpose: string, subject: Partial<ConsentSubject>): IdentifierKey | undefined {
+    return this.#addresses.addressKey(purpose, subject);
   }
 
   /** The online grant with this event id, if the ledger holds one. */
@@ -140,10 +176,19 @@ export class ConsentView {
     return this.#lastSeq;
   }
 
-  /** Takes in the next entry of the ledger (entries arrive in sequence order). */
-  absorb(entry: LedgerEntry): void {
+  /**
+   * Takes in the next entry of the ledger (entries arrive in sequence order).
+   * An erasure cannot be taken into a view that holds the records it erased:
+   * the reader builds a new view then (see `needsRebuild`).
+   */
+  absorb(entry: ChainEntry): void {
     if (entry.seq <= this.#lastSeq) return;
     this.#lastSeq = entry.seq;
+    if (isErasure(entry)) {
+      for (const digest of entry.event.identifierDigests ?? []) this.#erasures.set(digest, entry);
+      return;
+    }
+    if (isErased(entry)) return;
     const record = entry.event;
     const keys = this.#addresses.keysOf(record.subject);
     if (keys.length === 0) return;
@@ -243,6 +288,42 @@ export class ConsentView {
     return [...roots].map((root) => this.#customers.get(root)!);
   }
 
+  /** Whether taking in these entries needs a fresh view: an erasure takes records out. */
+  static needsRebuild(entries: readonly ChainEntry[]): boolean {
+    return entries.some(isErasure);
+  }
+
+  /** Every customer on record, with their identifiers and records. */
+  *customers(): Generator<CustomerRecords> {
+    yield* this.#customers.values();
+  }
+
+  /** The records of the customers the query names, and their identifiers. */
+  customerOf(query: SubjectQuery): CustomerRecords | undefined {
+    const customers = this.#customersOf(query);
+    if (customers.length === 0) return undefined;
+    return { keys: new Set(customers.flatMap((customer) => [...customer.keys])), entries: this.history(query) };
+  }
+
+  /** The erasure that took these identifiers off the record, when nothing newer is on record for them. */
+  erasureOf(query: SubjectQuery): ErasureEntry | undefined {
+    if (!this.#identifierDigest || this.#customersOf(query).length > 0) return undefined;
+    const found = this.#addresses
+      .keysOf(query)
+      .map((key) => this.#erasures.get(this.#identifierDigest!(key)))
+      .filter((entry): entry is ErasureEntry => Boolean(entry));
+    return found.reduce<ErasureEntry | undefined>((a, b) => (!a || b.seq > a.seq ? b : a), undefined);
+  }
+
+  /** Whether any of the customer's addresses is granted or waiting for confirmation, for any of these purposes. */
+  isActive(customer: CustomerRecords, purposes: readonly string[]): boolean {
+    return purposes.some((purpose) =>
+      [...customer.keys]
+        .filter((key) => key.startsWith(addressPrefix(purpose)))
+        .some((key) => ['granted', 'pending'].includes(this.decide(purpose, key).state)),
+    );
+  }
+
   /** Every record about the customer, oldest first. */
   history(query: SubjectQuery): LedgerEntry[] {
     const customers = this.#customersOf(query);
@@ -253,6 +334,15 @@ export class ConsentView {
   /** Status per purpose, and per address of the customer. */
   status(query: SubjectQuery, purposes: readonly string[]): SubjectStatus {
     const customers = this.#customersOf(query);
+    const erasure = this.erasureOf(query);
+    if (erasure) {
+      return {
+        subject: query,
+        linked: { customerIds: [], emails: [], phones: [] },
+        purposes: purposes.map((purpose) => ({ purpose, state: 'erased', optInLevel: 'none', flags: [], addresses: [] })),
+        erasure: { at: erasure.receivedAt, seq: erasure.seq, reason: erasure.event.reason },
+      };
+    }
     const keys = customers.flatMap((customer) => [...customer.keys]);
     const subject: ConsentSubject = {};
     for (const entry of this.history(query)) Object.assign(subject, entry.event.subject);

@@ -1,26 +1,31 @@
 /**
- * The ledger's hash chain: each entry's hash covers the previous entry's hash
- * and its own sequence number, receive time, record and flags. Editing, deleting or
- * reordering any entry breaks every hash after it.
+ * The ledger's hash chain: each entry's hash covers the previous entry's
+ * hash and its own sequence number, receive time, public record, sealed
+ * personal part and flags. Editing, deleting or reordering any entry breaks
+ * every hash after it. The personal data enters only as sealed bytes, so
+ * erasing it (destroying its key) changes no hash, and checking the chain
+ * needs no key.
  */
 import { createHash } from 'node:crypto';
-import type { LedgerEntry } from './ledger-store.js';
+import type { ChainEntry } from '../contract/ledger-records.js';
+import { publicPart } from './personal-data.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export function entryHash(
-  prevHash: string,
-  entry: Pick<LedgerEntry, 'seq' | 'receivedAt' | 'event' | 'flags'>,
-): string {
-  const { seq, receivedAt, event, flags } = entry;
+type Hashed = Pick<ChainEntry, 'seq' | 'receivedAt' | 'event' | 'flags'> & { sealed?: string | undefined };
+
+export function entryHash(prevHash: string, entry: Hashed): string {
+  const { seq, receivedAt, event, flags, sealed } = entry;
+  // Entries without a sealed part (written before sealing) are hashed as they were then.
+  const chained = sealed === undefined ? event : publicPart(event);
   return createHash('sha256')
-    .update(`${prevHash}\n${JSON.stringify({ seq, receivedAt, event, flags })}`)
+    .update(`${prevHash}\n${JSON.stringify({ seq, receivedAt, event: chained, sealed, flags })}`)
     .digest('hex');
 }
 
 /** Where a chain breaks, or undefined when every entry holds. */
 export function findChainBreak(
-  entries: Iterable<LedgerEntry>,
+  entries: Iterable<ChainEntry>,
 ): { seq: number; index: number; reason: string } | undefined {
   let prevHash = GENESIS_HASH;
   let index = 0;

@@ -11,26 +11,62 @@
  * checkpoint: a deleted tail or a rewritten entry stops it; entries after
  * the last checkpoint were never acknowledged (a crash between the two
  * writes) and are dropped like a torn line.
+ *
+ * Personal data is sealed per record (see personal-data.ts); the keys live
+ * in `record-keys.bin`, 32 bytes per entry at offset seq × 32 (offset 0
+ * holds the secret for identifier digests). A batch's keys are fsynced
+ * before its lines, so every acknowledged entry has its key. An erasure is
+ * appended and acknowledged like any record, then the keys it names are
+ * overwritten with zeros and fsynced; at start-up every erasure in the chain
+ * is applied again, so a crash between the two steps leaves nothing readable.
+ *
+ * `ledger.lock` keeps a second process (a CLI command, another server) from
+ * writing the same files at once.
  */
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { createHmac } from 'node:crypto';
+import { mkdir, open, readFile, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LedgerRecord, RecordFlag } from '../contract/ledger-records.js';
+import {
+  isErasure,
+  type ChainEntry,
+  type ErasedEntry,
+  type ErasureEntry,
+  type ErasureRecord,
+  type LedgerRecord,
+  type RecordFlag,
+} from '../contract/ledger-records.js';
 import { splitCheckpoints, openCheckpoint, type CheckpointSigner } from './checkpoint.js';
 import { GENESIS_HASH, entryHash, findChainBreak } from './hash-chain.js';
-import type { AppendOutcome, LedgerEntry, LedgerStore } from './ledger-store.js';
+import type { AppendOutcome, LedgerStore } from './ledger-store.js';
+import {
+  RECORD_KEY_BYTES,
+  canonicalJson,
+  isLiveKey,
+  joinPersonal,
+  newRecordKey,
+  personalPart,
+  publicPart,
+  seal,
+  unseal,
+} from './personal-data.js';
 
 export const LEDGER_FILE_NAME = 'ledger.jsonl';
 export const CHECKPOINT_LOG_NAME = 'checkpoints.log';
+export const RECORD_KEYS_FILE_NAME = 'record-keys.bin';
+export const LOCK_FILE_NAME = 'ledger.lock';
 
 interface Pending {
   line: string;
+  seq: number;
+  /** The record's key, or undefined for a record without personal data (an erasure). */
+  key: Buffer | undefined;
   resolve: (checkpoint: string | undefined) => void;
   reject: (error: unknown) => void;
 }
 
 interface Indexed {
-  entry: LedgerEntry;
-  /** The event as canonical JSON, to tell a repeat from a conflict. */
+  entry: ChainEntry;
+  /** The record as canonical JSON, to tell a repeat from a conflict (empty once erased). */
   eventJson: string;
   /** Settles when the entry is on disk, with the checkpoint that covers it; a repeat waits for it too. */
   durable: Promise<string | undefined>;
@@ -46,16 +82,19 @@ export interface JsonlStoreOptions {
   onCheckpoint?: ((note: string) => void) | undefined;
 }
 
-/** Reads a ledger file: the entries, and the byte length of its intact part. */
-export function parseLedger(text: string): { entries: LedgerEntry[]; intactBytes: number; tornTail: boolean } {
-  const entries: LedgerEntry[] = [];
+/**
+ * Reads a ledger file: the entries as stored (public parts, sealed personal
+ * parts), and the byte length of its intact part.
+ */
+export function parseLedger(text: string): { entries: ChainEntry[]; intactBytes: number; tornTail: boolean } {
+  const entries: ChainEntry[] = [];
   let offset = 0;
   while (offset < text.length) {
     const end = text.indexOf('\n', offset);
     const line = end === -1 ? text.slice(offset) : text.slice(offset, end);
-    let entry: LedgerEntry | undefined;
+    let entry: ChainEntry | undefined;
     try {
-      entry = JSON.parse(line) as LedgerEntry;
+      entry = JSON.parse(line) as ChainEntry;
     } catch {
       entry = undefined;
     }
@@ -74,8 +113,12 @@ export function parseLedger(text: string): { entries: LedgerEntry[]; intactBytes
 
 export class JsonlLedgerStore implements LedgerStore {
   readonly #file: FileHandle;
-  readonly #entries: LedgerEntry[];
+  readonly #keys: FileHandle;
+  readonly #lockPath: string;
+  readonly #entries: ChainEntry[];
   readonly #byId = new Map<string, Indexed>();
+  /** The secret for identifier digests (slot 0 of the key file). */
+  readonly #digestSecret: Buffer;
   #lastHash: string;
   #queue: Pending[] = [];
   #flushing: Promise<void> | undefined;
@@ -86,22 +129,26 @@ export class JsonlLedgerStore implements LedgerStore {
   #lastCheckpoint: string | undefined;
 
   private constructor(
-    file: FileHandle,
-    entries: LedgerEntry[],
+    files: { ledger: FileHandle; keys: FileHandle; checkpoints: FileHandle | undefined; lockPath: string },
+    entries: ChainEntry[],
+    digestSecret: Buffer,
     options: JsonlStoreOptions,
-    checkpoints: FileHandle | undefined,
     lastCheckpoint: string | undefined,
   ) {
-    this.#file = file;
+    this.#file = files.ledger;
+    this.#keys = files.keys;
+    this.#lockPath = files.lockPath;
     this.#entries = entries;
+    this.#digestSecret = digestSecret;
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
-    this.#checkpoints = checkpoints;
+    this.#checkpoints = files.checkpoints;
     this.#lastCheckpoint = lastCheckpoint;
     this.#lastHash = entries.at(-1)?.hash ?? GENESIS_HASH;
     const durable = Promise.resolve(lastCheckpoint);
     for (const entry of entries) {
-      this.#byId.set(entry.event.id, { entry, eventJson: JSON.stringify(entry.event), durable });
+      const eventJson = 'erased' in entry ? '' : canonicalJson(entry.event);
+      this.#byId.set(entry.event.id, { entry, eventJson, durable });
     }
   }
 
@@ -112,14 +159,18 @@ export class JsonlLedgerStore implements LedgerStore {
 
   /**
    * Opens (or creates) the ledger in `directory`. Repairs a torn last line
-   * left by a crash; refuses to open a ledger whose hash chain is broken.
+   * left by a crash; refuses to open a ledger whose hash chain is broken, or
+   * one another process has open.
    */
   static async open(directory: string, options: JsonlStoreOptions = {}): Promise<JsonlLedgerStore> {
     await mkdir(directory, { recursive: true });
+    const lockPath = await takeLock(directory);
     const path = join(directory, LEDGER_FILE_NAME);
-    const file = await open(path, 'a+');
+    let file: FileHandle | undefined;
+    let keys: FileHandle | undefined;
     let checkpoints: FileHandle | undefined;
     try {
+      file = await open(path, 'a+');
       const text = await file.readFile({ encoding: 'utf8' });
       let { entries, intactBytes, tornTail } = parseLedger(text);
       const broken = findChainBreak(entries);
@@ -171,42 +222,49 @@ export class JsonlLedgerStore implements LedgerStore {
         await file.truncate(intactBytes);
         await file.datasync();
       }
+      const opened = await openRecordKeys(directory, entries);
+      keys = opened.keys;
       await syncDirectory(directory);
-      return new JsonlLedgerStore(file, entries, options, checkpoints, lastCheckpoint);
+      return new JsonlLedgerStore(
+        { ledger: file, keys, checkpoints, lockPath },
+        opened.entries,
+        opened.digestSecret,
+        options,
+        lastCheckpoint,
+      );
     } catch (error) {
-      await file.close();
+      await file?.close();
+      await keys?.close();
       await checkpoints?.close();
+      await unlink(lockPath).catch(() => undefined);
       throw error;
     }
   }
 
-  async append(event: LedgerRecord, flags: RecordFlag[] = []): Promise<AppendOutcome> {
+  async append(event: LedgerRecord | ErasureRecord, flags: RecordFlag[] = []): Promise<AppendOutcome> {
     if (this.#broken) throw new Error('the ledger stopped writing after a write error; restart it');
-    const eventJson = JSON.stringify(event);
+    const eventJson = canonicalJson(event);
     const known = this.#byId.get(event.id);
     if (known) {
       const checkpoint = await known.durable;
-      return {
-        kind: known.eventJson === eventJson ? 'repeat' : 'conflict',
-        entry: known.entry,
-        ...(checkpoint ? { checkpoint } : {}),
-      };
+      // An erased record cannot be compared any more; its id coming back is the same act sent again.
+      const same = known.eventJson === eventJson || known.eventJson === '';
+      return { kind: same ? 'repeat' : 'conflict', entry: known.entry, ...(checkpoint ? { checkpoint } : {}) };
     }
     const seq = this.#entries.length + 1;
     const receivedAt = this.#now().toISOString();
     const prevHash = this.#lastHash;
-    const entry: LedgerEntry = {
-      seq,
-      receivedAt,
-      event,
-      flags,
-      prevHash,
-      hash: entryHash(prevHash, { seq, receivedAt, event, flags }),
-    };
-    this.#lastHash = entry.hash;
+    const personal = event.method === 'erasure' ? undefined : personalPart(event);
+    const key = personal ? newRecordKey() : undefined;
+    const sealed = personal && key ? seal(personal, key, event.id) : undefined;
+    const stored = { seq, receivedAt, event: sealed ? publicPart(event) : event, flags, prevHash };
+    const hash = entryHash(prevHash, { ...stored, sealed });
+    const entry = { seq, receivedAt, event, flags, prevHash, hash, ...(sealed ? { sealed } : {}) } as ChainEntry;
+    this.#lastHash = hash;
     this.#entries.push(entry);
     const durable = new Promise<string | undefined>((resolve, reject) => {
-      this.#queue.push({ line: `${JSON.stringify(entry)}\n`, resolve, reject });
+      const line = `${JSON.stringify({ ...stored, hash, ...(sealed ? { sealed } : {}) })}\n`;
+      this.#queue.push({ line, seq, key, resolve, reject });
     });
     this.#byId.set(event.id, { entry, eventJson, durable });
     this.#flushing ??= this.#flush();
@@ -214,7 +272,32 @@ export class JsonlLedgerStore implements LedgerStore {
     return { kind: 'created', entry, ...(checkpoint ? { checkpoint } : {}) };
   }
 
-  async entries(options: { afterSeq?: number; limit?: number } = {}): Promise<LedgerEntry[]> {
+  async erase(erasures: readonly ErasureRecord[]): Promise<AppendOutcome[]> {
+    for (const erasure of erasures) {
+      for (const seq of erasure.erasedSeqs) {
+        const entry = this.#entries[seq - 1];
+        if (!entry || isErasure(entry)) throw new Error(`entry ${seq} is not a record that can be erased`);
+        if (!('sealed' in entry) || entry.sealed === undefined) {
+          throw new Error(
+            `entry ${seq} was written before personal data was sealed; its personal data cannot be erased without rewriting the chain`,
+          );
+        }
+      }
+    }
+    // First the erasures are durable and acknowledged, then the keys go: a
+    // crash in between is finished at the next start-up.
+    const outcomes = await Promise.all(erasures.map((erasure) => this.append(erasure)));
+    for (const { entry } of outcomes) {
+      if (isErasure(entry)) await this.#shred(entry);
+    }
+    return outcomes;
+  }
+
+  identifierDigest(identifier: string): string {
+    return createHmac('sha256', this.#digestSecret).update(identifier).digest('base64url');
+  }
+
+  async entries(options: { afterSeq?: number; limit?: number } = {}): Promise<ChainEntry[]> {
     const start = Math.max(0, options.afterSeq ?? 0);
     const end = options.limit === undefined ? undefined : start + options.limit;
     // Entries are listed once durable: wait for writes in flight.
@@ -225,7 +308,24 @@ export class JsonlLedgerStore implements LedgerStore {
   async close(): Promise<void> {
     await this.#flushing;
     await this.#file.close();
+    await this.#keys.close();
     await this.#checkpoints?.close();
+    await unlink(this.#lockPath).catch(() => undefined);
+  }
+
+  /** Destroys the keys of the records an erasure names, and forgets their personal data. */
+  async #shred(erasure: ErasureEntry): Promise<void> {
+    const zeros = Buffer.alloc(RECORD_KEY_BYTES);
+    for (const seq of erasure.event.erasedSeqs) await this.#keys.write(zeros, 0, RECORD_KEY_BYTES, seq * RECORD_KEY_BYTES);
+    await this.#keys.datasync();
+    for (const seq of erasure.event.erasedSeqs) {
+      const entry = this.#entries[seq - 1]!;
+      if ('erased' in entry) continue;
+      const erased = erasedForm(entry, erasure);
+      this.#entries[seq - 1] = erased;
+      const indexed = this.#byId.get(entry.event.id);
+      if (indexed) this.#byId.set(entry.event.id, { ...indexed, entry: erased, eventJson: '' });
+    }
   }
 
   async #flush(): Promise<void> {
@@ -236,6 +336,11 @@ export class JsonlLedgerStore implements LedgerStore {
         // Everything queued so far is in this batch, so the head now is the batch's last entry.
         const size = this.#entries.length;
         const head = this.#lastHash;
+        // Keys first: an entry on disk must never lack its key.
+        const keys = Buffer.alloc(batch.length * RECORD_KEY_BYTES);
+        for (const [index, pending] of batch.entries()) pending.key?.copy(keys, index * RECORD_KEY_BYTES);
+        await this.#keys.write(keys, 0, keys.length, batch[0]!.seq * RECORD_KEY_BYTES);
+        await this.#keys.datasync();
         await this.#file.appendFile(batch.map((pending) => pending.line).join(''));
         await this.#file.datasync();
         let checkpoint: string | undefined;
@@ -259,9 +364,116 @@ export class JsonlLedgerStore implements LedgerStore {
   }
 }
 
+/** The entry as it reads once its personal data is erased. */
+function erasedForm(entry: ChainEntry, erasure: ErasureEntry): ErasedEntry {
+  const { seq, receivedAt, flags, prevHash, hash } = entry;
+  return {
+    seq,
+    receivedAt,
+    event: publicPart(entry.event),
+    flags,
+    prevHash,
+    hash,
+    sealed: (entry as { sealed: string }).sealed,
+    erased: { seq: erasure.seq, at: erasure.receivedAt, reason: erasure.event.reason },
+  };
+}
+
+/**
+ * Opens the key file and reads every entry with its personal data: erasures
+ * in the chain are applied (again: a crash may have come between an erasure
+ * and the end of its shredding), keys past the last entry are dropped.
+ */
+async function openRecordKeys(
+  directory: string,
+  stored: ChainEntry[],
+): Promise<{ keys: FileHandle; entries: ChainEntry[]; digestSecret: Buffer }> {
+  const path = join(directory, RECORD_KEYS_FILE_NAME);
+  const keys = await open(path, 'a+').then(async (handle) => {
+    await handle.close();
+    return open(path, 'r+');
+  });
+  try {
+    let bytes: Buffer = await keys.readFile();
+    if (bytes.length < RECORD_KEY_BYTES) {
+      if (stored.some((entry) => 'sealed' in entry)) {
+        throw new Error(
+          `the key file ${path} is missing, but the ledger holds sealed personal data: restore ${RECORD_KEYS_FILE_NAME} from a backup (the chain itself is intact)`,
+        );
+      }
+      bytes = newRecordKey();
+      await keys.write(bytes, 0, RECORD_KEY_BYTES, 0);
+    }
+    const erasedBy = new Map<number, ErasureEntry>();
+    for (const entry of stored) {
+      if (isErasure(entry)) for (const seq of entry.event.erasedSeqs) erasedBy.set(seq, entry);
+    }
+    const zeros = Buffer.alloc(RECORD_KEY_BYTES);
+    const entries = stored.map((entry): ChainEntry => {
+      if (!('sealed' in entry) || entry.sealed === undefined) return entry;
+      const erasure = erasedBy.get(entry.seq);
+      if (erasure) return erasedForm(entry, erasure);
+      const key = bytes.subarray(entry.seq * RECORD_KEY_BYTES, (entry.seq + 1) * RECORD_KEY_BYTES);
+      if (!isLiveKey(key)) {
+        throw new Error(
+          `the key of entry ${entry.seq} is missing from ${path}: restore ${RECORD_KEYS_FILE_NAME} from a backup (the chain itself is intact)`,
+        );
+      }
+      return { ...entry, event: joinPersonal(entry.event, unseal(entry.sealed, key, entry.event.id)) } as ChainEntry;
+    });
+    for (const seq of erasedBy.keys()) {
+      const at = seq * RECORD_KEY_BYTES;
+      if (at < bytes.length && isLiveKey(bytes.subarray(at, at + RECORD_KEY_BYTES))) {
+        await keys.write(zeros, 0, RECORD_KEY_BYTES, at);
+      }
+    }
+    // Keys of entries that were never acknowledged (dropped above) go too.
+    await keys.truncate((stored.length + 1) * RECORD_KEY_BYTES);
+    await keys.datasync();
+    return { keys, entries, digestSecret: Buffer.from(bytes.subarray(0, RECORD_KEY_BYTES)) };
+  } catch (error) {
+    await keys.close();
+    throw error;
+  }
+}
+
+/**
+ * Takes the data folder for this process: a second writer would fork the
+ * chain. A lock left by a process that no longer runs (a crash) is taken over.
+ */
+async function takeLock(directory: string): Promise<string> {
+  const path = join(directory, LOCK_FILE_NAME);
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      await writeFile(path, String(process.pid), { flag: 'wx' });
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(await readFile(path, 'utf8').catch(() => ''));
+      if (Number.isInteger(owner) && owner > 0 && isRunning(owner)) {
+        throw new Error(
+          `the ledger in ${directory} is in use by process ${owner}${owner === process.pid ? ' (this one)' : ''}: stop it first, or ask the running ledger through its staff API`,
+          { cause: error },
+        );
+      }
+      await unlink(path).catch(() => undefined);
+    }
+  }
+  throw new Error(`could not lock the ledger in ${directory}; remove ${path} if no ledger runs there`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Why the entries do not match a checkpoint of `size` entries with head `headHash`, if they do not. */
 export function checkpointMismatch(
-  entries: readonly LedgerEntry[],
+  entries: readonly ChainEntry[],
   size: number,
   headHash: string,
 ): string | undefined {

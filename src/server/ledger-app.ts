@@ -28,6 +28,7 @@ import { staffRoutes } from './routes/staff.js';
 import type { SubjectQuery } from './consent-status.js';
 import { TextRegistry, type PublishedText } from './text-registry.js';
 import { verifyLedger } from './verify-ledger.js';
+import type { RetentionPolicy } from './erasure.js';
 
 export { INTAKE_PATH } from './routes/intake.js';
 export { STAFF_ENTRIES_PATH } from './routes/staff.js';
@@ -90,6 +91,16 @@ export interface LedgerOptions {
   confirmationLapseDays?: number;
   /** How confirmation mails are sent; required when a purpose uses double opt-in. */
   mail?: ConfirmationMailSettings;
+  /**
+   * Personal data the ledger erases by itself, checked at start and then
+   * every `intervalHours` (default 24): unconfirmed sign-ups once they
+   * lapsed, customers with nothing granted or pending `inactiveYears` (default 3)
+   * after their latest record. `false` turns the schedule off (the staff
+   * endpoint and the CLI still run it on demand). See erasure.ts.
+   */
+  retention?: (RetentionPolicy & { intervalHours?: number }) | false;
+  /** The clock decisions are made by (lapses, retention). Default: Date.now. */
+  now?: () => number;
 }
 
 export type ConfirmationMode = 'double-opt-in' | 'none';
@@ -104,7 +115,25 @@ const MAIL_PURPOSES = new Set(['email-newsletter']);
  */
 export function checkLedgerSettings(options: Omit<LedgerOptions, 'store'>): Map<string, ConfirmationMode> {
   if (options.publicUrl !== undefined) checkPublicUrl(options.publicUrl);
+  checkRetention(options.retention);
   return confirmationModes(options, [...(options.purposes ?? KNOWN_PURPOSES)]);
+}
+
+function checkRetention(retention: LedgerOptions['retention']): void {
+  if (!retention) return;
+  const wrong = (
+    [
+      ['inactiveYears', retention.inactiveYears, '--retention-years', 'a number of years above 0, e.g. 3'],
+      ['unconfirmedGraceDays', retention.unconfirmedGraceDays, '--unconfirmed-grace-days', 'a number of days, 0 or more'],
+      ['intervalHours', retention.intervalHours, '--retention-interval-hours', 'a number of hours above 0'],
+    ] as const
+  ).find(([name, value]) =>
+    value === undefined ? false : !Number.isFinite(value) || value < 0 || (name !== 'unconfirmedGraceDays' && value === 0),
+  );
+  if (wrong) {
+    const [name, value, flag, fix] = wrong;
+    throw new Error(`retention.${name} is ${String(value)}: it must be ${fix} (${flag})`);
+  }
 }
 
 /** The links the ledger mails and hands out start with publicUrl: it must be the ledger's base, mount path included. */
@@ -202,8 +231,22 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
     viewOptions: {
       needsConfirmation: (purpose) => modes.get(purpose) === 'double-opt-in',
       lapseMs: (options.confirmationLapseDays ?? 14) * 86_400_000,
+      ...(options.now ? { now: options.now } : {}),
     },
+    retention: options.retention === false ? {} : (options.retention ?? {}),
   });
+  // The retention schedule: once at start, then at the interval; a failed run is tried again at the next.
+  let retentionTimer: NodeJS.Timeout | undefined;
+  let retentionRun: Promise<unknown> = Promise.resolve();
+  if (options.retention !== false) {
+    const run = () => {
+      retentionRun = ledger.applyRetention({ dryRun: false }).catch((error: unknown) => {
+        console.error('ledger: the retention run failed; it runs again at the next interval', error);
+      });
+    };
+    setTimeout(run, 0).unref();
+    retentionTimer = setInterval(run, (options.retention?.intervalHours ?? 24) * 3_600_000).unref();
+  }
   if ([...modes.values()].includes('double-opt-in')) {
     ledger.confirmations = new ConfirmationSender(ledger, options.mail!, {
       linkSecret: options.linkSecret!,
@@ -295,5 +338,11 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
       verify,
     }),
   );
-  return Object.assign(app, { close: async () => ledger.confirmations?.close() });
+  return Object.assign(app, {
+    close: async () => {
+      clearInterval(retentionTimer);
+      await retentionRun;
+      await ledger.confirmations?.close();
+    },
+  });
 }

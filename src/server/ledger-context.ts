@@ -8,6 +8,7 @@ import type { LedgerRecord } from '../contract/ledger-records.js';
 import { AddressBook, missingAddresses, phoneProblem } from './addresses.js';
 import { ConsentView, type ConsentViewOptions } from './consent-status.js';
 import type { ConfirmationSender } from './double-opt-in/confirmation-sender.js';
+import { erasureRecords, planRetention, type ErasurePlan, type RetentionPolicy } from './erasure.js';
 import { fail } from './http.js';
 import type { AppendOutcome, LedgerStore } from './ledger-store.js';
 import type { Controller } from './proof.js';
@@ -41,6 +42,12 @@ export interface LedgerContext {
   clientAddress(c: Context): string | undefined;
   /** Sends the double opt-in mails; absent when no purpose uses double opt-in. */
   confirmations?: ConfirmationSender;
+  /** The retention policy the schedule, the staff endpoint and the CLI apply. */
+  retention: RetentionPolicy;
+  /** Erases what the plans name (see erasure.ts); the next view() no longer holds it. */
+  erase(plans: readonly ErasurePlan[], by?: { staffName?: string; note?: string }): Promise<AppendOutcome[]>;
+  /** What the retention policy erases now; with dryRun, only the list. */
+  applyRetention(options: { dryRun: boolean }): Promise<ErasurePlan[]>;
 }
 
 export function receiptOf(outcome: Pick<AppendOutcome, 'entry' | 'checkpoint'>): ConsentReceipt {
@@ -59,19 +66,44 @@ export function createLedgerContext(settings: {
   limitBody: MiddlewareHandler;
   clientAddress(c: Context): string | undefined;
   viewOptions: ConsentViewOptions;
+  retention: RetentionPolicy;
 }): LedgerContext {
   const { store, purposes, addresses, registry } = settings;
-  const view = new ConsentView(addresses, settings.viewOptions);
+  const viewOptions = { ...settings.viewOptions, identifierDigest: (key: string) => store.identifierDigest(key) };
+  let view = new ConsentView(addresses, viewOptions);
   const checkSubject = (c: Context, subject: Partial<ConsentSubject>) => {
     const problem = subject.phone ? phoneProblem(subject.phone, addresses.defaultCountry) : undefined;
     return problem ? fail(c, 400, `phone: ${problem}`, [{ path: 'subject.phone', message: problem }]) : undefined;
   };
-  return {
+  // One erasure or retention run at a time: two at once could name the same records.
+  let erasing: Promise<unknown> = Promise.resolve();
+  const exclusively = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = erasing.then(work, work);
+    erasing = next.catch(() => undefined);
+    return next;
+  };
+  const context: LedgerContext = {
     ...settings,
+    erase: (plans, by = {}) =>
+      exclusively(async () => (plans.length ? store.erase(erasureRecords(plans, store, by)) : [])),
+    applyRetention: ({ dryRun }) =>
+      exclusively(async () => {
+        const plans = planRetention(await context.view(), purposes, settings.retention);
+        if (!dryRun && plans.length > 0) await store.erase(erasureRecords(plans, store));
+        return plans;
+      }),
     async view() {
       // Only the entries since the last read; absorbing is idempotent by seq,
-      // so concurrent readers may overlap harmlessly.
-      for (const entry of await store.entries({ afterSeq: view.lastSeq })) view.absorb(entry);
+      // so concurrent readers may overlap harmlessly. An erasure takes records
+      // out, which a view cannot do: then it is built again from the start.
+      const fresh = await store.entries({ afterSeq: view.lastSeq });
+      if (ConsentView.needsRebuild(fresh)) {
+        const rebuilt = new ConsentView(addresses, viewOptions);
+        for (const entry of await store.entries()) rebuilt.absorb(entry);
+        view = rebuilt;
+        return rebuilt;
+      }
+      for (const entry of fresh) view.absorb(entry);
       return view;
     },
     appendRecord: (record) => store.append(record, registry.flagsFor(record)),
@@ -98,4 +130,5 @@ export function createLedgerContext(settings: {
       return `${url.origin}${url.pathname.slice(0, Math.max(0, url.pathname.lastIndexOf('/v1/')))}`;
     },
   };
+  return context;
 }

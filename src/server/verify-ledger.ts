@@ -13,7 +13,7 @@
 import { openCheckpoint } from './checkpoint.js';
 import { findChainBreak } from './hash-chain.js';
 import { checkpointMismatch } from './jsonl-ledger-store.js';
-import type { LedgerEntry } from './ledger-store.js';
+import type { ChainEntry } from './ledger-store.js';
 
 export interface CheckpointSource {
   /** Where the checkpoint came from (a file name), for the report. */
@@ -33,7 +33,7 @@ export interface LedgerReport {
 }
 
 export function verifyLedger(
-  entries: readonly LedgerEntry[],
+  entries: readonly ChainEntry[],
   options: { trustedKeys?: readonly string[]; checkpoints?: readonly CheckpointSource[] } = {},
 ): LedgerReport {
   const problems: string[] = [];

@@ -8,6 +8,7 @@
 import type { ConsentSubject } from '../contract/consent-event.js';
 import type {
   Audience,
+  ErasureRequest,
   LedgerEntry,
   StaffGrantRequest,
   SubjectStatus,
@@ -56,6 +57,11 @@ export class StaffApiClient {
 
   withdraw(request: WithdrawalRequest): Promise<unknown> {
     return this.#json('/v1/staff/withdrawals', { method: 'POST', body: JSON.stringify(request) });
+  }
+
+  /** Erases the customer's personal data across all their records; answers how many records it made unreadable. */
+  erase(request: ErasureRequest): Promise<{ erasedRecords: number; status: SubjectStatus }> {
+    return this.#json('/v1/staff/erasures', { method: 'POST', body: JSON.stringify(request) });
   }
 
   /** The double opt-in mail again; refused (429, with `retryAfterSeconds`) shortly after the last one. */

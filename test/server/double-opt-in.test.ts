@@ -28,6 +28,15 @@ async function statusOf(ledger: Ledger, email: string) {
   const status = await (await ledger.staff(`/v1/staff/status?email=${encodeURIComponent(email)}`)).json();
   return status.purposes.find((p: { purpose: string }) => p.purpose === 'email-newsletter');
 }
+/** The mail server has the mail a moment before the ledger has recorded it: wait for the record. */
+async function mailRecorded(ledger: Ledger, email: string, count = 1) {
+  for (let i = 0; i < 100; i += 1) {
+    const status = await statusOf(ledger, email);
+    if ((status.addresses[0]?.confirmation?.mails.length ?? 0) >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`the ledger never recorded mail ${count} to ${email}`);
+}
 async function audience(ledger: Ledger): Promise<string[]> {
   const body = await (await ledger.staff('/v1/staff/audience?purpose=email-newsletter')).json();
   return body.recipients.map((r: { address: string }) => r.address);
@@ -69,6 +78,7 @@ describe('double opt-in', () => {
     assert.ok(received!.link.startsWith(`${ledger.url}/v1/confirm?`), received!.link);
 
     // A mail scanner opens the link: a page with a button, nothing recorded.
+    await mailRecorded(ledger, email);
     const before = await ledger.bytes();
     const page = await fetch(received!.link);
     assert.equal(page.status, 200);

@@ -126,10 +126,10 @@ describe('durability of the JSONL ledger', () => {
     await store.close();
     const file = join(dataDir, LEDGER_FILE_NAME);
     const original = await readFile(file, 'utf8');
-    // Someone "corrects" entry 3's e-mail address by one letter.
-    const address = events[2]!.subject.email!;
-    const at = original.indexOf(address);
-    const edited = `${original.slice(0, at)}${address[0] === 'b' ? 'c' : 'b'}${original.slice(at + 1)}`;
+    // Someone backdates the text version entry 3 was given under, by one digit.
+    const line3 = original.split('\n').slice(0, 2).join('\n').length + 1;
+    const at = original.indexOf('"textVersion":"2026-11-01"', line3) + '"textVersion":"2026-11-0'.length;
+    const edited = `${original.slice(0, at)}2${original.slice(at + 1)}`;
     assert.equal(edited.length, original.length);
     await writeFile(file, edited);
     const result = verify(dataDir);

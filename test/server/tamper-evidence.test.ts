@@ -103,7 +103,9 @@ describe('signed checkpoints (C2SP signed note, Ed25519)', () => {
 
   it('editing a record and recomputing the whole chain is caught', async () => {
     const { file, lines, verify, dataDir, signer } = await signedLedger();
-    const edited = lines.map((line, i) => (i === 2 ? line.replace(/anna-/, 'mallory-') : line));
+    // Entry 3's grant becomes a refusal, and every hash after it is recomputed.
+    const edited = lines.map((line, i) => (i === 2 ? line.replace('"granted":true', '"granted":false') : line));
+    assert.notEqual(edited[2], lines[2]);
     await writeFile(file, rechain(edited));
     assert.equal(cli('verify', '--data', dataDir).code, 0, 'the chain alone is fooled');
     const result = verify();

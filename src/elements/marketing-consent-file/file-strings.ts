@@ -8,7 +8,7 @@ import { RECORD_FLAG_NAMES } from '../../legal-text/record-flag-names.js';
 export interface FileStrings {
   /** One name per purpose everywhere: the widget's box labels. */
   purposeNames: Record<string, string>;
-  states: { granted: string; pending: string; withdrawn: string; never: string };
+  states: { granted: string; pending: string; withdrawn: string; never: string; erased: string };
   since: (date: string) => string;
   methods: {
     'online-booking': string;
@@ -48,6 +48,19 @@ export interface FileStrings {
   reason: string;
   withdrawButton: string;
   printProof: string;
+  /** Erasing the customer's personal data (GDPR Art. 17). */
+  erasure: {
+    title: string;
+    why: string;
+    reasonLabel: string;
+    reasons: Record<'customer-request' | 'unconfirmed-sign-up' | 'retention-period' | 'other', string>;
+    noteLabel: string;
+    noteHint: string;
+    confirm: string;
+    button: string;
+    done: (count: number) => string;
+    erasedOn: (at: string, reason: string) => string;
+  };
   retry: string;
   loading: string;
   saved: string;
@@ -85,6 +98,7 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
       pending: 'Wartet auf Bestätigung',
       withdrawn: 'Widerrufen',
       never: 'Keine Einwilligung',
+      erased: 'Daten gelöscht',
     },
     since: (d) => `seit ${d}`,
     methods: {
@@ -128,6 +142,24 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
     reason: 'Grund (freiwillig)',
     withdrawButton: 'Widerruf erfassen',
     printProof: 'Nachweis drucken',
+    erasure: {
+      title: 'Personenbezogene Daten löschen',
+      why: 'Auf Wunsch der Kundin bzw. des Kunden (Art. 17 DSGVO, Art. 32 revDSG): Name, Adressen und Angaben in allen Einträgen werden unlesbar gemacht. Im Register bleibt nur, dass Einträge bestanden und wann und warum sie gelöscht wurden. Das lässt sich nicht rückgängig machen.',
+      reasonLabel: 'Grund',
+      reasons: {
+        'customer-request': 'Die Kundin bzw. der Kunde hat die Löschung verlangt',
+        'unconfirmed-sign-up': 'Anmeldung nie bestätigt',
+        'retention-period': 'Aufbewahrungsfrist abgelaufen',
+        other: 'Anderer Grund',
+      },
+      noteLabel: 'Notiz (freiwillig)',
+      noteHint: 'Ohne Namen oder Adressen: Die Notiz bleibt nach der Löschung lesbar.',
+      confirm: 'Ich habe geprüft, dass die Anfrage von dieser Kundin bzw. diesem Kunden stammt, und will die Daten endgültig löschen.',
+      button: 'Daten endgültig löschen',
+      done: (n) => `Gelöscht: ${n} ${n === 1 ? 'Eintrag ist' : 'Einträge sind'} nicht mehr lesbar.`,
+      erasedOn: (at, reason) =>
+        `Die personenbezogenen Daten dieser Kundin bzw. dieses Kunden wurden am ${at} gelöscht (${reason}). Sie erhält keine Werbung; eine neue Einwilligung beginnt einen neuen Verlauf.`,
+    },
     retry: 'Erneut versuchen',
     loading: 'Lädt …',
     saved: 'Gespeichert.',
@@ -164,6 +196,7 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
       pending: 'En attente de confirmation',
       withdrawn: 'Retiré',
       never: 'Aucun consentement',
+      erased: 'Données effacées',
     },
     since: (d) => `depuis le ${d}`,
     methods: {
@@ -205,6 +238,24 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
     reason: 'Motif (facultatif)',
     withdrawButton: 'Saisir le retrait',
     printProof: 'Imprimer la preuve',
+    erasure: {
+      title: 'Effacer les données personnelles',
+      why: 'À la demande du client (art. 17 RGPD, art. 32 nLPD) : nom, adresses et indications sont rendus illisibles dans toutes les entrées. Le registre garde seulement que des entrées ont existé, quand et pourquoi elles ont été effacées. C’est irréversible.',
+      reasonLabel: 'Motif',
+      reasons: {
+        'customer-request': 'Le client a demandé l’effacement',
+        'unconfirmed-sign-up': 'Inscription jamais confirmée',
+        'retention-period': 'Durée de conservation écoulée',
+        other: 'Autre motif',
+      },
+      noteLabel: 'Note (facultative)',
+      noteHint: 'Sans nom ni adresse : la note reste lisible après l’effacement.',
+      confirm: 'J’ai vérifié que la demande vient de ce client et je veux effacer les données définitivement.',
+      button: 'Effacer définitivement',
+      done: (n) => `Effacé : ${n} ${n === 1 ? 'entrée n’est plus lisible' : 'entrées ne sont plus lisibles'}.`,
+      erasedOn: (at, reason) =>
+        `Les données personnelles de ce client ont été effacées le ${at} (${reason}). Il ne reçoit aucune publicité ; un nouveau consentement commence un nouvel historique.`,
+    },
     retry: 'Réessayer',
     loading: 'Chargement …',
     saved: 'Enregistré.',
@@ -240,6 +291,7 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
       pending: 'In attesa di conferma',
       withdrawn: 'Revocato',
       never: 'Nessun consenso',
+      erased: 'Dati cancellati',
     },
     since: (d) => `dal ${d}`,
     methods: {
@@ -282,6 +334,24 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
     reason: 'Motivo (facoltativo)',
     withdrawButton: 'Registra la revoca',
     printProof: 'Stampa la prova',
+    erasure: {
+      title: 'Cancellare i dati personali',
+      why: 'Su richiesta del cliente (art. 17 GDPR, art. 32 nLPD): nome, indirizzi e indicazioni diventano illeggibili in tutte le registrazioni. Nel registro resta solo che le registrazioni esistevano, quando e perché sono state cancellate. Non si può annullare.',
+      reasonLabel: 'Motivo',
+      reasons: {
+        'customer-request': 'Il cliente ha chiesto la cancellazione',
+        'unconfirmed-sign-up': 'Iscrizione mai confermata',
+        'retention-period': 'Periodo di conservazione scaduto',
+        other: 'Altro motivo',
+      },
+      noteLabel: 'Nota (facoltativa)',
+      noteHint: 'Senza nomi né indirizzi: la nota resta leggibile dopo la cancellazione.',
+      confirm: 'Ho verificato che la richiesta proviene da questo cliente e voglio cancellare i dati definitivamente.',
+      button: 'Cancellare definitivamente',
+      done: (n) => `Cancellato: ${n} ${n === 1 ? 'registrazione non è più leggibile' : 'registrazioni non sono più leggibili'}.`,
+      erasedOn: (at, reason) =>
+        `I dati personali di questo cliente sono stati cancellati il ${at} (${reason}). Non riceve pubblicità; un nuovo consenso inizia una nuova cronologia.`,
+    },
     retry: 'Riprova',
     loading: 'Caricamento …',
     saved: 'Salvato.',
@@ -317,6 +387,7 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
       pending: 'Waiting for confirmation',
       withdrawn: 'Withdrawn',
       never: 'No consent',
+      erased: 'Data erased',
     },
     since: (d) => `since ${d}`,
     methods: {
@@ -358,6 +429,24 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
     reason: 'Reason (optional)',
     withdrawButton: 'Record withdrawal',
     printProof: 'Print proof',
+    erasure: {
+      title: 'Erase personal data',
+      why: 'At the customer’s request (GDPR Art. 17, revFADP Art. 32): name, addresses and details become unreadable in every record. The register keeps only that records existed, and when and why they were erased. This cannot be undone.',
+      reasonLabel: 'Reason',
+      reasons: {
+        'customer-request': 'The customer asked for erasure',
+        'unconfirmed-sign-up': 'Sign-up never confirmed',
+        'retention-period': 'Retention period over',
+        other: 'Other reason',
+      },
+      noteLabel: 'Note (optional)',
+      noteHint: 'No names or addresses: the note stays readable after the erasure.',
+      confirm: 'I have checked that this request comes from this customer, and I want to erase the data for good.',
+      button: 'Erase for good',
+      done: (n) => `Erased: ${n} ${n === 1 ? 'record is' : 'records are'} no longer readable.`,
+      erasedOn: (at, reason) =>
+        `This customer’s personal data was erased on ${at} (${reason}). They get no marketing; a new consent starts a new history.`,
+    },
     retry: 'Try again',
     loading: 'Loading …',
     saved: 'Saved.',

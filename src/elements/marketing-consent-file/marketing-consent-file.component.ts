@@ -11,13 +11,15 @@ import { StaffElement } from '../staff-element.js';
 import { purposeListConverter } from '../purpose-list-converter.js';
 
 type Loaded = { status: SubjectStatus; history: LedgerEntry[] };
+type FormKind = 'grant' | 'withdraw' | 'erase';
 
 /**
  * One customer's marketing consent, for the salon's customer file: per
  * purpose the current status (since when, how, under which text version,
  * with which evidence), the full history with the exact texts shown, and
  * the staff's actions: record a consent given in the salon (evidence
- * required), record a withdrawal, print the proof.
+ * required), record a withdrawal, print the proof, erase the customer's
+ * personal data on their request (with a reason and a confirmation).
  *
  * Authentication is the host app's: by default the page's session cookies
  * go along; a back office that uses tokens hands over a `fetch` function or
@@ -25,7 +27,7 @@ type Loaded = { status: SubjectStatus; history: LedgerEntry[] };
  *
  * @summary The consent panel of a customer file.
  *
- * @fires {MarketingConsentFileChangedEvent} marketing-consent-file-changed - A grant or withdrawal was recorded; `detail.status` is the new status.
+ * @fires {MarketingConsentFileChangedEvent} marketing-consent-file-changed - A grant, withdrawal or erasure was recorded; `detail.status` is the new status.
  *
  * @csspart panel - The whole panel.
  * @csspart purpose - One purpose's status card.
@@ -45,7 +47,7 @@ export class MarketingConsentFileElement extends StaffElement {
   @state() private loaded: Loaded | undefined;
   @state() private error: StaffError | undefined;
   /** Problems found in a submitted form: which form, which field, what to do. */
-  @state() private formErrors: { kind: 'grant' | 'withdraw'; field: string; message: string }[] = [];
+  @state() private formErrors: { kind: FormKind; field: string; message: string }[] = [];
   @state() private message = '';
   @state() private busy = false;
 
@@ -113,22 +115,27 @@ export class MarketingConsentFileElement extends StaffElement {
       staffName: String(data.get('staffName') ?? '').trim(),
       evidence: String(data.get('evidence') ?? '').trim(),
       reason: String(data.get('reason') ?? '').trim(),
+      note: String(data.get('note') ?? '').trim(),
       agreed: data.get('agreed') === 'yes',
     };
   }
 
-  async #submit(event: SubmitEvent, kind: 'grant' | 'withdraw'): Promise<void> {
+  async #submit(event: SubmitEvent, kind: FormKind): Promise<void> {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const t = this.#strings;
     const values = this.#formValues(form);
-    const problems: { kind: 'grant' | 'withdraw'; field: string; message: string }[] = [];
-    if (values.purposes.length === 0) problems.push({ kind, field: 'purpose', message: t.choosePurpose });
+    const problems: { kind: FormKind; field: string; message: string }[] = [];
+    if (kind !== 'erase' && values.purposes.length === 0) {
+      problems.push({ kind, field: 'purpose', message: t.choosePurpose });
+    }
     if (!values.staffName) problems.push({ kind, field: 'staffName', message: t.required(t.staffName) });
     if (kind === 'grant' && !values.evidence)
       problems.push({ kind, field: 'evidence', message: t.required(t.evidenceLabel) });
     if (kind === 'grant' && !values.agreed)
       problems.push({ kind, field: 'agreed', message: t.required(t.confirmAgreed) });
+    if (kind === 'erase' && !values.agreed)
+      problems.push({ kind, field: 'agreed', message: t.required(t.erasure.confirm) });
     this.formErrors = problems;
     if (problems.length > 0 || !this.client) {
       await this.updateComplete;
@@ -138,7 +145,17 @@ export class MarketingConsentFileElement extends StaffElement {
     this.busy = true;
     try {
       const subject = this.#subject;
-      if (kind === 'grant') {
+      let saved = t.saved;
+      if (kind === 'erase') {
+        const reason = values.reason as keyof FileStrings['erasure']['reasons'];
+        const erased = await this.client.erase({
+          subject,
+          staffName: values.staffName,
+          reason,
+          ...(values.note ? { note: values.note } : {}),
+        });
+        saved = t.erasure.done(erased.erasedRecords);
+      } else if (kind === 'grant') {
         await this.client.grant({
           subject,
           purposes: values.purposes,
@@ -155,7 +172,7 @@ export class MarketingConsentFileElement extends StaffElement {
         });
       }
       form.reset();
-      this.message = t.saved;
+      this.message = saved;
       await this.reload();
       emit(this, 'marketing-consent-file-changed', { status: this.loaded?.status });
     } catch (error) {
@@ -394,6 +411,59 @@ export class MarketingConsentFileElement extends StaffElement {
     </form>`;
   }
 
+  /** Erasure on the customer's request: a reason, an optional note without personal data, and a confirmation. */
+  #renderEraseForm(): TemplateResult {
+    const t = this.#strings;
+    const e = t.erasure;
+    const mine = this.formErrors.filter((error) => error.kind === 'erase');
+    return html`<form
+      part="form"
+      class="erase"
+      novalidate
+      @submit=${(event: SubmitEvent) => this.#submit(event, 'erase')}
+      aria-labelledby="erase-title"
+      aria-describedby="erase-why"
+    >
+      <h3 id="erase-title">${e.title}</h3>
+      <p class="hint" id="erase-why">${e.why}</p>
+      <div id="erase-errors" class="errors" role="alert" tabindex="-1" part="error" ?hidden=${mine.length === 0}>
+        <ul>
+          ${mine.map((error) => html`<li>${error.message}</li>`)}
+        </ul>
+      </div>
+      <label
+        >${t.staffName}<input
+          name="staffName"
+          autocomplete="name"
+          required
+          aria-invalid=${mine.some((error) => error.field === 'staffName') ? 'true' : 'false'}
+          .value=${this.staffName}
+      /></label>
+      <label
+        >${e.reasonLabel}<select name="reason">
+          ${Object.entries(e.reasons).map(([value, label]) => html`<option value=${value}>${label}</option>`)}
+        </select></label
+      >
+      <label
+        >${e.noteLabel}<input name="note" maxlength="500" aria-describedby="erase-note-hint" /><span
+          id="erase-note-hint"
+          class="hint"
+          >${e.noteHint}</span
+        ></label
+      >
+      <label class="choice"
+        ><input
+          type="checkbox"
+          name="agreed"
+          value="yes"
+          required
+          aria-invalid=${mine.some((error) => error.field === 'agreed') ? 'true' : 'false'}
+        />${e.confirm}</label
+      >
+      <button part="button" type="submit" class="danger" ?disabled=${this.busy}>${e.button}</button>
+    </form>`;
+  }
+
   #renderError(error: StaffError): TemplateResult {
     const t = this.#strings;
     const text =
@@ -431,13 +501,24 @@ export class MarketingConsentFileElement extends StaffElement {
                   .filter((p) => this.purposes.includes(p.purpose))
                   .map((p) => this.#renderPurpose(p, this.loaded!.history))}
               </div>
+              ${
+                this.loaded.status.erasure
+                  ? html`<p class="erased" part="erased">
+                      ${t.erasure.erasedOn(
+                        formatDate(this.uiLocale, this.loaded.status.erasure.at),
+                        t.erasure.reasons[this.loaded.status.erasure.reason],
+                      )}
+                    </p>`
+                  : nothing
+              }
               <p>
                 <button part="button" type="button" class="secondary" @click=${() => this.#printProof()}>
                   ${t.printProof}
                 </button>
               </p>
               ${this.#renderHistory(this.loaded.history)}
-              <div class="forms">${this.#renderForm('grant')} ${this.#renderForm('withdraw')}</div>`
+              <div class="forms">${this.#renderForm('grant')} ${this.#renderForm('withdraw')}</div>
+              ${this.loaded.history.length > 0 ? this.#renderEraseForm() : nothing}`
           : nothing
       }
     </div>`;

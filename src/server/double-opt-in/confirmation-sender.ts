@@ -287,7 +287,8 @@ export class ConfirmationSender {
       ...(requestedBy ? { requestedBy } : {}),
       ...(signUpClientAddress ? { signUpClientAddress } : {}),
     });
-    return appended.entry;
+    // A fresh id: always a new entry holding the record just made.
+    return appended.entry as LedgerEntry;
   }
 }
 

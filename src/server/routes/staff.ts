@@ -14,6 +14,7 @@ import { consentSubjectSchema } from '../../contract/consent-event.js';
 import {
   audienceSchema,
   confirmationResendRequestSchema,
+  erasureRequestSchema,
   ledgerEntrySchema,
   subjectStatusSchema,
   staffGrantRequestSchema,
@@ -31,10 +32,15 @@ import { receiptOf, type LedgerContext } from '../ledger-context.js';
 import { createProofUrl } from '../proof-link.js';
 import { createUnsubscribeUrl } from '../unsubscribe-link.js';
 import { normalizeEmail } from '../addresses.js';
+import { planCustomerErasure } from '../erasure.js';
 
 export const STAFF_ENTRIES_PATH = '/v1/staff/entries';
 
 const proofLinkRequestSchema = z.object({ subject: consentSubjectSchema });
+const retentionRequestSchema = z.object({
+  /** Only list what would be erased. */
+  dryRun: z.optional(z.boolean()),
+});
 const linkAnswerSchema = z.object({ url: z.string() });
 
 export interface StaffSettings {
@@ -127,7 +133,9 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     async (c) => {
       const found = customer(c);
       if ('response' in found) return found.response;
-      return c.json({ entries: (await ledger.view()).history(found.query) });
+      const view = await ledger.view();
+      const erasure = view.status(found.query, []).erasure;
+      return c.json({ entries: view.history(found.query), ...(erasure ? { erasure } : {}) });
     },
   );
 
@@ -276,6 +284,74 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
         return c.json({ error: `the mail server refused the mail: ${mail.smtpReply}`, status }, 502);
       }
       return c.json({ receipt: receiptOf({ entry: sent }), status }, 201);
+    },
+  );
+
+  app.post(
+    '/v1/staff/erasures',
+    describeRoute({
+      ...staffOperation,
+      summary:
+        'Erase one customer’s personal data across all their records (GDPR Art. 17); the erasure itself is recorded, and every hash still holds',
+      requestBody: jsonBody(erasureRequestSchema),
+      responses: {
+        201: { description: '{ receipt, erasedRecords, status }: the status now says "erased"' },
+        400: errorAnswer('Invalid request: the customer, the staff member and the reason are required.'),
+        404: errorAnswer('Nothing is on record for this customer (perhaps erased already).'),
+        409: errorAnswer('Records from before sealing cannot be erased without rewriting the chain.'),
+        ...unauthorized,
+      },
+    }),
+    async (c) => {
+      const body = await readBody(c, erasureRequestSchema);
+      if (!body.ok) return body.response;
+      const { subject, staffName, reason, note } = body.data;
+      const problem = ledger.checkSubject(c, subject);
+      if (problem) return problem;
+      const view = await ledger.view();
+      const plan = planCustomerErasure(view, subject);
+      if (!plan) {
+        const erased = view.status(subject, []).erasure;
+        return fail(
+          c,
+          404,
+          erased
+            ? `the personal data of this customer was erased already, on ${erased.at} (entry ${erased.seq})`
+            : 'nothing is on record for this customer',
+        );
+      }
+      let outcomes;
+      try {
+        outcomes = await ledger.erase([{ ...plan, reason }], { staffName, ...(note ? { note } : {}) });
+      } catch (error) {
+        if (/before personal data was sealed/.test((error as Error).message)) return fail(c, 409, (error as Error).message);
+        throw error;
+      }
+      return c.json(
+        {
+          receipt: receiptOf(outcomes[0]!),
+          erasedRecords: plan.seqs.length,
+          status: (await ledger.view()).status(subject, purposes),
+        },
+        201,
+      );
+    },
+  );
+
+  app.post(
+    '/v1/staff/retention',
+    describeRoute({
+      ...staffOperation,
+      summary:
+        'Apply the retention policy now (it also runs on its schedule); with dryRun, only list what would be erased',
+      requestBody: jsonBody(retentionRequestSchema),
+      responses: { 200: { description: '{ dryRun, erasures: [{ reason, seqs, identifiers, dueSince }] }' }, ...unauthorized },
+    }),
+    async (c) => {
+      const body = await readBody(c, retentionRequestSchema);
+      if (!body.ok) return body.response;
+      const dryRun = body.data.dryRun ?? false;
+      return c.json({ dryRun, erasures: await ledger.applyRetention({ dryRun }) });
     },
   );
 

@@ -1,0 +1,133 @@
+/**
+ * Erasure and retention: which records lose their personal data, and why.
+ * Both read the one ConsentView and hand the store erasure records; the
+ * store destroys the keys (see personal-data.ts).
+ *
+ * On request, a customer's whole history goes: every record naming any of
+ * their linked identifiers, with keyed digests of those identifiers so a
+ * later lookup says "erased". By the retention schedule:
+ * - a sign-up that waited for its double opt-in and lapsed, with its
+ *   confirmation mails, once the lapse period is over, unless the address is
+ *   subscribed anyway (then it is part of a live history);
+ * - a customer with nothing granted and nothing pending for any purpose,
+ *   once their latest record is older than the retention period (by default
+ *   3 years, the usual German limitation period for claims).
+ * Retention keeps no digests: it forgets; it does not remember who it forgot.
+ */
+import type { ErasureReason, ErasureRecord } from '../contract/ledger-records.js';
+import { CONSENT_EVENT_SCHEMA_VERSION } from '../contract/vocabulary.js';
+import type { ConsentView, CustomerRecords, SubjectQuery } from './consent-status.js';
+import type { LedgerStore } from './ledger-store.js';
+
+export interface RetentionPolicy {
+  /**
+   * Days after its lapse that an unconfirmed sign-up is kept (default 0:
+   * erased as soon as it lapsed, which is `confirmationLapseDays` after the tick).
+   */
+  unconfirmedGraceDays?: number;
+  /** Years a customer with nothing granted or pending is kept after their latest record (default 3). */
+  inactiveYears?: number;
+}
+
+/** What an erasure would take: the records, the customer's identifiers (for the operator's list), why and since when. */
+export interface ErasurePlan {
+  reason: ErasureReason;
+  seqs: number[];
+  identifiers: string[];
+  /** When the record became due for erasure (retention). */
+  dueSince?: string;
+}
+
+const DAY_MS = 86_400_000;
+const YEAR_MS = 365.25 * DAY_MS;
+
+/** The erasure of one customer on request, or undefined when nothing is on record for them. */
+export function planCustomerErasure(view: ConsentView, query: SubjectQuery): ErasurePlan | undefined {
+  const customer = view.customerOf(query);
+  if (!customer) return undefined;
+  return { reason: 'customer-request', seqs: customer.entries.map((entry) => entry.seq), identifiers: [...customer.keys] };
+}
+
+/** Everything the retention policy erases now, customer by customer. */
+export function planRetention(view: ConsentView, purposes: readonly string[], policy: RetentionPolicy = {}): ErasurePlan[] {
+  const now = view.now();
+  const inactiveMs = (policy.inactiveYears ?? 3) * YEAR_MS;
+  const graceMs = (policy.unconfirmedGraceDays ?? 0) * DAY_MS;
+  const plans: ErasurePlan[] = [];
+  for (const customer of view.customers()) {
+    if (customer.entries.length === 0) continue;
+    const identifiers = [...customer.keys];
+    const unconfirmed = unconfirmedSignUps(view, customer, now - graceMs);
+    const onlyUnconfirmed = unconfirmed.seqs.length === customer.entries.length;
+    const due = Date.parse(customer.entries.at(-1)!.receivedAt) + inactiveMs;
+    if (!onlyUnconfirmed && due <= now && !view.isActive(customer, purposes)) {
+      plans.push({
+        reason: 'retention-period',
+        seqs: customer.entries.map((entry) => entry.seq),
+        identifiers,
+        dueSince: new Date(due).toISOString(),
+      });
+    } else if (unconfirmed.seqs.length > 0) {
+      plans.push({ reason: 'unconfirmed-sign-up', seqs: unconfirmed.seqs, identifiers, dueSince: unconfirmed.dueSince });
+    }
+  }
+  return plans;
+}
+
+/**
+ * A customer's sign-ups that lapsed unconfirmed before `lapsedBefore`, with
+ * their confirmation mails: online ticks for purposes with double opt-in
+ * only, never clicked, for an address that is not subscribed now.
+ */
+function unconfirmedSignUps(
+  view: ConsentView,
+  customer: CustomerRecords,
+  lapsedBefore: number,
+): { seqs: number[]; dueSince?: string } {
+  const clicked = new Set<string>();
+  const mailsByGrant = new Map<string, number[]>();
+  for (const { seq, event } of customer.entries) {
+    if (event.method === 'double-opt-in') clicked.add(event.grantId);
+    if (event.method === 'confirmation-mail') mailsByGrant.set(event.grantId, [...(mailsByGrant.get(event.grantId) ?? []), seq]);
+  }
+  const seqs: number[] = [];
+  let dueSince = 0;
+  for (const entry of customer.entries) {
+    const record = entry.event;
+    if (record.method !== 'online-booking' || clicked.has(record.id)) continue;
+    const lapsedAt = Date.parse(entry.receivedAt) + view.lapseMs;
+    if (lapsedAt > lapsedBefore) continue;
+    const waitedForConfirmation = record.purposes.every(
+      ({ purpose, granted }) => granted && view.needsConfirmation(purpose),
+    );
+    if (!waitedForConfirmation) continue;
+    const subscribed = record.purposes.some(({ purpose }) => {
+      const address = view.addressKeyOf(purpose, record.subject);
+      return address !== undefined && view.decide(purpose, address).state === 'granted';
+    });
+    if (subscribed) continue;
+    seqs.push(entry.seq, ...(mailsByGrant.get(record.id) ?? []));
+    dueSince = Math.max(dueSince, lapsedAt);
+  }
+  return { seqs: seqs.sort((a, b) => a - b), ...(seqs.length ? { dueSince: new Date(dueSince).toISOString() } : {}) };
+}
+
+/** The erasure records for plans; digests only for erasures on request, which must be recognised later. */
+export function erasureRecords(
+  plans: readonly ErasurePlan[],
+  store: Pick<LedgerStore, 'identifierDigest'>,
+  by: { staffName?: string; note?: string; reason?: ErasureReason } = {},
+): ErasureRecord[] {
+  return plans.map((plan) => ({
+    schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
+    id: crypto.randomUUID(),
+    method: 'erasure',
+    reason: by.reason ?? plan.reason,
+    ...(by.note ? { note: by.note } : {}),
+    ...(by.staffName ? { staff: { name: by.staffName } } : {}),
+    erasedSeqs: plan.seqs,
+    ...(plan.reason === 'customer-request' || by.staffName
+      ? { identifierDigests: plan.identifiers.map((key) => store.identifierDigest(key)) }
+      : {}),
+  }));
+}

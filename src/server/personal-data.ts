@@ -1,0 +1,124 @@
+/**
+ * Personal data apart from what is chained (crypto-shredding).
+ *
+ * Every record is split in two before it is stored: its public part (ids,
+ * purposes and decisions, the text shown and its fingerprint, times, the
+ * staff member's name) stays readable in the chain; its personal part (who
+ * the customer is, the page and booking, evidence and reasons, the mail sent
+ * to them, their client address and browser) is sealed with AES-256-GCM
+ * under a key of its own. The hash chain covers the public part and the
+ * sealed bytes, so it never needs a key to verify. Erasing a record destroys
+ * its key: the sealed bytes stay in the chain, every hash still holds, and
+ * nothing can open them again.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+export const RECORD_KEY_BYTES = 32;
+
+/**
+ * The fields that say who the customer is or what they did as a person.
+ * Anything else in a record is about the salon and the act, and is needed
+ * to prove what was shown and decided even after an erasure.
+ */
+export const PERSONAL_FIELDS: readonly (readonly string[])[] = [
+  ['subject'],
+  ['bookingRef'],
+  // The page may carry booking or customer ids in its query.
+  ['source', 'pageUrl'],
+  // Free text staff write about the customer.
+  ['staff', 'evidence'],
+  ['reason'],
+  ['mail', 'to'],
+  // The mail's text names the address in its link; its hash would let anyone test a guessed address.
+  ['mail', 'text'],
+  ['mail', 'sha256'],
+  // SMTP replies usually repeat the address ("550 <anna@…>: no such user").
+  ['smtpReply'],
+  ['signUpClientAddress'],
+  ['clientAddress'],
+  ['userAgent'],
+];
+
+type Json = Record<string, unknown>;
+
+/** The record with its personal fields removed: what the chain keeps readable. Keeps the remaining keys' order. */
+export function publicPart<T extends object>(record: T): T {
+  const copy = structuredClone(record) as Json;
+  for (const path of PERSONAL_FIELDS) {
+    const parent = path.length === 1 ? copy : (copy[path[0]!] as Json | undefined);
+    if (parent && typeof parent === 'object') delete parent[path.at(-1)!];
+  }
+  return copy as T;
+}
+
+/** Only the personal fields of a record, in the same nesting; undefined when it has none. */
+export function personalPart(record: object): Json | undefined {
+  const personal: Json = {};
+  let found = false;
+  for (const path of PERSONAL_FIELDS) {
+    const value = readPath(record as Json, path);
+    if (value === undefined) continue;
+    found = true;
+    let target = personal;
+    for (const step of path.slice(0, -1)) target = (target[step] ??= {}) as Json;
+    target[path.at(-1)!] = value;
+  }
+  return found ? personal : undefined;
+}
+
+/** The public part and the personal part put back together. */
+export function joinPersonal<T extends object>(publicRecord: T, personal: Json): T {
+  const record = structuredClone(publicRecord) as Json;
+  for (const path of PERSONAL_FIELDS) {
+    const value = readPath(personal, path);
+    if (value === undefined) continue;
+    let target = record;
+    for (const step of path.slice(0, -1)) target = (target[step] ??= {}) as Json;
+    target[path.at(-1)!] = value;
+  }
+  return record as T;
+}
+
+function readPath(object: Json, path: readonly string[]): unknown {
+  let value: unknown = object;
+  for (const step of path) value = value && typeof value === 'object' ? (value as Json)[step] : undefined;
+  return value;
+}
+
+/** A fresh key for one record. */
+export const newRecordKey = (): Buffer => randomBytes(RECORD_KEY_BYTES);
+
+/** Whether a key slot holds a key (an erased or never-used slot is all zeros). */
+export const isLiveKey = (key: Buffer | undefined): key is Buffer =>
+  Boolean(key && key.length === RECORD_KEY_BYTES && key.some((byte) => byte !== 0));
+
+/**
+ * Seals the personal part under `key`, bound to the record's id (a sealed
+ * part moved to another record does not open). base64url of iv ‖ ciphertext ‖ tag.
+ */
+export function seal(personal: Json, key: Buffer, recordId: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(recordId));
+  const body = Buffer.concat([cipher.update(JSON.stringify(personal), 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
+}
+
+/** Opens a sealed part; throws when the key or the bytes are wrong. */
+export function unseal(sealed: string, key: Buffer, recordId: string): Json {
+  const bytes = Buffer.from(sealed, 'base64url');
+  const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12));
+  decipher.setAAD(Buffer.from(recordId));
+  decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+  const plain = Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]);
+  return JSON.parse(plain.toString('utf8')) as Json;
+}
+
+/** JSON with object keys sorted, to compare records whatever order their fields were put together in. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}
