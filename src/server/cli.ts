@@ -14,7 +14,9 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { WIDGET_NAME, WIDGET_VERSION } from '../version.js';
-import { checkLedgerSettings, createLedgerApp, type LedgerOptions } from './ledger-app.js';
+import { checkLedgerSettings, createLedgerApp, ledgerDecisions, type LedgerOptions } from './ledger-app.js';
+import { applyRetention, type ErasurePlan } from './erasure.js';
+import { readLedger } from './ledger-context.js';
 import { CheckpointSigner, generateCheckpointKey, splitCheckpoints } from './checkpoint.js';
 import { parseTrustProxy } from './client-address.js';
 import { CHECKPOINT_LOG_NAME, JsonlLedgerStore, LEDGER_FILE_NAME, parseLedger } from './jsonl-ledger-store.js';
@@ -30,6 +32,8 @@ const USAGE = `usage:
   marketing-consent-ledger texts --from PAGE [--from PAGE]... --out FILE
   marketing-consent-ledger --version
   marketing-consent-ledger verify --data DIR [--public-key KEY]... [--checkpoints FILE|DIR]...
+  marketing-consent-ledger retention --data DIR [--dry-run] [--key FILE] [retention options]
+  marketing-consent-ledger retention --url LEDGER_URL [--dry-run]
   marketing-consent-ledger keygen --key FILE --name NAME
   marketing-consent-ledger rotate-key --key FILE
 
@@ -57,6 +61,16 @@ double opt-in (on for the e-mail newsletter unless --single-opt-in names it):
   --confirmation-days 14   days a sign-up waits for its confirmation before it lapses
   --mail-throttle-hours 24 at most one confirmation mail per address and purpose in this time
   --record-client-address  keep the client address of sign-up and click as evidence (personal data)
+
+retention (erasing personal data the salon no longer needs; also on a schedule while serving):
+  --retention-years 3      erase customers with nothing granted or pending this long after their latest
+                           record (a default, the usual German limitation period; not legal advice)
+  --unconfirmed-grace-days 0  keep an unconfirmed double opt-in sign-up this long after it lapsed
+  --retention-interval-hours 24  how often the running ledger applies retention
+  --no-retention           serve without the schedule (the staff API and this command still apply it)
+  --dry-run                only list what would be erased
+  --url URL                ask a running ledger (its staff API, MARKETING_CONSENT_STAFF_TOKEN) instead of
+                           opening DIR, which the running ledger holds
 
 texts: the register of published texts (for --texts), made from the booking page's
   <marketing-consent> elements and their <template data-text> children, fingerprinted as the
@@ -99,6 +113,12 @@ const OPTIONS = {
   'confirmation-days': { type: 'string', default: '14' },
   'mail-throttle-hours': { type: 'string', default: '24' },
   'record-client-address': { type: 'boolean', default: false },
+  'retention-years': { type: 'string', default: '3' },
+  'unconfirmed-grace-days': { type: 'string', default: '0' },
+  'retention-interval-hours': { type: 'string', default: '24' },
+  'no-retention': { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  url: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   from: { type: 'string', multiple: true, default: [] },
@@ -128,12 +148,13 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'keygen' || command === 'rotate-key') return makeKey(command, values.key, values.name);
   if (command === 'texts') return registerTexts(values.from, values.out);
+  if (command === 'retention' && values.url) return retentionThroughApi(values.url, values['dry-run']);
   if (!values.data) {
     console.error(`--data is missing: name the folder that holds the ledger file.\n${USAGE}`);
     return 2;
   }
   if (command === 'verify') return verify(values.data, values['public-key'], values.checkpoints);
-  if (command !== 'serve') {
+  if (command !== 'serve' && command !== 'retention') {
     console.error(`unknown command "${command}".\n${USAGE}`);
     return 2;
   }
@@ -209,6 +230,13 @@ async function main(argv: string[]): Promise<number> {
     checkpointKeys: signer ? [signer.verifierKey, ...trustedKeys] : [],
     confirmation: Object.fromEntries(values['single-opt-in'].map((purpose) => [purpose, 'none'])),
     confirmationLapseDays: lapseDays,
+    retention: values['no-retention']
+      ? false
+      : {
+          inactiveYears: Number(values['retention-years']),
+          unconfirmedGraceDays: Number(values['unconfirmed-grace-days']),
+          intervalHours: Number(values['retention-interval-hours']),
+        },
     ...(smtpUrl
       ? {
           mail: {
@@ -220,6 +248,14 @@ async function main(argv: string[]): Promise<number> {
         }
       : {}),
   };
+  if (command === 'retention') {
+    return retentionOnDisk(values.data, values['dry-run'], {
+      ...settings,
+      retention: settings.retention || {},
+      signer,
+      trustedKeys,
+    });
+  }
   // Settings that cannot work stop the start before the data folder is touched.
   checkLedgerSettings(settings);
   const store = await JsonlLedgerStore.open(values.data, { signer, trustedKeys, onCheckpoint: witnesses.offer });
@@ -238,6 +274,83 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return -1;
+}
+
+/**
+ * retention on a stopped ledger: opens the data folder (the lock refuses
+ * when a ledger runs there), lists what the policy erases, and erases it
+ * unless it is a dry run.
+ */
+async function retentionOnDisk(
+  directory: string,
+  dryRun: boolean,
+  settings: Omit<LedgerOptions, 'store'> & { signer: CheckpointSigner | undefined; trustedKeys: string[] },
+): Promise<number> {
+  const { signer, trustedKeys, ...options } = settings;
+  const hasCheckpoints = await stat(join(directory, CHECKPOINT_LOG_NAME)).then(
+    () => true,
+    () => false,
+  );
+  if (hasCheckpoints && !signer && !dryRun) {
+    console.error(
+      `${directory} has signed checkpoints: give --key, or the erasures would be dropped at the next start as never acknowledged`,
+    );
+    return 2;
+  }
+  const { purposes, addresses, viewOptions } = ledgerDecisions(options);
+  let store: JsonlLedgerStore;
+  try {
+    store = await JsonlLedgerStore.open(directory, { signer, trustedKeys });
+  } catch (error) {
+    if (/in use by process/.test((error as Error).message)) {
+      console.error(
+        `${(error as Error).message}\nA running ledger applies retention itself; to run it now, use --url with its address.`,
+      );
+      return 1;
+    }
+    throw error;
+  }
+  try {
+    const view = await readLedger(store, addresses, viewOptions);
+    const plans = await applyRetention(store, view, purposes, options.retention || {}, dryRun);
+    printRetention(plans, dryRun);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** retention --url: asks the running ledger's staff API. */
+async function retentionThroughApi(url: string, dryRun: boolean): Promise<number> {
+  const token = process.env['MARKETING_CONSENT_STAFF_TOKEN'];
+  if (!token) {
+    console.error('MARKETING_CONSENT_STAFF_TOKEN is not set: the retention endpoint is a staff endpoint.');
+    return 2;
+  }
+  const response = await fetch(new URL('v1/staff/retention', url.endsWith('/') ? url : `${url}/`), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ dryRun }),
+  });
+  const body = (await response.json()) as { erasures?: ErasurePlan[]; error?: string };
+  if (!response.ok || !body.erasures) {
+    console.error(`the ledger answered ${response.status}: ${body.error ?? 'no list of erasures'}`);
+    return 1;
+  }
+  printRetention(body.erasures, dryRun);
+  return 0;
+}
+
+function printRetention(plans: readonly ErasurePlan[], dryRun: boolean): void {
+  const records = plans.reduce((sum, plan) => sum + plan.seqs.length, 0);
+  for (const plan of plans) {
+    console.log(
+      `${dryRun ? 'would erase' : 'erased'} ${plan.reason}: ${plan.identifiers.join(', ')} — entries ${plan.seqs.join(', ')}${plan.dueSince ? ` (due since ${plan.dueSince})` : ''}`,
+    );
+  }
+  console.log(
+    `${dryRun ? 'dry run: would erase' : 'erased'} the personal data of ${plans.length} ${plans.length === 1 ? 'customer' : 'customers'} in ${records} ${records === 1 ? 'entry' : 'entries'}`,
+  );
 }
 
 /** texts: adds the published texts found on the pages to the register file. */

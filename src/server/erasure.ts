@@ -45,11 +45,19 @@ const YEAR_MS = 365.25 * DAY_MS;
 export function planCustomerErasure(view: ConsentView, query: SubjectQuery): ErasurePlan | undefined {
   const customer = view.customerOf(query);
   if (!customer) return undefined;
-  return { reason: 'customer-request', seqs: customer.entries.map((entry) => entry.seq), identifiers: [...customer.keys] };
+  return {
+    reason: 'customer-request',
+    seqs: customer.entries.map((entry) => entry.seq),
+    identifiers: [...customer.keys],
+  };
 }
 
 /** Everything the retention policy erases now, customer by customer. */
-export function planRetention(view: ConsentView, purposes: readonly string[], policy: RetentionPolicy = {}): ErasurePlan[] {
+export function planRetention(
+  view: ConsentView,
+  purposes: readonly string[],
+  policy: RetentionPolicy = {},
+): ErasurePlan[] {
   const now = view.now();
   const inactiveMs = (policy.inactiveYears ?? 3) * YEAR_MS;
   const graceMs = (policy.unconfirmedGraceDays ?? 0) * DAY_MS;
@@ -68,7 +76,12 @@ export function planRetention(view: ConsentView, purposes: readonly string[], po
         dueSince: new Date(due).toISOString(),
       });
     } else if (unconfirmed.seqs.length > 0) {
-      plans.push({ reason: 'unconfirmed-sign-up', seqs: unconfirmed.seqs, identifiers, dueSince: unconfirmed.dueSince });
+      plans.push({
+        reason: 'unconfirmed-sign-up',
+        seqs: unconfirmed.seqs,
+        identifiers,
+        dueSince: unconfirmed.dueSince,
+      });
     }
   }
   return plans;
@@ -88,7 +101,8 @@ function unconfirmedSignUps(
   const mailsByGrant = new Map<string, number[]>();
   for (const { seq, event } of customer.entries) {
     if (event.method === 'double-opt-in') clicked.add(event.grantId);
-    if (event.method === 'confirmation-mail') mailsByGrant.set(event.grantId, [...(mailsByGrant.get(event.grantId) ?? []), seq]);
+    if (event.method === 'confirmation-mail')
+      mailsByGrant.set(event.grantId, [...(mailsByGrant.get(event.grantId) ?? []), seq]);
   }
   const seqs: number[] = [];
   let dueSince = 0;
@@ -130,4 +144,17 @@ export function erasureRecords(
       ? { identifierDigests: plan.identifiers.map((key) => store.identifierDigest(key)) }
       : {}),
   }));
+}
+
+/** Applies the retention policy to the store as the view reads it; with dryRun, only the list. */
+export async function applyRetention(
+  store: Pick<LedgerStore, 'erase' | 'identifierDigest'>,
+  view: ConsentView,
+  purposes: readonly string[],
+  policy: RetentionPolicy,
+  dryRun: boolean,
+): Promise<ErasurePlan[]> {
+  const plans = planRetention(view, purposes, policy);
+  if (!dryRun && plans.length > 0) await store.erase(erasureRecords(plans, store));
+  return plans;
 }

@@ -25,7 +25,7 @@ import { rateLimit, type RateLimitOptions } from './rate-limit.js';
 import { intakeRoutes } from './routes/intake.js';
 import { linkRoutes } from './routes/links.js';
 import { staffRoutes } from './routes/staff.js';
-import type { SubjectQuery } from './consent-status.js';
+import type { ConsentViewOptions, SubjectQuery } from './consent-status.js';
 import { TextRegistry, type PublishedText } from './text-registry.js';
 import { verifyLedger } from './verify-ledger.js';
 import type { RetentionPolicy } from './erasure.js';
@@ -116,7 +116,36 @@ const MAIL_PURPOSES = new Set(['email-newsletter']);
 export function checkLedgerSettings(options: Omit<LedgerOptions, 'store'>): Map<string, ConfirmationMode> {
   if (options.publicUrl !== undefined) checkPublicUrl(options.publicUrl);
   checkRetention(options.retention);
-  return confirmationModes(options, [...(options.purposes ?? KNOWN_PURPOSES)]);
+  return confirmationModes(options, [...(options.purposes ?? KNOWN_PURPOSES)], { sending: true });
+}
+
+/**
+ * How this ledger decides who may be written to: its purposes, which of them
+ * wait for confirmation and how long, the phone country, the clock. The app
+ * and the CLI's retention command read the ledger with the same rules.
+ */
+export function ledgerDecisions(options: Omit<LedgerOptions, 'store'>): {
+  purposes: string[];
+  modes: Map<string, ConfirmationMode>;
+  addresses: AddressBook;
+  viewOptions: ConsentViewOptions;
+} {
+  const purposes = [...(options.purposes ?? KNOWN_PURPOSES)];
+  const modes = confirmationModes(options, purposes, { sending: false });
+  const jurisdiction = options.controller?.jurisdiction?.toUpperCase();
+  const phoneCountry =
+    options.phoneCountry ??
+    (jurisdiction && /^[A-Z]{2}$/.test(jurisdiction) ? (jurisdiction as CountryCode) : undefined);
+  return {
+    purposes,
+    modes,
+    addresses: new AddressBook(phoneCountry),
+    viewOptions: {
+      needsConfirmation: (purpose) => modes.get(purpose) === 'double-opt-in',
+      lapseMs: (options.confirmationLapseDays ?? 14) * 86_400_000,
+      ...(options.now ? { now: options.now } : {}),
+    },
+  };
 }
 
 function checkRetention(retention: LedgerOptions['retention']): void {
@@ -124,11 +153,18 @@ function checkRetention(retention: LedgerOptions['retention']): void {
   const wrong = (
     [
       ['inactiveYears', retention.inactiveYears, '--retention-years', 'a number of years above 0, e.g. 3'],
-      ['unconfirmedGraceDays', retention.unconfirmedGraceDays, '--unconfirmed-grace-days', 'a number of days, 0 or more'],
+      [
+        'unconfirmedGraceDays',
+        retention.unconfirmedGraceDays,
+        '--unconfirmed-grace-days',
+        'a number of days, 0 or more',
+      ],
       ['intervalHours', retention.intervalHours, '--retention-interval-hours', 'a number of hours above 0'],
     ] as const
   ).find(([name, value]) =>
-    value === undefined ? false : !Number.isFinite(value) || value < 0 || (name !== 'unconfirmedGraceDays' && value === 0),
+    value === undefined
+      ? false
+      : !Number.isFinite(value) || value < 0 || (name !== 'unconfirmedGraceDays' && value === 0),
   );
   if (wrong) {
     const [name, value, flag, fix] = wrong;
@@ -164,6 +200,7 @@ function checkPublicUrl(publicUrl: string): void {
 function confirmationModes(
   options: Omit<LedgerOptions, 'store'>,
   purposes: readonly string[],
+  { sending }: { sending: boolean },
 ): Map<string, ConfirmationMode> {
   const modes = new Map<string, ConfirmationMode>(
     purposes.map((purpose) => [purpose, MAIL_PURPOSES.has(purpose) ? 'double-opt-in' : 'none']),
@@ -181,6 +218,7 @@ function confirmationModes(
     modes.set(purpose, mode);
   }
   const needMail = [...modes].filter(([, mode]) => mode === 'double-opt-in').map(([purpose]) => purpose);
+  if (!sending) return modes;
   if (needMail.length > 0 && !options.mail) {
     throw new Error(
       `${needMail.join(', ')} uses double opt-in, which sends a confirmation mail: give mail settings ` +
@@ -203,10 +241,6 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
   const { store } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
   const controller: Controller = options.controller ?? { name: 'the salon' };
-  const jurisdiction = controller.jurisdiction?.toUpperCase();
-  const phoneCountry =
-    options.phoneCountry ??
-    (jurisdiction && /^[A-Z]{2}$/.test(jurisdiction) ? (jurisdiction as CountryCode) : undefined);
   const limitBody = bodyLimit({
     maxSize: maxBodyBytes,
     onError: (c) => fail(c, 413, `body is larger than ${maxBodyBytes} bytes`),
@@ -215,12 +249,12 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
     options.rateLimit === false
       ? undefined
       : rateLimit({ clientAddress: (c) => clientAddress(c, options.trustProxy), ...options.rateLimit });
-  const purposes = [...(options.purposes ?? KNOWN_PURPOSES)];
-  const modes = checkLedgerSettings(options);
+  checkLedgerSettings(options);
+  const { purposes, modes, addresses, viewOptions } = ledgerDecisions(options);
   const ledger = createLedgerContext({
     store,
     purposes,
-    addresses: new AddressBook(phoneCountry),
+    addresses,
     registry: new TextRegistry(options.texts),
     controller,
     publicUrl: options.publicUrl,
@@ -228,11 +262,7 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
     publicGuard: publicLimit ? every(publicLimit, limitBody) : limitBody,
     limitBody,
     clientAddress: (c) => clientAddress(c, options.trustProxy),
-    viewOptions: {
-      needsConfirmation: (purpose) => modes.get(purpose) === 'double-opt-in',
-      lapseMs: (options.confirmationLapseDays ?? 14) * 86_400_000,
-      ...(options.now ? { now: options.now } : {}),
-    },
+    viewOptions,
     retention: options.retention === false ? {} : (options.retention ?? {}),
   });
   // The retention schedule: once at start, then at the interval; a failed run is tried again at the next.
@@ -268,8 +298,10 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
 
   const proofResponse = async (c: Context, query: SubjectQuery) => {
     const view = await ledger.view();
+    const status = view.status(query, ledger.purposes);
     const proof = buildProof({
-      subject: view.status(query, ledger.purposes).subject,
+      subject: status.subject,
+      erasure: status.erasure,
       history: view.history(query),
       controller,
       chainIntact: (await verify()).intact,

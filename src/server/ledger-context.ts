@@ -8,7 +8,7 @@ import type { LedgerRecord } from '../contract/ledger-records.js';
 import { AddressBook, missingAddresses, phoneProblem } from './addresses.js';
 import { ConsentView, type ConsentViewOptions } from './consent-status.js';
 import type { ConfirmationSender } from './double-opt-in/confirmation-sender.js';
-import { erasureRecords, planRetention, type ErasurePlan, type RetentionPolicy } from './erasure.js';
+import { applyRetention, erasureRecords, type ErasurePlan, type RetentionPolicy } from './erasure.js';
 import { fail } from './http.js';
 import type { AppendOutcome, LedgerStore } from './ledger-store.js';
 import type { Controller } from './proof.js';
@@ -55,6 +55,17 @@ export function receiptOf(outcome: Pick<AppendOutcome, 'entry' | 'checkpoint'>):
   return { id: entry.event.id, seq: entry.seq, receivedAt: entry.receivedAt, ...(checkpoint ? { checkpoint } : {}) };
 }
 
+/** A view of the whole ledger as it is now (the CLI's retention command reads it this way too). */
+export async function readLedger(
+  store: LedgerStore,
+  addresses: AddressBook,
+  viewOptions: ConsentViewOptions,
+): Promise<ConsentView> {
+  const view = new ConsentView(addresses, { ...viewOptions, identifierDigest: (key) => store.identifierDigest(key) });
+  for (const entry of await store.entries()) view.absorb(entry);
+  return view;
+}
+
 export function createLedgerContext(settings: {
   store: LedgerStore;
   purposes: readonly string[];
@@ -69,8 +80,10 @@ export function createLedgerContext(settings: {
   retention: RetentionPolicy;
 }): LedgerContext {
   const { store, purposes, addresses, registry } = settings;
-  const viewOptions = { ...settings.viewOptions, identifierDigest: (key: string) => store.identifierDigest(key) };
-  let view = new ConsentView(addresses, viewOptions);
+  let view = new ConsentView(addresses, {
+    ...settings.viewOptions,
+    identifierDigest: (key) => store.identifierDigest(key),
+  });
   const checkSubject = (c: Context, subject: Partial<ConsentSubject>) => {
     const problem = subject.phone ? phoneProblem(subject.phone, addresses.defaultCountry) : undefined;
     return problem ? fail(c, 400, `phone: ${problem}`, [{ path: 'subject.phone', message: problem }]) : undefined;
@@ -87,21 +100,15 @@ export function createLedgerContext(settings: {
     erase: (plans, by = {}) =>
       exclusively(async () => (plans.length ? store.erase(erasureRecords(plans, store, by)) : [])),
     applyRetention: ({ dryRun }) =>
-      exclusively(async () => {
-        const plans = planRetention(await context.view(), purposes, settings.retention);
-        if (!dryRun && plans.length > 0) await store.erase(erasureRecords(plans, store));
-        return plans;
-      }),
+      exclusively(async () => applyRetention(store, await context.view(), purposes, settings.retention, dryRun)),
     async view() {
       // Only the entries since the last read; absorbing is idempotent by seq,
       // so concurrent readers may overlap harmlessly. An erasure takes records
       // out, which a view cannot do: then it is built again from the start.
       const fresh = await store.entries({ afterSeq: view.lastSeq });
       if (ConsentView.needsRebuild(fresh)) {
-        const rebuilt = new ConsentView(addresses, viewOptions);
-        for (const entry of await store.entries()) rebuilt.absorb(entry);
-        view = rebuilt;
-        return rebuilt;
+        view = await readLedger(store, addresses, settings.viewOptions);
+        return view;
       }
       for (const entry of fresh) view.absorb(entry);
       return view;

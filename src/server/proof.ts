@@ -7,7 +7,7 @@
  */
 import { html } from 'hono/html';
 import type { ConsentSubject } from '../contract/consent-event.js';
-import type { LedgerRecord } from '../contract/ledger-records.js';
+import type { LedgerRecord, SubjectStatus } from '../contract/ledger-records.js';
 import { parseLegalMarkup } from '../legal-text/legal-markup.js';
 import { RECORD_FLAG_NAMES } from '../legal-text/record-flag-names.js';
 import type { LedgerEntry } from './ledger-store.js';
@@ -42,6 +42,8 @@ export interface Proof {
    * evidence, not acts, and have none.
    */
   records: (LedgerEntry & { kantara?: KantaraReceipt })[];
+  /** Set when the customer's personal data was erased: nothing is left to show but that. */
+  erasure?: SubjectStatus['erasure'];
 }
 
 /** A Kantara Consent Receipt v1.1 (KI-CR-v1.1.0). */
@@ -152,9 +154,11 @@ export function buildProof(parts: {
   controller: Controller;
   chainIntact: boolean;
   checkpoint?: string | undefined;
+  erasure?: SubjectStatus['erasure'];
 }): Proof {
   return {
     subject: parts.subject,
+    ...(parts.erasure ? { erasure: parts.erasure } : {}),
     controller: parts.controller,
     generatedAt: new Date().toISOString(),
     chainIntact: parts.chainIntact,
@@ -207,7 +211,15 @@ export function renderProofPage(proof: Proof) {
         ${proof.chainIntact ? t.chainIntact : html`<span class="flag">${t.chainBroken}</span>`}
       </p>
       <p class="note">${t.intro}</p>
-      ${proof.records.length === 0 ? html`<p>${t.noRecords}</p>` : ''}
+      ${
+        proof.erasure
+          ? html`<p class="flag">
+              ${t.erased(proof.erasure.at, proof.erasure.seq, t.erasureReasons[proof.erasure.reason])}
+            </p>`
+          : proof.records.length === 0
+            ? html`<p>${t.noRecords}</p>`
+            : ''
+      }
       ${proof.records.map((entry) => renderRecord(entry, t, seqById))}
       ${
         proof.checkpoint

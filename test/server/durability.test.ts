@@ -1,48 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { JsonlLedgerStore, LEDGER_FILE_NAME } from '../../src/server/jsonl-ledger-store.js';
+import { CLI, startCli } from './cli-fixture.js';
 import { consentEvent, STAFF_TOKEN } from './ledger-fixture.js';
-
-// The command as users run it (built by `npm run build`).
-const CLI = new URL('../../dist/server/cli.js', import.meta.url).pathname;
-
-async function startCli(dataDir: string, ...extra: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'serve',
-      '--data',
-      dataDir,
-      '--port',
-      '0',
-      '--rate-limit',
-      '0',
-      '--single-opt-in',
-      'email-newsletter',
-      ...extra,
-    ],
-    {
-      env: { ...process.env, MARKETING_CONSENT_STAFF_TOKEN: STAFF_TOKEN },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.stderr!.on('data', (chunk) => (output += chunk));
-    child.once('exit', (code) => reject(new Error(`ledger exited with ${code}: ${output}`)));
-  });
-  return { child, url };
-}
 
 function verify(dataDir: string) {
   const result = spawnSync(process.execPath, [CLI, 'verify', '--data', dataDir], { encoding: 'utf8' });

@@ -8,16 +8,19 @@ import { join } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import type { ConsentEvent } from '../../src/contract/consent-event.js';
 import { createLedgerApp, type LedgerOptions } from '../../src/server/ledger-app.js';
-import { JsonlLedgerStore, LEDGER_FILE_NAME } from '../../src/server/jsonl-ledger-store.js';
+import { JsonlLedgerStore, LEDGER_FILE_NAME, type JsonlStoreOptions } from '../../src/server/jsonl-ledger-store.js';
 import { startLedgerServer } from '../../src/server/node-server.js';
 
 export const STAFF_TOKEN = 'staff-token-for-tests-0123456789abcdef';
 export const LINK_SECRET = 'link-secret-for-tests-0123456789abcdef-xyz';
 export const PAGE_ORIGIN = 'https://salon-bella.example';
 
-export async function startLedger(options: Partial<LedgerOptions> = {}, reopen?: { dataDir: string }) {
-  const dataDir = reopen?.dataDir ?? (await mkdtemp(join(tmpdir(), 'ledger-test-')));
-  const store = await JsonlLedgerStore.open(dataDir);
+export async function startLedger(
+  options: Partial<LedgerOptions> = {},
+  at: { dataDir?: string; store?: JsonlStoreOptions } = {},
+) {
+  const dataDir = at.dataDir ?? (await mkdtemp(join(tmpdir(), 'ledger-test-')));
+  const store = await JsonlLedgerStore.open(dataDir, at.store);
   const app = createLedgerApp({
     store,
     allowedOrigins: [PAGE_ORIGIN],
@@ -34,6 +37,7 @@ export async function startLedger(options: Partial<LedgerOptions> = {}, reopen?:
   return {
     url: server.url,
     dataDir,
+    store,
     ledgerFile,
     /** The ledger file's bytes, to prove a request changed nothing. */
     bytes: () => readFile(ledgerFile),

@@ -4,7 +4,6 @@
  * through the command as operators run it.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,13 +13,8 @@ import { entryHash } from '../../src/server/hash-chain.js';
 import { JsonlLedgerStore, LEDGER_FILE_NAME } from '../../src/server/jsonl-ledger-store.js';
 import { CheckpointWitnesses } from '../../src/server/witness.js';
 import type { LedgerEntry } from '../../src/server/ledger-store.js';
+import { cli } from './cli-fixture.js';
 import { consentEvent, startLedger } from './ledger-fixture.js';
-
-const CLI = new URL('../../dist/server/cli.js', import.meta.url).pathname;
-const cli = (...args: string[]) => {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { code: result.status, output: result.stdout + result.stderr };
-};
 
 /** A key made by the CLI, kept outside the ledger's folder, and a ledger with 6 signed entries. */
 async function signedLedger() {

@@ -1,7 +1,8 @@
 /**
  * The staff elements' interface strings, in the salons' four languages.
  */
-import type { RecordFlag } from '../../contract/ledger-records.js';
+import type { ErasureReason, RecordFlag } from '../../contract/ledger-records.js';
+import { ERASURE_REASON_NAMES } from '../../legal-text/erasure-reason-names.js';
 import { UI_STRINGS } from '../../legal-text/ui-strings.js';
 import { RECORD_FLAG_NAMES } from '../../legal-text/record-flag-names.js';
 
@@ -53,7 +54,7 @@ export interface FileStrings {
     title: string;
     why: string;
     reasonLabel: string;
-    reasons: Record<'customer-request' | 'unconfirmed-sign-up' | 'retention-period' | 'other', string>;
+    reasons: Record<ErasureReason, string>;
     noteLabel: string;
     noteHint: string;
     confirm: string;
@@ -146,15 +147,11 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
       title: 'Personenbezogene Daten löschen',
       why: 'Auf Wunsch der Kundin bzw. des Kunden (Art. 17 DSGVO, Art. 32 revDSG): Name, Adressen und Angaben in allen Einträgen werden unlesbar gemacht. Im Register bleibt nur, dass Einträge bestanden und wann und warum sie gelöscht wurden. Das lässt sich nicht rückgängig machen.',
       reasonLabel: 'Grund',
-      reasons: {
-        'customer-request': 'Die Kundin bzw. der Kunde hat die Löschung verlangt',
-        'unconfirmed-sign-up': 'Anmeldung nie bestätigt',
-        'retention-period': 'Aufbewahrungsfrist abgelaufen',
-        other: 'Anderer Grund',
-      },
+      reasons: ERASURE_REASON_NAMES.de,
       noteLabel: 'Notiz (freiwillig)',
       noteHint: 'Ohne Namen oder Adressen: Die Notiz bleibt nach der Löschung lesbar.',
-      confirm: 'Ich habe geprüft, dass die Anfrage von dieser Kundin bzw. diesem Kunden stammt, und will die Daten endgültig löschen.',
+      confirm:
+        'Ich habe geprüft, dass die Anfrage von dieser Kundin bzw. diesem Kunden stammt, und will die Daten endgültig löschen.',
       button: 'Daten endgültig löschen',
       done: (n) => `Gelöscht: ${n} ${n === 1 ? 'Eintrag ist' : 'Einträge sind'} nicht mehr lesbar.`,
       erasedOn: (at, reason) =>
@@ -242,12 +239,7 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
       title: 'Effacer les données personnelles',
       why: 'À la demande du client (art. 17 RGPD, art. 32 nLPD) : nom, adresses et indications sont rendus illisibles dans toutes les entrées. Le registre garde seulement que des entrées ont existé, quand et pourquoi elles ont été effacées. C’est irréversible.',
       reasonLabel: 'Motif',
-      reasons: {
-        'customer-request': 'Le client a demandé l’effacement',
-        'unconfirmed-sign-up': 'Inscription jamais confirmée',
-        'retention-period': 'Durée de conservation écoulée',
-        other: 'Autre motif',
-      },
+      reasons: ERASURE_REASON_NAMES.fr,
       noteLabel: 'Note (facultative)',
       noteHint: 'Sans nom ni adresse : la note reste lisible après l’effacement.',
       confirm: 'J’ai vérifié que la demande vient de ce client et je veux effacer les données définitivement.',
@@ -338,17 +330,13 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
       title: 'Cancellare i dati personali',
       why: 'Su richiesta del cliente (art. 17 GDPR, art. 32 nLPD): nome, indirizzi e indicazioni diventano illeggibili in tutte le registrazioni. Nel registro resta solo che le registrazioni esistevano, quando e perché sono state cancellate. Non si può annullare.',
       reasonLabel: 'Motivo',
-      reasons: {
-        'customer-request': 'Il cliente ha chiesto la cancellazione',
-        'unconfirmed-sign-up': 'Iscrizione mai confermata',
-        'retention-period': 'Periodo di conservazione scaduto',
-        other: 'Altro motivo',
-      },
+      reasons: ERASURE_REASON_NAMES.it,
       noteLabel: 'Nota (facoltativa)',
       noteHint: 'Senza nomi né indirizzi: la nota resta leggibile dopo la cancellazione.',
       confirm: 'Ho verificato che la richiesta proviene da questo cliente e voglio cancellare i dati definitivamente.',
       button: 'Cancellare definitivamente',
-      done: (n) => `Cancellato: ${n} ${n === 1 ? 'registrazione non è più leggibile' : 'registrazioni non sono più leggibili'}.`,
+      done: (n) =>
+        `Cancellato: ${n} ${n === 1 ? 'registrazione non è più leggibile' : 'registrazioni non sono più leggibili'}.`,
       erasedOn: (at, reason) =>
         `I dati personali di questo cliente sono stati cancellati il ${at} (${reason}). Non riceve pubblicità; un nuovo consenso inizia una nuova cronologia.`,
     },
@@ -433,12 +421,7 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
       title: 'Erase personal data',
       why: 'At the customer’s request (GDPR Art. 17, revFADP Art. 32): name, addresses and details become unreadable in every record. The register keeps only that records existed, and when and why they were erased. This cannot be undone.',
       reasonLabel: 'Reason',
-      reasons: {
-        'customer-request': 'The customer asked for erasure',
-        'unconfirmed-sign-up': 'Sign-up never confirmed',
-        'retention-period': 'Retention period over',
-        other: 'Other reason',
-      },
+      reasons: ERASURE_REASON_NAMES.en,
       noteLabel: 'Note (optional)',
       noteHint: 'No names or addresses: the note stays readable after the erasure.',
       confirm: 'I have checked that this request comes from this customer, and I want to erase the data for good.',

@@ -1,0 +1,57 @@
+/**
+ * The ledger's command as operators run it (built by `npm run build`): run
+ * once, or serve in a child process that a test may kill -9.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { STAFF_TOKEN } from './ledger-fixture.js';
+
+export const CLI = new URL('../../dist/server/cli.js', import.meta.url).pathname;
+
+/** Runs a command to its end: exit code, and stdout and stderr together. */
+export function cli(...args: string[]): { code: number | null; output: string; stdout: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { code: result.status, output: result.stdout + result.stderr, stdout: result.stdout };
+}
+
+/** `serve` on a free port with the test staff token, single opt-in, no rate limit; resolves once it listens. */
+export async function startCli(dataDir: string, ...extra: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'serve',
+      '--data',
+      dataDir,
+      '--port',
+      '0',
+      '--rate-limit',
+      '0',
+      '--single-opt-in',
+      'email-newsletter',
+      ...extra,
+    ],
+    {
+      env: { ...process.env, MARKETING_CONSENT_STAFF_TOKEN: STAFF_TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk) => {
+      output += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.once('exit', (code) => reject(new Error(`ledger exited with ${code}: ${output}`)));
+  });
+  return { child, url };
+}
+
+/** kill -9, and wait until the process is gone. */
+export async function killHard(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
