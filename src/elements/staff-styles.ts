@@ -169,7 +169,7 @@ export const staffStyles = css`
     background: var(--_withdrawn);
     border-color: var(--_withdrawn);
   }
-  .erased {
+  .erasure-note {
     border-inline-start: 4px solid var(--_withdrawn);
     padding-inline-start: 0.75em;
   }

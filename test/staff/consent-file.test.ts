@@ -151,6 +151,44 @@ describe('<marketing-consent-file>', () => {
     expect(text(card(element, 'email-newsletter').querySelector('.badge'))).to.equal('Withdrawn');
   });
 
+  it('erases the customer’s personal data on request, with a reason and a confirmation, and shows the result', async () => {
+    const { email } = await bookedCustomer();
+    const element = await openFile(email);
+    const form = element.shadowRoot!.querySelector<HTMLFormElement>('form.erase')!;
+    expect(text(form)).to.contain('This cannot be undone.');
+    const historyOf = async () =>
+      (
+        await (
+          await fetch(`${(await ledger()).url}/v1/staff/history?email=${email}`, { headers: await staffHeaders() })
+        ).json()
+      ).entries;
+
+    // Without the confirmation nothing happens, and the form says what is missing.
+    form.requestSubmit();
+    await element.updateComplete;
+    const errors = element.shadowRoot!.querySelector('#erase-errors')!;
+    expect(errors.hasAttribute('hidden')).to.equal(false);
+    expect(text(errors)).to.contain('I have checked that this request comes from this customer');
+    expect(element.shadowRoot!.activeElement).to.equal(errors);
+    expect(await historyOf()).to.have.length(1);
+
+    form.querySelector<HTMLSelectElement>('select[name=reason]')!.value = 'customer-request';
+    form.querySelector<HTMLInputElement>('input[name=note]')!.value = 'letter of 24 November';
+    form.querySelector<HTMLInputElement>('input[name=agreed]')!.click();
+    const changed = oneEvent(element, 'marketing-consent-file-changed');
+    form.requestSubmit();
+    const { detail } = await changed;
+    expect(detail.status?.erasure?.reason).to.equal('customer-request');
+    await element.updateComplete;
+    expect(text(card(element, 'email-newsletter').querySelector('.badge'))).to.equal('Data erased');
+    expect(text(element.shadowRoot!.querySelector('.erasure-note'))).to.match(
+      /This customer’s personal data was erased on .+ \(The customer asked for erasure\)/,
+    );
+    expect(text(element.shadowRoot!.querySelector('.status-line'))).to.equal('Erased: 1 record is no longer readable.');
+    expect(element.shadowRoot!.querySelector('form.erase'), 'nothing left to erase').to.equal(null);
+    expect(await historyOf()).to.deep.equal([]);
+  });
+
   it('says so clearly when the ledger cannot be reached, and recovers on retry', async () => {
     const { email } = await bookedCustomer();
     await faults.stopLedger();

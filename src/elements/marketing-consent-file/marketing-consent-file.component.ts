@@ -36,6 +36,7 @@ type FormKind = 'grant' | 'withdraw' | 'erase';
  * @csspart form - The forms for a staff entry and a withdrawal.
  * @csspart button - Buttons.
  * @csspart error - An error message.
+ * @csspart erasure - The note that the customer's personal data was erased.
  *
  * @cssproperty --marketing-consent-file-granted - Colour of "consent on record" (default #1d6b37).
  * @cssproperty --marketing-consent-file-withdrawn - Colour of "withdrawn" (default #8a1c1c).
@@ -503,7 +504,7 @@ export class MarketingConsentFileElement extends StaffElement {
               </div>
               ${
                 this.loaded.status.erasure
-                  ? html`<p class="erased" part="erased">
+                  ? html`<p class="erasure-note" part="erasure">
                       ${t.erasure.erasedOn(
                         formatDate(this.uiLocale, this.loaded.status.erasure.at),
                         t.erasure.reasons[this.loaded.status.erasure.reason],
