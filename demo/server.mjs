@@ -23,7 +23,7 @@ import {
   JsonlLedgerStore,
   publishedTextsFromHtml,
 } from '../dist/server/index.js';
-import { plainText, RECORD_FLAG_NAMES, uiStringsFor } from '../dist/contract/index.js';
+import { ERASURE_REASON_NAMES, plainText, RECORD_FLAG_NAMES, uiStringsFor } from '../dist/contract/index.js';
 
 // The salon's language: the back office, /received and proofs speak it.
 const PURPOSE_NAMES = uiStringsFor('de').purposeLabels;
@@ -33,7 +33,12 @@ const METHOD_NAMES = {
   'unsubscribe-link': 'Abmeldelink',
   'confirmation-mail': 'Bestätigungs-E-Mail (Double-Opt-in)',
   'double-opt-in': 'per Link in der Bestätigungs-E-Mail bestätigt',
+  erasure: 'Löschung personenbezogener Daten',
 };
+const formatTime = (iso) =>
+  new Intl.DateTimeFormat('de-CH', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Zurich' }).format(
+    new Date(iso),
+  );
 
 /** 8080 unless something else holds it (or PORT says otherwise): then a free port, printed at start. */
 async function demoPort() {
@@ -360,18 +365,26 @@ app.get('/received', async (c) => {
     .reverse()
     .map((entry) => {
       const record = entry.event;
-      const online = record.method === 'online-booking';
+      // An erased record keeps its public part: what was decided, when, under which text; not who.
+      const online = record.method === 'online-booking' && !entry.erased;
+      const who = entry.erased
+        ? `Personenbezogene Daten gelöscht am ${formatTime(entry.erased.at)} (#${entry.erased.seq})`
+        : record.method === 'erasure'
+          ? `Löschung: ${ERASURE_REASON_NAMES.de[record.reason]}`
+          : (record.subject.email ?? record.subject.phone ?? record.subject.customerId);
       return html`<article class="record" data-event-id="${record.id}" data-method="${record.method}">
-        <h2>#${entry.seq} · ${record.subject.email ?? record.subject.phone ?? record.subject.customerId}</h2>
+        <h2>#${entry.seq} · ${who}</h2>
         <dl class="facts">
-          <dt>Zwecke</dt>
+          <dt>${record.method === 'erasure' ? 'Gelöscht' : 'Zwecke'}</dt>
           <dd>
             ${
-              record.purpose
-                ? PURPOSE_NAMES[record.purpose]
-                : record.purposes
-                    .map((p) => `${PURPOSE_NAMES[p.purpose] ?? p.purpose}: ${p.granted ? 'erteilt' : 'widerrufen'}`)
-                    .join(', ')
+              record.method === 'erasure'
+                ? `Einträge ${record.erasedSeqs.map((seq) => `#${seq}`).join(', ')}${record.staff ? ` · von ${record.staff.name}` : ' · nach Aufbewahrungsfrist'}`
+                : record.purpose
+                  ? PURPOSE_NAMES[record.purpose]
+                  : record.purposes
+                      .map((p) => `${PURPOSE_NAMES[p.purpose] ?? p.purpose}: ${p.granted ? 'erteilt' : 'widerrufen'}`)
+                      .join(', ')
             }
           </dd>
           <dt>Eingegangen</dt>

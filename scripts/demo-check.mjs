@@ -210,9 +210,29 @@ try {
   );
   await waitForCount(before);
   await page.screenshot({ path: `${out}/back-office-withdrawn.png`, fullPage: true });
+
   console.log(
     `back office: audience ${before} → ${before + 1} after a staff entry → ${await audienceCount()} after the withdrawal`,
   );
+  // Erasure on request: her personal data goes from every record; the ledger keeps that records existed.
+  const eraseForm = 'marketing-consent-file >>> form.erase';
+  await page.type(`${eraseForm} input[name="note"]`, 'Brief vom 24.11.2026');
+  await page.click(`${eraseForm} input[name="agreed"]`);
+  await page.click(`${eraseForm} button[type="submit"]`);
+  await page.waitForFunction(() =>
+    document.querySelector('marketing-consent-file').shadowRoot.querySelector('.badge.erased'),
+  );
+  await page.screenshot({ path: `${out}/back-office-erased.png`, fullPage: true });
+  const erasedFile = await fileText();
+  if (!/personenbezogenen Daten dieser Kundin bzw\. dieses Kunden wurden am .* gelöscht/.test(erasedFile))
+    problems.push('back office: the erased customer’s file does not say she was erased');
+  await page.goto(`${base}/received`, { waitUntil: 'networkidle0' });
+  const ledgerPage = await page.evaluate(() => document.body.textContent);
+  if (ledgerPage.includes('sophie.dubois@example.ch')) problems.push('erasure: /received still shows her address');
+  if (!ledgerPage.includes('Löschung: Die Kundin bzw. der Kunde hat die Löschung verlangt'))
+    problems.push('erasure: /received does not show the erasure');
+  await page.screenshot({ path: `${out}/received-after-erasure.png`, fullPage: true });
+  console.log('back office: a customer erased on request; her records keep their place without her data');
 
   // Reflow (WCAG 1.4.10): at 320 CSS px nothing scrolls sideways, the proof included.
   await page.setViewport({ width: 320, height: 800 });

@@ -8,3 +8,4 @@ export type { LegalSegment } from '../legal-text/legal-markup.js';
 export { composeWidgetText, type WidgetTextConfig } from '../legal-text/widget-text.js';
 export { uiStringsFor, type UiStrings } from '../legal-text/ui-strings.js';
 export { RECORD_FLAG_NAMES } from '../legal-text/record-flag-names.js';
+export { ERASURE_REASON_NAMES } from '../legal-text/erasure-reason-names.js';

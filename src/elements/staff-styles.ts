@@ -131,6 +131,9 @@ export const staffStyles = css`
   }
   input:not([type='checkbox']),
   select {
+    /* A long option (an erasure reason) must not widen the form past a phone's screen. */
+    max-inline-size: 100%;
+    min-inline-size: 0;
     font: inherit;
     min-height: 44px;
     padding: 0.3em 0.6em;

@@ -12,8 +12,25 @@ export {
   type ConfirmationMode,
 } from './ledger-app.js';
 export type { ConfirmationMailSettings } from './double-opt-in/confirmation-sender.js';
-export type { LedgerStore, LedgerEntry, AppendOutcome } from './ledger-store.js';
-export { JsonlLedgerStore, LEDGER_FILE_NAME, CHECKPOINT_LOG_NAME, parseLedger } from './jsonl-ledger-store.js';
+export type { LedgerStore, LedgerEntry, ChainEntry, AppendOutcome } from './ledger-store.js';
+export {
+  JsonlLedgerStore,
+  LEDGER_FILE_NAME,
+  CHECKPOINT_LOG_NAME,
+  RECORD_KEYS_FILE_NAME,
+  LOCK_FILE_NAME,
+  parseLedger,
+  type JsonlStoreOptions,
+} from './jsonl-ledger-store.js';
+export { PERSONAL_FIELDS, publicPart } from './personal-data.js';
+export {
+  planCustomerErasure,
+  planRetention,
+  applyRetention,
+  erasureRecords,
+  type ErasurePlan,
+  type RetentionPolicy,
+} from './erasure.js';
 export { GENESIS_HASH, entryHash, findChainBreak } from './hash-chain.js';
 export { ConsentView, type SubjectQuery, type AddressDecision } from './consent-status.js';
 export { AddressBook, normalizeEmail, normalizePhone, type CountryCode } from './addresses.js';
