@@ -106,7 +106,12 @@ describe('erasure on request', () => {
     assert.ok(answer.status.purposes.every((p: { state: string }) => p.state === 'erased'));
 
     // Any identifier of hers finds the erasure, and nothing else.
-    for (const subject of [{ email: anna.email }, { phone: anna.phone }, { customerId: anna.customerId }]) {
+    const identifiers: Record<string, string>[] = [
+      { email: anna.email },
+      { phone: anna.phone },
+      { customerId: anna.customerId },
+    ];
+    for (const subject of identifiers) {
       const status = await json(await ledger.staff(`/v1/staff/status?${query(subject)}`));
       assert.equal(status.erasure.reason, 'customer-request');
       assert.deepEqual(status.linked, { customerIds: [], emails: [], phones: [] });
@@ -402,7 +407,7 @@ describe('retention', () => {
       const inactivePlan = await run(true);
       assert.deepEqual(
         summary(inactivePlan)
-          .map(({ reason, who }) => ({ reason, who: who.split(' ')[0] }))
+          .map(({ reason, who }) => ({ reason, who: who.split(' ')[0]! }))
           .sort((a, b) => a.who.localeCompare(b.who)),
         [
           { reason: 'retention-period', who: `customer:${refused}` },

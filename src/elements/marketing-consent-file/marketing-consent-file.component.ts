@@ -350,11 +350,55 @@ export class MarketingConsentFileElement extends StaffElement {
     </section>`;
   }
 
+  /** `aria-invalid` for a field of a form, from the problems its last submit found. */
+  #invalid(kind: FormKind): (field: string) => 'true' | 'false' {
+    return (field) => (this.formErrors.some((e) => e.kind === kind && e.field === field) ? 'true' : 'false');
+  }
+
+  /** The problems a submit found, as a list that takes focus (see #submit). */
+  #renderErrorSummary(kind: FormKind): TemplateResult {
+    const errors = this.formErrors.filter((e) => e.kind === kind).map((e) => e.message);
+    return html`<div
+      id="${kind}-errors"
+      class="errors"
+      role="alert"
+      tabindex="-1"
+      part="error"
+      ?hidden=${errors.length === 0}
+    >
+      <ul>
+        ${errors.map((e) => html`<li>${e}</li>`)}
+      </ul>
+    </div>`;
+  }
+
+  #renderStaffName(kind: FormKind): TemplateResult {
+    return html`<label
+      >${this.#strings.staffName}<input
+        name="staffName"
+        autocomplete="name"
+        required
+        aria-invalid=${this.#invalid(kind)('staffName')}
+        .value=${this.staffName}
+    /></label>`;
+  }
+
+  /** The required box by which staff confirm what they are about to record (or erase). */
+  #renderAgreement(kind: FormKind, label: string): TemplateResult {
+    return html`<label class="choice"
+      ><input
+        type="checkbox"
+        name="agreed"
+        value="yes"
+        required
+        aria-invalid=${this.#invalid(kind)('agreed')}
+      />${label}</label
+    >`;
+  }
+
   #renderForm(kind: 'grant' | 'withdraw'): TemplateResult {
     const t = this.#strings;
-    const mine = this.formErrors.filter((e) => e.kind === kind);
-    const errors = mine.map((e) => e.message);
-    const invalid = (field: string) => (mine.some((e) => e.field === field) ? 'true' : 'false');
+    const invalid = this.#invalid(kind);
     return html`<form
       part="form"
       novalidate
@@ -363,11 +407,7 @@ export class MarketingConsentFileElement extends StaffElement {
     >
       <h3 id="${kind}-title">${kind === 'grant' ? t.grantTitle : t.withdrawTitle}</h3>
       ${kind === 'grant' ? html`<p class="hint" id="grant-why">${t.grantWhy}</p>` : nothing}
-      <div id="${kind}-errors" class="errors" role="alert" tabindex="-1" part="error" ?hidden=${errors.length === 0}>
-        <ul>
-          ${errors.map((e) => html`<li>${e}</li>`)}
-        </ul>
-      </div>
+      ${this.#renderErrorSummary(kind)}
       <fieldset>
         <legend>${t.purposesLegend}</legend>
         ${this.purposes.map(
@@ -377,14 +417,7 @@ export class MarketingConsentFileElement extends StaffElement {
             >`,
         )}
       </fieldset>
-      <label
-        >${t.staffName}<input
-          name="staffName"
-          autocomplete="name"
-          required
-          aria-invalid=${invalid('staffName')}
-          .value=${this.staffName}
-      /></label>
+      ${this.#renderStaffName(kind)}
       ${
         kind === 'grant'
           ? html`<label
@@ -395,15 +428,7 @@ export class MarketingConsentFileElement extends StaffElement {
                   aria-describedby="${kind}-evidence-hint grant-why"
                 /><span id="${kind}-evidence-hint" class="hint">${t.evidenceHint}</span></label
               >
-              <label class="choice"
-                ><input
-                  type="checkbox"
-                  name="agreed"
-                  value="yes"
-                  required
-                  aria-invalid=${invalid('agreed')}
-                />${t.confirmAgreed}</label
-              >`
+              ${this.#renderAgreement(kind, t.confirmAgreed)}`
           : html`<label>${t.reason}<input name="reason" /></label>`
       }
       <button part="button" type="submit" ?disabled=${this.busy}>
@@ -416,7 +441,6 @@ export class MarketingConsentFileElement extends StaffElement {
   #renderEraseForm(): TemplateResult {
     const t = this.#strings;
     const e = t.erasure;
-    const mine = this.formErrors.filter((error) => error.kind === 'erase');
     return html`<form
       part="form"
       class="erase"
@@ -427,19 +451,7 @@ export class MarketingConsentFileElement extends StaffElement {
     >
       <h3 id="erase-title">${e.title}</h3>
       <p class="hint" id="erase-why">${e.why}</p>
-      <div id="erase-errors" class="errors" role="alert" tabindex="-1" part="error" ?hidden=${mine.length === 0}>
-        <ul>
-          ${mine.map((error) => html`<li>${error.message}</li>`)}
-        </ul>
-      </div>
-      <label
-        >${t.staffName}<input
-          name="staffName"
-          autocomplete="name"
-          required
-          aria-invalid=${mine.some((error) => error.field === 'staffName') ? 'true' : 'false'}
-          .value=${this.staffName}
-      /></label>
+      ${this.#renderErrorSummary('erase')} ${this.#renderStaffName('erase')}
       <label
         >${e.reasonLabel}<select name="reason">
           ${Object.entries(e.reasons).map(([value, label]) => html`<option value=${value}>${label}</option>`)}
@@ -452,15 +464,7 @@ export class MarketingConsentFileElement extends StaffElement {
           >${e.noteHint}</span
         ></label
       >
-      <label class="choice"
-        ><input
-          type="checkbox"
-          name="agreed"
-          value="yes"
-          required
-          aria-invalid=${mine.some((error) => error.field === 'agreed') ? 'true' : 'false'}
-        />${e.confirm}</label
-      >
+      ${this.#renderAgreement('erase', e.confirm)}
       <button part="button" type="submit" class="danger" ?disabled=${this.busy}>${e.button}</button>
     </form>`;
   }
