@@ -3,7 +3,7 @@
  * reached over HTTP like any client would.
  */
 import type { ConsentEvent } from '../../src/contract/consent-event.js';
-import type { LedgerEntry } from '../../src/server/ledger-store.js';
+import type { ChainEntry, LedgerEntry } from '../../src/server/ledger-store.js';
 
 /** An entry the widget made: its record is a consent event. */
 export type ConsentEntry = LedgerEntry & { event: ConsentEvent };
@@ -40,9 +40,11 @@ export async function entriesFor(email: string): Promise<ConsentEntry[]> {
   const { url, staffToken } = await ledger();
   const response = await fetch(`${url}/v1/staff/entries`, { headers: { authorization: `Bearer ${staffToken}` } });
   if (!response.ok) throw new Error(`staff API answered ${response.status}`);
-  const { entries } = (await response.json()) as { entries: LedgerEntry[] };
+  // The export also holds erasures and erased records (no subject): another test may have erased a customer.
+  const { entries } = (await response.json()) as { entries: ChainEntry[] };
   return entries.filter(
-    (entry): entry is ConsentEntry => entry.event.method === 'online-booking' && entry.event.subject.email === email,
+    (entry): entry is ConsentEntry =>
+      !('erased' in entry) && entry.event.method === 'online-booking' && entry.event.subject.email === email,
   );
 }
 
