@@ -5,12 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CheckpointSigner } from '../../src/server/checkpoint.js';
-import { JsonlLedgerStore, RECORD_KEYS_FILE_NAME } from '../../src/server/jsonl-ledger-store.js';
+import { GENESIS_HASH, entryHash } from '../../src/server/hash-chain.js';
+import { JsonlLedgerStore, LEDGER_FILE_NAME, RECORD_KEYS_FILE_NAME } from '../../src/server/jsonl-ledger-store.js';
 import type { ChainEntry } from '../../src/server/ledger-store.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../../src/contract/vocabulary.js';
 import { startMailbox } from '../../scripts/mailbox.mjs';
@@ -223,6 +224,40 @@ describe('erasure on request', () => {
     } finally {
       await ledger.close();
     }
+  });
+
+  it('a ledger from before sealing still verifies and reads; its clear-text entries cannot be erased, and nothing changes', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'erasure-legacy-'));
+    const email = `old-${token()}@example.ch`;
+    // An entry as the ledger wrote it before sealing: the whole record in the chained line.
+    const entry = {
+      seq: 1,
+      receivedAt: new Date().toISOString(),
+      event: consentEvent({ subject: { email } }),
+      flags: [],
+    };
+    const line = JSON.stringify({ ...entry, prevHash: GENESIS_HASH, hash: entryHash(GENESIS_HASH, entry) });
+    await writeFile(join(dataDir, LEDGER_FILE_NAME), `${line}\n`);
+    assert.equal(cli('verify', '--data', dataDir).code, 0);
+    const ledger = await startLedger({}, { dataDir });
+    try {
+      assert.deepEqual((await json(await ledger.staff(`/v1/staff/status?${query({ email })}`))).linked.emails, [email]);
+      const before = await ledger.bytes();
+      const refused = await erase(ledger, { email });
+      assert.equal(refused.status, 409);
+      assert.match((await refused.json()).error, /written before personal data was sealed/);
+      assert.deepEqual(await ledger.bytes(), before);
+      // What it writes from now on is sealed.
+      const newer = `new-${token()}@example.ch`;
+      const response = await ledger.post('/v1/consent-events', consentEvent({ subject: { email: newer } }), {
+        origin: PAGE_ORIGIN,
+      });
+      assert.equal(response.status, 201);
+      assert.ok(!(await storeBytes(dataDir)).includes(newer));
+    } finally {
+      await ledger.close();
+    }
+    assert.equal(cli('verify', '--data', dataDir).code, 0);
   });
 
   it('a crash between recording the erasure and destroying the keys is finished at the next start', async () => {
