@@ -339,7 +339,13 @@ export class ConsentView {
       return {
         subject: query,
         linked: { customerIds: [], emails: [], phones: [] },
-        purposes: purposes.map((purpose) => ({ purpose, state: 'erased', optInLevel: 'none', flags: [], addresses: [] })),
+        purposes: purposes.map((purpose) => ({
+          purpose,
+          state: 'erased',
+          optInLevel: 'none',
+          flags: [],
+          addresses: [],
+        })),
         erasure: { at: erasure.receivedAt, seq: erasure.seq, reason: erasure.event.reason },
       };
     }

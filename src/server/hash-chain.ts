@@ -15,11 +15,15 @@ export const GENESIS_HASH = '0'.repeat(64);
 type Hashed = Pick<ChainEntry, 'seq' | 'receivedAt' | 'event' | 'flags'> & { sealed?: string | undefined };
 
 export function entryHash(prevHash: string, entry: Hashed): string {
-  const { seq, receivedAt, event, flags, sealed } = entry;
   // Entries without a sealed part (written before sealing) are hashed as they were then.
-  const chained = sealed === undefined ? event : publicPart(event);
+  return storedEntryHash(prevHash, entry.sealed === undefined ? entry : { ...entry, event: publicPart(entry.event) });
+}
+
+/** The hash of an entry already in its stored form (public event, sealed part). */
+export function storedEntryHash(prevHash: string, entry: Hashed): string {
+  const { seq, receivedAt, event, flags, sealed } = entry;
   return createHash('sha256')
-    .update(`${prevHash}\n${JSON.stringify({ seq, receivedAt, event: chained, sealed, flags })}`)
+    .update(`${prevHash}\n${JSON.stringify({ seq, receivedAt, event, sealed, flags })}`)
     .digest('hex');
 }
 

@@ -36,7 +36,7 @@ import {
   type RecordFlag,
 } from '../contract/ledger-records.js';
 import { splitCheckpoints, openCheckpoint, type CheckpointSigner } from './checkpoint.js';
-import { GENESIS_HASH, entryHash, findChainBreak } from './hash-chain.js';
+import { GENESIS_HASH, findChainBreak, storedEntryHash } from './hash-chain.js';
 import type { AppendOutcome, LedgerStore } from './ledger-store.js';
 import {
   RECORD_KEY_BYTES,
@@ -66,8 +66,6 @@ interface Pending {
 
 interface Indexed {
   entry: ChainEntry;
-  /** The record as canonical JSON, to tell a repeat from a conflict (empty once erased). */
-  eventJson: string;
   /** Settles when the entry is on disk, with the checkpoint that covers it; a repeat waits for it too. */
   durable: Promise<string | undefined>;
 }
@@ -146,10 +144,7 @@ export class JsonlLedgerStore implements LedgerStore {
     this.#lastCheckpoint = lastCheckpoint;
     this.#lastHash = entries.at(-1)?.hash ?? GENESIS_HASH;
     const durable = Promise.resolve(lastCheckpoint);
-    for (const entry of entries) {
-      const eventJson = 'erased' in entry ? '' : canonicalJson(entry.event);
-      this.#byId.set(entry.event.id, { entry, eventJson, durable });
-    }
+    for (const entry of entries) this.#byId.set(entry.event.id, { entry, durable });
   }
 
   /** The latest signed checkpoint, covering every acknowledged entry (undefined without a signer). */
@@ -243,12 +238,12 @@ export class JsonlLedgerStore implements LedgerStore {
 
   async append(event: LedgerRecord | ErasureRecord, flags: RecordFlag[] = []): Promise<AppendOutcome> {
     if (this.#broken) throw new Error('the ledger stopped writing after a write error; restart it');
-    const eventJson = canonicalJson(event);
     const known = this.#byId.get(event.id);
     if (known) {
       const checkpoint = await known.durable;
-      // An erased record cannot be compared any more; its id coming back is the same act sent again.
-      const same = known.eventJson === eventJson || known.eventJson === '';
+      // Compared by content whatever the order of its fields (a record read back from disk was put
+      // together again). An erased record cannot be compared any more: its id coming back is the same act sent again.
+      const same = 'erased' in known.entry || canonicalJson(known.entry.event) === canonicalJson(event);
       return { kind: same ? 'repeat' : 'conflict', entry: known.entry, ...(checkpoint ? { checkpoint } : {}) };
     }
     const seq = this.#entries.length + 1;
@@ -258,7 +253,7 @@ export class JsonlLedgerStore implements LedgerStore {
     const key = personal ? newRecordKey() : undefined;
     const sealed = personal && key ? seal(personal, key, event.id) : undefined;
     const stored = { seq, receivedAt, event: sealed ? publicPart(event) : event, flags, prevHash };
-    const hash = entryHash(prevHash, { ...stored, sealed });
+    const hash = storedEntryHash(prevHash, { ...stored, sealed });
     const entry = { seq, receivedAt, event, flags, prevHash, hash, ...(sealed ? { sealed } : {}) } as ChainEntry;
     this.#lastHash = hash;
     this.#entries.push(entry);
@@ -266,7 +261,7 @@ export class JsonlLedgerStore implements LedgerStore {
       const line = `${JSON.stringify({ ...stored, hash, ...(sealed ? { sealed } : {}) })}\n`;
       this.#queue.push({ line, seq, key, resolve, reject });
     });
-    this.#byId.set(event.id, { entry, eventJson, durable });
+    this.#byId.set(event.id, { entry, durable });
     this.#flushing ??= this.#flush();
     const checkpoint = await durable;
     return { kind: 'created', entry, ...(checkpoint ? { checkpoint } : {}) };
@@ -316,7 +311,8 @@ export class JsonlLedgerStore implements LedgerStore {
   /** Destroys the keys of the records an erasure names, and forgets their personal data. */
   async #shred(erasure: ErasureEntry): Promise<void> {
     const zeros = Buffer.alloc(RECORD_KEY_BYTES);
-    for (const seq of erasure.event.erasedSeqs) await this.#keys.write(zeros, 0, RECORD_KEY_BYTES, seq * RECORD_KEY_BYTES);
+    for (const seq of erasure.event.erasedSeqs)
+      await this.#keys.write(zeros, 0, RECORD_KEY_BYTES, seq * RECORD_KEY_BYTES);
     await this.#keys.datasync();
     for (const seq of erasure.event.erasedSeqs) {
       const entry = this.#entries[seq - 1]!;
@@ -324,7 +320,7 @@ export class JsonlLedgerStore implements LedgerStore {
       const erased = erasedForm(entry, erasure);
       this.#entries[seq - 1] = erased;
       const indexed = this.#byId.get(entry.event.id);
-      if (indexed) this.#byId.set(entry.event.id, { ...indexed, entry: erased, eventJson: '' });
+      if (indexed) this.#byId.set(entry.event.id, { ...indexed, entry: erased });
     }
   }
 
@@ -389,7 +385,8 @@ async function openRecordKeys(
   stored: ChainEntry[],
 ): Promise<{ keys: FileHandle; entries: ChainEntry[]; digestSecret: Buffer }> {
   const path = join(directory, RECORD_KEYS_FILE_NAME);
-  const keys = await open(path, 'a+').then(async (handle) => {
+  // Created readable by the ledger's user only: whoever reads it can read every record not yet erased.
+  const keys = await open(path, 'a+', 0o600).then(async (handle) => {
     await handle.close();
     return open(path, 'r+');
   });
@@ -472,11 +469,7 @@ function isRunning(pid: number): boolean {
 }
 
 /** Why the entries do not match a checkpoint of `size` entries with head `headHash`, if they do not. */
-export function checkpointMismatch(
-  entries: readonly ChainEntry[],
-  size: number,
-  headHash: string,
-): string | undefined {
+export function checkpointMismatch(entries: readonly ChainEntry[], size: number, headHash: string): string | undefined {
   if (entries.length < size) {
     return `the ledger has ${entries.length} entries, but a signed checkpoint says it had ${size}: entries were deleted from the end`;
   }

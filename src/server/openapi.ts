@@ -11,7 +11,11 @@ import * as z from 'zod/mini';
 import { consentEventSchema, consentReceiptSchema } from '../contract/consent-event.js';
 import {
   audienceSchema,
+  chainEntrySchema,
   confirmationResendRequestSchema,
+  erasedEntrySchema,
+  erasureEntrySchema,
+  erasureRequestSchema,
   ledgerEntrySchema,
   staffGrantRequestSchema,
   subjectStatusSchema,
@@ -33,6 +37,10 @@ const NAMED = {
   WithdrawalRequest: withdrawalRequestSchema,
   SubjectStatus: subjectStatusSchema,
   LedgerEntry: ledgerEntrySchema,
+  ErasureEntry: erasureEntrySchema,
+  ErasedEntry: erasedEntrySchema,
+  ChainEntry: chainEntrySchema,
+  ErasureRequest: erasureRequestSchema,
   Audience: audienceSchema,
   UnsubscribeLinkRequest: unsubscribeLinkRequestSchema,
   ConfirmationResendRequest: confirmationResendRequestSchema,

@@ -41,12 +41,23 @@ export const PERSONAL_FIELDS: readonly (readonly string[])[] = [
 
 type Json = Record<string, unknown>;
 
-/** The record with its personal fields removed: what the chain keeps readable. Keeps the remaining keys' order. */
+/**
+ * The record with its personal fields removed: what the chain keeps readable.
+ * Keeps the remaining keys' order; copies only the objects it changes.
+ */
 export function publicPart<T extends object>(record: T): T {
-  const copy = structuredClone(record) as Json;
+  const copy: Json = { ...(record as Json) };
   for (const path of PERSONAL_FIELDS) {
-    const parent = path.length === 1 ? copy : (copy[path[0]!] as Json | undefined);
-    if (parent && typeof parent === 'object') delete parent[path.at(-1)!];
+    if (path.length === 1) {
+      delete copy[path[0]!];
+      continue;
+    }
+    const [outer, inner] = path as [string, string];
+    const parent = copy[outer];
+    if (parent && typeof parent === 'object' && inner in parent) {
+      const { [inner]: _personal, ...rest } = parent as Json;
+      copy[outer] = rest;
+    }
   }
   return copy as T;
 }

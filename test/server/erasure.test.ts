@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -154,7 +154,8 @@ describe('erasure on request', () => {
     assert.ok(erasedEntries.every((entry) => !('subject' in entry.event)));
     await ledger.close();
 
-    // Their keys are gone for good: zeros in the key file; the others' keys are there.
+    // Their keys are gone for good: zeros in the key file; the others' keys are there. Only the ledger's user reads it.
+    assert.equal((await stat(join(dataDir, RECORD_KEYS_FILE_NAME))).mode & 0o777, 0o600);
     const keys = await readFile(join(dataDir, RECORD_KEYS_FILE_NAME));
     const slot = (seq: number) => keys.subarray(seq * 32, seq * 32 + 32);
     for (const entry of erasedEntries) assert.ok(slot(entry.seq).every((byte) => byte === 0));

@@ -13,6 +13,7 @@ import * as z from 'zod/mini';
 import { consentSubjectSchema } from '../../contract/consent-event.js';
 import {
   audienceSchema,
+  chainEntrySchema,
   confirmationResendRequestSchema,
   erasureRequestSchema,
   ledgerEntrySchema,
@@ -324,7 +325,8 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
       try {
         outcomes = await ledger.erase([{ ...plan, reason }], { staffName, ...(note ? { note } : {}) });
       } catch (error) {
-        if (/before personal data was sealed/.test((error as Error).message)) return fail(c, 409, (error as Error).message);
+        if (/before personal data was sealed/.test((error as Error).message))
+          return fail(c, 409, (error as Error).message);
         throw error;
       }
       return c.json(
@@ -345,7 +347,10 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
       summary:
         'Apply the retention policy now (it also runs on its schedule); with dryRun, only list what would be erased',
       requestBody: jsonBody(retentionRequestSchema),
-      responses: { 200: { description: '{ dryRun, erasures: [{ reason, seqs, identifiers, dueSince }] }' }, ...unauthorized },
+      responses: {
+        200: { description: '{ dryRun, erasures: [{ reason, seqs, identifiers, dueSince }] }' },
+        ...unauthorized,
+      },
     }),
     async (c) => {
       const body = await readBody(c, retentionRequestSchema);
@@ -419,7 +424,13 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
         { name: 'after', in: 'query', schema: { type: 'integer' } },
         { name: 'limit', in: 'query', schema: { type: 'integer' } },
       ],
-      responses: { 200: jsonAnswer('Entries', z.object({ entries: z.array(ledgerEntrySchema) })), ...unauthorized },
+      responses: {
+        200: jsonAnswer(
+          'Entries: records (personal data included), erasures, and erased records (public part only)',
+          z.object({ entries: z.array(chainEntrySchema) }),
+        ),
+        ...unauthorized,
+      },
     }),
     async (c) => {
       const afterSeq = Number(c.req.query('after') ?? 0);
