@@ -271,6 +271,12 @@ async function main(argv: string[]): Promise<number> {
     await witnesses.flush();
     process.exit(0);
   };
+  const retention = settings.retention;
+  console.log(
+    retention
+      ? `retention: unconfirmed sign-ups once lapsed (${lapseDays} days${retention.unconfirmedGraceDays ? ` + ${retention.unconfirmedGraceDays}` : ''}), customers with nothing granted or pending after ${retention.inactiveYears} years; checked every ${retention.intervalHours} h`
+      : 'retention: off (--no-retention); apply it with "marketing-consent-ledger retention --url …"',
+  );
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return -1;

@@ -270,9 +270,16 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
   let retentionRun: Promise<unknown> = Promise.resolve();
   if (options.retention !== false) {
     const run = () => {
-      retentionRun = ledger.applyRetention({ dryRun: false }).catch((error: unknown) => {
-        console.error('ledger: the retention run failed; it runs again at the next interval', error);
-      });
+      retentionRun = ledger.applyRetention({ dryRun: false }).then(
+        (plans) => {
+          // Counts only: the operator's log is no place for the identifiers just erased.
+          const entries = plans.reduce((sum, plan) => sum + plan.seqs.length, 0);
+          if (plans.length > 0) console.log(`ledger: retention erased personal data in ${entries} entries`);
+        },
+        (error: unknown) => {
+          console.error('ledger: the retention run failed; it runs again at the next interval', error);
+        },
+      );
     };
     setTimeout(run, 0).unref();
     retentionTimer = setInterval(run, (options.retention?.intervalHours ?? 24) * 3_600_000).unref();
