@@ -296,8 +296,9 @@ describe('erasure on request', () => {
     }
   });
 
-  it('kill -9 at any moment of an erasure loses no record and leaves nothing readable that was erased', async () => {
+  it('kill -9 at any moment of an erasure loses no record and leaves nothing readable that was erased', async (t) => {
     const { keyFile } = await checkpointKey();
+    const outcomes = { answered: 0, recordedUnanswered: 0, notRecorded: 0 };
     const dataDir = await mkdtemp(join(tmpdir(), 'erasure-kill-'));
     const headers = { authorization: `Bearer ${STAFF_TOKEN}`, 'content-type': 'application/json' };
     const trials = 12;
@@ -338,6 +339,7 @@ describe('erasure on request', () => {
         const erasureRecorded = entries.slice(before).some((entry) => entry.event.method === 'erasure');
         assert.ok(entries.length >= before, `trial ${trial}: ${before - entries.length} records lost`);
         if (acknowledged) assert.ok(erasureRecorded, `trial ${trial}: an acknowledged erasure was lost`);
+        outcomes[acknowledged ? 'answered' : erasureRecorded ? 'recordedUnanswered' : 'notRecorded'] += 1;
         const status = await (
           await fetch(`${restarted.url}/v1/staff/status?${query({ customerId })}`, { headers })
         ).json();
@@ -351,6 +353,8 @@ describe('erasure on request', () => {
         await killHard(restarted.child);
       }
     }
+    // Where the kills landed: before the erasure was recorded, after it was recorded but before the answer, after the answer.
+    t.diagnostic(`kill -9 outcomes over ${trials} trials: ${JSON.stringify(outcomes)}`);
     const verified = cli('verify', '--data', dataDir, '--public-key', `${keyFile}.pub`);
     assert.equal(verified.code, 0, verified.output);
   });
