@@ -1,0 +1,393 @@
+/**
+ * The ledger in PostgreSQL: the same entries as the JSONL store (each row
+ * holds the entry's exact stored JSON, so hashes, `verify` and exports are
+ * identical), the same sealed personal data, the same signed checkpoints.
+ *
+ * - The schema is created and upgraded by the versioned migrations below,
+ *   at open, under an advisory lock (two processes starting at once migrate once).
+ * - Appends are grouped per process (group commit): one transaction takes the
+ *   salon's chain head with a row lock (`SELECT … FOR UPDATE`), so any number
+ *   of processes append to one chain without forking it; it inserts the
+ *   entries and their keys, moves the head, stores the checkpoint, commits.
+ * - An erasure destroys its keys in the same transaction that appends it:
+ *   there is no moment at which the erasure is recorded and the data is still
+ *   readable. A VACUUM of the key table follows, so the old row versions do
+ *   not keep the keys on disk (see the README's threat model).
+ * - Every table is keyed by salon; this store serves one salon, named at open.
+ */
+import { createHmac } from 'node:crypto';
+import pg from 'pg';
+import {
+  isErasure,
+  type ChainEntry,
+  type ErasedEntry,
+  type ErasureRecord,
+  type LedgerRecord,
+  type RecordFlag,
+} from '../contract/ledger-records.js';
+import type { CheckpointSigner } from './checkpoint.js';
+import { GENESIS_HASH, storedEntryHash } from './hash-chain.js';
+import type { AppendOutcome, LedgerStore } from './ledger-store.js';
+import {
+  canonicalJson,
+  isLiveKey,
+  joinPersonal,
+  newRecordKey,
+  personalPart,
+  publicPart,
+  seal,
+  unseal,
+} from './personal-data.js';
+
+export interface PostgresStoreOptions {
+  /** postgres://user:password@host:5432/database */
+  connectionString: string;
+  /** The salon whose chain this store reads and writes. Default "default". */
+  salon?: string;
+  now?: () => Date;
+  signer?: CheckpointSigner | undefined;
+  onCheckpoint?: ((note: string) => void) | undefined;
+  /** Connections in this process's pool. Default 4. */
+  poolSize?: number;
+}
+
+/** Versioned schema changes, applied in order, each once. Never edit one that shipped: add the next. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE ledger_salons (
+     salon text PRIMARY KEY,
+     digest_secret bytea NOT NULL,
+     head_seq bigint NOT NULL DEFAULT 0,
+     head_hash text NOT NULL
+   );
+   CREATE TABLE ledger_entries (
+     salon text NOT NULL REFERENCES ledger_salons,
+     seq bigint NOT NULL,
+     event_id text NOT NULL,
+     is_erasure boolean NOT NULL,
+     stored text NOT NULL,
+     PRIMARY KEY (salon, seq),
+     UNIQUE (salon, event_id)
+   );
+   CREATE INDEX ledger_entries_erasures ON ledger_entries (salon, seq) WHERE is_erasure;
+   CREATE TABLE ledger_record_keys (
+     salon text NOT NULL,
+     seq bigint NOT NULL,
+     key bytea,
+     erased_by bigint,
+     PRIMARY KEY (salon, seq)
+   );
+   CREATE TABLE ledger_checkpoints (
+     salon text NOT NULL REFERENCES ledger_salons,
+     size bigint NOT NULL,
+     note text NOT NULL,
+     PRIMARY KEY (salon, size)
+   );`,
+];
+
+/** Any number; the same in every process, so migrations and first inserts wait for each other. */
+const MIGRATION_LOCK = 7_304_215_001;
+
+interface Pending {
+  event: LedgerRecord | ErasureRecord;
+  flags: RecordFlag[];
+  resolve: (outcome: AppendOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Row {
+  seq: string;
+  stored: string;
+  key: Buffer | null;
+  erased_by: string | null;
+  erasure: string | null;
+}
+
+export class PostgresLedgerStore implements LedgerStore {
+  readonly #pool: pg.Pool;
+  readonly #salon: string;
+  readonly #digestSecret: Buffer;
+  readonly #options: PostgresStoreOptions;
+  readonly #now: () => Date;
+  #queue: Pending[] = [];
+  #flushing: Promise<void> | undefined;
+  #lastCheckpoint: string | undefined;
+
+  private constructor(pool: pg.Pool, salon: string, digestSecret: Buffer, options: PostgresStoreOptions) {
+    this.#pool = pool;
+    this.#salon = salon;
+    this.#digestSecret = digestSecret;
+    this.#options = options;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** The latest checkpoint this process wrote or found at open (undefined without a signer). */
+  get lastCheckpoint(): string | undefined {
+    return this.#lastCheckpoint;
+  }
+
+  /** Connects, migrates the schema, and makes the salon's chain if it has none. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresLedgerStore> {
+    const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 4 });
+    const salon = options.salon ?? 'default';
+    try {
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+        try {
+          await migrate(client);
+          await client.query(
+            `INSERT INTO ledger_salons (salon, digest_secret, head_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+            [salon, newRecordKey(), GENESIS_HASH],
+          );
+          await finishErasures(client, salon);
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+        }
+        const { rows } = await client.query<{ digest_secret: Buffer }>(
+          'SELECT digest_secret FROM ledger_salons WHERE salon = $1',
+          [salon],
+        );
+        const store = new PostgresLedgerStore(pool, salon, rows[0]!.digest_secret, options);
+        const last = await client.query<{ note: string }>(
+          'SELECT note FROM ledger_checkpoints WHERE salon = $1 ORDER BY size DESC LIMIT 1',
+          [salon],
+        );
+        store.#lastCheckpoint = last.rows[0]?.note;
+        return store;
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+  }
+
+  append(event: LedgerRecord, flags: RecordFlag[] = []): Promise<AppendOutcome> {
+    return this.#enqueue(event, flags);
+  }
+
+  async erase(erasures: readonly ErasureRecord[]): Promise<AppendOutcome[]> {
+    const seqs = erasures.flatMap((erasure) => erasure.erasedSeqs);
+    const { rows } = await this.#pool.query<{ seq: string; stored: string }>(
+      'SELECT seq, stored FROM ledger_entries WHERE salon = $1 AND seq = ANY($2::bigint[])',
+      [this.#salon, seqs],
+    );
+    const found = new Map(rows.map((row) => [Number(row.seq), JSON.parse(row.stored) as ChainEntry]));
+    for (const seq of seqs) {
+      const entry = found.get(seq);
+      if (!entry || isErasure(entry)) throw new Error(`entry ${seq} is not a record that can be erased`);
+      if (!('sealed' in entry) || entry.sealed === undefined) {
+        throw new Error(
+          `entry ${seq} was written before personal data was sealed; its personal data cannot be erased without rewriting the chain`,
+        );
+      }
+    }
+    const outcomes = await Promise.all(erasures.map((erasure) => this.#enqueue(erasure, [])));
+    // The keys went in the erasure's own transaction; VACUUM drops the old row versions that still hold them.
+    await this.#pool.query('VACUUM ledger_record_keys').catch(() => undefined);
+    return outcomes;
+  }
+
+  identifierDigest(identifier: string): string {
+    return createHmac('sha256', this.#digestSecret).update(identifier).digest('base64url');
+  }
+
+  async entries(options: { afterSeq?: number; limit?: number } = {}): Promise<ChainEntry[]> {
+    await this.#flushing;
+    const { rows } = await this.#pool.query<Row>(
+      `SELECT e.seq, e.stored, k.key, k.erased_by, x.stored AS erasure
+         FROM ledger_entries e
+         LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
+         LEFT JOIN ledger_entries x ON x.salon = e.salon AND x.seq = k.erased_by
+        WHERE e.salon = $1 AND e.seq > $2
+        ORDER BY e.seq
+        LIMIT $3`,
+      [this.#salon, options.afterSeq ?? 0, options.limit ?? null],
+    );
+    return rows.map(readable);
+  }
+
+  async close(): Promise<void> {
+    await this.#flushing;
+    await this.#pool.end();
+  }
+
+  #enqueue(event: LedgerRecord | ErasureRecord, flags: RecordFlag[]): Promise<AppendOutcome> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ event, flags, resolve, reject });
+      this.#flushing ??= this.#flush();
+    });
+  }
+
+  /** Writes everything queued so far in one transaction, then the next batch, until the queue is empty. */
+  async #flush(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue;
+      this.#queue = [];
+      try {
+        const outcomes = await this.#write(batch);
+        for (const [index, pending] of batch.entries()) pending.resolve(outcomes[index]!);
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+      }
+    }
+    this.#flushing = undefined;
+  }
+
+  async #write(batch: readonly Pending[]): Promise<AppendOutcome[]> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const head = await client.query<{ head_seq: string; head_hash: string }>(
+        'SELECT head_seq, head_hash FROM ledger_salons WHERE salon = $1 FOR UPDATE',
+        [this.#salon],
+      );
+      let seq = Number(head.rows[0]!.head_seq);
+      let prevHash = head.rows[0]!.head_hash;
+      // Ids already in the chain (another process, or a resend) are repeats or conflicts, not new entries.
+      const known = await client.query<Row>(
+        `SELECT e.seq, e.stored, k.key, k.erased_by, x.stored AS erasure
+           FROM ledger_entries e
+           LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
+           LEFT JOIN ledger_entries x ON x.salon = e.salon AND x.seq = k.erased_by
+          WHERE e.salon = $1 AND e.event_id = ANY($2::text[])`,
+        [this.#salon, batch.map((pending) => pending.event.id)],
+      );
+      const byId = new Map(known.rows.map((row) => [JSON.parse(row.stored).event.id as string, readable(row)]));
+      const receivedAt = this.#now().toISOString();
+      const outcomes: AppendOutcome[] = [];
+      const rows: { seq: number; id: string; erasure: boolean; stored: string; key: Buffer | null }[] = [];
+      const erasing: { seq: number; erasedSeqs: number[] }[] = [];
+      for (const { event, flags } of batch) {
+        const existing = byId.get(event.id);
+        if (existing) {
+          const same = 'erased' in existing || canonicalJson(existing.event) === canonicalJson(event);
+          outcomes.push({ kind: same ? 'repeat' : 'conflict', entry: existing });
+          continue;
+        }
+        seq += 1;
+        const personal = event.method === 'erasure' ? undefined : personalPart(event);
+        const key = personal ? newRecordKey() : undefined;
+        const sealed = personal && key ? seal(personal, key, event.id) : undefined;
+        const stored = { seq, receivedAt, event: sealed ? publicPart(event) : event, flags, prevHash };
+        const hash = storedEntryHash(prevHash, { ...stored, sealed });
+        const line = JSON.stringify({ ...stored, hash, ...(sealed ? { sealed } : {}) });
+        rows.push({ seq, id: event.id, erasure: event.method === 'erasure', stored: line, key: key ?? null });
+        if (event.method === 'erasure') erasing.push({ seq, erasedSeqs: event.erasedSeqs });
+        const entry = { seq, receivedAt, event, flags, prevHash, hash, ...(sealed ? { sealed } : {}) } as ChainEntry;
+        byId.set(event.id, entry);
+        outcomes.push({ kind: 'created', entry });
+        prevHash = hash;
+      }
+      let checkpoint: string | undefined;
+      if (rows.length > 0) {
+        await client.query(
+          `INSERT INTO ledger_entries (salon, seq, event_id, is_erasure, stored)
+           SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::boolean[], $5::text[])`,
+          [
+            this.#salon,
+            rows.map((r) => r.seq),
+            rows.map((r) => r.id),
+            rows.map((r) => r.erasure),
+            rows.map((r) => r.stored),
+          ],
+        );
+        await client.query(
+          `INSERT INTO ledger_record_keys (salon, seq, key) SELECT $1, * FROM unnest($2::bigint[], $3::bytea[])`,
+          [this.#salon, rows.map((r) => r.seq), rows.map((r) => r.key)],
+        );
+        for (const { seq: erasureSeq, erasedSeqs } of erasing) {
+          await client.query(
+            'UPDATE ledger_record_keys SET key = NULL, erased_by = $3 WHERE salon = $1 AND seq = ANY($2::bigint[]) AND erased_by IS NULL',
+            [this.#salon, erasedSeqs, erasureSeq],
+          );
+        }
+        await client.query('UPDATE ledger_salons SET head_seq = $2, head_hash = $3 WHERE salon = $1', [
+          this.#salon,
+          seq,
+          prevHash,
+        ]);
+        if (this.#options.signer) {
+          checkpoint = this.#options.signer.sign(seq, prevHash);
+          await client.query('INSERT INTO ledger_checkpoints (salon, size, note) VALUES ($1, $2, $3)', [
+            this.#salon,
+            seq,
+            checkpoint,
+          ]);
+        }
+      }
+      await client.query('COMMIT');
+      if (checkpoint) {
+        this.#lastCheckpoint = checkpoint;
+        this.#options.onCheckpoint?.(checkpoint);
+      }
+      return outcomes.map((outcome) =>
+        outcome.kind === 'created' && checkpoint ? { ...outcome, checkpoint } : outcome,
+      );
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/** Applies the migrations not yet applied, in order, each in its own transaction. */
+async function migrate(client: pg.PoolClient): Promise<void> {
+  await client.query(
+    'CREATE TABLE IF NOT EXISTS ledger_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+  );
+  const { rows } = await client.query<{ version: number }>('SELECT version FROM ledger_migrations');
+  const applied = new Set(rows.map((row) => row.version));
+  for (const [index, sql] of MIGRATIONS.entries()) {
+    const version = index + 1;
+    if (applied.has(version)) continue;
+    await client.query('BEGIN');
+    try {
+      await client.query(sql);
+      await client.query('INSERT INTO ledger_migrations (version) VALUES ($1)', [version]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw new Error(`database migration ${version} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
+
+/** Keys an erasure names but that are still there (written by an older version, or by hand): destroyed now. */
+async function finishErasures(client: pg.PoolClient, salon: string): Promise<void> {
+  const { rows } = await client.query<{ seq: string; stored: string }>(
+    'SELECT seq, stored FROM ledger_entries WHERE salon = $1 AND is_erasure ORDER BY seq',
+    [salon],
+  );
+  for (const row of rows) {
+    const erasure = JSON.parse(row.stored) as { event: ErasureRecord };
+    await client.query(
+      'UPDATE ledger_record_keys SET key = NULL, erased_by = $3 WHERE salon = $1 AND seq = ANY($2::bigint[]) AND key IS NOT NULL',
+      [salon, erasure.event.erasedSeqs, Number(row.seq)],
+    );
+  }
+}
+
+/** A stored row as the store reads it: unsealed with its key, or erased. */
+function readable(row: Row): ChainEntry {
+  const stored = JSON.parse(row.stored) as ChainEntry & { sealed?: string };
+  if (stored.sealed === undefined) return stored;
+  if (row.erased_by !== null && row.erasure) {
+    const erasure = JSON.parse(row.erasure) as { seq: number; receivedAt: string; event: ErasureRecord };
+    const erased: ErasedEntry = {
+      ...(stored as unknown as ErasedEntry),
+      erased: { seq: erasure.seq, at: erasure.receivedAt, reason: erasure.event.reason },
+    };
+    return erased;
+  }
+  if (!isLiveKey(row.key ?? undefined)) {
+    throw new Error(`the key of entry ${stored.seq} is missing from ledger_record_keys, and no erasure names it`);
+  }
+  return {
+    ...stored,
+    event: joinPersonal(stored.event, unseal(stored.sealed, row.key!, stored.event.id)),
+  } as ChainEntry;
+}

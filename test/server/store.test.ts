@@ -1,0 +1,220 @@
+/**
+ * One behaviour suite for every store: the JSONL file and PostgreSQL (a real
+ * server: DATABASE_URL, or an embedded one). What the ledger promises does
+ * not depend on where it keeps its entries.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import pg from 'pg';
+import { CheckpointSigner, generateCheckpointKey, openCheckpoint } from '../../src/server/checkpoint.js';
+import { CONSENT_EVENT_SCHEMA_VERSION } from '../../src/contract/vocabulary.js';
+import type { ErasureRecord } from '../../src/contract/ledger-records.js';
+import { findChainBreak } from '../../src/server/hash-chain.js';
+import { JsonlLedgerStore } from '../../src/server/jsonl-ledger-store.js';
+import type { LedgerStore } from '../../src/server/ledger-store.js';
+import { PostgresLedgerStore } from '../../src/server/postgres-ledger-store.js';
+import { consentEvent } from './ledger-fixture.js';
+import { freshDatabase, stopPostgres } from './postgres-fixture.js';
+
+interface StoreOptions {
+  signer?: CheckpointSigner;
+}
+
+/** A place for a store: open it (again), and every byte it keeps there, as text. */
+interface StorePlace {
+  open(options?: StoreOptions): Promise<LedgerStore & { lastCheckpoint: string | undefined }>;
+  bytes(): Promise<string>;
+}
+
+const PLACES: Record<string, () => Promise<StorePlace>> = {
+  jsonl: async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'store-suite-'));
+    return {
+      open: (options = {}) => JsonlLedgerStore.open(dir, options),
+      bytes: async () =>
+        (await Promise.all((await readdir(dir)).map((name) => readFile(join(dir, name), 'latin1')))).join('\n'),
+    };
+  },
+  postgres: async () => {
+    const url = await freshDatabase();
+    return {
+      open: (options = {}) => PostgresLedgerStore.open({ connectionString: url, ...options }),
+      bytes: async () => {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          const tables = ['ledger_salons', 'ledger_entries', 'ledger_record_keys', 'ledger_checkpoints'];
+          const parts = await Promise.all(
+            tables.map(async (table) => (await client.query(`SELECT t::text AS row FROM ${table} t`)).rows),
+          );
+          return parts
+            .flat()
+            .map((row) => row.row as string)
+            .join('\n');
+        } finally {
+          await client.end();
+        }
+      },
+    };
+  },
+};
+
+const signer = () => {
+  const key = generateCheckpointKey('salon-bella.example/consent');
+  return new CheckpointSigner('salon-bella.example/consent', key.privateKeyPem);
+};
+
+const erasureOf = (seqs: number[]): ErasureRecord => ({
+  schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
+  id: crypto.randomUUID(),
+  method: 'erasure',
+  reason: 'customer-request',
+  staff: { name: 'Lea' },
+  erasedSeqs: seqs,
+});
+
+after(stopPostgres);
+
+for (const [name, place] of Object.entries(PLACES)) {
+  describe(`the ${name} store`, () => {
+    it('numbers and chains entries; the same record again is a repeat, another under the same id a conflict', async () => {
+      const store = await (await place()).open();
+      try {
+        const first = consentEvent();
+        const created = await store.append(first);
+        assert.equal(created.kind, 'created');
+        assert.equal(created.entry.seq, 1);
+        assert.equal((await store.append(consentEvent())).entry.seq, 2);
+        const repeat = await store.append(structuredClone(first));
+        assert.deepEqual([repeat.kind, repeat.entry.seq], ['repeat', 1]);
+        const conflict = await store.append({ ...first, bookingRef: 'another booking' });
+        assert.deepEqual([conflict.kind, conflict.entry.seq], ['conflict', 1]);
+        const entries = await store.entries();
+        assert.equal(entries.length, 2);
+        assert.equal(findChainBreak(entries), undefined);
+        assert.deepEqual(entries[0]!.event, first);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('keeps personal data sealed: no address in clear, yet every record reads whole after a reopen', async () => {
+      const where = await place();
+      const store = await where.open();
+      const email = `anna-${crypto.randomUUID().slice(0, 8)}@example.ch`;
+      const event = consentEvent({ subject: { email, customerId: `K-${email}` }, bookingRef: `BK-${email}` });
+      await store.append(event);
+      await store.close();
+      const bytes = await where.bytes();
+      assert.ok(bytes.includes('Neuigkeiten von Salon Bella'), 'the text shown stays readable');
+      assert.ok(!bytes.includes(email), 'no address, customer id or booking reference in clear');
+      const reopened = await where.open();
+      try {
+        assert.deepEqual((await reopened.entries())[0]!.event, event);
+      } finally {
+        await reopened.close();
+      }
+    });
+
+    it('erases by destroying keys: the records read as erased, after a reopen too; the chain holds; the others read whole', async () => {
+      const where = await place();
+      const store = await where.open();
+      const anna = await store.append(consentEvent());
+      const ben = await store.append(consentEvent());
+      const [erasure] = await store.erase([erasureOf([anna.entry.seq])]);
+      assert.equal(erasure!.entry.seq, 3);
+      const check = async (s: LedgerStore) => {
+        const entries = await s.entries();
+        assert.equal(findChainBreak(entries), undefined);
+        const erased = entries[0]!;
+        assert.ok('erased' in erased, 'the erased record reads as erased');
+        assert.deepEqual(erased.erased, { seq: 3, at: erasure!.entry.receivedAt, reason: 'customer-request' });
+        assert.ok(!('subject' in erased.event));
+        assert.deepEqual(entries[1]!.event, ben.entry.event);
+      };
+      await check(store);
+      await assert.rejects(store.erase([erasureOf([3])]), /not a record that can be erased/);
+      assert.equal(store.identifierDigest('email:anna@example.ch'), store.identifierDigest('email:anna@example.ch'));
+      const digest = store.identifierDigest('email:anna@example.ch');
+      await store.close();
+      const reopened = await where.open();
+      try {
+        await check(reopened);
+        assert.equal(reopened.identifierDigest('email:anna@example.ch'), digest, 'the digest secret is kept');
+      } finally {
+        await reopened.close();
+      }
+    });
+
+    it('signs a checkpoint that covers each acknowledged entry, and knows the latest after a reopen', async () => {
+      const where = await place();
+      const key = signer();
+      const store = await where.open({ signer: key });
+      const outcome = await store.append(consentEvent());
+      const opened = openCheckpoint(outcome.checkpoint!, [key.verifierKey]);
+      assert.ok(opened.ok);
+      assert.deepEqual([opened.checkpoint.size, opened.checkpoint.headHash], [1, outcome.entry.hash]);
+      await store.close();
+      const reopened = await where.open({ signer: key });
+      try {
+        assert.equal(reopened.lastCheckpoint, outcome.checkpoint);
+      } finally {
+        await reopened.close();
+      }
+    });
+
+    it('lists entries after a sequence number, a page at a time', async () => {
+      const store = await (await place()).open();
+      try {
+        for (let i = 0; i < 5; i += 1) await store.append(consentEvent());
+        assert.deepEqual(
+          (await store.entries({ afterSeq: 1, limit: 2 })).map((entry) => entry.seq),
+          [2, 3],
+        );
+        assert.deepEqual(
+          (await store.entries({ afterSeq: 3 })).map((entry) => entry.seq),
+          [4, 5],
+        );
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('200 appends at once make one gap-free chain, each acknowledged once', async () => {
+      const store = await (await place()).open();
+      try {
+        const outcomes = await Promise.all(Array.from({ length: 200 }, () => store.append(consentEvent())));
+        assert.deepEqual(
+          outcomes.map((outcome) => outcome.entry.seq).sort((a, b) => a - b),
+          Array.from({ length: 200 }, (_, i) => i + 1),
+        );
+        assert.equal(findChainBreak(await store.entries()), undefined);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
+
+describe('the postgres store with two writers', () => {
+  it('two stores on one database append at once to one salon’s chain without forking it', async () => {
+    const url = await freshDatabase();
+    const [a, b] = await Promise.all([
+      PostgresLedgerStore.open({ connectionString: url }),
+      PostgresLedgerStore.open({ connectionString: url }),
+    ]);
+    try {
+      const outcomes = await Promise.all(Array.from({ length: 300 }, (_, i) => (i % 2 ? a : b).append(consentEvent())));
+      assert.ok(outcomes.every((outcome) => outcome.kind === 'created'));
+      const entries = await a.entries();
+      assert.equal(entries.length, 300);
+      assert.equal(findChainBreak(entries), undefined);
+      assert.deepEqual(await b.entries(), entries);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
