@@ -20,6 +20,8 @@ import { readLedger } from './ledger-context.js';
 import { CheckpointSigner, generateCheckpointKey, splitCheckpoints } from './checkpoint.js';
 import { parseTrustProxy } from './client-address.js';
 import { CHECKPOINT_LOG_NAME, JsonlLedgerStore, LEDGER_FILE_NAME, parseLedger } from './jsonl-ledger-store.js';
+import type { ChainEntry, LedgerStore } from './ledger-store.js';
+import { PostgresLedgerStore, readPostgresChain } from './postgres-ledger-store.js';
 import { startLedgerServer } from './node-server.js';
 import type { PublishedText } from './text-registry.js';
 import { mergePublishedTexts, publishedTextsFromHtml } from './published-texts.js';
@@ -28,14 +30,19 @@ import { CheckpointWitnesses } from './witness.js';
 import type { CountryCode } from './addresses.js';
 
 const USAGE = `usage:
-  marketing-consent-ledger [serve] --data DIR [options]
+  marketing-consent-ledger [serve] --data DIR | --database-url URL [options]
   marketing-consent-ledger texts --from PAGE [--from PAGE]... --out FILE
   marketing-consent-ledger --version
-  marketing-consent-ledger verify --data DIR [--public-key KEY]... [--checkpoints FILE|DIR]...
-  marketing-consent-ledger retention --data DIR [--dry-run] [--key FILE] [retention options]
+  marketing-consent-ledger verify --data DIR | --database-url URL [--public-key KEY]... [--checkpoints FILE|DIR]...
+  marketing-consent-ledger retention --data DIR | --database-url URL [--dry-run] [--key FILE] [retention options]
   marketing-consent-ledger retention --url LEDGER_URL [--dry-run]
   marketing-consent-ledger keygen --key FILE --name NAME
   marketing-consent-ledger rotate-key --key FILE
+
+where the ledger is:
+  --data DIR               a folder with the ledger file (the embedded store)
+  --database-url URL       PostgreSQL, postgres://user:password@host:5432/db (or DATABASE_URL, which keeps
+                           the password out of the process list); the schema is made and upgraded at start
 
 serve options:
   --port 8787              port (0: any free port)
@@ -83,7 +90,8 @@ verify options:
 environment:
   MARKETING_CONSENT_STAFF_TOKEN  token for the staff API (Authorization: Bearer …)
   MARKETING_CONSENT_LINK_SECRET  secret that signs unsubscribe and confirmation links (at least 32 characters)
-  MARKETING_CONSENT_SMTP_URL     the SMTP server, as --smtp-url`;
+  MARKETING_CONSENT_SMTP_URL     the SMTP server, as --smtp-url
+  DATABASE_URL                   PostgreSQL, as --database-url (used when --data is not given)`;
 
 const OPTIONS = {
   data: { type: 'string' },
@@ -119,6 +127,7 @@ const OPTIONS = {
   'no-retention': { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
   url: { type: 'string' },
+  'database-url': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   from: { type: 'string', multiple: true, default: [] },
@@ -149,11 +158,19 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'keygen' || command === 'rotate-key') return makeKey(command, values.key, values.name);
   if (command === 'texts') return registerTexts(values.from, values.out);
   if (command === 'retention' && values.url) return retentionThroughApi(values.url, values['dry-run']);
-  if (!values.data) {
-    console.error(`--data is missing: name the folder that holds the ledger file.\n${USAGE}`);
+  if (values.data && values['database-url']) {
+    console.error('give --data (a folder) or --database-url (PostgreSQL), not both.');
     return 2;
   }
-  if (command === 'verify') return verify(values.data, values['public-key'], values.checkpoints);
+  const databaseUrl = values.data ? undefined : (values['database-url'] ?? process.env['DATABASE_URL']);
+  if (!values.data && !databaseUrl) {
+    console.error(
+      `--data or --database-url is missing: name the folder that holds the ledger file, or the PostgreSQL database.\n${USAGE}`,
+    );
+    return 2;
+  }
+  const where: LedgerPlace = databaseUrl ? { databaseUrl } : { directory: values.data! };
+  if (command === 'verify') return verify(where, values['public-key'], values.checkpoints);
   if (command !== 'serve' && command !== 'retention') {
     console.error(`unknown command "${command}".\n${USAGE}`);
     return 2;
@@ -249,7 +266,7 @@ async function main(argv: string[]): Promise<number> {
       : {}),
   };
   if (command === 'retention') {
-    return retentionOnDisk(values.data, values['dry-run'], {
+    return retentionOnDisk(where, values['dry-run'], {
       ...settings,
       retention: settings.retention || {},
       signer,
@@ -258,11 +275,11 @@ async function main(argv: string[]): Promise<number> {
   }
   // Settings that cannot work stop the start before the data folder is touched.
   checkLedgerSettings(settings);
-  const store = await JsonlLedgerStore.open(values.data, { signer, trustedKeys, onCheckpoint: witnesses.offer });
+  const store = await openStore(where, { signer, trustedKeys, onCheckpoint: witnesses.offer });
   const app = createLedgerApp({ ...settings, store, latestCheckpoint: () => store.lastCheckpoint });
   const running = await startLedgerServer(app, { port, hostname: values.host });
   console.log(
-    `consent ledger listening on ${running.url} (data: ${values.data}${staffToken ? '' : '; staff API disabled: set MARKETING_CONSENT_STAFF_TOKEN'}${signer ? '' : '; checkpoints unsigned: pass --key'})`,
+    `consent ledger listening on ${running.url} (data: ${describePlace(where)}${staffToken ? '' : '; staff API disabled: set MARKETING_CONSENT_STAFF_TOKEN'}${signer ? '' : '; checkpoints unsigned: pass --key'})`,
   );
   const stop = async () => {
     await app.close();
@@ -288,25 +305,27 @@ async function main(argv: string[]): Promise<number> {
  * unless it is a dry run.
  */
 async function retentionOnDisk(
-  directory: string,
+  where: LedgerPlace,
   dryRun: boolean,
   settings: Omit<LedgerOptions, 'store'> & { signer: CheckpointSigner | undefined; trustedKeys: string[] },
 ): Promise<number> {
   const { signer, trustedKeys, ...options } = settings;
-  const hasCheckpoints = await stat(join(directory, CHECKPOINT_LOG_NAME)).then(
-    () => true,
-    () => false,
-  );
+  const hasCheckpoints =
+    'directory' in where &&
+    (await stat(join(where.directory, CHECKPOINT_LOG_NAME)).then(
+      () => true,
+      () => false,
+    ));
   if (hasCheckpoints && !signer && !dryRun) {
     console.error(
-      `${directory} has signed checkpoints: give --key, or the erasures would be dropped at the next start as never acknowledged`,
+      `${describePlace(where)} has signed checkpoints: give --key, or the erasures would be dropped at the next start as never acknowledged`,
     );
     return 2;
   }
   const { purposes, addresses, viewOptions } = ledgerDecisions(options);
-  let store: JsonlLedgerStore;
+  let store: LedgerStore;
   try {
-    store = await JsonlLedgerStore.open(directory, { signer, trustedKeys });
+    store = await openStore(where, { signer, trustedKeys });
   } catch (error) {
     if (/in use by process/.test((error as Error).message)) {
       console.error(
@@ -473,16 +492,47 @@ async function readCheckpoints(paths: readonly string[]): Promise<CheckpointSour
   return sources;
 }
 
-async function verify(directory: string, publicKeys: readonly string[], checkpointPaths: readonly string[]) {
-  const path = join(directory, LEDGER_FILE_NAME);
-  const { entries, tornTail } = parseLedger(await readFile(path, 'utf8'));
+/** Where the ledger is: a folder (the embedded store) or a PostgreSQL database. */
+type LedgerPlace = { directory: string } | { databaseUrl: string };
+
+/** For messages and logs: the folder, or the database without its password. */
+function describePlace(where: LedgerPlace): string {
+  if ('directory' in where) return where.directory;
+  const url = new URL(where.databaseUrl);
+  return `PostgreSQL ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
+}
+
+function openStore(
+  where: LedgerPlace,
+  options: { signer: CheckpointSigner | undefined; trustedKeys: string[]; onCheckpoint?: (note: string) => void },
+): Promise<LedgerStore & { lastCheckpoint: string | undefined }> {
+  return 'directory' in where
+    ? JsonlLedgerStore.open(where.directory, options)
+    : PostgresLedgerStore.open({ connectionString: where.databaseUrl, ...options });
+}
+
+async function verify(where: LedgerPlace, publicKeys: readonly string[], checkpointPaths: readonly string[]) {
   const trustedKeys = await readVerifierKeys(publicKeys);
-  const own = join(directory, CHECKPOINT_LOG_NAME);
-  const hasOwn = await stat(own).then(
-    () => true,
-    () => false,
-  );
-  const checkpoints = await readCheckpoints([...(hasOwn ? [own] : []), ...checkpointPaths]);
+  let path: string;
+  let entries: ChainEntry[];
+  let tornTail = false;
+  const own: CheckpointSource[] = [];
+  if ('directory' in where) {
+    path = join(where.directory, LEDGER_FILE_NAME);
+    ({ entries, tornTail } = parseLedger(await readFile(path, 'utf8')));
+    const log = join(where.directory, CHECKPOINT_LOG_NAME);
+    const hasLog = await stat(log).then(
+      () => true,
+      () => false,
+    );
+    if (hasLog) own.push(...(await readCheckpoints([log])));
+  } else {
+    path = describePlace(where);
+    const chain = await readPostgresChain(where.databaseUrl);
+    entries = chain.entries;
+    if (chain.latestCheckpoint) own.push({ source: `${path} (latest checkpoint)`, note: chain.latestCheckpoint });
+  }
+  const checkpoints = [...own, ...(await readCheckpoints(checkpointPaths))];
   const report = verifyLedger(entries, { trustedKeys, checkpoints });
   if (!report.intact) {
     console.error(`${path}: BROKEN`);

@@ -23,6 +23,7 @@ export {
   type JsonlStoreOptions,
 } from './jsonl-ledger-store.js';
 export { PERSONAL_FIELDS, publicPart } from './personal-data.js';
+export { PostgresLedgerStore, readPostgresChain, type PostgresStoreOptions } from './postgres-ledger-store.js';
 export {
   planCustomerErasure,
   planRetention,

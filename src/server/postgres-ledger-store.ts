@@ -25,7 +25,7 @@ import {
   type LedgerRecord,
   type RecordFlag,
 } from '../contract/ledger-records.js';
-import type { CheckpointSigner } from './checkpoint.js';
+import { openCheckpoint, type CheckpointSigner } from './checkpoint.js';
 import { GENESIS_HASH, storedEntryHash } from './hash-chain.js';
 import type { AppendOutcome, LedgerStore } from './ledger-store.js';
 import {
@@ -46,6 +46,8 @@ export interface PostgresStoreOptions {
   salon?: string;
   now?: () => Date;
   signer?: CheckpointSigner | undefined;
+  /** Verifier keys whose checkpoints count at open: the signer's, and earlier keys after a rotation. */
+  trustedKeys?: readonly string[] | undefined;
   onCheckpoint?: ((note: string) => void) | undefined;
   /** Connections in this process's pool. Default 4. */
   poolSize?: number;
@@ -153,6 +155,7 @@ export class PostgresLedgerStore implements LedgerStore {
           [salon],
         );
         store.#lastCheckpoint = last.rows[0]?.note;
+        if (options.signer && store.#lastCheckpoint) await checkHead(client, salon, store.#lastCheckpoint, options);
         return store;
       } finally {
         client.release();
@@ -331,6 +334,63 @@ export class PostgresLedgerStore implements LedgerStore {
     } finally {
       client.release();
     }
+  }
+}
+
+/**
+ * Like the file store at start: the chain must still hold everything its
+ * latest signed checkpoint vouches for (a deleted tail or a rewritten chain
+ * stops the start). The whole chain is checked by `verify`.
+ */
+async function checkHead(
+  client: pg.PoolClient,
+  salon: string,
+  note: string,
+  options: PostgresStoreOptions,
+): Promise<void> {
+  const opened = openCheckpoint(note, [options.signer!.verifierKey, ...(options.trustedKeys ?? [])]);
+  if (!opened.ok) return;
+  const { size, headHash } = opened.checkpoint;
+  const { rows } = await client.query<{ stored: string }>(
+    'SELECT stored FROM ledger_entries WHERE salon = $1 AND seq = $2',
+    [salon, size],
+  );
+  const entries = rows.map((row) => JSON.parse(row.stored) as ChainEntry);
+  const problem =
+    entries.length === 0
+      ? `the ledger lacks entry ${size}, which a signed checkpoint covers: entries were deleted from the end`
+      : entries[0]!.hash !== headHash
+        ? `entry ${size} differs from the signed checkpoint: the chain was rewritten`
+        : undefined;
+  if (problem) {
+    throw new Error(
+      `the ledger in the database does not match its last signed checkpoint: ${problem}. Run "marketing-consent-ledger verify --database-url …" and restore it from a backup.`,
+    );
+  }
+}
+
+/**
+ * The chain as stored (public parts and sealed bytes, no keys needed) and
+ * the latest checkpoint: what `verify --database-url` checks.
+ */
+export async function readPostgresChain(
+  connectionString: string,
+  salon = 'default',
+): Promise<{ entries: ChainEntry[]; latestCheckpoint: string | undefined }> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ stored: string }>(
+      'SELECT stored FROM ledger_entries WHERE salon = $1 ORDER BY seq',
+      [salon],
+    );
+    const latest = await client.query<{ note: string }>(
+      'SELECT note FROM ledger_checkpoints WHERE salon = $1 ORDER BY size DESC LIMIT 1',
+      [salon],
+    );
+    return { entries: rows.map((row) => JSON.parse(row.stored) as ChainEntry), latestCheckpoint: latest.rows[0]?.note };
+  } finally {
+    await client.end();
   }
 }
 

@@ -14,22 +14,15 @@ export function cli(...args: string[]): { code: number | null; output: string; s
 }
 
 /** `serve` on a free port with the test staff token, single opt-in, no rate limit; resolves once it listens. */
-export async function startCli(dataDir: string, ...extra: string[]): Promise<{ child: ChildProcess; url: string }> {
+export function startCli(dataDir: string, ...extra: string[]): Promise<{ child: ChildProcess; url: string }> {
+  return serve('--data', dataDir, ...extra);
+}
+
+/** `serve` with the arguments given (where the ledger is, and more), as startCli. */
+export async function serve(...args: string[]): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [
-      CLI,
-      'serve',
-      '--data',
-      dataDir,
-      '--port',
-      '0',
-      '--rate-limit',
-      '0',
-      '--single-opt-in',
-      'email-newsletter',
-      ...extra,
-    ],
+    [CLI, 'serve', ...args, '--port', '0', '--rate-limit', '0', '--single-opt-in', 'email-newsletter'],
     {
       env: { ...process.env, MARKETING_CONSENT_STAFF_TOKEN: STAFF_TOKEN },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,79 @@
+/**
+ * The ledger command on PostgreSQL, as a platform runs it: two `serve`
+ * processes on one database append to one salon's chain at once, and
+ * `verify --database-url` checks the result with the signing key's public half.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { ChainEntry } from '../../src/server/ledger-store.js';
+import { CLI, cli, killHard, serve } from './cli-fixture.js';
+import { consentEvent, PAGE_ORIGIN, STAFF_TOKEN } from './ledger-fixture.js';
+import { freshDatabase, stopPostgres } from './postgres-fixture.js';
+
+after(stopPostgres);
+
+describe('the ledger command on PostgreSQL', () => {
+  it('two processes on one database write one intact chain, which verify --database-url checks', async () => {
+    const url = await freshDatabase();
+    const keyFile = join(await mkdtemp(join(tmpdir(), 'pg-cli-key-')), 'checkpoint.pem');
+    assert.equal(cli('keygen', '--key', keyFile, '--name', 'salon-bella.example/consent').code, 0);
+    const ledgers = await Promise.all([
+      serve('--database-url', url, '--key', keyFile, '--origin', PAGE_ORIGIN),
+      serve('--database-url', url, '--key', keyFile, '--origin', PAGE_ORIGIN),
+    ]);
+    try {
+      const events = Array.from({ length: 200 }, () => consentEvent());
+      const answers = await Promise.all(
+        events.map((event, i) =>
+          fetch(`${ledgers[i % 2]!.url}/v1/consent-events`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN },
+            body: JSON.stringify(event),
+          }),
+        ),
+      );
+      assert.deepEqual(new Set(answers.map((answer) => answer.status)), new Set([201]));
+      const seqs = await Promise.all(answers.map(async (answer) => (await answer.json()).seq as number));
+      assert.deepEqual(
+        seqs.sort((a, b) => a - b),
+        Array.from({ length: 200 }, (_, i) => i + 1),
+        'every entry has its own place',
+      );
+      const read = async (ledger: { url: string }) =>
+        (
+          (await (
+            await fetch(`${ledger.url}/v1/staff/entries`, { headers: { authorization: `Bearer ${STAFF_TOKEN}` } })
+          ).json()) as { entries: ChainEntry[] }
+        ).entries;
+      const [a, b] = await Promise.all(ledgers.map(read));
+      assert.equal(a!.length, 200);
+      assert.deepEqual(a, b, 'both processes read the same chain');
+    } finally {
+      await Promise.all(ledgers.map(({ child }) => killHard(child)));
+    }
+    const verified = spawnSync(process.execPath, [CLI, 'verify', '--public-key', `${keyFile}.pub`], {
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: url },
+    });
+    assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+    assert.match(verified.stdout, /OK, 200 entries, hash chain intact/);
+    assert.match(verified.stdout, /entries 1–200 are covered by a signature/);
+    assert.doesNotMatch(
+      verified.stdout + verified.stderr,
+      new RegExp(new URL(url).password),
+      'no password in the output',
+    );
+  });
+
+  it('names the missing place, and refuses two', () => {
+    const { DATABASE_URL: _unused, ...env } = process.env;
+    const bare = spawnSync(process.execPath, [CLI, 'verify'], { encoding: 'utf8', env });
+    assert.equal(bare.status, 2);
+    assert.match(bare.stderr, /--data or --database-url is missing/);
+    assert.match(cli('verify', '--data', 'x', '--database-url', 'postgres://h/db').output, /not both/);
+  });
+});
