@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import pg from 'pg';
 import { CheckpointSigner } from '../../src/server/checkpoint.js';
 import { GENESIS_HASH, entryHash } from '../../src/server/hash-chain.js';
 import { JsonlLedgerStore, LEDGER_FILE_NAME, RECORD_KEYS_FILE_NAME } from '../../src/server/jsonl-ledger-store.js';
@@ -17,6 +18,9 @@ import { CONSENT_EVENT_SCHEMA_VERSION } from '../../src/contract/vocabulary.js';
 import { startMailbox } from '../../scripts/mailbox.mjs';
 import { CLI, cli, killHard, startCli } from './cli-fixture.js';
 import { consentEvent, PAGE_ORIGIN, STAFF_TOKEN, startLedger, uniquePhone, type Ledger } from './ledger-fixture.js';
+import { freshDatabase, stopPostgres } from './postgres-fixture.js';
+
+after(stopPostgres);
 
 const token = () => crypto.randomUUID().slice(0, 8);
 
@@ -191,6 +195,52 @@ describe('erasure on request', () => {
         history.entries.map((entry: ChainEntry) => entry.event.id),
         [again.id],
       );
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('on PostgreSQL too: erased everywhere, the values in no table, the chain intact, still erased after a restart', async () => {
+    const databaseUrl = await freshDatabase();
+    let ledger = await startLedger({}, { databaseUrl });
+    const anna = await bookCustomer(ledger, 'anna');
+    const ben = await bookCustomer(ledger, 'ben');
+    const benProof = await json(await ledger.staff(`/v1/staff/proof?${query({ email: ben.email })}&format=json`));
+    assert.equal((await erase(ledger, { phone: anna.phone })).status, 201);
+    const tables = async () => {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        const names = ['ledger_salons', 'ledger_entries', 'ledger_record_keys', 'ledger_checkpoints'];
+        const rows = await Promise.all(
+          names.map(async (name) => (await client.query(`SELECT t::text AS row FROM ${name} t`)).rows),
+        );
+        const keys = await client.query('SELECT count(*) FILTER (WHERE erased_by IS NOT NULL AND key IS NULL) AS erased FROM ledger_record_keys');
+        return {
+          text: rows
+            .flat()
+            .map((row) => row.row as string)
+            .join('\n'),
+          erasedKeys: Number(keys.rows[0].erased),
+        };
+      } finally {
+        await client.end();
+      }
+    };
+    const after = await tables();
+    for (const value of [anna.email, anna.customerId, anna.bookingRef, anna.evidence, anna.reason]) {
+      assert.ok(!after.text.includes(value), `${value} is in no table`);
+    }
+    assert.equal(after.erasedKeys, 3);
+    const verified = await json(await ledger.staff('/v1/staff/verify'));
+    assert.equal(verified.intact, true);
+    await ledger.close();
+    ledger = await startLedger({}, { databaseUrl });
+    try {
+      const status = await json(await ledger.staff(`/v1/staff/status?${query({ email: anna.email })}`));
+      assert.equal(status.erasure.reason, 'customer-request');
+      const benAfter = await json(await ledger.staff(`/v1/staff/proof?${query({ email: ben.email })}&format=json`));
+      assert.deepEqual(benAfter.records, benProof.records);
     } finally {
       await ledger.close();
     }

@@ -10,6 +10,7 @@ import type { ConsentEvent } from '../../src/contract/consent-event.js';
 import { createLedgerApp, type LedgerOptions } from '../../src/server/ledger-app.js';
 import { JsonlLedgerStore, LEDGER_FILE_NAME, type JsonlStoreOptions } from '../../src/server/jsonl-ledger-store.js';
 import { startLedgerServer } from '../../src/server/node-server.js';
+import { PostgresLedgerStore } from '../../src/server/postgres-ledger-store.js';
 
 export const STAFF_TOKEN = 'staff-token-for-tests-0123456789abcdef';
 export const LINK_SECRET = 'link-secret-for-tests-0123456789abcdef-xyz';
@@ -17,10 +18,12 @@ export const PAGE_ORIGIN = 'https://salon-bella.example';
 
 export async function startLedger(
   options: Partial<LedgerOptions> = {},
-  at: { dataDir?: string; store?: JsonlStoreOptions } = {},
+  at: { dataDir?: string; store?: JsonlStoreOptions; databaseUrl?: string } = {},
 ) {
   const dataDir = at.dataDir ?? (await mkdtemp(join(tmpdir(), 'ledger-test-')));
-  const store = await JsonlLedgerStore.open(dataDir, at.store);
+  const store = at.databaseUrl
+    ? await PostgresLedgerStore.open({ connectionString: at.databaseUrl, ...at.store })
+    : await JsonlLedgerStore.open(dataDir, at.store);
   const app = createLedgerApp({
     store,
     allowedOrigins: [PAGE_ORIGIN],
