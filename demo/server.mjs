@@ -5,13 +5,14 @@
 //
 //   npm start                      → http://localhost:8080
 //   PORT=9000 DATA_DIR=/tmp/x npm start
+//   npm run demo:postgres          → the same on PostgreSQL (an embedded server; or DATABASE_URL=… npm start)
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { freePort } from '../scripts/free-port.mjs';
 import { startMailbox } from '../scripts/mailbox.mjs';
@@ -21,6 +22,7 @@ import {
   findChainBreak,
   generateCheckpointKey,
   JsonlLedgerStore,
+  PostgresLedgerStore,
   publishedTextsFromHtml,
 } from '../dist/server/index.js';
 import { ERASURE_REASON_NAMES, plainText, RECORD_FLAG_NAMES, uiStringsFor } from '../dist/contract/index.js';
@@ -79,7 +81,12 @@ async function checkpointSigner() {
   return new CheckpointSigner('salon-bella.demo/consent-ledger', pem);
 }
 const signer = await checkpointSigner();
-const store = await JsonlLedgerStore.open(dataDir, { signer });
+// The embedded file store, or PostgreSQL when DATABASE_URL names a database (npm run demo:postgres).
+const databaseUrl = process.env.DATABASE_URL;
+const store = databaseUrl
+  ? await PostgresLedgerStore.open({ connectionString: databaseUrl, signer })
+  : await JsonlLedgerStore.open(dataDir, { signer });
+await mkdir(dataDir, { recursive: true });
 const app = new Hono();
 
 /**
@@ -451,8 +458,8 @@ app.get('/received', async (c) => {
       html`<section class="card">
           <h1>Eingegangene Einwilligungen</h1>
           <p>
-            ${entries.length} ${entries.length === 1 ? 'Eintrag' : 'Einträge'} in <code>${dataDir}/ledger.jsonl</code>.
-            Hash-Kette:
+            ${entries.length} ${entries.length === 1 ? 'Eintrag' : 'Einträge'} in
+            ${databaseUrl ? 'PostgreSQL' : html`<code>${dataDir}/ledger.jsonl</code>`}. Hash-Kette:
             ${broken ? raw('<strong class="bad">gebrochen</strong>') : raw('<strong class="ok">intakt</strong>')}
             ${broken ? `bei Eintrag ${broken.seq}: ${broken.reason}` : ''}
           </p>
@@ -474,7 +481,7 @@ app.use('/dist/*', serveStatic({ root: './' }));
 
 const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? 'localhost' }, (info) => {
   console.log(
-    `Salon Bella demo: http://localhost:${info.port}/  (back office: /back-office, records: /received, mailbox: /mailbox, data in ${dataDir}/)`,
+    `Salon Bella demo: http://localhost:${info.port}/  (back office: /back-office, records: /received, mailbox: /mailbox, data in ${databaseUrl ? 'PostgreSQL' : `${dataDir}/`})`,
   );
 });
 const stop = () => server.close(() => store.close().then(() => process.exit(0)));
