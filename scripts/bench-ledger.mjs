@@ -5,21 +5,39 @@
 // folder: one record per fsync, and as many per fsync as there are clients
 // (the best group commit can do). Repeats and reports the median run.
 //
-//   npm run bench:ledger -- [--clients 64] [--seconds 5] [--runs 3]
+// With --store postgres the ledger keeps its entries in PostgreSQL (DATABASE_URL, or an embedded server
+// started for the run), and --processes 2 runs two ledger processes on the one database, the clients
+// spread over both.
+//
+//   npm run bench:ledger -- [--clients 64] [--seconds 5] [--runs 3] [--store jsonl|postgres] [--processes 1]
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { startEmbeddedPostgres } from './embedded-postgres.mjs';
 
 const { values } = parseArgs({
   options: {
     clients: { type: 'string', default: '64' },
     seconds: { type: 'string', default: '5' },
     runs: { type: 'string', default: '3' },
+    store: { type: 'string', default: 'jsonl' },
+    processes: { type: 'string', default: '1' },
   },
 });
+const store = values.store;
+const processes = Number(values.processes);
+if (!['jsonl', 'postgres'].includes(store) || !(processes >= 1)) {
+  console.error('--store must be jsonl or postgres, --processes a number from 1');
+  process.exit(2);
+}
+if (store === 'jsonl' && processes > 1) {
+  console.error('the JSONL store is one process per folder (it is locked); use --store postgres for --processes 2');
+  process.exit(2);
+}
 const clients = Number(values.clients);
 const seconds = Number(values.seconds);
 const runs = Number(values.runs);
@@ -38,14 +56,30 @@ const makeEvent = (i) => ({
   source: { pageUrl: 'https://salon-bella.example/termin', widget: { name: 'marketing-consent', version: 'bench' } },
 });
 
-async function startLedger(dataDir) {
+/** PostgreSQL for --store postgres: DATABASE_URL's server, or an embedded one; a fresh database per run. */
+let postgres;
+async function freshDatabase() {
+  if (!postgres) {
+    // The server of DATABASE_URL (its database name dropped), or an embedded one.
+    postgres = process.env.DATABASE_URL
+      ? { url: process.env.DATABASE_URL.replace(/\/[^/]*$/, ''), stop: async () => undefined }
+      : await startEmbeddedPostgres({ dir: await mkdtemp(join(tmpdir(), 'bench-pg-')) });
+  }
+  const name = `bench_${randomUUID().replaceAll('-', '')}`;
+  const admin = new pg.Client({ connectionString: `${postgres.url}/postgres` });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return `${postgres.url}/${name}`;
+}
+
+async function startLedger(where) {
   const child = spawn(
     process.execPath,
     [
       'dist/server/cli.js',
       'serve',
-      '--data',
-      dataDir,
+      ...where,
       '--port',
       '0',
       '--rate-limit',
@@ -69,14 +103,15 @@ async function startLedger(dataDir) {
 
 async function ledgerRun() {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-ledger-'));
-  const { child, url } = await startLedger(dataDir);
+  const where = store === 'postgres' ? ['--database-url', await freshDatabase()] : ['--data', dataDir];
+  const ledgers = await Promise.all(Array.from({ length: processes }, () => startLedger(where)));
   const latencies = [];
   let counter = 0;
   let failures = 0;
-  const post = async () => {
+  const post = async (client) => {
     const body = JSON.stringify(makeEvent(counter++));
     const started = performance.now();
-    const response = await fetch(`${url}/v1/consent-events`, {
+    const response = await fetch(`${ledgers[client % processes].url}/v1/consent-events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body,
@@ -86,20 +121,25 @@ async function ledgerRun() {
     latencies.push(performance.now() - started);
   };
   // Warm up connections and the JIT, then measure.
-  await Promise.all(Array.from({ length: clients }, () => post()));
+  await Promise.all(Array.from({ length: clients }, (_, client) => post(client)));
   latencies.length = 0;
   const started = performance.now();
   const deadline = started + seconds * 1000;
   await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < deadline) await post();
+    Array.from({ length: clients }, async (_, client) => {
+      while (performance.now() < deadline) await post(client);
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  const ledgerCpu = await cpuSeconds(child.pid);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
+  let ledgerCpu = 0;
+  for (const { child } of ledgers) ledgerCpu += await cpuSeconds(child.pid);
+  await Promise.all(
+    ledgers.map(({ child }) => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      return exited;
+    }),
+  );
   await rm(dataDir, { recursive: true, force: true });
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
@@ -148,12 +188,13 @@ for (let run = 0; run < runs; run += 1) {
   rawSingle.push(await rawRun(1));
   rawGrouped.push(await rawRun(clients));
 }
+await postgres?.stop();
 const middle = ledger.slice().sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs / 2)];
 const grouped = median(rawGrouped);
 const single = median(rawSingle);
 const line = (name, value) => console.log(`  ${name.padEnd(44)} ${value}`);
 console.log(
-  `ledger benchmark: ${clients} clients over loopback, ${seconds} s per run, median of ${runs} runs (event ≈ ${JSON.stringify(makeEvent(0)).length} B)`,
+  `ledger benchmark: ${store} store, ${processes} ledger process${processes > 1 ? 'es' : ''}, ${clients} clients over loopback, ${seconds} s per run, median of ${runs} runs (event ≈ ${JSON.stringify(makeEvent(0)).length} B)`,
 );
 line(
   'durable records/s (ledger, HTTP + validation)',
@@ -162,7 +203,7 @@ line(
 line('latency median / p99', `${middle.median.toFixed(1)} ms / ${middle.p99.toFixed(1)} ms`);
 line('non-201 answers', `${ledger.reduce((sum, r) => sum + r.failures, 0)}`);
 line(
-  'ledger process CPU per record',
+  `ledger process${processes > 1 ? 'es' : ''} CPU per record`,
   `${middle.ledgerCpuPerRecordMs.toFixed(2)} ms (so at most ${(1000 / middle.ledgerCpuPerRecordMs).toFixed(0)} records/s per core)`,
 );
 line('raw append + fsync, 1 record per fsync', `${single.toFixed(0)} records/s`);

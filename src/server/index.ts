@@ -56,6 +56,6 @@ export {
   type Proof,
   type KantaraReceipt,
 } from './proof.js';
-export { rateLimit, type RateLimitOptions } from './rate-limit.js';
+export { rateLimit, memoryBuckets, type RateLimitOptions, type RateBuckets } from './rate-limit.js';
 export { startLedgerServer, type RunningLedger } from './node-server.js';
 export { buildOpenApi } from './openapi.js';

@@ -248,7 +248,12 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
   const publicLimit =
     options.rateLimit === false
       ? undefined
-      : rateLimit({ clientAddress: (c) => clientAddress(c, options.trustProxy), ...options.rateLimit });
+      : rateLimit({
+          clientAddress: (c) => clientAddress(c, options.trustProxy),
+          // A store shared by several processes keeps the buckets, so the limit holds across them.
+          ...(store.rateBuckets ? { buckets: store.rateBuckets } : {}),
+          ...options.rateLimit,
+        });
   checkLedgerSettings(options);
   const { purposes, modes, addresses, viewOptions } = ledgerDecisions(options);
   const ledger = createLedgerContext({

@@ -3,6 +3,7 @@
  * PostgreSQL store can replace the embedded file store without touching it.
  */
 import type { ChainEntry, ErasureRecord, LedgerEntry, LedgerRecord, RecordFlag } from '../contract/ledger-records.js';
+import type { RateBuckets } from './rate-limit.js';
 
 export type { ChainEntry, LedgerEntry };
 
@@ -38,4 +39,6 @@ export interface LedgerStore {
    */
   entries(options?: { afterSeq?: number; limit?: number }): Promise<ChainEntry[]>;
   close(): Promise<void>;
+  /** The rate limit's buckets, for a store several processes share (see rate-limit.ts); absent: in memory. */
+  readonly rateBuckets?: RateBuckets;
 }

@@ -28,6 +28,7 @@ import {
 import { openCheckpoint, type CheckpointSigner } from './checkpoint.js';
 import { GENESIS_HASH, storedEntryHash } from './hash-chain.js';
 import type { AppendOutcome, LedgerStore } from './ledger-store.js';
+import type { RateBuckets } from './rate-limit.js';
 import {
   canonicalJson,
   isLiveKey,
@@ -83,6 +84,15 @@ const MIGRATIONS: readonly string[] = [
      size bigint NOT NULL,
      note text NOT NULL,
      PRIMARY KEY (salon, size)
+   );`,
+  // The public endpoints' rate limit, shared by every process (see rate-limit.ts).
+  `CREATE UNLOGGED TABLE ledger_rate_buckets (
+     salon text NOT NULL,
+     address text NOT NULL,
+     tokens double precision NOT NULL,
+     at bigint NOT NULL,
+     granted boolean NOT NULL,
+     PRIMARY KEY (salon, address)
    );`,
 ];
 
@@ -191,6 +201,34 @@ export class PostgresLedgerStore implements LedgerStore {
     await this.#pool.query('VACUUM ledger_record_keys').catch(() => undefined);
     return outcomes;
   }
+
+  /**
+   * The rate limit's buckets in the database: one statement refills, takes
+   * and stores atomically, so processes sharing the database share the limit.
+   * Buckets idle for ten minutes are full again and are dropped now and then.
+   */
+  readonly rateBuckets: RateBuckets = {
+    take: async (address, now, burst, refillPerMs) => {
+      if (Math.random() < 0.001) {
+        void this.#pool
+          .query('DELETE FROM ledger_rate_buckets WHERE salon = $1 AND at < $2', [this.#salon, now - 600_000])
+          .catch(() => undefined);
+      }
+      // Every expression in SET reads the row as it was, locked: concurrent takes queue on it.
+      const refilled = 'LEAST($3::float8, b.tokens + GREATEST(0, $4 - b.at) * $5::float8)';
+      const { rows } = await this.#pool.query<{ tokens: number; granted: boolean }>(
+        `INSERT INTO ledger_rate_buckets AS b (salon, address, tokens, at, granted)
+         VALUES ($1, $2, $3::float8 - 1, $4, true)
+         ON CONFLICT (salon, address) DO UPDATE SET
+           tokens = ${refilled} - CASE WHEN ${refilled} >= 1 THEN 1 ELSE 0 END,
+           granted = ${refilled} >= 1,
+           at = GREATEST(b.at, $4)
+         RETURNING tokens, granted`,
+        [this.#salon, address, burst, now, refillPerMs],
+      );
+      return { granted: rows[0]!.granted, tokens: rows[0]!.tokens };
+    },
+  };
 
   identifierDigest(identifier: string): string {
     return createHmac('sha256', this.#digestSecret).update(identifier).digest('base64url');

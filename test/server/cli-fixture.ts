@@ -18,11 +18,11 @@ export function startCli(dataDir: string, ...extra: string[]): Promise<{ child: 
   return serve('--data', dataDir, ...extra);
 }
 
-/** `serve` with the arguments given (where the ledger is, and more), as startCli. */
+/** `serve` with the arguments given (where the ledger is, and more), as startCli; they come last, so they win. */
 export async function serve(...args: string[]): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', ...args, '--port', '0', '--rate-limit', '0', '--single-opt-in', 'email-newsletter'],
+    [CLI, 'serve', '--port', '0', '--rate-limit', '0', '--single-opt-in', 'email-newsletter', ...args],
     {
       env: { ...process.env, MARKETING_CONSENT_STAFF_TOKEN: STAFF_TOKEN },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -69,6 +69,32 @@ describe('the ledger command on PostgreSQL', () => {
     );
   });
 
+  it('the rate limit holds across the processes: one address gets its burst once, not once per process', async () => {
+    const url = await freshDatabase();
+    // Default burst 30; refilled at 6 a minute, so the test's second adds nothing.
+    const ledgers = await Promise.all([
+      serve('--database-url', url, '--origin', PAGE_ORIGIN, '--rate-limit', '6'),
+      serve('--database-url', url, '--origin', PAGE_ORIGIN, '--rate-limit', '6'),
+    ]);
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 50; i += 1) {
+        const answer = await fetch(`${ledgers[i % 2]!.url}/v1/consent-events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN },
+          body: JSON.stringify(consentEvent()),
+        });
+        statuses.push(answer.status);
+        if (answer.status === 429) assert.ok(Number(answer.headers.get('retry-after')) >= 1);
+      }
+      const accepted = statuses.filter((status) => status === 201).length;
+      assert.ok(accepted >= 30 && accepted <= 31, `${accepted} accepted; the shared burst is 30`);
+      assert.equal(statuses.filter((status) => status === 429).length, 50 - accepted);
+    } finally {
+      await Promise.all(ledgers.map(({ child }) => killHard(child)));
+    }
+  });
+
   it('names the missing place, and refuses two', () => {
     const { DATABASE_URL: _unused, ...env } = process.env;
     const bare = spawnSync(process.execPath, [CLI, 'verify'], { encoding: 'utf8', env });
