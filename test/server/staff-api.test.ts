@@ -358,6 +358,63 @@ describe('staff API', () => {
   });
 });
 
+describe('a large campaign audience', () => {
+  it('streams as CSV and as JSON lines, with the same recipients and counts as the JSON answer', async () => {
+    const ledger = await startLedger();
+    try {
+      // 1,234 recipients and 5 withdrawn: more than one slice of the stream and one chunk of rows.
+      const tag = crypto.randomUUID().slice(0, 8);
+      await Promise.all(
+        Array.from({ length: 1239 }, (_, i) =>
+          ledger.store.append(consentEvent({ subject: { email: `r${i}-${tag}@example.ch` } })),
+        ),
+      );
+      for (let i = 0; i < 5; i += 1) {
+        await ledger.staff('/v1/staff/withdrawals', {
+          method: 'POST',
+          body: JSON.stringify({
+            subject: { email: `r${i}-${tag}@example.ch` },
+            purposes: ['email-newsletter'],
+            staffName: 'Lea',
+          }),
+        });
+      }
+      const json = await (await ledger.staff('/v1/staff/audience?purpose=email-newsletter')).json();
+      assert.equal(json.recipients.length, 1234);
+      const lines = await ledger.staff('/v1/staff/audience?purpose=email-newsletter&format=jsonl');
+      assert.match(lines.headers.get('content-type')!, /^application\/jsonl/);
+      const parsed = (await lines.text())
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      assert.deepEqual(parsed.at(-1), { leftOut: json.leftOut });
+      assert.deepEqual(
+        parsed
+          .slice(0, -1)
+          .map((r: { address: string }) => r.address)
+          .sort(),
+        json.recipients.map((r: { address: string }) => r.address).sort(),
+      );
+      const csv = (await (await ledger.staff('/v1/staff/audience?purpose=email-newsletter&format=csv')).text())
+        .trimEnd()
+        .split('\r\n');
+      assert.equal(csv[0], 'address,customerId,consentSince,method');
+      assert.deepEqual(
+        csv
+          .slice(1)
+          .map((row) => row.split(',')[0])
+          .sort(),
+        json.recipients.map((r: { address: string }) => r.address).sort(),
+      );
+      const wrong = await ledger.staff('/v1/staff/audience?purpose=email-newsletter&format=xml');
+      assert.equal(wrong.status, 400);
+      assert.match((await wrong.json()).error, /format must be json, csv or jsonl/);
+    } finally {
+      await ledger.close();
+    }
+  });
+});
+
 describe('whose file a record belongs to', () => {
   it('two people sharing a family phone are one customer: a withdrawal by either reaches both addresses', async () => {
     const ledger = await startLedger();

@@ -8,6 +8,7 @@ import { Hono, type Context } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { describeRoute } from 'hono-openapi';
 import { cors } from 'hono/cors';
+import { stream } from 'hono/streaming';
 import { timingSafeEqual } from 'hono/utils/buffer';
 import * as z from 'zod/mini';
 import { consentSubjectSchema } from '../../contract/consent-event.js';
@@ -364,13 +365,17 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     '/v1/staff/audience',
     describeRoute({
       ...staffOperation,
-      summary: 'Campaign audience for one purpose: exactly the addresses that may be written to (CSV with format=csv)',
+      summary:
+        'Campaign audience for one purpose: exactly the addresses that may be written to (streamed CSV with format=csv, JSON lines with format=jsonl)',
       parameters: [
         { name: 'purpose', in: 'query', required: true, schema: { type: 'string' } },
-        { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv'] } },
+        { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv', 'jsonl'] } },
       ],
       responses: {
-        200: jsonAnswer('The audience', audienceSchema),
+        200: jsonAnswer(
+          'The audience (json); csv and jsonl are streamed, jsonl one recipient per line and the left-out counts last',
+          audienceSchema,
+        ),
         400: errorAnswer('Unknown purpose.'),
         ...unauthorized,
       },
@@ -378,12 +383,32 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     async (c) => {
       const purpose = c.req.query('purpose') ?? '';
       if (!purposes.includes(purpose)) return fail(c, 400, `purpose must be one of ${purposes.join(', ')}`);
-      const audience = (await ledger.view()).audience(purpose);
-      if (c.req.query('format') !== 'csv') return c.json(audience);
-      c.header('content-disposition', `attachment; filename="audience-${purpose}.csv"`);
-      const rows = audience.recipients.map((r) => csvRow([r.address, r.subject.customerId ?? '', r.since, r.method]));
-      return c.body(['address,customerId,consentSince,method', ...rows].join('\r\n') + '\r\n', 200, {
-        'content-type': 'text/csv; charset=utf-8',
+      const format = c.req.query('format') ?? 'json';
+      if (!['json', 'csv', 'jsonl'].includes(format)) return fail(c, 400, 'format must be json, csv or jsonl');
+      const view = await ledger.view();
+      if (format === 'json') return c.json(view.audience(purpose));
+      // CSV and JSON lines are streamed a slice at a time: a large audience is never one body in memory.
+      const csv = format === 'csv';
+      c.header('content-type', csv ? 'text/csv; charset=utf-8' : 'application/jsonl; charset=utf-8');
+      c.header('content-disposition', `attachment; filename="audience-${purpose}.${format}"`);
+      return stream(c, async (out) => {
+        if (csv) await out.write('address,customerId,consentSince,method\r\n');
+        const recipients = view.audienceStream(purpose);
+        let rows: string[] = [];
+        for (let next = recipients.next(); ; next = recipients.next()) {
+          if (next.done) {
+            // JSON lines end with the counts of those left out; CSV has only the recipients.
+            if (!csv) rows.push(JSON.stringify({ leftOut: next.value }));
+            break;
+          }
+          const r = next.value;
+          rows.push(csv ? csvRow([r.address, r.subject.customerId ?? '', r.since, r.method]) : JSON.stringify(r));
+          if (rows.length === 500) {
+            await out.write(`${rows.join(csv ? '\r\n' : '\n')}${csv ? '\r\n' : '\n'}`);
+            rows = [];
+          }
+        }
+        if (rows.length) await out.write(`${rows.join(csv ? '\r\n' : '\n')}${csv ? '\r\n' : '\n'}`);
       });
     },
   );
