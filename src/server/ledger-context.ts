@@ -88,6 +88,15 @@ export function createLedgerContext(settings: {
     const problem = subject.phone ? phoneProblem(subject.phone, addresses.defaultCountry) : undefined;
     return problem ? fail(c, 400, `phone: ${problem}`, [{ path: 'subject.phone', message: problem }]) : undefined;
   };
+  /** Takes in the entries since the last read. An erasure takes records out, which a view cannot do: then it is built again. */
+  const refresh = async (): Promise<ConsentView> => {
+    const fresh = await store.entries({ afterSeq: view.lastSeq });
+    if (ConsentView.needsRebuild(fresh)) view = await readLedger(store, addresses, settings.viewOptions);
+    else for (const entry of fresh) view.absorb(entry);
+    return view;
+  };
+  let current: Promise<unknown> = Promise.resolve();
+  let queued: Promise<ConsentView> | undefined;
   // One erasure or retention run at a time: two at once could name the same records.
   let erasing: Promise<unknown> = Promise.resolve();
   const exclusively = <T>(work: () => Promise<T>): Promise<T> => {
@@ -101,17 +110,19 @@ export function createLedgerContext(settings: {
       exclusively(async () => (plans.length ? store.erase(erasureRecords(plans, store, by)) : [])),
     applyRetention: ({ dryRun }) =>
       exclusively(async () => applyRetention(store, await context.view(), purposes, settings.retention, dryRun)),
-    async view() {
-      // Only the entries since the last read; absorbing is idempotent by seq,
-      // so concurrent readers may overlap harmlessly. An erasure takes records
-      // out, which a view cannot do: then it is built again from the start.
-      const fresh = await store.entries({ afterSeq: view.lastSeq });
-      if (ConsentView.needsRebuild(fresh)) {
-        view = await readLedger(store, addresses, settings.viewOptions);
-        return view;
-      }
-      for (const entry of fresh) view.absorb(entry);
-      return view;
+    view() {
+      // One read of the store at a time: a caller joins the read queued after
+      // the one in flight (it starts after the caller came, so it sees what
+      // the caller wrote), instead of every concurrent request reading and
+      // unsealing the same new entries.
+      const run = () => {
+        queued = undefined;
+        return refresh();
+      };
+      // After the read in flight, whether it worked or not.
+      queued ??= current.then(run, run);
+      current = queued;
+      return queued;
     },
     appendRecord: (record) => store.append(record, registry.flagsFor(record)),
     checkSubject,
