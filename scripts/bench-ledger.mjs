@@ -9,7 +9,12 @@
 // started for the run), and --processes 2 runs two ledger processes on the one database, the clients
 // spread over both.
 //
+// With --records 10000,100000 it measures reads instead: for each size it fills a store, starts the
+// ledger on it and prints the start-up time, status p50/p99 over HTTP, the time to stream the
+// campaign audience as CSV, and the ledger process's peak memory.
+//
 //   npm run bench:ledger -- [--clients 64] [--seconds 5] [--runs 3] [--store jsonl|postgres] [--processes 1]
+//   npm run bench:ledger -- --records 10000,100000 [--store jsonl|postgres]
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
@@ -26,6 +31,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     store: { type: 'string', default: 'jsonl' },
     processes: { type: 'string', default: '1' },
+    records: { type: 'string' },
   },
 });
 const store = values.store;
@@ -48,7 +54,8 @@ const sha256 = createHash('sha256').update(text).digest('hex');
 const makeEvent = (i) => ({
   schemaVersion: 1,
   id: randomUUID(),
-  subject: { email: `kundin-${i}@example.ch`, phone: '+41 79 123 45 67' },
+  // A phone of its own per customer: a shared one would link them all into one customer.
+  subject: { email: `kundin-${i}@example.ch`, phone: `+4179${String(i % 10_000_000).padStart(7, '0')}` },
   purposes: [{ purpose: 'email-newsletter', granted: true }],
   notice: { textVersion: '2026-11-01', locale: 'de', text, sha256 },
   clientTime: new Date().toISOString(),
@@ -73,7 +80,7 @@ async function freshDatabase() {
   return `${postgres.url}/${name}`;
 }
 
-async function startLedger(where) {
+async function startLedger(where, env = {}) {
   const child = spawn(
     process.execPath,
     [
@@ -89,6 +96,7 @@ async function startLedger(where) {
     ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...env },
     },
   );
   const url = await new Promise((resolve, reject) => {
@@ -177,6 +185,58 @@ async function rawRun(linesPerSync) {
   await file.close();
   await rm(dataDir, { recursive: true, force: true });
   return records / elapsed;
+}
+
+if (values.records) {
+  await readBench(values.records.split(',').map(Number));
+  await postgres?.stop();
+  process.exit(0);
+}
+
+/** Reads at each size: start-up, status p50/p99, audience streaming, peak memory of the ledger process. */
+async function readBench(sizes) {
+  const { JsonlLedgerStore, PostgresLedgerStore } = await import('../dist/server/index.js');
+  console.log(`read benchmark: ${store} store; status over HTTP for random customers; audience as streamed CSV`);
+  console.log('  records    start-up   status p50 / p99      audience (recipients)   ledger peak RSS');
+  for (const size of sizes) {
+    const dataDir = await mkdtemp(join(tmpdir(), 'bench-reads-'));
+    const databaseUrl = store === 'postgres' ? await freshDatabase() : undefined;
+    const opened = databaseUrl
+      ? await PostgresLedgerStore.open({ connectionString: databaseUrl })
+      : await JsonlLedgerStore.open(dataDir);
+    for (let i = 0; i < size; i += 1000) {
+      await Promise.all(Array.from({ length: Math.min(1000, size - i) }, (_, j) => opened.append(makeEvent(i + j))));
+    }
+    await opened.close();
+    const started = performance.now();
+    const { child, url } = await startLedger(databaseUrl ? ['--database-url', databaseUrl] : ['--data', dataDir], {
+      MARKETING_CONSENT_STAFF_TOKEN: 'bench-token',
+    });
+    const headers = { authorization: 'Bearer bench-token' };
+    // The first read builds the view; it counts to the start-up.
+    await (await fetch(`${url}/v1/staff/status?email=kundin-0@example.ch`, { headers })).arrayBuffer();
+    const startup = performance.now() - started;
+    const times = [];
+    for (let i = 0; i < 500; i += 1) {
+      const at = performance.now();
+      const email = `kundin-${Math.floor(Math.random() * size)}@example.ch`;
+      const response = await fetch(`${url}/v1/staff/status?email=${email}`, { headers });
+      await response.arrayBuffer();
+      times.push(performance.now() - at);
+    }
+    times.sort((a, b) => a - b);
+    const audienceAt = performance.now();
+    const csv = await (await fetch(`${url}/v1/staff/audience?purpose=email-newsletter&format=csv`, { headers })).text();
+    const audienceMs = performance.now() - audienceAt;
+    const recipients = csv.trimEnd().split('\r\n').length - 1;
+    const peak = Number(/VmHWM:\s+(\d+)/.exec(await readFile(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await rm(dataDir, { recursive: true, force: true });
+    console.log(
+      `  ${String(size).padStart(7)}   ${(startup / 1000).toFixed(1).padStart(6)} s   ${times[250].toFixed(1).padStart(6)} / ${times[494].toFixed(1).padStart(6)} ms   ${(audienceMs / 1000).toFixed(2).padStart(6)} s (${recipients})   ${peak.toFixed(0).padStart(6)} MiB`,
+    );
+  }
 }
 
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
