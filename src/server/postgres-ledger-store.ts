@@ -140,6 +140,11 @@ export class PostgresLedgerStore implements LedgerStore {
   /** Connects, migrates the schema, and makes the salon's chain if it has none. */
   static async open(options: PostgresStoreOptions): Promise<PostgresLedgerStore> {
     const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 4 });
+    // An idle connection the server drops (a restart, a failover) must not bring the ledger down:
+    // the pool discards it and connects again for the next query.
+    pool.on('error', (error) => {
+      console.error(`ledger: an idle database connection was lost (${error.message}); the next query connects again`);
+    });
     const salon = options.salon ?? 'default';
     try {
       const client = await pool.connect();
