@@ -36,19 +36,10 @@ import {
   type RecordFlag,
 } from '../contract/ledger-records.js';
 import { splitCheckpoints, openCheckpoint, type CheckpointSigner } from './checkpoint.js';
-import { GENESIS_HASH, findChainBreak, storedEntryHash } from './hash-chain.js';
+import { GENESIS_HASH, findChainBreak } from './hash-chain.js';
 import type { AppendOutcome, LedgerStore } from './ledger-store.js';
-import {
-  RECORD_KEY_BYTES,
-  canonicalJson,
-  isLiveKey,
-  joinPersonal,
-  newRecordKey,
-  personalPart,
-  publicPart,
-  seal,
-  unseal,
-} from './personal-data.js';
+import { RECORD_KEY_BYTES, isLiveKey, joinPersonal, newRecordKey, publicPart, unseal } from './personal-data.js';
+import { chainEntry, erasureProblem, isSameRecord } from './stored-entry.js';
 
 export const LEDGER_FILE_NAME = 'ledger.jsonl';
 export const CHECKPOINT_LOG_NAME = 'checkpoints.log';
@@ -241,25 +232,17 @@ export class JsonlLedgerStore implements LedgerStore {
     const known = this.#byId.get(event.id);
     if (known) {
       const checkpoint = await known.durable;
-      // Compared by content whatever the order of its fields (a record read back from disk was put
-      // together again). An erased record cannot be compared any more: its id coming back is the same act sent again.
-      const same = 'erased' in known.entry || canonicalJson(known.entry.event) === canonicalJson(event);
+      const same = isSameRecord(known.entry, event);
       return { kind: same ? 'repeat' : 'conflict', entry: known.entry, ...(checkpoint ? { checkpoint } : {}) };
     }
     const seq = this.#entries.length + 1;
     const receivedAt = this.#now().toISOString();
     const prevHash = this.#lastHash;
-    const personal = event.method === 'erasure' ? undefined : personalPart(event);
-    const key = personal ? newRecordKey() : undefined;
-    const sealed = personal && key ? seal(personal, key, event.id) : undefined;
-    const stored = { seq, receivedAt, event: sealed ? publicPart(event) : event, flags, prevHash };
-    const hash = storedEntryHash(prevHash, { ...stored, sealed });
-    const entry = { seq, receivedAt, event, flags, prevHash, hash, ...(sealed ? { sealed } : {}) } as ChainEntry;
-    this.#lastHash = hash;
+    const { entry, stored, key } = chainEntry(event, { seq, receivedAt, prevHash, flags });
+    this.#lastHash = entry.hash;
     this.#entries.push(entry);
     const durable = new Promise<string | undefined>((resolve, reject) => {
-      const line = `${JSON.stringify({ ...stored, hash, ...(sealed ? { sealed } : {}) })}\n`;
-      this.#queue.push({ line, seq, key, resolve, reject });
+      this.#queue.push({ line: `${stored}\n`, seq, key, resolve, reject });
     });
     this.#byId.set(event.id, { entry, durable });
     this.#flushing ??= this.#flush();
@@ -270,13 +253,8 @@ export class JsonlLedgerStore implements LedgerStore {
   async erase(erasures: readonly ErasureRecord[]): Promise<AppendOutcome[]> {
     for (const erasure of erasures) {
       for (const seq of erasure.erasedSeqs) {
-        const entry = this.#entries[seq - 1];
-        if (!entry || isErasure(entry)) throw new Error(`entry ${seq} is not a record that can be erased`);
-        if (!('sealed' in entry) || entry.sealed === undefined) {
-          throw new Error(
-            `entry ${seq} was written before personal data was sealed; its personal data cannot be erased without rewriting the chain`,
-          );
-        }
+        const problem = erasureProblem(seq, this.#entries[seq - 1]);
+        if (problem) throw new Error(problem);
       }
     }
     // First the erasures are durable and acknowledged, then the keys go: a

@@ -17,28 +17,13 @@
  */
 import { createHmac } from 'node:crypto';
 import pg from 'pg';
-import {
-  isErasure,
-  type ChainEntry,
-  type ErasedEntry,
-  type ErasureRecord,
-  type LedgerRecord,
-  type RecordFlag,
-} from '../contract/ledger-records.js';
+import type { ChainEntry, ErasedEntry, ErasureRecord, LedgerRecord, RecordFlag } from '../contract/ledger-records.js';
 import { openCheckpoint, type CheckpointSigner } from './checkpoint.js';
-import { GENESIS_HASH, storedEntryHash } from './hash-chain.js';
+import { GENESIS_HASH } from './hash-chain.js';
 import type { AppendOutcome, LedgerStore } from './ledger-store.js';
 import type { RateBuckets } from './rate-limit.js';
-import {
-  canonicalJson,
-  isLiveKey,
-  joinPersonal,
-  newRecordKey,
-  personalPart,
-  publicPart,
-  seal,
-  unseal,
-} from './personal-data.js';
+import { isLiveKey, joinPersonal, newRecordKey, unseal } from './personal-data.js';
+import { chainEntry, erasureProblem, isSameRecord } from './stored-entry.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:5432/database */
@@ -193,13 +178,8 @@ export class PostgresLedgerStore implements LedgerStore {
     );
     const found = new Map(rows.map((row) => [Number(row.seq), JSON.parse(row.stored) as ChainEntry]));
     for (const seq of seqs) {
-      const entry = found.get(seq);
-      if (!entry || isErasure(entry)) throw new Error(`entry ${seq} is not a record that can be erased`);
-      if (!('sealed' in entry) || entry.sealed === undefined) {
-        throw new Error(
-          `entry ${seq} was written before personal data was sealed; its personal data cannot be erased without rewriting the chain`,
-        );
-      }
+      const problem = erasureProblem(seq, found.get(seq));
+      if (problem) throw new Error(problem);
     }
     const outcomes = await Promise.all(erasures.map((erasure) => this.#enqueue(erasure, [])));
     // The keys went in the erasure's own transaction; VACUUM drops the old row versions that still hold them.
@@ -308,23 +288,16 @@ export class PostgresLedgerStore implements LedgerStore {
       for (const { event, flags } of batch) {
         const existing = byId.get(event.id);
         if (existing) {
-          const same = 'erased' in existing || canonicalJson(existing.event) === canonicalJson(event);
-          outcomes.push({ kind: same ? 'repeat' : 'conflict', entry: existing });
+          outcomes.push({ kind: isSameRecord(existing, event) ? 'repeat' : 'conflict', entry: existing });
           continue;
         }
         seq += 1;
-        const personal = event.method === 'erasure' ? undefined : personalPart(event);
-        const key = personal ? newRecordKey() : undefined;
-        const sealed = personal && key ? seal(personal, key, event.id) : undefined;
-        const stored = { seq, receivedAt, event: sealed ? publicPart(event) : event, flags, prevHash };
-        const hash = storedEntryHash(prevHash, { ...stored, sealed });
-        const line = JSON.stringify({ ...stored, hash, ...(sealed ? { sealed } : {}) });
-        rows.push({ seq, id: event.id, erasure: event.method === 'erasure', stored: line, key: key ?? null });
+        const { entry, stored, key } = chainEntry(event, { seq, receivedAt, prevHash, flags });
+        rows.push({ seq, id: event.id, erasure: event.method === 'erasure', stored, key: key ?? null });
         if (event.method === 'erasure') erasing.push({ seq, erasedSeqs: event.erasedSeqs });
-        const entry = { seq, receivedAt, event, flags, prevHash, hash, ...(sealed ? { sealed } : {}) } as ChainEntry;
         byId.set(event.id, entry);
         outcomes.push({ kind: 'created', entry });
-        prevHash = hash;
+        prevHash = entry.hash;
       }
       let checkpoint: string | undefined;
       if (rows.length > 0) {

@@ -49,3 +49,21 @@ export async function stopPostgres(): Promise<void> {
   server = undefined;
   await running.stop();
 }
+
+/** Every row of the ledger's tables as text, to search for values that must not be there. */
+export async function databaseText(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = ['ledger_salons', 'ledger_entries', 'ledger_record_keys', 'ledger_checkpoints'];
+    const parts = await Promise.all(
+      tables.map(async (table) => (await client.query(`SELECT t::text AS row FROM ${table} t`)).rows),
+    );
+    return parts
+      .flat()
+      .map((row) => row.row as string)
+      .join('\n');
+  } finally {
+    await client.end();
+  }
+}

@@ -8,7 +8,6 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import pg from 'pg';
 import { CheckpointSigner, generateCheckpointKey, openCheckpoint } from '../../src/server/checkpoint.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../../src/contract/vocabulary.js';
 import type { ErasureRecord } from '../../src/contract/ledger-records.js';
@@ -17,7 +16,7 @@ import { JsonlLedgerStore } from '../../src/server/jsonl-ledger-store.js';
 import type { LedgerStore } from '../../src/server/ledger-store.js';
 import { PostgresLedgerStore } from '../../src/server/postgres-ledger-store.js';
 import { consentEvent } from './ledger-fixture.js';
-import { freshDatabase, stopPostgres } from './postgres-fixture.js';
+import { databaseText, freshDatabase, stopPostgres } from './postgres-fixture.js';
 
 interface StoreOptions {
   signer?: CheckpointSigner;
@@ -42,22 +41,7 @@ const PLACES: Record<string, () => Promise<StorePlace>> = {
     const url = await freshDatabase();
     return {
       open: (options = {}) => PostgresLedgerStore.open({ connectionString: url, ...options }),
-      bytes: async () => {
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        try {
-          const tables = ['ledger_salons', 'ledger_entries', 'ledger_record_keys', 'ledger_checkpoints'];
-          const parts = await Promise.all(
-            tables.map(async (table) => (await client.query(`SELECT t::text AS row FROM ${table} t`)).rows),
-          );
-          return parts
-            .flat()
-            .map((row) => row.row as string)
-            .join('\n');
-        } finally {
-          await client.end();
-        }
-      },
+      bytes: () => databaseText(url),
     };
   },
 };

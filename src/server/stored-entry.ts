@@ -1,0 +1,53 @@
+/**
+ * What both stores do with a record the same way: put it at its place in the
+ * chain (sealed personal part, public part, hash, the line to store), tell a
+ * record sent again from a different one under the same id, and say which
+ * entries an erasure may name.
+ */
+import {
+  isErasure,
+  type ChainEntry,
+  type ErasureRecord,
+  type LedgerRecord,
+  type RecordFlag,
+} from '../contract/ledger-records.js';
+import { storedEntryHash } from './hash-chain.js';
+import { canonicalJson, newRecordKey, personalPart, publicPart, seal } from './personal-data.js';
+
+/** A record at its place in the chain: the entry as readers see it, its stored JSON, and its key (none for an erasure). */
+export function chainEntry(
+  event: LedgerRecord | ErasureRecord,
+  place: { seq: number; receivedAt: string; prevHash: string; flags: RecordFlag[] },
+): { entry: ChainEntry; stored: string; key: Buffer | undefined } {
+  const { seq, receivedAt, prevHash, flags } = place;
+  const personal = event.method === 'erasure' ? undefined : personalPart(event);
+  const key = personal ? newRecordKey() : undefined;
+  const sealed = personal && key ? seal(personal, key, event.id) : undefined;
+  const chained = { seq, receivedAt, event: sealed ? publicPart(event) : event, flags, prevHash };
+  const hash = storedEntryHash(prevHash, { ...chained, sealed });
+  const withSeal = sealed ? { sealed } : {};
+  return {
+    entry: { seq, receivedAt, event, flags, prevHash, hash, ...withSeal } as ChainEntry,
+    stored: JSON.stringify({ ...chained, hash, ...withSeal }),
+    key,
+  };
+}
+
+/**
+ * Whether a record sent again under a stored id is the same act: compared by
+ * content whatever the order of its fields (a record read back was put
+ * together again). An erased record cannot be compared any more: its id
+ * coming back is the same act sent again.
+ */
+export function isSameRecord(stored: ChainEntry, event: LedgerRecord | ErasureRecord): boolean {
+  return 'erased' in stored || canonicalJson(stored.event) === canonicalJson(event);
+}
+
+/** Why an erasure cannot name this entry, or undefined when it can. */
+export function erasureProblem(seq: number, entry: ChainEntry | undefined): string | undefined {
+  if (!entry || isErasure(entry)) return `entry ${seq} is not a record that can be erased`;
+  if (!('sealed' in entry) || entry.sealed === undefined) {
+    return `entry ${seq} was written before personal data was sealed; its personal data cannot be erased without rewriting the chain`;
+  }
+  return undefined;
+}
