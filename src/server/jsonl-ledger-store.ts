@@ -257,11 +257,30 @@ export class JsonlLedgerStore implements LedgerStore {
         if (problem) throw new Error(problem);
       }
     }
-    // First the erasures are durable and acknowledged, then the keys go: a
-    // crash in between is finished at the next start-up.
-    const outcomes = await Promise.all(erasures.map((erasure) => this.append(erasure)));
-    for (const { entry } of outcomes) {
-      if (isErasure(entry)) await this.#shred(entry);
+    // Entries erased already (by an erasure that got there first) are not named again.
+    const fresh = erasures.map((erasure) => ({
+      ...erasure,
+      erasedSeqs: erasure.erasedSeqs.filter((seq) => !('erased' in this.#entries[seq - 1]!)),
+    }));
+    const appended = fresh.map((erasure) => (erasure.erasedSeqs.length > 0 ? this.append(erasure) : undefined));
+    // Readers stop seeing the data at once (the erasure is in memory now, listed once durable), so no
+    // view is built from records an erasure is taking out. The keys go only once the erasure is durable:
+    // a crash in between is finished at the next start-up.
+    for (const erasure of fresh) {
+      const entry = this.#byId.get(erasure.id)?.entry;
+      if (entry && isErasure(entry)) this.#forget(entry);
+    }
+    const outcomes: AppendOutcome[] = [];
+    for (const [index, pending] of appended.entries()) {
+      if (pending) {
+        const outcome = await pending;
+        if (isErasure(outcome.entry)) await this.#destroyKeys(outcome.entry.event.erasedSeqs);
+        outcomes.push(outcome);
+        continue;
+      }
+      // Nothing left to erase: the answer is the erasure that erased it.
+      const first = this.#entries[erasures[index]!.erasedSeqs[0]! - 1] as ErasedEntry;
+      outcomes.push({ kind: 'repeat', entry: this.#entries[first.erased.seq - 1]! });
     }
     return outcomes;
   }
@@ -286,12 +305,8 @@ export class JsonlLedgerStore implements LedgerStore {
     await unlink(this.#lockPath).catch(() => undefined);
   }
 
-  /** Destroys the keys of the records an erasure names, and forgets their personal data. */
-  async #shred(erasure: ErasureEntry): Promise<void> {
-    const zeros = Buffer.alloc(RECORD_KEY_BYTES);
-    for (const seq of erasure.event.erasedSeqs)
-      await this.#keys.write(zeros, 0, RECORD_KEY_BYTES, seq * RECORD_KEY_BYTES);
-    await this.#keys.datasync();
+  /** Replaces the records an erasure names by their erased form, in memory. */
+  #forget(erasure: ErasureEntry): void {
     for (const seq of erasure.event.erasedSeqs) {
       const entry = this.#entries[seq - 1]!;
       if ('erased' in entry) continue;
@@ -300,6 +315,13 @@ export class JsonlLedgerStore implements LedgerStore {
       const indexed = this.#byId.get(entry.event.id);
       if (indexed) this.#byId.set(entry.event.id, { ...indexed, entry: erased });
     }
+  }
+
+  /** Overwrites the keys of these entries with zeros, durably. */
+  async #destroyKeys(seqs: readonly number[]): Promise<void> {
+    const zeros = Buffer.alloc(RECORD_KEY_BYTES);
+    for (const seq of seqs) await this.#keys.write(zeros, 0, RECORD_KEY_BYTES, seq * RECORD_KEY_BYTES);
+    await this.#keys.datasync();
   }
 
   async #flush(): Promise<void> {

@@ -172,16 +172,27 @@ export class PostgresLedgerStore implements LedgerStore {
 
   async erase(erasures: readonly ErasureRecord[]): Promise<AppendOutcome[]> {
     const seqs = erasures.flatMap((erasure) => erasure.erasedSeqs);
-    const { rows } = await this.#pool.query<{ seq: string; stored: string }>(
-      'SELECT seq, stored FROM ledger_entries WHERE salon = $1 AND seq = ANY($2::bigint[])',
+    const { rows } = await this.#pool.query<{ seq: string; stored: string; erased_by: string | null }>(
+      `SELECT e.seq, e.stored, k.erased_by FROM ledger_entries e
+         LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
+        WHERE e.salon = $1 AND e.seq = ANY($2::bigint[])`,
       [this.#salon, seqs],
     );
-    const found = new Map(rows.map((row) => [Number(row.seq), JSON.parse(row.stored) as ChainEntry]));
+    const found = new Map(rows.map((row) => [Number(row.seq), row]));
     for (const seq of seqs) {
-      const problem = erasureProblem(seq, found.get(seq));
+      const row = found.get(seq);
+      const problem = erasureProblem(seq, row ? (JSON.parse(row.stored) as ChainEntry) : undefined);
       if (problem) throw new Error(problem);
     }
-    const outcomes = await Promise.all(erasures.map((erasure) => this.#enqueue(erasure, [])));
+    // Entries another process erased first are not named again; an erasure left with none is answered by that one.
+    const outcomes = await Promise.all(
+      erasures.map(async (erasure) => {
+        const erasedSeqs = erasure.erasedSeqs.filter((seq) => found.get(seq)!.erased_by === null);
+        if (erasedSeqs.length > 0) return this.#enqueue({ ...erasure, erasedSeqs }, []);
+        const by = Number(found.get(erasure.erasedSeqs[0]!)!.erased_by);
+        return { kind: 'repeat' as const, entry: (await this.entries({ afterSeq: by - 1, limit: 1 }))[0]! };
+      }),
+    );
     // The keys went in the erasure's own transaction; VACUUM drops the old row versions that still hold them.
     await this.#pool.query('VACUUM ledger_record_keys').catch(() => undefined);
     return outcomes;

@@ -232,6 +232,28 @@ describe('erasure on request', () => {
     }
   });
 
+  it('status read while an erasure is under way never brings the erased customer back', async () => {
+    const ledger = await startLedger();
+    try {
+      const anna = await bookCustomer(ledger, 'anna');
+      let reading = true;
+      // Readers hammer the status of another customer, so views are read and rebuilt around the erasure.
+      const readers = Array.from({ length: 8 }, async () => {
+        while (reading)
+          await (await ledger.staff(`/v1/staff/status?${query({ email: 'someone@example.ch' })}`)).arrayBuffer();
+      });
+      assert.equal((await erase(ledger, { email: anna.email })).status, 201);
+      reading = false;
+      await Promise.all(readers);
+      const status = await json(await ledger.staff(`/v1/staff/status?${query({ email: anna.email })}`));
+      assert.equal(status.erasure?.reason, 'customer-request');
+      const audience = JSON.stringify(await json(await ledger.staff('/v1/staff/audience?purpose=sms-newsletter')));
+      assert.ok(!audience.includes(anna.customerId));
+    } finally {
+      await ledger.close();
+    }
+  });
+
   it('answers clearly when there is nothing to erase, or the request is incomplete, and changes nothing', async () => {
     const ledger = await startLedger();
     try {

@@ -133,6 +133,23 @@ for (const [name, place] of Object.entries(PLACES)) {
       }
     });
 
+    it('an erasure names only what no earlier erasure took; one with nothing left is answered by the earlier one', async () => {
+      const store = await (await place()).open();
+      try {
+        const a = await store.append(consentEvent());
+        const b = await store.append(consentEvent());
+        const [first] = await store.erase([erasureOf([a.entry.seq])]);
+        const [second] = await store.erase([erasureOf([a.entry.seq, b.entry.seq])]);
+        assert.equal(second!.kind, 'created');
+        assert.deepEqual((second!.entry.event as ErasureRecord).erasedSeqs, [b.entry.seq]);
+        const [third] = await store.erase([erasureOf([a.entry.seq])]);
+        assert.deepEqual([third!.kind, third!.entry.seq], ['repeat', first!.entry.seq]);
+        assert.equal((await store.entries()).length, 4, 'the third erasure wrote nothing');
+      } finally {
+        await store.close();
+      }
+    });
+
     it('signs a checkpoint that covers each acknowledged entry, and knows the latest after a reopen', async () => {
       const where = await place();
       const key = signer();
