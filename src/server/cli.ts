@@ -266,7 +266,7 @@ async function main(argv: string[]): Promise<number> {
       : {}),
   };
   if (command === 'retention') {
-    return retentionOnDisk(where, values['dry-run'], {
+    return retentionInStore(where, values['dry-run'], {
       ...settings,
       retention: settings.retention || {},
       signer,
@@ -300,11 +300,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * retention on a stopped ledger: opens the data folder (the lock refuses
- * when a ledger runs there), lists what the policy erases, and erases it
- * unless it is a dry run.
+ * retention without a running ledger's API: opens the store itself (a data
+ * folder's lock refuses when a ledger runs there; a database may be shared),
+ * lists what the policy erases, and erases it unless it is a dry run.
  */
-async function retentionOnDisk(
+async function retentionInStore(
   where: LedgerPlace,
   dryRun: boolean,
   settings: Omit<LedgerOptions, 'store'> & { signer: CheckpointSigner | undefined; trustedKeys: string[] },

@@ -390,8 +390,8 @@ export class ConsentView {
    * salon sees why a recipient list is smaller than expected.
    */
   audience(purpose: string): Audience {
-    const recipients: Audience['recipients'] = [];
-    const leftOut = this.#eachRecipient(purpose, (recipient) => recipients.push(recipient));
+    const leftOut = { withdrawn: 0, unconfirmed: 0, neverGranted: 0 };
+    const recipients = [...this.#recipients(purpose, leftOut)];
     recipients.sort((a, b) => a.address.localeCompare(b.address));
     return { purpose, recipients, leftOut };
   }
@@ -401,55 +401,31 @@ export class ConsentView {
    * streaming a large one without building it; then the counts of those left out.
    */
   *audienceStream(purpose: string): Generator<Audience['recipients'][number], Audience['leftOut']> {
-    const found: Audience['recipients'] = [];
-    const prefix = addressPrefix(purpose);
-    let leftOut: Audience['leftOut'] = { withdrawn: 0, unconfirmed: 0, neverGranted: 0 };
-    // In slices of keys, so at most a slice of recipients is held at once.
-    const keys = [...this.#parent.keys()].filter((key) => key.startsWith(prefix));
-    for (let start = 0; start < keys.length; start += 1000) {
-      const counts = this.#eachRecipient(
-        purpose,
-        (recipient) => found.push(recipient),
-        keys.slice(start, start + 1000),
-      );
-      leftOut = {
-        withdrawn: leftOut.withdrawn + counts.withdrawn,
-        unconfirmed: leftOut.unconfirmed + counts.unconfirmed,
-        neverGranted: leftOut.neverGranted + counts.neverGranted,
-      };
-      yield* found.splice(0);
-    }
+    const leftOut = { withdrawn: 0, unconfirmed: 0, neverGranted: 0 };
+    yield* this.#recipients(purpose, leftOut);
     return leftOut;
   }
 
-  /** Decides every address of the purpose (or those given), hands each recipient on, and counts the rest. */
-  #eachRecipient(
-    purpose: string,
-    recipient: (entry: Audience['recipients'][number]) => void,
-    keys: Iterable<IdentifierKey> = this.#parent.keys(),
-  ): Audience['leftOut'] {
-    let withdrawn = 0;
-    let unconfirmed = 0;
-    let neverGranted = 0;
+  /** Decides every address of the purpose, yields each recipient, and counts the rest into `leftOut`. */
+  *#recipients(purpose: string, leftOut: Audience['leftOut']): Generator<Audience['recipients'][number]> {
     const prefix = addressPrefix(purpose);
-    for (const key of keys) {
+    for (const key of this.#parent.keys()) {
       if (!key.startsWith(prefix)) continue;
       const { state, deciding, confirmation } = this.decide(purpose, key);
-      if (state === 'withdrawn') withdrawn += 1;
-      else if (state === 'pending' || (state === 'never' && confirmation)) unconfirmed += 1;
-      else if (state === 'never') neverGranted += 1;
+      if (state === 'withdrawn') leftOut.withdrawn += 1;
+      else if (state === 'pending' || (state === 'never' && confirmation)) leftOut.unconfirmed += 1;
+      else if (state === 'never') leftOut.neverGranted += 1;
       else {
         const grant = deciding!;
-        recipient({
+        yield {
           address: this.#addresses.sendableAddress(purpose, grant.event.subject) ?? key,
           subject: grant.event.subject,
           since: grant.receivedAt,
           method: grant.event.method,
           flags: grant.flags,
-        });
+        };
       }
     }
-    return { withdrawn, unconfirmed, neverGranted };
   }
 
   #rootOf(key: IdentifierKey): IdentifierKey {

@@ -101,8 +101,10 @@ function unconfirmedSignUps(
   const mailsByGrant = new Map<string, number[]>();
   for (const { seq, event } of customer.entries) {
     if (event.method === 'double-opt-in') clicked.add(event.grantId);
-    if (event.method === 'confirmation-mail')
-      mailsByGrant.set(event.grantId, [...(mailsByGrant.get(event.grantId) ?? []), seq]);
+    if (event.method === 'confirmation-mail') {
+      if (!mailsByGrant.has(event.grantId)) mailsByGrant.set(event.grantId, []);
+      mailsByGrant.get(event.grantId)!.push(seq);
+    }
   }
   const seqs: number[] = [];
   let dueSince = 0;
@@ -130,13 +132,13 @@ function unconfirmedSignUps(
 export function erasureRecords(
   plans: readonly ErasurePlan[],
   store: Pick<LedgerStore, 'identifierDigest'>,
-  by: { staffName?: string; note?: string; reason?: ErasureReason } = {},
+  by: { staffName?: string; note?: string } = {},
 ): ErasureRecord[] {
   return plans.map((plan) => ({
     schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
     id: crypto.randomUUID(),
     method: 'erasure',
-    reason: by.reason ?? plan.reason,
+    reason: plan.reason,
     ...(by.note ? { note: by.note } : {}),
     ...(by.staffName ? { staff: { name: by.staffName } } : {}),
     erasedSeqs: plan.seqs,

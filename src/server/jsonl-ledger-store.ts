@@ -38,8 +38,8 @@ import {
 import { splitCheckpoints, openCheckpoint, type CheckpointSigner } from './checkpoint.js';
 import { GENESIS_HASH, findChainBreak } from './hash-chain.js';
 import type { AppendOutcome, LedgerStore } from './ledger-store.js';
-import { RECORD_KEY_BYTES, isLiveKey, joinPersonal, newRecordKey, publicPart, unseal } from './personal-data.js';
-import { chainEntry, erasureProblem, isSameRecord } from './stored-entry.js';
+import { RECORD_KEY_BYTES, isLiveKey, newRecordKey } from './personal-data.js';
+import { chainEntry, erasedForm, erasureProblem, isSameRecord, readStoredEntry } from './stored-entry.js';
 
 export const LEDGER_FILE_NAME = 'ledger.jsonl';
 export const CHECKPOINT_LOG_NAME = 'checkpoints.log';
@@ -360,21 +360,6 @@ export class JsonlLedgerStore implements LedgerStore {
   }
 }
 
-/** The entry as it reads once its personal data is erased. */
-function erasedForm(entry: ChainEntry, erasure: ErasureEntry): ErasedEntry {
-  const { seq, receivedAt, flags, prevHash, hash } = entry;
-  return {
-    seq,
-    receivedAt,
-    event: publicPart(entry.event),
-    flags,
-    prevHash,
-    hash,
-    sealed: (entry as { sealed: string }).sealed,
-    erased: { seq: erasure.seq, at: erasure.receivedAt, reason: erasure.event.reason },
-  };
-}
-
 /**
  * Opens the key file and reads every entry with its personal data: erasures
  * in the chain are applied (again: a crash may have come between an erasure
@@ -406,18 +391,14 @@ async function openRecordKeys(
       if (isErasure(entry)) for (const seq of entry.event.erasedSeqs) erasedBy.set(seq, entry);
     }
     const zeros = Buffer.alloc(RECORD_KEY_BYTES);
-    const entries = stored.map((entry): ChainEntry => {
-      if (!('sealed' in entry) || entry.sealed === undefined) return entry;
-      const erasure = erasedBy.get(entry.seq);
-      if (erasure) return erasedForm(entry, erasure);
-      const key = bytes.subarray(entry.seq * RECORD_KEY_BYTES, (entry.seq + 1) * RECORD_KEY_BYTES);
-      if (!isLiveKey(key)) {
-        throw new Error(
-          `the key of entry ${entry.seq} is missing from ${path}: restore ${RECORD_KEYS_FILE_NAME} from a backup (the chain itself is intact)`,
-        );
-      }
-      return { ...entry, event: joinPersonal(entry.event, unseal(entry.sealed, key, entry.event.id)) } as ChainEntry;
-    });
+    const entries = stored.map((entry) =>
+      readStoredEntry(
+        entry,
+        bytes.subarray(entry.seq * RECORD_KEY_BYTES, (entry.seq + 1) * RECORD_KEY_BYTES),
+        erasedBy.get(entry.seq),
+        `the key of entry ${entry.seq} is missing from ${path}: restore ${RECORD_KEYS_FILE_NAME} from a backup (the chain itself is intact)`,
+      ),
+    );
     for (const seq of erasedBy.keys()) {
       const at = seq * RECORD_KEY_BYTES;
       if (at < bytes.length && isLiveKey(bytes.subarray(at, at + RECORD_KEY_BYTES))) {

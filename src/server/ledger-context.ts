@@ -55,13 +55,18 @@ export function receiptOf(outcome: Pick<AppendOutcome, 'entry' | 'checkpoint'>):
   return { id: entry.event.id, seq: entry.seq, receivedAt: entry.receivedAt, ...(checkpoint ? { checkpoint } : {}) };
 }
 
+/** An empty view of this store's ledger, recognising erased identifiers by the store's digests. */
+function emptyView(store: LedgerStore, addresses: AddressBook, viewOptions: ConsentViewOptions): ConsentView {
+  return new ConsentView(addresses, { ...viewOptions, identifierDigest: (key) => store.identifierDigest(key) });
+}
+
 /** A view of the whole ledger as it is now (the CLI's retention command reads it this way too). */
 export async function readLedger(
   store: LedgerStore,
   addresses: AddressBook,
   viewOptions: ConsentViewOptions,
 ): Promise<ConsentView> {
-  const view = new ConsentView(addresses, { ...viewOptions, identifierDigest: (key) => store.identifierDigest(key) });
+  const view = emptyView(store, addresses, viewOptions);
   for (const entry of await store.entries()) view.absorb(entry);
   return view;
 }
@@ -80,10 +85,7 @@ export function createLedgerContext(settings: {
   retention: RetentionPolicy;
 }): LedgerContext {
   const { store, purposes, addresses, registry } = settings;
-  let view = new ConsentView(addresses, {
-    ...settings.viewOptions,
-    identifierDigest: (key) => store.identifierDigest(key),
-  });
+  let view = emptyView(store, addresses, settings.viewOptions);
   const checkSubject = (c: Context, subject: Partial<ConsentSubject>) => {
     const problem = subject.phone ? phoneProblem(subject.phone, addresses.defaultCountry) : undefined;
     return problem ? fail(c, 400, `phone: ${problem}`, [{ path: 'subject.phone', message: problem }]) : undefined;

@@ -70,9 +70,7 @@ export function personalPart(record: object): Json | undefined {
     const value = readPath(record as Json, path);
     if (value === undefined) continue;
     found = true;
-    let target = personal;
-    for (const step of path.slice(0, -1)) target = (target[step] ??= {}) as Json;
-    target[path.at(-1)!] = value;
+    writePath(personal, path, value);
   }
   return found ? personal : undefined;
 }
@@ -82,12 +80,16 @@ export function joinPersonal<T extends object>(publicRecord: T, personal: Json):
   const record = structuredClone(publicRecord) as Json;
   for (const path of PERSONAL_FIELDS) {
     const value = readPath(personal, path);
-    if (value === undefined) continue;
-    let target = record;
-    for (const step of path.slice(0, -1)) target = (target[step] ??= {}) as Json;
-    target[path.at(-1)!] = value;
+    if (value !== undefined) writePath(record, path, value);
   }
   return record as T;
+}
+
+/** Sets the value at the path, making the objects on the way. */
+function writePath(object: Json, path: readonly string[], value: unknown): void {
+  let target = object;
+  for (const step of path.slice(0, -1)) target = (target[step] ??= {}) as Json;
+  target[path.at(-1)!] = value;
 }
 
 function readPath(object: Json, path: readonly string[]): unknown {

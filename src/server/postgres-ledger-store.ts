@@ -17,13 +17,13 @@
  */
 import { createHmac } from 'node:crypto';
 import pg from 'pg';
-import type { ChainEntry, ErasedEntry, ErasureRecord, LedgerRecord, RecordFlag } from '../contract/ledger-records.js';
+import type { ChainEntry, ErasureEntry, ErasureRecord, LedgerRecord, RecordFlag } from '../contract/ledger-records.js';
 import { openCheckpoint, type CheckpointSigner } from './checkpoint.js';
 import { GENESIS_HASH } from './hash-chain.js';
 import type { AppendOutcome, LedgerStore } from './ledger-store.js';
 import type { RateBuckets } from './rate-limit.js';
-import { isLiveKey, joinPersonal, newRecordKey, unseal } from './personal-data.js';
-import { chainEntry, erasureProblem, isSameRecord } from './stored-entry.js';
+import { newRecordKey } from './personal-data.js';
+import { chainEntry, erasureProblem, isSameRecord, readStoredEntry } from './stored-entry.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:5432/database */
@@ -458,23 +458,17 @@ async function finishErasures(client: pg.PoolClient, salon: string): Promise<voi
   }
 }
 
-/** A stored row as the store reads it: unsealed with its key, or erased. */
+/** A stored row as the store reads it: opened with its key, or erased. */
 function readable(row: Row): ChainEntry {
-  const stored = JSON.parse(row.stored) as ChainEntry & { sealed?: string };
-  if (stored.sealed === undefined) return stored;
-  if (row.erased_by !== null && row.erasure) {
-    const erasure = JSON.parse(row.erasure) as { seq: number; receivedAt: string; event: ErasureRecord };
-    const erased: ErasedEntry = {
-      ...(stored as unknown as ErasedEntry),
-      erased: { seq: erasure.seq, at: erasure.receivedAt, reason: erasure.event.reason },
-    };
-    return erased;
-  }
-  if (!isLiveKey(row.key ?? undefined)) {
-    throw new Error(`the key of entry ${stored.seq} is missing from ledger_record_keys, and no erasure names it`);
-  }
-  return {
-    ...stored,
-    event: joinPersonal(stored.event, unseal(stored.sealed, row.key!, stored.event.id)),
-  } as ChainEntry;
+  const stored = JSON.parse(row.stored) as ChainEntry;
+  const erasure =
+    row.erased_by !== null && row.erasure
+      ? (JSON.parse(row.erasure) as Pick<ErasureEntry, 'seq' | 'receivedAt' | 'event'>)
+      : undefined;
+  return readStoredEntry(
+    stored,
+    row.key ?? undefined,
+    erasure,
+    `the key of entry ${stored.seq} is missing from ledger_record_keys, and no erasure names it`,
+  );
 }

@@ -1,18 +1,30 @@
 /**
  * What both stores do with a record the same way: put it at its place in the
  * chain (sealed personal part, public part, hash, the line to store), tell a
- * record sent again from a different one under the same id, and say which
- * entries an erasure may name.
+ * record sent again from a different one under the same id, say which
+ * entries an erasure may name, and read a stored entry back with its key or
+ * its erasure.
  */
 import {
   isErasure,
   type ChainEntry,
+  type ErasedEntry,
+  type ErasureEntry,
   type ErasureRecord,
   type LedgerRecord,
   type RecordFlag,
 } from '../contract/ledger-records.js';
 import { storedEntryHash } from './hash-chain.js';
-import { canonicalJson, newRecordKey, personalPart, publicPart, seal } from './personal-data.js';
+import {
+  canonicalJson,
+  isLiveKey,
+  joinPersonal,
+  newRecordKey,
+  personalPart,
+  publicPart,
+  seal,
+  unseal,
+} from './personal-data.js';
 
 /** A record at its place in the chain: the entry as readers see it, its stored JSON, and its key (none for an erasure). */
 export function chainEntry(
@@ -50,4 +62,40 @@ export function erasureProblem(seq: number, entry: ChainEntry | undefined): stri
     return `entry ${seq} was written before personal data was sealed; its personal data cannot be erased without rewriting the chain`;
   }
   return undefined;
+}
+
+/** The entry as it reads once its personal data is erased: its public part, and which erasure took the rest. */
+export function erasedForm(
+  entry: ChainEntry,
+  erasure: Pick<ErasureEntry, 'seq' | 'receivedAt' | 'event'>,
+): ErasedEntry {
+  const { seq, receivedAt, flags, prevHash, hash } = entry;
+  return {
+    seq,
+    receivedAt,
+    event: publicPart(entry.event),
+    flags,
+    prevHash,
+    hash,
+    sealed: (entry as { sealed: string }).sealed,
+    erased: { seq: erasure.seq, at: erasure.receivedAt, reason: erasure.event.reason },
+  };
+}
+
+/**
+ * A stored entry as readers see it: as it is when it has no sealed part,
+ * erased when an erasure names it, else opened with its key. A missing key
+ * that no erasure explains is damage: `missingKey` says where to restore it from.
+ */
+export function readStoredEntry(
+  stored: ChainEntry,
+  key: Buffer | undefined,
+  erasure: Pick<ErasureEntry, 'seq' | 'receivedAt' | 'event'> | undefined,
+  missingKey: string,
+): ChainEntry {
+  const sealed = (stored as { sealed?: string }).sealed;
+  if (sealed === undefined) return stored;
+  if (erasure) return erasedForm(stored, erasure);
+  if (!isLiveKey(key)) throw new Error(missingKey);
+  return { ...stored, event: joinPersonal(stored.event, unseal(sealed, key, stored.event.id)) } as ChainEntry;
 }
