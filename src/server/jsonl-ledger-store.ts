@@ -39,7 +39,7 @@ import { splitCheckpoints, openCheckpoint, type CheckpointSigner } from './check
 import { GENESIS_HASH, findChainBreak } from './hash-chain.js';
 import type { AppendOutcome, LedgerStore } from './ledger-store.js';
 import { RECORD_KEY_BYTES, isLiveKey, newRecordKey } from './personal-data.js';
-import { chainEntry, erasedForm, erasureProblem, isSameRecord, readStoredEntry } from './stored-entry.js';
+import { chainEntry, erasedForm, erasureRefusal, isSameRecord, readStoredEntry } from './stored-entry.js';
 
 export const LEDGER_FILE_NAME = 'ledger.jsonl';
 export const CHECKPOINT_LOG_NAME = 'checkpoints.log';
@@ -253,8 +253,8 @@ export class JsonlLedgerStore implements LedgerStore {
   async erase(erasures: readonly ErasureRecord[]): Promise<AppendOutcome[]> {
     for (const erasure of erasures) {
       for (const seq of erasure.erasedSeqs) {
-        const problem = erasureProblem(seq, this.#entries[seq - 1]);
-        if (problem) throw new Error(problem);
+        const refusal = erasureRefusal(seq, this.#entries[seq - 1]);
+        if (refusal) throw refusal;
       }
     }
     // Entries erased already (by an erasure that got there first) are not named again.

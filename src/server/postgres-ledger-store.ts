@@ -23,7 +23,7 @@ import { GENESIS_HASH } from './hash-chain.js';
 import type { AppendOutcome, LedgerStore } from './ledger-store.js';
 import type { RateBuckets } from './rate-limit.js';
 import { newRecordKey } from './personal-data.js';
-import { chainEntry, erasureProblem, isSameRecord, readStoredEntry } from './stored-entry.js';
+import { chainEntry, erasureRefusal, isSameRecord, readStoredEntry } from './stored-entry.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:5432/database */
@@ -181,8 +181,8 @@ export class PostgresLedgerStore implements LedgerStore {
     const found = new Map(rows.map((row) => [Number(row.seq), row]));
     for (const seq of seqs) {
       const row = found.get(seq);
-      const problem = erasureProblem(seq, row ? (JSON.parse(row.stored) as ChainEntry) : undefined);
-      if (problem) throw new Error(problem);
+      const refusal = erasureRefusal(seq, row ? (JSON.parse(row.stored) as ChainEntry) : undefined);
+      if (refusal) throw refusal;
     }
     // Entries another process erased first are not named again; an erasure left with none is answered by that one.
     const outcomes = await Promise.all(

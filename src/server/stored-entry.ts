@@ -55,11 +55,16 @@ export function isSameRecord(stored: ChainEntry, event: LedgerRecord | ErasureRe
   return 'erased' in stored || canonicalJson(stored.event) === canonicalJson(event);
 }
 
-/** Why an erasure cannot name this entry, or undefined when it can. */
-export function erasureProblem(seq: number, entry: ChainEntry | undefined): string | undefined {
-  if (!entry || isErasure(entry)) return `entry ${seq} is not a record that can be erased`;
+/** An entry written before sealing: its personal data is in the chained line, so no erasure can take it. */
+export class UnsealedEntryError extends Error {}
+
+/** Why an erasure cannot name this entry (an UnsealedEntryError for one from before sealing), or undefined when it can. */
+export function erasureRefusal(seq: number, entry: ChainEntry | undefined): Error | undefined {
+  if (!entry || isErasure(entry)) return new Error(`entry ${seq} is not a record that can be erased`);
   if (!('sealed' in entry) || entry.sealed === undefined) {
-    return `entry ${seq} was written before personal data was sealed; its personal data cannot be erased without rewriting the chain`;
+    return new UnsealedEntryError(
+      `entry ${seq} was written before personal data was sealed; its personal data cannot be erased without rewriting the chain`,
+    );
   }
   return undefined;
 }

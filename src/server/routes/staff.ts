@@ -35,6 +35,7 @@ import { createProofUrl } from '../proof-link.js';
 import { createUnsubscribeUrl } from '../unsubscribe-link.js';
 import { normalizeEmail } from '../addresses.js';
 import { planCustomerErasure } from '../erasure.js';
+import { UnsealedEntryError } from '../stored-entry.js';
 
 export const STAFF_ENTRIES_PATH = '/v1/staff/entries';
 
@@ -326,8 +327,7 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
       try {
         outcomes = await ledger.erase([{ ...plan, reason }], { staffName, ...(note ? { note } : {}) });
       } catch (error) {
-        if (/before personal data was sealed/.test((error as Error).message))
-          return fail(c, 409, (error as Error).message);
+        if (error instanceof UnsealedEntryError) return fail(c, 409, error.message);
         throw error;
       }
       return c.json(
