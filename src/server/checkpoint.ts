@@ -80,6 +80,15 @@ export class CheckpointSigner {
     this.verifierKey = verifierKey(name, publicKey);
   }
 
+  /**
+   * The same key under another name, for another ledger: a platform signs
+   * each salon's chain as "<name>/<salon>", so no salon's checkpoint can
+   * pass for another's.
+   */
+  forLedger(name: string): CheckpointSigner {
+    return new CheckpointSigner(name, this.#key.export({ format: 'pem', type: 'pkcs8' }) as string);
+  }
+
   /** The signed note for a checkpoint. The origin is the key name: one key, one ledger. */
   sign(size: number, headHash: string): string {
     const text = checkpointText({ origin: this.name, size, headHash });
@@ -95,6 +104,11 @@ export function generateCheckpointKey(name: string): { privateKeyPem: string; ve
     privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }) as string,
     verifierKey: verifierKey(name, publicKey),
   };
+}
+
+/** A verifier key under another name (see CheckpointSigner.forLedger): the same public key, the other ledger. */
+export function renameVerifierKey(vkey: string, name: string): string {
+  return verifierKey(name, parseVerifierKey(vkey).key);
 }
 
 interface Verifier {

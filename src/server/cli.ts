@@ -10,14 +10,17 @@
  * The staff token is read from the MARKETING_CONSENT_STAFF_TOKEN environment
  * variable, never from the command line (where `ps` would show it).
  */
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { WIDGET_NAME, WIDGET_VERSION } from '../version.js';
 import { checkLedgerSettings, createLedgerApp, ledgerDecisions, type LedgerOptions } from './ledger-app.js';
 import { applyRetention, type ErasurePlan } from './erasure.js';
 import { readLedger } from './ledger-context.js';
-import { CheckpointSigner, generateCheckpointKey, splitCheckpoints } from './checkpoint.js';
+import { CheckpointSigner, generateCheckpointKey, renameVerifierKey, splitCheckpoints } from './checkpoint.js';
+import { createPlatformApp, sharedLedgerOptions } from './salons/platform-app.js';
+import { FileSalonRegistry, salonIdProblem, UnknownSalonError } from './salons/salon-registry.js';
+import { openSalonRegistry, salonsCommand } from './salons/salons-cli.js';
 import { parseTrustProxy } from './client-address.js';
 import { CHECKPOINT_LOG_NAME, JsonlLedgerStore, LEDGER_FILE_NAME, parseLedger } from './jsonl-ledger-store.js';
 import type { ChainEntry, LedgerStore } from './ledger-store.js';
@@ -128,6 +131,8 @@ const OPTIONS = {
   'dry-run': { type: 'boolean', default: false },
   url: { type: 'string' },
   'database-url': { type: 'string' },
+  salons: { type: 'boolean', default: false },
+  'salon-id': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   from: { type: 'string', multiple: true, default: [] },
@@ -169,8 +174,21 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const where: LedgerPlace = databaseUrl ? { databaseUrl } : { directory: values.data! };
-  if (command === 'verify') return verify(where, values['public-key'], values.checkpoints);
+  const platform: LedgerPlace = databaseUrl ? { databaseUrl } : { directory: values.data! };
+  if (command === 'salons') {
+    const texts = values.texts ? await readTextsFlag(values.texts) : undefined;
+    return salonsCommand(positionals[1], positionals[2], values, texts, platform);
+  }
+  // One salon of a platform: its own chain, beside the others.
+  const salonId = values['salon-id'];
+  if (salonId !== undefined && !(await isRegistered(platform, salonId))) return 2;
+  const where: LedgerPlace =
+    salonId === undefined
+      ? platform
+      : 'directory' in platform
+        ? { directory: FileSalonRegistry.salonDirectory(platform.directory, salonId) }
+        : { ...platform, salon: salonId };
+  if (command === 'verify') return verify(where, values['public-key'], values.checkpoints, salonId);
   if (command !== 'serve' && command !== 'retention') {
     console.error(`unknown command "${command}".\n${USAGE}`);
     return 2;
@@ -202,29 +220,50 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const smtpUrl = values['smtp-url'] ?? process.env['MARKETING_CONSENT_SMTP_URL'];
-  if (smtpUrl && !values.salon) {
+  if (values.salons) {
+    const own = [
+      'origin',
+      'staff-origin',
+      'salon',
+      'texts',
+      'mail-from',
+      'single-opt-in',
+      'phone-country',
+      'locale',
+    ] as const;
+    const given = own.filter((flag) => {
+      const value = values[flag];
+      return Array.isArray(value) ? value.length > 0 : value !== undefined;
+    });
+    if (given.length > 0) {
+      console.error(
+        `--${given[0]} is each salon's own when serving --salons: set it with "marketing-consent-ledger salons set ID --${given[0]} …"`,
+      );
+      return 2;
+    }
+  }
+  if (smtpUrl && !values.salon && !values.salons) {
     console.error('--salon is missing: confirmation mails name the salon, e.g. --salon "Salon Bella".');
     return 2;
   }
-  if (smtpUrl && !values['mail-from']) {
+  if (smtpUrl && !values['mail-from'] && !values.salons) {
     console.error(
       '--mail-from is missing: confirmation mails need a sender, e.g. "Salon Bella <hallo@salon-bella.ch>".',
     );
     return 2;
   }
   const trustProxy = values['trust-proxy'] === undefined ? undefined : parseTrustProxy(values['trust-proxy']);
-  const texts = values.texts
-    ? await readPublishedTexts(values.texts).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-        throw new Error(
-          `--texts ${values.texts} does not exist: make it from the booking page with "marketing-consent-ledger texts --from https://…/booking-page --out ${values.texts}", or leave --texts out`,
-        );
-      })
-    : [];
-  const signer = values.key ? await readSigner(values.key) : undefined;
-  const witnesses = new CheckpointWitnesses(values.witness);
+  const texts = values.texts ? await readTextsFlag(values.texts) : [];
+  const platformSigner = values.key ? await readSigner(values.key) : undefined;
   // After a rotation the last checkpoint was signed by an earlier key: trust every key in the .pub file.
-  const trustedKeys = values.key ? await readVerifierKeys([`${values.key}.pub`]).catch(() => []) : [];
+  const platformKeys = values.key ? await readVerifierKeys([`${values.key}.pub`]).catch(() => []) : [];
+  const signer =
+    salonId === undefined ? platformSigner : platformSigner?.forLedger(`${platformSigner.name}/${salonId}`);
+  const trustedKeys =
+    salonId === undefined || !platformSigner
+      ? platformKeys
+      : platformKeys.map((key) => renameVerifierKey(key, signer!.name));
+  const witnesses = new CheckpointWitnesses(values.witness);
   const staffToken = process.env['MARKETING_CONSENT_STAFF_TOKEN'];
   const settings: Omit<LedgerOptions, 'store'> = {
     allowedOrigins: values.origin,
@@ -258,7 +297,7 @@ async function main(argv: string[]): Promise<number> {
       ? {
           mail: {
             smtp: smtpUrl,
-            from: values['mail-from']!,
+            from: values['mail-from'] ?? '',
             throttleMs: throttleHours * 3_600_000,
             recordClientAddress: values['record-client-address'],
           },
@@ -271,6 +310,15 @@ async function main(argv: string[]): Promise<number> {
       retention: settings.retention || {},
       signer,
       trustedKeys,
+    });
+  }
+  if (values.salons) {
+    return servePlatform(platform, settings, {
+      port,
+      host: values.host,
+      signer: platformSigner,
+      trustedKeys: platformKeys,
+      witnessDirectories: values.witness,
     });
   }
   // Settings that cannot work stop the start before the data folder is touched.
@@ -408,6 +456,87 @@ async function registerTexts(pages: string[], out: string | undefined): Promise<
   return problems > 0 && found.length === 0 ? 1 : 0;
 }
 
+/** serve --salons: every enabled salon in the registry, each on its own chain under /salons/ID/. */
+async function servePlatform(
+  platform: LedgerPlace,
+  settings: Omit<LedgerOptions, 'store'>,
+  run: {
+    port: number;
+    host: string;
+    signer: CheckpointSigner | undefined;
+    trustedKeys: string[];
+    witnessDirectories: string[];
+  },
+): Promise<number> {
+  const { registry, pool } = await openSalonRegistry(platform);
+  const witnesses: CheckpointWitnesses[] = [];
+  const app = createPlatformApp({
+    registry,
+    // What each salon has of its own comes from the registry; the rest is the platform's.
+    shared: sharedLedgerOptions(settings),
+    async openSalon(id) {
+      const signer = run.signer?.forLedger(`${run.signer.name}/${id}`);
+      const trustedKeys = signer ? run.trustedKeys.map((key) => renameVerifierKey(key, signer.name)) : [];
+      const directories = run.witnessDirectories.map((directory) => join(directory, id));
+      await Promise.all(directories.map((directory) => mkdir(directory, { recursive: true })));
+      const witness = new CheckpointWitnesses(directories);
+      witnesses.push(witness);
+      const options = { signer, trustedKeys, onCheckpoint: witness.offer };
+      const store =
+        'directory' in platform
+          ? await JsonlLedgerStore.open(FileSalonRegistry.salonDirectory(platform.directory, id), options)
+          : await PostgresLedgerStore.open({ connectionString: platform.databaseUrl, pool, salon: id, ...options });
+      return { store, checkpointKeys: signer ? [signer.verifierKey, ...trustedKeys] : [] };
+    },
+  });
+  await app.start();
+  const running = await startLedgerServer(app, { port: run.port, hostname: run.host });
+  const served = app.served();
+  console.log(
+    `consent ledger for ${served.length} ${served.length === 1 ? 'salon' : 'salons'} listening on ${running.url} (each under /salons/ID/; registry: ${describePlace(platform)}${run.signer ? '' : '; checkpoints unsigned: pass --key'})`,
+  );
+  if (served.length === 0)
+    console.log('no salons yet: add one with "marketing-consent-ledger salons add ID --salon NAME"');
+  const stop = async () => {
+    await running.close();
+    await app.close();
+    await pool?.end();
+    await Promise.all(witnesses.map((witness) => witness.flush()));
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return -1;
+}
+
+/** Whether a salon of this id is in the registry; says so when not. */
+async function isRegistered(platform: LedgerPlace, id: string): Promise<boolean> {
+  const problem = salonIdProblem(id);
+  if (problem) {
+    console.error(`--salon-id: ${problem}`);
+    return false;
+  }
+  const { registry, pool } = await openSalonRegistry(platform);
+  try {
+    if ((await registry.list()).some((salon) => salon.id === id)) return true;
+    console.error(`--salon-id ${id}: ${new UnknownSalonError(id).message}`);
+    return false;
+  } finally {
+    await registry.close();
+    await pool?.end();
+  }
+}
+
+/** --texts FILE, read, or an error saying how to make it. */
+function readTextsFlag(file: string): Promise<PublishedText[]> {
+  return readPublishedTexts(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+    throw new Error(
+      `--texts ${file} does not exist: make it from the booking page with "marketing-consent-ledger texts --from https://…/booking-page --out ${file}", or leave --texts out`,
+    );
+  });
+}
+
 /** The signer for a key file made by keygen (PEM, with the key's name in a comment line). */
 async function readSigner(file: string): Promise<CheckpointSigner> {
   const pem = await readFile(file, 'utf8');
@@ -493,13 +622,14 @@ async function readCheckpoints(paths: readonly string[]): Promise<CheckpointSour
 }
 
 /** Where the ledger is: a folder (the embedded store) or a PostgreSQL database. */
-type LedgerPlace = { directory: string } | { databaseUrl: string };
+/** A data folder, or a database and the salon whose chain in it (default: the single salon's). */
+type LedgerPlace = { directory: string } | { databaseUrl: string; salon?: string };
 
 /** For messages and logs: the folder, or the database without its password. */
 function describePlace(where: LedgerPlace): string {
   if ('directory' in where) return where.directory;
   const url = new URL(where.databaseUrl);
-  return `PostgreSQL ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
+  return `PostgreSQL ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}${where.salon ? `, salon ${where.salon}` : ''}`;
 }
 
 function openStore(
@@ -508,11 +638,24 @@ function openStore(
 ): Promise<LedgerStore & { lastCheckpoint: string | undefined }> {
   return 'directory' in where
     ? JsonlLedgerStore.open(where.directory, options)
-    : PostgresLedgerStore.open({ connectionString: where.databaseUrl, ...options });
+    : PostgresLedgerStore.open({
+        connectionString: where.databaseUrl,
+        ...(where.salon ? { salon: where.salon } : {}),
+        ...options,
+      });
 }
 
-async function verify(where: LedgerPlace, publicKeys: readonly string[], checkpointPaths: readonly string[]) {
-  const trustedKeys = await readVerifierKeys(publicKeys);
+async function verify(
+  where: LedgerPlace,
+  publicKeys: readonly string[],
+  checkpointPaths: readonly string[],
+  salonId: string | undefined,
+) {
+  const platformKeys = await readVerifierKeys(publicKeys);
+  // A platform signs each salon's chain under "<key name>/<salon>" (see servePlatform): the platform's key is enough.
+  const trustedKeys = salonId
+    ? platformKeys.flatMap((key) => [key, renameVerifierKey(key, `${key.slice(0, key.indexOf('+'))}/${salonId}`)])
+    : platformKeys;
   let path: string;
   let entries: ChainEntry[];
   let tornTail = false;
@@ -528,7 +671,7 @@ async function verify(where: LedgerPlace, publicKeys: readonly string[], checkpo
     if (hasLog) own.push(...(await readCheckpoints([log])));
   } else {
     path = describePlace(where);
-    const chain = await readPostgresChain(where.databaseUrl);
+    const chain = await readPostgresChain(where.databaseUrl, where.salon);
     entries = chain.entries;
     if (chain.latestCheckpoint) own.push({ source: `${path} (latest checkpoint)`, note: chain.latestCheckpoint });
   }

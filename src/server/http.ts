@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import type { LedgerErrorBody } from '../contract/consent-event.js';
 import { describeIssues } from '../contract/zod-issues.js';
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 
 const JSON_TYPES = ['application/json', 'text/plain'];
 

@@ -23,7 +23,34 @@ export {
   type JsonlStoreOptions,
 } from './jsonl-ledger-store.js';
 export { PERSONAL_FIELDS, publicPart } from './personal-data.js';
-export { PostgresLedgerStore, readPostgresChain, type PostgresStoreOptions } from './postgres-ledger-store.js';
+export {
+  PostgresLedgerStore,
+  readPostgresChain,
+  openPostgresPool,
+  migratePostgres,
+  type PostgresStoreOptions,
+} from './postgres-ledger-store.js';
+export {
+  createPlatformApp,
+  salonLedgerOptions,
+  sharedLedgerOptions,
+  salonPath,
+  type PlatformApp,
+  type PlatformOptions,
+  type SalonLedger,
+  type SharedLedgerOptions,
+} from './salons/platform-app.js';
+export {
+  FileSalonRegistry,
+  PostgresSalonRegistry,
+  UnknownSalonError,
+  hashStaffToken,
+  newSecret,
+  salonIdProblem,
+  SALON_ID,
+  type SalonRegistry,
+  type SalonSettings,
+} from './salons/salon-registry.js';
 export {
   planCustomerErasure,
   planRetention,
@@ -35,7 +62,14 @@ export {
 export { GENESIS_HASH, entryHash, findChainBreak } from './hash-chain.js';
 export { ConsentView, type SubjectQuery, type AddressDecision } from './consent-status.js';
 export { AddressBook, normalizeEmail, normalizePhone, type CountryCode } from './addresses.js';
-export { CheckpointSigner, generateCheckpointKey, openCheckpoint, verifierKey, type Checkpoint } from './checkpoint.js';
+export {
+  CheckpointSigner,
+  generateCheckpointKey,
+  openCheckpoint,
+  verifierKey,
+  renameVerifierKey,
+  type Checkpoint,
+} from './checkpoint.js';
 export { verifyLedger, type LedgerReport, type CheckpointSource } from './verify-ledger.js';
 export { CheckpointWitnesses } from './witness.js';
 export { clientAddress, type TrustProxy } from './client-address.js';

@@ -48,6 +48,8 @@ export interface LedgerOptions {
   staffOrigins?: readonly string[];
   /** Token for the staff API (`Authorization: Bearer …`). Without one the staff API answers 401 to everyone. */
   staffToken?: string | undefined;
+  /** The staff token as its SHA-256 (hex), for settings kept where a token must not be (a platform's salon registry). */
+  staffTokenSha256?: string | undefined;
   /** Purposes the salon collects consent for. Default: the known purposes. */
   purposes?: readonly string[];
   /** Largest accepted request body in bytes. Default 64 KiB, the browsers' keepalive budget. */
@@ -375,6 +377,7 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
     '/',
     staffRoutes(ledger, {
       staffToken: options.staffToken,
+      staffTokenSha256: options.staffTokenSha256,
       staffOrigins: new Set(options.staffOrigins ?? []),
       linkSecret: options.linkSecret,
       proofLinkSecret,

@@ -37,6 +37,8 @@ export interface PostgresStoreOptions {
   onCheckpoint?: ((note: string) => void) | undefined;
   /** Connections in this process's pool. Default 4. */
   poolSize?: number;
+  /** A pool shared with other stores (one per salon on a platform); the store then leaves it open at close. */
+  pool?: pg.Pool;
 }
 
 /** Versioned schema changes, applied in order, each once. Never edit one that shipped: add the next. */
@@ -78,6 +80,11 @@ const MIGRATIONS: readonly string[] = [
      at bigint NOT NULL,
      granted boolean NOT NULL,
      PRIMARY KEY (salon, address)
+   );`,
+  // The salons of a platform and their settings (see salons/salon-registry.ts).
+  `CREATE TABLE ledger_salon_settings (
+     salon text PRIMARY KEY,
+     settings jsonb NOT NULL
    );`,
 ];
 
@@ -124,12 +131,7 @@ export class PostgresLedgerStore implements LedgerStore {
 
   /** Connects, migrates the schema, and makes the salon's chain if it has none. */
   static async open(options: PostgresStoreOptions): Promise<PostgresLedgerStore> {
-    const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 4 });
-    // An idle connection the server drops (a restart, a failover) must not bring the ledger down:
-    // the pool discards it and connects again for the next query.
-    pool.on('error', (error) => {
-      console.error(`ledger: an idle database connection was lost (${error.message}); the next query connects again`);
-    });
+    const pool = options.pool ?? openPostgresPool(options.connectionString, options.poolSize);
     const salon = options.salon ?? 'default';
     try {
       const client = await pool.connect();
@@ -161,7 +163,7 @@ export class PostgresLedgerStore implements LedgerStore {
         client.release();
       }
     } catch (error) {
-      await pool.end();
+      if (!options.pool) await pool.end();
       throw error;
     }
   }
@@ -247,7 +249,7 @@ export class PostgresLedgerStore implements LedgerStore {
 
   async close(): Promise<void> {
     await this.#flushing;
-    await this.#pool.end();
+    if (!this.#options.pool) await this.#pool.end();
   }
 
   #enqueue(event: LedgerRecord | ErasureRecord, flags: RecordFlag[]): Promise<AppendOutcome> {
@@ -418,6 +420,34 @@ export async function readPostgresChain(
     return { entries: rows.map((row) => JSON.parse(row.stored) as ChainEntry), latestCheckpoint: latest.rows[0]?.note };
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * A connection pool for the ledger's tables. An idle connection the server
+ * drops (a restart, a failover) must not bring the ledger down: the pool
+ * discards it and connects again for the next query.
+ */
+export function openPostgresPool(connectionString: string, size = 4): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max: size });
+  pool.on('error', (error) => {
+    console.error(`ledger: an idle database connection was lost (${error.message}); the next query connects again`);
+  });
+  return pool;
+}
+
+/** Makes or upgrades the schema, once even when several processes start together. */
+export async function migratePostgres(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await migrate(client);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    client.release();
   }
 }
 

@@ -19,15 +19,22 @@ export function startCli(dataDir: string, ...extra: string[]): Promise<{ child: 
 }
 
 /** `serve` with the arguments given (where the ledger is, and more), as startCli; they come last, so they win. */
-export async function serve(...args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [CLI, 'serve', '--port', '0', '--rate-limit', '0', '--single-opt-in', 'email-newsletter', ...args],
-    {
-      env: { ...process.env, MARKETING_CONSENT_STAFF_TOKEN: STAFF_TOKEN },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+export function serve(...args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  return spawnServe(['--port', '0', '--rate-limit', '0', '--single-opt-in', 'email-newsletter', ...args], {
+    MARKETING_CONSENT_STAFF_TOKEN: STAFF_TOKEN,
+  });
+}
+
+/** `serve --salons` (every salon of a platform's registry) on a free port, without rate limit. */
+export function servePlatform(...args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  return spawnServe(['--salons', '--port', '0', '--rate-limit', '0', ...args], {});
+}
+
+async function spawnServe(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk) => {

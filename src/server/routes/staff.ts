@@ -11,6 +11,7 @@ import { cors } from 'hono/cors';
 import { stream } from 'hono/streaming';
 import { timingSafeEqual } from 'hono/utils/buffer';
 import * as z from 'zod/mini';
+import { hashStaffToken } from '../salons/salon-registry.js';
 import { consentSubjectSchema } from '../../contract/consent-event.js';
 import {
   audienceSchema,
@@ -48,6 +49,7 @@ const linkAnswerSchema = z.object({ url: z.string() });
 
 export interface StaffSettings {
   staffToken: string | undefined;
+  staffTokenSha256: string | undefined;
   staffOrigins: ReadonlySet<string>;
   linkSecret: string | undefined;
   proofLinkSecret: string;
@@ -88,7 +90,9 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     '/v1/staff/*',
     bearerAuth({
       verifyToken: async (token) =>
-        Boolean(settings.staffToken) && (await timingSafeEqual(token, settings.staffToken!)),
+        settings.staffTokenSha256
+          ? await timingSafeEqual(hashStaffToken(token), settings.staffTokenSha256)
+          : Boolean(settings.staffToken) && (await timingSafeEqual(token, settings.staffToken!)),
       realm: 'marketing-consent ledger',
       noAuthenticationHeader: { message: { error: 'staff endpoints need an Authorization: Bearer <token> header' } },
       invalidAuthenticationHeader: { message: { error: 'the Authorization header must be Bearer <token>' } },

@@ -1,0 +1,311 @@
+/**
+ * Many salons on one deployment, as a platform runs it: `salons add` and
+ * `serve --salons`, on the file store and on PostgreSQL. Each salon's staff
+ * reaches only its own records, whatever id, path, link or token they try;
+ * a disabled salon answers nothing and keeps its records.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { ChainEntry } from '../../src/server/ledger-store.js';
+import { cli, killHard, servePlatform } from './cli-fixture.js';
+import { consentEvent } from './ledger-fixture.js';
+import { databaseText, freshDatabase, stopPostgres } from './postgres-fixture.js';
+
+after(stopPostgres);
+
+const BELLA = 'https://salon-bella.example';
+const CHIC = 'https://coiffure-chic.example';
+
+/** `salons add`, returning the staff token it prints once. */
+function addSalon(where: string[], id: string, ...flags: string[]): string {
+  const added = cli('salons', 'add', id, ...where, ...flags);
+  assert.equal(added.code, 0, added.output);
+  const token = /shown once[^\n]*\n(\S+)/.exec(added.stdout)?.[1];
+  assert.ok(token, `a token in: ${added.stdout}`);
+  return token;
+}
+
+const post = (url: string, body: unknown, headers: Record<string, string>) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+
+const stores = [
+  { name: 'file store', where: async () => ['--data', await mkdtemp(join(tmpdir(), 'platform-'))] },
+  { name: 'PostgreSQL', where: async () => ['--database-url', await freshDatabase()] },
+];
+
+for (const store of stores) {
+  describe(`salons on one platform (${store.name})`, () => {
+    it("a salon's staff reach only their own salon's records, with any token, id, path or link", async () => {
+      const where = await store.where();
+      const keyFile = join(await mkdtemp(join(tmpdir(), 'platform-key-')), 'checkpoint.pem');
+      assert.equal(cli('keygen', '--key', keyFile, '--name', 'platform.example/consent').code, 0);
+      const bellaToken = addSalon(
+        where,
+        'bella',
+        '--salon',
+        'Salon Bella',
+        '--origin',
+        BELLA,
+        '--single-opt-in',
+        'email-newsletter',
+      );
+      const chicToken = addSalon(
+        where,
+        'chic',
+        '--salon',
+        'Coiffure Chic',
+        '--locale',
+        'fr',
+        '--origin',
+        CHIC,
+        '--single-opt-in',
+        'email-newsletter',
+      );
+      const platform = await servePlatform(...where, '--key', keyFile);
+      try {
+        const bella = `${platform.url}/salons/bella`;
+        const chic = `${platform.url}/salons/chic`;
+        const staff = (token: string) => ({ authorization: `Bearer ${token}` });
+
+        const anna = consentEvent();
+        const booked = await post(`${bella}/v1/consent-events`, anna, { origin: BELLA });
+        assert.equal(booked.status, 201, await booked.clone().text());
+        const receipt = (await booked.json()) as { seq: number; checkpoint: string };
+        assert.equal(receipt.seq, 1);
+        assert.match(receipt.checkpoint, /^platform\.example\/consent\/bella\n1\n/, "signed as bella's chain");
+
+        // Bella's booking page cannot post to chic, even with a fresh event.
+        const crossPost = await post(`${chic}/v1/consent-events`, consentEvent(), { origin: BELLA });
+        assert.equal(crossPost.status, 403);
+        const ben = consentEvent({ subject: { email: 'ben@example.ch' } });
+        const chicBooked = await post(`${chic}/v1/consent-events`, ben, { origin: CHIC });
+        assert.equal(((await chicBooked.json()) as { seq: number }).seq, 1, 'chic has a chain of its own');
+
+        // Tokens: each only at home.
+        for (const [url, token] of [
+          [`${chic}/v1/staff/entries`, bellaToken],
+          [`${bella}/v1/staff/entries`, chicToken],
+          [`${bella}/v1/staff/entries`, ''],
+        ] as const) {
+          const answer = await fetch(url, { headers: token ? staff(token) : {} });
+          assert.equal(answer.status, 401, `${url} with ${token ? 'the other salon’s token' : 'no token'}`);
+        }
+        const bellaEntries = (await (
+          await fetch(`${bella}/v1/staff/entries`, { headers: staff(bellaToken) })
+        ).json()) as {
+          entries: ChainEntry[];
+        };
+        assert.deepEqual(
+          bellaEntries.entries.map((entry) => entry.event.id),
+          [anna.id],
+          "bella's staff see bella's records only",
+        );
+        // Bella's staff asking for chic's customer by address find nobody.
+        const status = await fetch(`${bella}/v1/staff/status?email=ben@example.ch`, { headers: staff(bellaToken) });
+        const statusBody = (await status.json()) as { purposes: { state: string }[] };
+        assert.deepEqual(
+          statusBody.purposes.map((purpose) => purpose.state),
+          statusBody.purposes.map(() => 'never'),
+        );
+        const history = await fetch(`${bella}/v1/staff/history?email=ben@example.ch`, { headers: staff(bellaToken) });
+        assert.deepEqual(((await history.json()) as { entries: unknown[] }).entries, []);
+
+        // Guessed ids and paths find no salon, and no salon's data.
+        for (const path of [
+          '/salons/BELLA/v1/staff/entries',
+          '/salons/bella%2F..%2Fchic/v1/staff/entries',
+          '/salons/..%2Fchic/v1/staff/entries',
+          '/salons/nosuch/v1/staff/entries',
+          '/salons/bella-/v1/health',
+          '/v1/staff/entries',
+          '/v1/consent-events',
+        ]) {
+          const answer = await fetch(`${platform.url}${path}`, { headers: staff(bellaToken) });
+          assert.equal(answer.status, 404, path);
+          assert.doesNotMatch(await answer.text(), /ben@|anna-/, path);
+        }
+
+        // Links one salon signs are refused by another.
+        const link = await post(
+          `${bella}/v1/staff/unsubscribe-links`,
+          { purpose: 'email-newsletter', address: anna.subject.email },
+          staff(bellaToken),
+        );
+        const unsubscribeUrl = ((await link.json()) as { url: string }).url;
+        assert.ok(unsubscribeUrl.startsWith(`${bella}/v1/unsubscribe?`), unsubscribeUrl);
+        const elsewhere = await fetch(unsubscribeUrl.replace('/salons/bella/', '/salons/chic/'), { method: 'POST' });
+        assert.equal(elsewhere.status, 400, "bella's unsubscribe link is invalid at chic");
+        const proofLink = await post(
+          `${bella}/v1/staff/proof-links`,
+          { subject: { email: anna.subject.email } },
+          staff(bellaToken),
+        );
+        const proofUrl = ((await proofLink.json()) as { url: string }).url;
+        assert.equal((await fetch(proofUrl)).status, 200, 'the proof link works at home');
+        const proofElsewhere = await fetch(proofUrl.replace('/salons/bella/', '/salons/chic/'));
+        assert.notEqual(proofElsewhere.status, 200, "bella's proof link shows nothing at chic");
+        assert.doesNotMatch(await proofElsewhere.text(), new RegExp(anna.subject.email!));
+        // At home the link withdraws.
+        assert.equal((await fetch(unsubscribeUrl, { method: 'POST' })).status, 200);
+
+        // An erasure at chic leaves bella as it was.
+        const erased = await post(
+          `${chic}/v1/staff/erasures`,
+          { subject: { email: 'ben@example.ch' }, staffName: 'Lea', reason: 'customer-request' },
+          staff(chicToken),
+        );
+        assert.equal(erased.status, 201, await erased.clone().text());
+        const after = (await (await fetch(`${bella}/v1/staff/entries`, { headers: staff(bellaToken) })).json()) as {
+          entries: ChainEntry[];
+        };
+        assert.equal(after.entries.length, 2, "bella's booking and withdrawal, nothing of chic's");
+      } finally {
+        await killHard(platform.child);
+      }
+      // Each salon's chain verifies on its own, under its own name.
+      for (const [id, entries] of [
+        ['bella', 2],
+        ['chic', 2],
+      ] as const) {
+        const verified = cli('verify', ...where, '--salon-id', id, '--public-key', `${keyFile}.pub`);
+        assert.equal(verified.code, 0, verified.output);
+        assert.match(verified.output, new RegExp(`OK, ${entries} entries`));
+        assert.match(verified.output, new RegExp(`entries 1–${entries} are covered by a signature`));
+      }
+      const unknown = cli('verify', ...where, '--salon-id', 'nosuch');
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.output, /no salon "nosuch"/);
+    });
+
+    it('salons list, disable, enable and new-token take effect on the running platform; records are kept', async () => {
+      const where = await store.where();
+      const token = addSalon(
+        where,
+        'bella',
+        '--salon',
+        'Salon Bella',
+        '--origin',
+        BELLA,
+        '--mail-from',
+        'Salon Bella <hallo@salon-bella.example>',
+        '--single-opt-in',
+        'email-newsletter',
+      );
+      const platform = await servePlatform(...where);
+      try {
+        const bella = `${platform.url}/salons/bella`;
+        // Added while the platform runs: served within a moment.
+        addSalon(where, 'chic', '--salon', 'Coiffure Chic', '--origin', CHIC, '--single-opt-in', 'email-newsletter');
+        await waitFor(
+          async () => (await fetch(`${platform.url}/salons/chic/v1/health`)).status === 200,
+          'chic is served',
+        );
+        const listed = cli('salons', 'list', ...where);
+        assert.equal(listed.code, 0);
+        assert.match(listed.stdout, /^bella\tenabled\tSalon Bella\thttps:\/\/salon-bella\.example\t/m);
+        assert.match(listed.stdout, /^chic\tenabled\tCoiffure Chic\t/m);
+        assert.doesNotMatch(listed.stdout, new RegExp(token), 'the token is never shown again');
+
+        const event = consentEvent();
+        assert.equal((await post(`${bella}/v1/consent-events`, event, { origin: BELLA })).status, 201);
+        assert.equal(cli('salons', 'disable', 'bella', ...where).code, 0);
+        await waitFor(async () => (await fetch(`${bella}/v1/health`)).status === 404, 'bella stops answering');
+        assert.equal((await post(`${bella}/v1/consent-events`, consentEvent(), { origin: BELLA })).status, 404);
+        assert.equal(
+          (await fetch(`${bella}/v1/staff/entries`, { headers: { authorization: `Bearer ${token}` } })).status,
+          404,
+        );
+        assert.equal((await fetch(`${platform.url}/salons/chic/v1/health`)).status, 200, 'chic is served on');
+        assert.match(cli('salons', 'list', ...where).stdout, /^bella\tdisabled since \S+\tSalon Bella/m);
+
+        assert.equal(cli('salons', 'enable', 'bella', ...where).code, 0);
+        await waitFor(async () => (await fetch(`${bella}/v1/health`)).status === 200, 'bella answers again');
+        const entries = (await (
+          await fetch(`${bella}/v1/staff/entries`, { headers: { authorization: `Bearer ${token}` } })
+        ).json()) as { entries: ChainEntry[] };
+        assert.deepEqual(
+          entries.entries.map((entry) => entry.event.id),
+          [event.id],
+          'the record made before disabling is still there',
+        );
+
+        const renewed = cli('salons', 'new-token', 'bella', ...where);
+        const newToken = /shown once[^\n]*\n(\S+)/.exec(renewed.stdout)?.[1];
+        assert.ok(newToken, renewed.output);
+        const answerWith = async (t: string) =>
+          (await fetch(`${bella}/v1/staff/entries`, { headers: { authorization: `Bearer ${t}` } })).status;
+        await waitFor(async () => (await answerWith(token)) === 401, 'the old token stops working');
+        assert.equal(await answerWith(newToken), 200);
+      } finally {
+        await killHard(platform.child);
+      }
+      if (where[0] === '--data') {
+        const registry = await readFile(join(where[1]!, 'salons.json'), 'utf8');
+        assert.doesNotMatch(registry, new RegExp(token), 'the registry keeps only a hash of the token');
+        assert.deepEqual((await readdir(join(where[1]!, 'salons'))).sort(), ['bella', 'chic']);
+      } else {
+        assert.doesNotMatch(await databaseText(where[1]!), new RegExp(token));
+      }
+    });
+  });
+}
+
+describe('salons: settings that cannot work', () => {
+  it('are refused with the fix named, and the registry is left as it was', async () => {
+    const where = ['--data', await mkdtemp(join(tmpdir(), 'platform-bad-'))];
+    addSalon(where, 'bella', '--salon', 'Salon Bella', '--single-opt-in', 'email-newsletter');
+    const before = await readFile(join(where[1]!, 'salons.json'), 'utf8');
+    const cases: [string[], RegExp][] = [
+      [['add', 'Bella!', '--salon', 'X', '--single-opt-in', 'email-newsletter'], /not a salon id/],
+      [['add', 'bella', '--salon', 'Other', '--single-opt-in', 'email-newsletter'], /already registered/],
+      [['add', 'chic', '--single-opt-in', 'email-newsletter'], /--salon is missing/],
+      [['add', 'chic', '--salon', 'Chic'], /--mail-from is missing.*--single-opt-in email-newsletter/],
+      [
+        [
+          'add',
+          'chic',
+          '--salon',
+          'Chic',
+          '--origin',
+          'https://chic.example/booking',
+          '--single-opt-in',
+          'email-newsletter',
+        ],
+        /is not an origin/,
+      ],
+      [
+        ['add', 'chic', '--salon', 'Chic', '--locale', 'es', '--single-opt-in', 'email-newsletter'],
+        /--locale must be one of de, fr, it, en/,
+      ],
+      [['disable', 'nosuch'], /no salon "nosuch"/],
+      [['remove', 'bella'], /salons needs one of: add, set, list, disable, enable, new-token/],
+    ];
+    for (const [args, message] of cases) {
+      const result = cli('salons', ...args, ...where);
+      assert.notEqual(result.code, 0, args.join(' '));
+      assert.match(result.output, message, args.join(' '));
+    }
+    assert.equal(await readFile(join(where[1]!, 'salons.json'), 'utf8'), before);
+    const mixed = cli('serve', '--salons', ...where, '--origin', BELLA);
+    assert.equal(mixed.code, 2);
+    assert.match(
+      mixed.output,
+      /--origin is each salon's own when serving --salons: set it with .*salons set ID --origin/,
+    );
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
