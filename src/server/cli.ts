@@ -16,7 +16,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { WIDGET_NAME, WIDGET_VERSION } from '../version.js';
 import { checkLedgerSettings, createLedgerApp, ledgerDecisions, type LedgerOptions } from './ledger-app.js';
 import { applyRetention, type ErasurePlan } from './erasure.js';
-import { readLedger } from './ledger-context.js';
+import { customerViews, identifiersOf } from './ledger-context.js';
 import { CheckpointSigner, generateCheckpointKey, renameVerifierKey, splitCheckpoints } from './checkpoint.js';
 import { createPlatformApp, sharedLedgerOptions } from './salons/platform-app.js';
 import { FileSalonRegistry, salonIdProblem, UnknownSalonError } from './salons/salon-registry.js';
@@ -384,8 +384,9 @@ async function retentionInStore(
     throw error;
   }
   try {
-    const view = await readLedger(store, addresses, viewOptions);
-    const plans = await applyRetention(store, view, purposes, options.retention || {}, dryRun);
+    await store.index(identifiersOf(addresses));
+    const views = customerViews(store, addresses, viewOptions);
+    const plans = await applyRetention(store, views, purposes, options.retention || {}, dryRun);
     printRetention(plans, dryRun);
     return 0;
   } finally {

@@ -28,8 +28,7 @@
  * staff entry with evidence counts without confirmation.
  *
  * Erasure: an erased record belongs to nobody (its identifiers are gone),
- * so it links no one and decides nothing; the view is rebuilt whenever an
- * erasure reaches it. The erasure's keyed digests of the identifiers let a
+ * so it links no one and decides nothing. The erasure's keyed digests of the identifiers let a
  * lookup say "erased" while nothing newer is on record for them.
  */
 import type { ConsentSubject } from '../contract/consent-event.js';
@@ -110,9 +109,10 @@ interface Customer {
 }
 
 /**
- * The ledger read as customers and decisions. Built from the entries in
- * order and kept up to date by absorbing new ones (the ledger only grows),
- * so a read costs the new entries, not the whole ledger.
+ * Entries read as customers and decisions. The ledger builds one for the
+ * customer a request is about, from that customer's entries as the store's
+ * index finds them (see LedgerContext.viewOf); decisions about a customer
+ * depend on nothing else, so it decides as a view of the whole ledger would.
  */
 export class ConsentView {
   readonly #addresses: AddressBook;
@@ -177,9 +177,9 @@ export class ConsentView {
   }
 
   /**
-   * Takes in the next entry of the ledger (entries arrive in sequence order).
-   * An erasure cannot be taken into a view that holds the records it erased:
-   * the reader builds a new view then (see `needsRebuild`).
+   * Takes in the next entry (entries arrive in sequence order). Erased
+   * records decide nothing; an erasure only lets lookups of the identifiers
+   * it names say "erased".
    */
   absorb(entry: ChainEntry): void {
     if (entry.seq <= this.#lastSeq) return;
@@ -286,11 +286,6 @@ export class ConsentView {
     const roots = new Set<IdentifierKey>();
     for (const key of this.#addresses.keysOf(query)) if (this.#parent.has(key)) roots.add(this.#find(key));
     return [...roots].map((root) => this.#customers.get(root)!);
-  }
-
-  /** Whether taking in these entries needs a fresh view: an erasure takes records out. */
-  static needsRebuild(entries: readonly ChainEntry[]): boolean {
-    return entries.some(isErasure);
   }
 
   /** Every customer on record, with their identifiers and records. */
@@ -466,6 +461,46 @@ export class ConsentView {
     }
     this.#customers.delete(other);
     return root;
+  }
+}
+
+type Recipient = Audience['recipients'][number];
+
+/**
+ * A campaign's audience over many views (a customer each, as the ledger
+ * reads them one at a time): every view decides its own addresses, by the
+ * same rule as `ConsentView.audience`; then the counts of those left out.
+ */
+export async function* audienceAcross(
+  views: AsyncIterable<ConsentView>,
+  purpose: string,
+): AsyncGenerator<Recipient, Audience['leftOut']> {
+  const leftOut = { withdrawn: 0, unconfirmed: 0, neverGranted: 0 };
+  for await (const view of views) {
+    const recipients = view.audienceStream(purpose);
+    for (let next = recipients.next(); ; next = recipients.next()) {
+      if (next.done) {
+        leftOut.withdrawn += next.value.withdrawn;
+        leftOut.unconfirmed += next.value.unconfirmed;
+        leftOut.neverGranted += next.value.neverGranted;
+        break;
+      }
+      yield next.value;
+    }
+  }
+  return leftOut;
+}
+
+/** The audience over many views as one answer, sorted by address (see audienceAcross). */
+export async function audienceOf(views: AsyncIterable<ConsentView>, purpose: string): Promise<Audience> {
+  const recipients: Recipient[] = [];
+  const stream = audienceAcross(views, purpose);
+  for (let next = await stream.next(); ; next = await stream.next()) {
+    if (next.done) {
+      recipients.sort((a, b) => a.address.localeCompare(b.address));
+      return { purpose, recipients, leftOut: next.value };
+    }
+    recipients.push(next.value);
   }
 }
 

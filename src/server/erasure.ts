@@ -52,39 +52,49 @@ export function planCustomerErasure(view: ConsentView, query: SubjectQuery): Era
   };
 }
 
-/** Everything the retention policy erases now, customer by customer. */
-export function planRetention(
-  view: ConsentView,
+/** Everything the retention policy erases now, customer by customer (each view holds customers; see LedgerContext.customerViews). */
+export async function planRetention(
+  views: AsyncIterable<ConsentView> | Iterable<ConsentView>,
   purposes: readonly string[],
   policy: RetentionPolicy = {},
-): ErasurePlan[] {
-  const now = view.now();
+): Promise<ErasurePlan[]> {
   const inactiveMs = (policy.inactiveYears ?? 3) * YEAR_MS;
   const graceMs = (policy.unconfirmedGraceDays ?? 0) * DAY_MS;
   const plans: ErasurePlan[] = [];
-  for (const customer of view.customers()) {
-    if (customer.entries.length === 0) continue;
-    const identifiers = [...customer.keys];
-    const unconfirmed = unconfirmedSignUps(view, customer, now - graceMs);
-    const onlyUnconfirmed = unconfirmed.seqs.length === customer.entries.length;
-    const due = Date.parse(customer.entries.at(-1)!.receivedAt) + inactiveMs;
-    if (!onlyUnconfirmed && due <= now && !view.isActive(customer, purposes)) {
-      plans.push({
+  for await (const view of views) {
+    const now = view.now();
+    for (const customer of view.customers())
+      plans.push(...planForCustomer(view, customer, purposes, now, inactiveMs, graceMs));
+  }
+  return plans;
+}
+
+/** What retention erases of one customer now: everything, their lapsed sign-ups, or nothing. */
+function planForCustomer(
+  view: ConsentView,
+  customer: CustomerRecords,
+  purposes: readonly string[],
+  now: number,
+  inactiveMs: number,
+  graceMs: number,
+): ErasurePlan[] {
+  if (customer.entries.length === 0) return [];
+  const identifiers = [...customer.keys];
+  const unconfirmed = unconfirmedSignUps(view, customer, now - graceMs);
+  const onlyUnconfirmed = unconfirmed.seqs.length === customer.entries.length;
+  const due = Date.parse(customer.entries.at(-1)!.receivedAt) + inactiveMs;
+  if (!onlyUnconfirmed && due <= now && !view.isActive(customer, purposes)) {
+    return [
+      {
         reason: 'retention-period',
         seqs: customer.entries.map((entry) => entry.seq),
         identifiers,
         dueSince: new Date(due).toISOString(),
-      });
-    } else if (unconfirmed.seqs.length > 0) {
-      plans.push({
-        reason: 'unconfirmed-sign-up',
-        seqs: unconfirmed.seqs,
-        identifiers,
-        dueSince: unconfirmed.dueSince,
-      });
-    }
+      },
+    ];
   }
-  return plans;
+  if (unconfirmed.seqs.length === 0) return [];
+  return [{ reason: 'unconfirmed-sign-up', seqs: unconfirmed.seqs, identifiers, dueSince: unconfirmed.dueSince }];
 }
 
 /**
@@ -148,15 +158,15 @@ export function erasureRecords(
   }));
 }
 
-/** Applies the retention policy to the store as the view reads it; with dryRun, only the list. */
+/** Applies the retention policy to the store as the views read it; with dryRun, only the list. */
 export async function applyRetention(
   store: Pick<LedgerStore, 'erase' | 'identifierDigest'>,
-  view: ConsentView,
+  views: AsyncIterable<ConsentView> | Iterable<ConsentView>,
   purposes: readonly string[],
   policy: RetentionPolicy,
   dryRun: boolean,
 ): Promise<ErasurePlan[]> {
-  const plans = planRetention(view, purposes, policy);
+  const plans = await planRetention(views, purposes, policy);
   if (!dryRun && plans.length > 0) await store.erase(erasureRecords(plans, store));
   return plans;
 }

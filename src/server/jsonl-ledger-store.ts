@@ -28,6 +28,7 @@ import { mkdir, open, readFile, unlink, writeFile, type FileHandle } from 'node:
 import { join } from 'node:path';
 import {
   isErasure,
+  isRecord,
   type ChainEntry,
   type ErasedEntry,
   type ErasureEntry,
@@ -36,6 +37,7 @@ import {
   type RecordFlag,
 } from '../contract/ledger-records.js';
 import { splitCheckpoints, openCheckpoint, type CheckpointSigner } from './checkpoint.js';
+import { CustomerIndex } from './customer-index.js';
 import { GENESIS_HASH, findChainBreak } from './hash-chain.js';
 import type { AppendOutcome, LedgerStore } from './ledger-store.js';
 import { RECORD_KEY_BYTES, isLiveKey, newRecordKey } from './personal-data.js';
@@ -49,6 +51,8 @@ export const LOCK_FILE_NAME = 'ledger.lock';
 interface Pending {
   line: string;
   seq: number;
+  /** The record's identifier digests, for the customer index (undefined: identified when indexed). */
+  digests: readonly string[] | undefined;
   /** The record's key, or undefined for a record without personal data (an erasure). */
   key: Buffer | undefined;
   resolve: (checkpoint: string | undefined) => void;
@@ -116,6 +120,11 @@ export class JsonlLedgerStore implements LedgerStore {
   readonly #checkpoints: FileHandle | undefined;
   readonly #options: JsonlStoreOptions;
   #lastCheckpoint: string | undefined;
+  readonly #index = new CustomerIndex();
+  /** Settles when the latest append so far is durable (and so every earlier one): what a read waits for. */
+  #latestWrite: Promise<unknown> = Promise.resolve();
+  /** Set by index(): until then new entries are left for it to index. */
+  #identify: ((record: LedgerRecord) => readonly string[]) | undefined;
 
   private constructor(
     files: { ledger: FileHandle; keys: FileHandle; checkpoints: FileHandle | undefined; lockPath: string },
@@ -227,7 +236,11 @@ export class JsonlLedgerStore implements LedgerStore {
     }
   }
 
-  async append(event: LedgerRecord | ErasureRecord, flags: RecordFlag[] = []): Promise<AppendOutcome> {
+  async append(
+    event: LedgerRecord | ErasureRecord,
+    flags: RecordFlag[] = [],
+    identifiers?: readonly string[],
+  ): Promise<AppendOutcome> {
     if (this.#broken) throw new Error('the ledger stopped writing after a write error; restart it');
     const known = this.#byId.get(event.id);
     if (known) {
@@ -241,10 +254,13 @@ export class JsonlLedgerStore implements LedgerStore {
     const { entry, stored, key } = chainEntry(event, { seq, receivedAt, prevHash, flags });
     this.#lastHash = entry.hash;
     this.#entries.push(entry);
+    const keys = event.method === 'erasure' ? [] : (identifiers ?? this.#identify?.(event));
+    const digests = keys?.map((identifier) => this.identifierDigest(identifier));
     const durable = new Promise<string | undefined>((resolve, reject) => {
-      this.#queue.push({ line: `${stored}\n`, seq, key, resolve, reject });
+      this.#queue.push({ line: `${stored}\n`, seq, digests, key, resolve, reject });
     });
     this.#byId.set(event.id, { entry, durable });
+    this.#latestWrite = durable.catch(() => undefined);
     this.#flushing ??= this.#flush();
     const checkpoint = await durable;
     return { kind: 'created', entry, ...(checkpoint ? { checkpoint } : {}) };
@@ -289,6 +305,37 @@ export class JsonlLedgerStore implements LedgerStore {
     return createHmac('sha256', this.#digestSecret).update(identifier).digest('base64url');
   }
 
+  async index(identify: (record: LedgerRecord) => readonly string[]): Promise<void> {
+    // Every entry so far, at once (no await in between, so no append slips past); later ones as they become durable.
+    this.#identify = identify;
+    for (const entry of this.#entries) this.#indexEntry(entry, undefined);
+  }
+
+  async customerEntries(identifiers: readonly string[]): Promise<ChainEntry[]> {
+    // A read sees every write that came before it (not those that come while it waits).
+    await this.#latestWrite;
+    const seqs = this.#index.lookup(identifiers.map((key) => this.identifierDigest(key)));
+    return seqs.map((seq) => this.#entries[seq - 1]!);
+  }
+
+  async *customers(): AsyncGenerator<ChainEntry[]> {
+    // The customers as they are now; entries are looked up as each is reached.
+    for (const seqs of [...this.#index.customers()]) yield seqs.map((seq) => this.#entries[seq - 1]!);
+  }
+
+  async entryById(id: string): Promise<ChainEntry | undefined> {
+    return this.#byId.get(id)?.entry;
+  }
+
+  /** Takes a durable entry into the customer index (once index() named how to identify records). */
+  #indexEntry(entry: ChainEntry, digests: readonly string[] | undefined): void {
+    if (isErasure(entry)) this.#index.addErasure(entry.seq, entry.event.identifierDigests ?? []);
+    else if (isRecord(entry) && this.#identify) {
+      const own = digests ?? this.#identify(entry.event).map((key) => this.identifierDigest(key));
+      this.#index.add(entry.seq, own);
+    }
+  }
+
   async entries(options: { afterSeq?: number; limit?: number } = {}): Promise<ChainEntry[]> {
     const start = Math.max(0, options.afterSeq ?? 0);
     const end = options.limit === undefined ? undefined : start + options.limit;
@@ -315,6 +362,7 @@ export class JsonlLedgerStore implements LedgerStore {
       const indexed = this.#byId.get(entry.event.id);
       if (indexed) this.#byId.set(entry.event.id, { ...indexed, entry: erased });
     }
+    this.#index.remove(erasure.event.erasedSeqs);
   }
 
   /** Overwrites the keys of these entries with zeros, durably. */
@@ -346,6 +394,10 @@ export class JsonlLedgerStore implements LedgerStore {
           await this.#checkpoints.datasync();
           this.#lastCheckpoint = checkpoint;
           this.#options.onCheckpoint?.(checkpoint);
+        }
+        // Readers find the entries once they are durable.
+        if (this.#identify) {
+          for (const pending of batch) this.#indexEntry(this.#entries[pending.seq - 1]!, pending.digests);
         }
         for (const pending of batch) pending.resolve(checkpoint);
       } catch (error) {

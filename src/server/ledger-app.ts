@@ -311,7 +311,7 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
   };
 
   const proofResponse = async (c: Context, query: SubjectQuery) => {
-    const view = await ledger.view();
+    const view = await ledger.viewOf(query);
     const status = view.status(query, ledger.purposes);
     const proof = buildProof({
       subject: status.subject,

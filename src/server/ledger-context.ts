@@ -4,9 +4,9 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ConsentReceipt, ConsentSubject } from '../contract/consent-event.js';
-import type { LedgerRecord } from '../contract/ledger-records.js';
+import type { ChainEntry, LedgerRecord } from '../contract/ledger-records.js';
 import { AddressBook, missingAddresses, phoneProblem } from './addresses.js';
-import { ConsentView, type ConsentViewOptions } from './consent-status.js';
+import { ConsentView, type ConsentViewOptions, type SubjectQuery } from './consent-status.js';
 import type { ConfirmationSender } from './double-opt-in/confirmation-sender.js';
 import { applyRetention, erasureRecords, type ErasurePlan, type RetentionPolicy } from './erasure.js';
 import { fail } from './http.js';
@@ -20,8 +20,17 @@ export interface LedgerContext {
   addresses: AddressBook;
   registry: TextRegistry;
   controller: Controller;
-  /** The view of the ledger as it is now: customers and decisions. */
-  view(): Promise<ConsentView>;
+  /**
+   * The view of the customer the query names, as the ledger holds them now:
+   * every record linked to them, and the erasures of the query's identifiers.
+   * Decisions about one customer need no other customer's records, so this
+   * costs the customer, not the ledger.
+   */
+  viewOf(query: SubjectQuery): Promise<ConsentView>;
+  /** Every customer's view, one at a time (audiences, retention, the confirmation mails' first pass). */
+  customerViews(): AsyncGenerator<ConsentView>;
+  /** Whether online grants for this purpose wait for the address owner's confirmation. */
+  needsConfirmation(purpose: string): boolean;
   /** Appends a record made by the ledger itself (staff entries, unsubscribes). */
   appendRecord(record: LedgerRecord): Promise<AppendOutcome>;
   /** A 400 for purposes this ledger does not record, phone numbers it cannot read, or a missing address. */
@@ -44,7 +53,7 @@ export interface LedgerContext {
   confirmations?: ConfirmationSender;
   /** The retention policy the schedule, the staff endpoint and the CLI apply. */
   retention: RetentionPolicy;
-  /** Erases what the plans name (see erasure.ts); the next view() no longer holds it. */
+  /** Erases what the plans name (see erasure.ts); no view made afterwards holds it. */
   erase(plans: readonly ErasurePlan[], by?: { staffName?: string; note?: string }): Promise<AppendOutcome[]>;
   /** What the retention policy erases now; with dryRun, only the list. */
   applyRetention(options: { dryRun: boolean }): Promise<ErasurePlan[]>;
@@ -55,20 +64,30 @@ export function receiptOf(outcome: Pick<AppendOutcome, 'entry' | 'checkpoint'>):
   return { id: entry.event.id, seq: entry.seq, receivedAt: entry.receivedAt, ...(checkpoint ? { checkpoint } : {}) };
 }
 
-/** An empty view of this store's ledger, recognising erased identifiers by the store's digests. */
-function emptyView(store: LedgerStore, addresses: AddressBook, viewOptions: ConsentViewOptions): ConsentView {
-  return new ConsentView(addresses, { ...viewOptions, identifierDigest: (key) => store.identifierDigest(key) });
-}
-
-/** A view of the whole ledger as it is now (the CLI's retention command reads it this way too). */
-export async function readLedger(
+/** A view of these entries (one customer's, or the whole ledger's), recognising erased identifiers by the store's digests. */
+export function viewOfEntries(
+  entries: Iterable<ChainEntry>,
   store: LedgerStore,
   addresses: AddressBook,
   viewOptions: ConsentViewOptions,
-): Promise<ConsentView> {
-  const view = emptyView(store, addresses, viewOptions);
-  for (const entry of await store.entries()) view.absorb(entry);
+): ConsentView {
+  const view = new ConsentView(addresses, { ...viewOptions, identifierDigest: (key) => store.identifierDigest(key) });
+  for (const entry of entries) view.absorb(entry);
   return view;
+}
+
+/** Every customer's view, a customer at a time, once the store's index is complete (the CLI's retention reads it so too). */
+export async function* customerViews(
+  store: LedgerStore,
+  addresses: AddressBook,
+  viewOptions: ConsentViewOptions,
+): AsyncGenerator<ConsentView> {
+  for await (const entries of store.customers()) yield viewOfEntries(entries, store, addresses, viewOptions);
+}
+
+/** How the store's index tells a record's customer: the identifiers the view links customers by. */
+export function identifiersOf(addresses: AddressBook): (record: LedgerRecord) => readonly string[] {
+  return (record) => addresses.keysOf(record.subject);
 }
 
 export function createLedgerContext(settings: {
@@ -84,21 +103,20 @@ export function createLedgerContext(settings: {
   viewOptions: ConsentViewOptions;
   retention: RetentionPolicy;
 }): LedgerContext {
-  const { store, purposes, addresses, registry } = settings;
-  let view = emptyView(store, addresses, settings.viewOptions);
+  const { store, purposes, addresses, registry, viewOptions } = settings;
+  const identify = identifiersOf(addresses);
+  // The store's index must hold every entry before a read can trust it; a failed attempt is tried again.
+  let indexing: Promise<void> | undefined;
+  const indexed = () =>
+    (indexing ??= store.index(identify).catch((error: unknown) => {
+      indexing = undefined;
+      throw error;
+    }));
+  void indexed().catch((error: unknown) => console.error('ledger: the customer index could not be built', error));
   const checkSubject = (c: Context, subject: Partial<ConsentSubject>) => {
     const problem = subject.phone ? phoneProblem(subject.phone, addresses.defaultCountry) : undefined;
     return problem ? fail(c, 400, `phone: ${problem}`, [{ path: 'subject.phone', message: problem }]) : undefined;
   };
-  /** Takes in the entries since the last read. An erasure takes records out, which a view cannot do: then it is built again. */
-  const refresh = async (): Promise<ConsentView> => {
-    const fresh = await store.entries({ afterSeq: view.lastSeq });
-    if (ConsentView.needsRebuild(fresh)) view = await readLedger(store, addresses, settings.viewOptions);
-    else for (const entry of fresh) view.absorb(entry);
-    return view;
-  };
-  let current: Promise<unknown> = Promise.resolve();
-  let queued: Promise<ConsentView> | undefined;
   // One erasure or retention run at a time: two at once could name the same records.
   let erasing: Promise<unknown> = Promise.resolve();
   const exclusively = <T>(work: () => Promise<T>): Promise<T> => {
@@ -111,22 +129,18 @@ export function createLedgerContext(settings: {
     erase: (plans, by = {}) =>
       exclusively(async () => (plans.length ? store.erase(erasureRecords(plans, store, by)) : [])),
     applyRetention: ({ dryRun }) =>
-      exclusively(async () => applyRetention(store, await context.view(), purposes, settings.retention, dryRun)),
-    view() {
-      // One read of the store at a time: a caller joins the read queued after
-      // the one in flight (it starts after the caller came, so it sees what
-      // the caller wrote), instead of every concurrent request reading and
-      // unsealing the same new entries.
-      const run = () => {
-        queued = undefined;
-        return refresh();
-      };
-      // After the read in flight, whether it worked or not.
-      queued ??= current.then(run, run);
-      current = queued;
-      return queued;
+      exclusively(async () => applyRetention(store, context.customerViews(), purposes, settings.retention, dryRun)),
+    async viewOf(query) {
+      await indexed();
+      const entries = await store.customerEntries(addresses.keysOf(query));
+      return viewOfEntries(entries, store, addresses, viewOptions);
     },
-    appendRecord: (record) => store.append(record, registry.flagsFor(record)),
+    async *customerViews() {
+      await indexed();
+      yield* customerViews(store, addresses, viewOptions);
+    },
+    needsConfirmation: (purpose) => viewOptions.needsConfirmation?.(purpose) ?? false,
+    appendRecord: (record) => store.append(record, registry.flagsFor(record), identify(record)),
     checkSubject,
     checkWrite(c, named, subject, needAddress) {
       const unknown = named.filter((purpose) => !purposes.includes(purpose));

@@ -22,9 +22,11 @@ export type AppendOutcome = {
 export interface LedgerStore {
   /**
    * Stores the record durably before resolving; its personal fields sealed
-   * under a key of its own (see personal-data.ts).
+   * under a key of its own (see personal-data.ts). `identifiers` (the
+   * record's identifier keys, `email:…`) link it to its customer in the
+   * store's index, which knows them only as keyed digests.
    */
-  append(event: LedgerRecord, flags?: RecordFlag[]): Promise<AppendOutcome>;
+  append(event: LedgerRecord, flags?: RecordFlag[], identifiers?: readonly string[]): Promise<AppendOutcome>;
   /**
    * Appends the erasures, then destroys the keys of the records they name,
    * durably: once it resolves, their personal data can never be read again,
@@ -38,6 +40,23 @@ export interface LedgerStore {
    * records with their personal data, erasures, and erased records (public part only).
    */
   entries(options?: { afterSeq?: number; limit?: number }): Promise<ChainEntry[]>;
+  /**
+   * Indexes the entries the store holds but has not indexed yet (written
+   * before the index existed; the file store's every entry at start-up):
+   * `identify` names a record's identifier keys, as `append` is given them.
+   * The reads below answer from the index once this resolved.
+   */
+  index(identify: (record: LedgerRecord) => readonly string[]): Promise<void>;
+  /**
+   * The entries of the customer these identifier keys belong to (linked
+   * transitively through shared identifiers), and the erasures that named
+   * any of them, in sequence order. Costs the customer, not the ledger.
+   */
+  customerEntries(identifiers: readonly string[]): Promise<ChainEntry[]>;
+  /** Every customer's entries, a customer at a time, in no particular order (for audiences and retention). */
+  customers(): AsyncGenerator<ChainEntry[]>;
+  /** The entry of an event id, if the ledger holds it. */
+  entryById(id: string): Promise<ChainEntry | undefined>;
   close(): Promise<void>;
   /** The rate limit's buckets, for a store several processes share (see rate-limit.ts); absent: in memory. */
   readonly rateBuckets?: RateBuckets;

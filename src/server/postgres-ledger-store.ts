@@ -17,7 +17,15 @@
  */
 import { createHmac } from 'node:crypto';
 import pg from 'pg';
-import type { ChainEntry, ErasureEntry, ErasureRecord, LedgerRecord, RecordFlag } from '../contract/ledger-records.js';
+import {
+  isErasure,
+  isRecord,
+  type ChainEntry,
+  type ErasureEntry,
+  type ErasureRecord,
+  type LedgerRecord,
+  type RecordFlag,
+} from '../contract/ledger-records.js';
 import { openCheckpoint, type CheckpointSigner } from './checkpoint.js';
 import { GENESIS_HASH } from './hash-chain.js';
 import type { AppendOutcome, LedgerStore } from './ledger-store.js';
@@ -86,6 +94,29 @@ const MIGRATIONS: readonly string[] = [
      salon text PRIMARY KEY,
      settings jsonb NOT NULL
    );`,
+  // The customer index (see customer-index.ts): identifiers as keyed digests, each entry's customer.
+  `ALTER TABLE ledger_entries ADD COLUMN customer bigint, ADD COLUMN indexed boolean NOT NULL DEFAULT false;
+   CREATE INDEX ledger_entries_by_customer ON ledger_entries (salon, customer, seq) WHERE customer IS NOT NULL;
+   CREATE INDEX ledger_entries_unindexed ON ledger_entries (salon, seq) WHERE NOT indexed;
+   CREATE TABLE ledger_identifiers (
+     salon text NOT NULL,
+     digest text NOT NULL,
+     customer bigint NOT NULL,
+     PRIMARY KEY (salon, digest)
+   );
+   CREATE INDEX ledger_identifiers_by_customer ON ledger_identifiers (salon, customer);
+   CREATE TABLE ledger_entry_identifiers (
+     salon text NOT NULL,
+     seq bigint NOT NULL,
+     digest text NOT NULL,
+     PRIMARY KEY (salon, seq, digest)
+   );
+   CREATE TABLE ledger_erasure_digests (
+     salon text NOT NULL,
+     digest text NOT NULL,
+     seq bigint NOT NULL,
+     PRIMARY KEY (salon, digest, seq)
+   );`,
 ];
 
 /** Any number; the same in every process, so migrations and first inserts wait for each other. */
@@ -94,6 +125,8 @@ const MIGRATION_LOCK = 7_304_215_001;
 interface Pending {
   event: LedgerRecord | ErasureRecord;
   flags: RecordFlag[];
+  /** The record's identifier digests, for the customer index; undefined: index it later (see index()). */
+  digests: readonly string[] | undefined;
   resolve: (outcome: AppendOutcome) => void;
   reject: (error: unknown) => void;
 }
@@ -115,6 +148,9 @@ export class PostgresLedgerStore implements LedgerStore {
   #queue: Pending[] = [];
   #flushing: Promise<void> | undefined;
   #lastCheckpoint: string | undefined;
+  #identify: ((record: LedgerRecord) => readonly string[]) | undefined;
+  /** Settles when this process's latest append so far is committed: what a read waits for. */
+  #latestWrite: Promise<unknown> = Promise.resolve();
 
   private constructor(pool: pg.Pool, salon: string, digestSecret: Buffer, options: PostgresStoreOptions) {
     this.#pool = pool;
@@ -168,8 +204,132 @@ export class PostgresLedgerStore implements LedgerStore {
     }
   }
 
-  append(event: LedgerRecord, flags: RecordFlag[] = []): Promise<AppendOutcome> {
-    return this.#enqueue(event, flags);
+  append(event: LedgerRecord, flags: RecordFlag[] = [], identifiers?: readonly string[]): Promise<AppendOutcome> {
+    const keys = identifiers ?? this.#identify?.(event);
+    return this.#enqueue(
+      event,
+      flags,
+      keys?.map((key) => this.identifierDigest(key)),
+    );
+  }
+
+  async index(identify: (record: LedgerRecord) => readonly string[]): Promise<void> {
+    this.#identify = identify;
+    for (;;) {
+      const client = await this.#pool.connect();
+      try {
+        await client.query('BEGIN');
+        // Under the chain head's lock, like an append: the index is linked in sequence order.
+        await client.query('SELECT 1 FROM ledger_salons WHERE salon = $1 FOR UPDATE', [this.#salon]);
+        const { rows } = await client.query<Row & { is_erasure: boolean }>(
+          `SELECT e.seq, e.stored, e.is_erasure, k.key, k.erased_by, x.stored AS erasure
+             FROM ledger_entries e
+             LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
+             LEFT JOIN ledger_entries x ON x.salon = e.salon AND x.seq = k.erased_by
+            WHERE e.salon = $1 AND NOT e.indexed
+            ORDER BY e.seq LIMIT 1000`,
+          [this.#salon],
+        );
+        if (rows.length === 0) {
+          await client.query('COMMIT');
+          return;
+        }
+        const items: { seq: number; digests: readonly string[] }[] = [];
+        for (const row of rows) {
+          const entry = readable(row);
+          if (isErasure(entry)) await noteErasure(client, this.#salon, entry.seq, entry.event);
+          else if (isRecord(entry)) {
+            items.push({ seq: entry.seq, digests: identify(entry.event).map((key) => this.identifierDigest(key)) });
+          }
+        }
+        await linkCustomers(client, this.#salon, items);
+        await client.query('UPDATE ledger_entries SET indexed = true WHERE salon = $1 AND seq = ANY($2::bigint[])', [
+          this.#salon,
+          rows.map((row) => row.seq),
+        ]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  async customerEntries(identifiers: readonly string[]): Promise<ChainEntry[]> {
+    // A read sees every write this process made before it (not those that come while it waits).
+    await this.#latestWrite;
+    const digests = identifiers.map((key) => this.identifierDigest(key));
+    const { rows } = await this.#pool.query<Row>(
+      `WITH wanted AS (
+         SELECT seq FROM ledger_entries
+          WHERE salon = $1 AND customer IN (SELECT customer FROM ledger_identifiers WHERE salon = $1 AND digest = ANY($2::text[]))
+         UNION
+         SELECT seq FROM ledger_erasure_digests WHERE salon = $1 AND digest = ANY($2::text[])
+       )
+       SELECT e.seq, e.stored, k.key, k.erased_by, x.stored AS erasure
+         FROM wanted w
+         JOIN ledger_entries e ON e.salon = $1 AND e.seq = w.seq
+         LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
+         LEFT JOIN ledger_entries x ON x.salon = e.salon AND x.seq = k.erased_by
+        ORDER BY e.seq`,
+      [this.#salon, digests],
+    );
+    return rows.map(readable);
+  }
+
+  /** One consistent snapshot, read in pages in customer order, so memory holds a page and one customer. */
+  async *customers(): AsyncGenerator<ChainEntry[]> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      let after = { customer: 0, seq: 0 };
+      let current: ChainEntry[] = [];
+      let currentId = -1;
+      for (;;) {
+        const { rows } = await client.query<Row & { customer: string }>(
+          `SELECT e.customer, e.seq, e.stored, k.key, k.erased_by, NULL AS erasure
+             FROM ledger_entries e
+             JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
+            WHERE e.salon = $1 AND e.customer IS NOT NULL AND (e.customer, e.seq) > ($2, $3)
+            ORDER BY e.customer, e.seq
+            LIMIT 2000`,
+          [this.#salon, after.customer, after.seq],
+        );
+        for (const row of rows) {
+          const customer = Number(row.customer);
+          if (customer !== currentId && current.length > 0) {
+            yield current;
+            current = [];
+          }
+          currentId = customer;
+          current.push(readable(row));
+        }
+        if (rows.length < 2000) break;
+        const last = rows.at(-1)!;
+        after = { customer: Number(last.customer), seq: Number(last.seq) };
+      }
+      if (current.length > 0) yield current;
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async entryById(id: string): Promise<ChainEntry | undefined> {
+    const { rows } = await this.#pool.query<Row>(
+      `SELECT e.seq, e.stored, k.key, k.erased_by, x.stored AS erasure
+         FROM ledger_entries e
+         LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
+         LEFT JOIN ledger_entries x ON x.salon = e.salon AND x.seq = k.erased_by
+        WHERE e.salon = $1 AND e.event_id = $2`,
+      [this.#salon, id],
+    );
+    return rows[0] ? readable(rows[0]) : undefined;
   }
 
   async erase(erasures: readonly ErasureRecord[]): Promise<AppendOutcome[]> {
@@ -190,7 +350,7 @@ export class PostgresLedgerStore implements LedgerStore {
     const outcomes = await Promise.all(
       erasures.map(async (erasure) => {
         const erasedSeqs = erasure.erasedSeqs.filter((seq) => found.get(seq)!.erased_by === null);
-        if (erasedSeqs.length > 0) return this.#enqueue({ ...erasure, erasedSeqs }, []);
+        if (erasedSeqs.length > 0) return this.#enqueue({ ...erasure, erasedSeqs }, [], []);
         const by = Number(found.get(erasure.erasedSeqs[0]!)!.erased_by);
         return { kind: 'repeat' as const, entry: (await this.entries({ afterSeq: by - 1, limit: 1 }))[0]! };
       }),
@@ -252,11 +412,17 @@ export class PostgresLedgerStore implements LedgerStore {
     if (!this.#options.pool) await this.#pool.end();
   }
 
-  #enqueue(event: LedgerRecord | ErasureRecord, flags: RecordFlag[]): Promise<AppendOutcome> {
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ event, flags, resolve, reject });
+  #enqueue(
+    event: LedgerRecord | ErasureRecord,
+    flags: RecordFlag[],
+    digests: readonly string[] | undefined,
+  ): Promise<AppendOutcome> {
+    const written = new Promise<AppendOutcome>((resolve, reject) => {
+      this.#queue.push({ event, flags, digests, resolve, reject });
       this.#flushing ??= this.#flush();
     });
+    this.#latestWrite = written.catch(() => undefined);
+    return written;
   }
 
   /** Writes everything queued so far in one transaction, then the next batch, until the queue is empty. */
@@ -296,9 +462,17 @@ export class PostgresLedgerStore implements LedgerStore {
       const byId = new Map(known.rows.map((row) => [JSON.parse(row.stored).event.id as string, readable(row)]));
       const receivedAt = this.#now().toISOString();
       const outcomes: AppendOutcome[] = [];
-      const rows: { seq: number; id: string; erasure: boolean; stored: string; key: Buffer | null }[] = [];
-      const erasing: { seq: number; erasedSeqs: number[] }[] = [];
-      for (const { event, flags } of batch) {
+      const rows: {
+        seq: number;
+        id: string;
+        erasure: boolean;
+        stored: string;
+        key: Buffer | null;
+        indexed: boolean;
+      }[] = [];
+      const erasing: { seq: number; event: ErasureRecord }[] = [];
+      const linking: { seq: number; digests: readonly string[] }[] = [];
+      for (const { event, flags, digests } of batch) {
         const existing = byId.get(event.id);
         if (existing) {
           outcomes.push({ kind: isSameRecord(existing, event) ? 'repeat' : 'conflict', entry: existing });
@@ -306,8 +480,17 @@ export class PostgresLedgerStore implements LedgerStore {
         }
         seq += 1;
         const { entry, stored, key } = chainEntry(event, { seq, receivedAt, prevHash, flags });
-        rows.push({ seq, id: event.id, erasure: event.method === 'erasure', stored, key: key ?? null });
-        if (event.method === 'erasure') erasing.push({ seq, erasedSeqs: event.erasedSeqs });
+        const isErasureRecord = event.method === 'erasure';
+        rows.push({
+          seq,
+          id: event.id,
+          erasure: isErasureRecord,
+          stored,
+          key: key ?? null,
+          indexed: isErasureRecord || digests !== undefined,
+        });
+        if (isErasureRecord) erasing.push({ seq, event });
+        else if (digests) linking.push({ seq, digests });
         byId.set(event.id, entry);
         outcomes.push({ kind: 'created', entry });
         prevHash = entry.hash;
@@ -315,25 +498,28 @@ export class PostgresLedgerStore implements LedgerStore {
       let checkpoint: string | undefined;
       if (rows.length > 0) {
         await client.query(
-          `INSERT INTO ledger_entries (salon, seq, event_id, is_erasure, stored)
-           SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::boolean[], $5::text[])`,
+          `INSERT INTO ledger_entries (salon, seq, event_id, is_erasure, stored, indexed)
+           SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::boolean[], $5::text[], $6::boolean[])`,
           [
             this.#salon,
             rows.map((r) => r.seq),
             rows.map((r) => r.id),
             rows.map((r) => r.erasure),
             rows.map((r) => r.stored),
+            rows.map((r) => r.indexed),
           ],
         );
+        await linkCustomers(client, this.#salon, linking);
         await client.query(
           `INSERT INTO ledger_record_keys (salon, seq, key) SELECT $1, * FROM unnest($2::bigint[], $3::bytea[])`,
           [this.#salon, rows.map((r) => r.seq), rows.map((r) => r.key)],
         );
-        for (const { seq: erasureSeq, erasedSeqs } of erasing) {
+        for (const { seq: erasureSeq, event } of erasing) {
           await client.query(
             'UPDATE ledger_record_keys SET key = NULL, erased_by = $3 WHERE salon = $1 AND seq = ANY($2::bigint[]) AND erased_by IS NULL',
-            [this.#salon, erasedSeqs, erasureSeq],
+            [this.#salon, event.erasedSeqs, erasureSeq],
           );
+          await noteErasure(client, this.#salon, erasureSeq, event);
         }
         await client.query('UPDATE ledger_salons SET head_seq = $2, head_hash = $3 WHERE salon = $1', [
           this.#salon,
@@ -363,6 +549,121 @@ export class PostgresLedgerStore implements LedgerStore {
     } finally {
       client.release();
     }
+  }
+}
+
+/**
+ * Links entries to customers in the index tables, in sequence order (the
+ * same rules as CustomerIndex.add): an entry joins every customer one of its
+ * identifiers belongs to, and linked customers become one, under the
+ * smallest id. Runs in the transaction that holds the chain head.
+ */
+async function linkCustomers(
+  client: pg.PoolClient,
+  salon: string,
+  items: readonly { seq: number; digests: readonly string[] }[],
+): Promise<void> {
+  const digests = [...new Set(items.flatMap((item) => item.digests))];
+  if (digests.length === 0) return;
+  const { rows } = await client.query<{ digest: string; customer: string }>(
+    'SELECT digest, customer FROM ledger_identifiers WHERE salon = $1 AND digest = ANY($2::text[])',
+    [salon, digests],
+  );
+  const customerOf = new Map(rows.map((row) => [row.digest, Number(row.customer)]));
+  const renamed = new Map<number, number>();
+  const resolve = (id: number): number => {
+    let at = id;
+    while (renamed.has(at)) at = renamed.get(at)!;
+    return at;
+  };
+  const entryCustomer = new Map<number, number>();
+  for (const { seq, digests: own } of items) {
+    if (own.length === 0) continue;
+    const linked = new Set<number>();
+    for (const digest of own) {
+      const id = customerOf.get(digest);
+      if (id !== undefined) linked.add(resolve(id));
+    }
+    const target = Math.min(seq, ...linked);
+    for (const id of linked) if (id !== target) renamed.set(id, target);
+    for (const digest of own) customerOf.set(digest, target);
+    entryCustomer.set(seq, target);
+  }
+  if (renamed.size > 0) {
+    const olds = [...renamed.keys()];
+    const targets = olds.map(resolve);
+    for (const table of ['ledger_identifiers', 'ledger_entries']) {
+      await client.query(
+        `UPDATE ${table} t SET customer = m.target FROM unnest($2::bigint[], $3::bigint[]) AS m(old, target)
+          WHERE t.salon = $1 AND t.customer = m.old`,
+        [salon, olds, targets],
+      );
+    }
+  }
+  const mapped = [...customerOf];
+  await client.query(
+    `INSERT INTO ledger_identifiers (salon, digest, customer) SELECT $1, * FROM unnest($2::text[], $3::bigint[])
+     ON CONFLICT (salon, digest) DO UPDATE SET customer = EXCLUDED.customer`,
+    [salon, mapped.map(([digest]) => digest), mapped.map(([, id]) => resolve(id))],
+  );
+  const linked = [...entryCustomer];
+  await client.query(
+    `UPDATE ledger_entries e SET customer = m.customer, indexed = true
+       FROM unnest($2::bigint[], $3::bigint[]) AS m(seq, customer) WHERE e.salon = $1 AND e.seq = m.seq`,
+    [salon, linked.map(([seq]) => seq), linked.map(([, id]) => resolve(id))],
+  );
+  const pairs = items.flatMap((item) => item.digests.map((digest) => [item.seq, digest] as const));
+  await client.query(
+    `INSERT INTO ledger_entry_identifiers (salon, seq, digest) SELECT $1, * FROM unnest($2::bigint[], $3::text[])
+     ON CONFLICT DO NOTHING`,
+    [salon, pairs.map(([seq]) => seq), pairs.map(([, digest]) => digest)],
+  );
+}
+
+/**
+ * An erasure in the index: the entries it names leave their customers, the
+ * rest of those customers is linked again without them (CustomerIndex.remove),
+ * and its identifier digests are noted so a lookup can say "erased".
+ */
+async function noteErasure(client: pg.PoolClient, salon: string, seq: number, erasure: ErasureRecord): Promise<void> {
+  const { rows: affected } = await client.query<{ customer: string }>(
+    'SELECT DISTINCT customer FROM ledger_entries WHERE salon = $1 AND seq = ANY($2::bigint[]) AND customer IS NOT NULL',
+    [salon, erasure.erasedSeqs],
+  );
+  const customers = affected.map((row) => row.customer);
+  await client.query('DELETE FROM ledger_entry_identifiers WHERE salon = $1 AND seq = ANY($2::bigint[])', [
+    salon,
+    erasure.erasedSeqs,
+  ]);
+  if (customers.length > 0) {
+    const { rows } = await client.query<{ seq: string; digest: string }>(
+      `SELECT i.seq, i.digest FROM ledger_entry_identifiers i
+         JOIN ledger_entries e ON e.salon = i.salon AND e.seq = i.seq
+        WHERE e.salon = $1 AND e.customer = ANY($2::bigint[])
+        ORDER BY i.seq`,
+      [salon, customers],
+    );
+    await client.query('DELETE FROM ledger_identifiers WHERE salon = $1 AND customer = ANY($2::bigint[])', [
+      salon,
+      customers,
+    ]);
+    await client.query('UPDATE ledger_entries SET customer = NULL WHERE salon = $1 AND customer = ANY($2::bigint[])', [
+      salon,
+      customers,
+    ]);
+    const bySeq = new Map<number, string[]>();
+    for (const row of rows) bySeq.set(Number(row.seq), [...(bySeq.get(Number(row.seq)) ?? []), row.digest]);
+    await linkCustomers(
+      client,
+      salon,
+      [...bySeq].map(([remaining, digests]) => ({ seq: remaining, digests })),
+    );
+  }
+  if (erasure.identifierDigests?.length) {
+    await client.query(
+      `INSERT INTO ledger_erasure_digests (salon, digest, seq) SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING`,
+      [salon, erasure.identifierDigests, seq],
+    );
   }
 }
 

@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CheckpointSigner, generateCheckpointKey, openCheckpoint } from '../../src/server/checkpoint.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../../src/contract/vocabulary.js';
-import type { ErasureRecord } from '../../src/contract/ledger-records.js';
+import { isRecord, type ErasureRecord } from '../../src/contract/ledger-records.js';
+import fc from 'fast-check';
+import { AddressBook } from '../../src/server/addresses.js';
+import { identifiersOf, viewOfEntries } from '../../src/server/ledger-context.js';
 import { findChainBreak } from '../../src/server/hash-chain.js';
 import { JsonlLedgerStore } from '../../src/server/jsonl-ledger-store.js';
 import type { LedgerStore } from '../../src/server/ledger-store.js';
@@ -61,6 +64,53 @@ const erasureOf = (seqs: number[]): ErasureRecord => ({
 });
 
 after(stopPostgres);
+
+/** Identifiers shared among a few people, so records link into customers and customers merge. */
+const indexStep = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      names: fc.record({ email: fc.option(fc.nat(4)), phone: fc.option(fc.nat(3)), customerId: fc.option(fc.nat(2)) }),
+      passIdentifiers: fc.boolean(),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ erase: fc.uniqueArray(fc.nat(3), { minLength: 1, maxLength: 2 }) }) },
+);
+
+function subjectOf(names: { email: number | null; phone: number | null; customerId: number | null }) {
+  const subject = {
+    ...(names.email !== null ? { email: `person${names.email}@example.ch` } : {}),
+    ...(names.phone !== null ? { phone: `+41 79 000 00 0${names.phone}` } : {}),
+    ...(names.customerId !== null ? { customerId: `K-${names.customerId}` } : {}),
+  };
+  return Object.keys(subject).length ? subject : { email: 'nobody-else@example.ch' };
+}
+
+const addresses = new AddressBook('CH');
+const identify = identifiersOf(addresses);
+
+/**
+ * The store's index against the reference: a ConsentView of every entry.
+ * Every identifier finds the same entries, and the store's customers are the view's.
+ */
+async function sameCustomersAsWholeView(store: LedgerStore): Promise<void> {
+  const whole = viewOfEntries(await store.entries(), store, addresses, {});
+  const keys = new Set([...whole.customers()].flatMap((customer) => [...customer.keys]));
+  for (const key of keys) {
+    const [kind, value] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+    const query = kind === 'email' ? { email: value } : kind === 'phone' ? { phone: value } : { customerId: value };
+    const found = (await store.customerEntries(addresses.keysOf(query))).filter(isRecord).map((entry) => entry.seq);
+    assert.deepEqual(
+      found,
+      whole.history(query).map((entry) => entry.seq),
+      `the customer of ${key}`,
+    );
+  }
+  const fromStore: string[] = [];
+  for await (const entries of store.customers()) fromStore.push(entries.map((entry) => entry.seq).join(','));
+  const fromView = [...whole.customers()].map((customer) => customer.entries.map((entry) => entry.seq).join(','));
+  assert.deepEqual(fromStore.sort(), fromView.sort(), 'the same customers, one at a time');
+}
 
 for (const [name, place] of Object.entries(PLACES)) {
   describe(`the ${name} store`, () => {
@@ -196,6 +246,38 @@ for (const [name, place] of Object.entries(PLACES)) {
       } finally {
         await store.close();
       }
+    });
+
+    it('finds a customer by any identifier exactly as a view of the whole ledger does, through links, erasures and a reopen (property-based)', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(indexStep, { minLength: 1, maxLength: 14 }), async (steps) => {
+          const where = await place();
+          let store = await where.open();
+          await store.index(identify);
+          try {
+            for (const step of steps) {
+              if ('erase' in step) {
+                const live = (await store.entries()).filter(isRecord).map((entry) => entry.seq);
+                const seqs = live.filter((_, i) => step.erase.includes(i % 4));
+                if (seqs.length > 0) await store.erase([erasureOf(seqs)]);
+                continue;
+              }
+              const subject = subjectOf(step.names);
+              const event = consentEvent({ subject });
+              // The ledger hands the identifiers over; a store also identifies records itself once index() told it how.
+              await store.append(event, [], step.passIdentifiers ? identify(event) : undefined);
+            }
+            await sameCustomersAsWholeView(store);
+            await store.close();
+            store = await where.open();
+            await store.index(identify);
+            await sameCustomersAsWholeView(store);
+          } finally {
+            await store.close();
+          }
+        }),
+        { numRuns: name === 'jsonl' ? 40 : 12 },
+      );
     });
   });
 }

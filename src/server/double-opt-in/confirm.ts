@@ -6,6 +6,7 @@
  * append run one at a time, so a double click records one confirmation.
  */
 import type { Context } from 'hono';
+import { isRecord } from '../../contract/ledger-records.js';
 import type { LedgerEntry } from '../ledger-store.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
 import { normalizeEmail } from '../addresses.js';
@@ -29,11 +30,14 @@ export async function checkConfirmationLink(
   const invalid: ConfirmationCheck = { page: { state: 'invalid', locale: ledger.controller.locale, salon } };
   const link = readConfirmationUrl(url);
   if (!link || !linkSecret || !ledger.purposes.includes(link.purpose)) return invalid;
-  const view = await ledger.view();
-  const grant = view.onlineGrant(link.grantId);
-  const record = grant?.event;
-  if (!grant || record?.method !== 'online-booking' || !record.subject.email) return invalid;
+  const found = await ledger.store.entryById(link.grantId);
+  if (!found || !isRecord(found)) return invalid;
+  const record = found.event;
+  if (record.method !== 'online-booking' || !record.subject.email) return invalid;
   const address = normalizeEmail(record.subject.email);
+  const view = await ledger.viewOf({ email: record.subject.email });
+  const grant = view.onlineGrant(link.grantId);
+  if (!grant) return invalid;
   const signed = await verifyConfirmation(linkSecret, { ...link, address }, link.signature);
   if (!signed || !record.purposes.some((p) => p.purpose === link.purpose && p.granted)) return invalid;
   const page = { locale: record.notice.locale, salon, purpose: link.purpose, address: record.subject.email };

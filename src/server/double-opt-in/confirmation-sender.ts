@@ -56,6 +56,14 @@ export class ConfirmationSender {
   readonly #publicUrl: string | undefined;
   /** Client addresses of sign-ups (only when recorded), until their mail is recorded. */
   readonly #signUpAddresses = new Map<string, string>();
+  /**
+   * The sign-ups that may need a mail, by purpose and address key: all the
+   * pending ones found by the first pass over every customer, then each new
+   * one as it comes in. A pass looks only at these, so it costs the waiting
+   * sign-ups, not the ledger.
+   */
+  readonly #waiting = new Map<string, { purpose: string; address: string }>();
+  #scanned = false;
   /** Send times in the last hour, for the ledger-wide cap. */
   #recentSends: number[] = [];
   #running: Promise<void> | undefined;
@@ -102,9 +110,14 @@ export class ConfirmationSender {
     if (first) this.kick();
   }
 
-  /** A sign-up came in: send what is due now. */
-  signUp(grantId: string, clientAddress: string | undefined): void {
+  /** A sign-up came in, waiting for confirmation at these addresses: send what is due now. */
+  signUp(
+    grantId: string,
+    clientAddress: string | undefined,
+    waiting: readonly { purpose: string; address: string }[],
+  ): void {
     if (clientAddress && this.#settings.recordClientAddress) this.#signUpAddresses.set(grantId, clientAddress);
+    for (const job of waiting) this.#waiting.set(`${job.purpose}\n${job.address}`, job);
     this.kick();
   }
 
@@ -141,11 +154,26 @@ export class ConfirmationSender {
     clearTimeout(this.#timer);
     let next = Infinity;
     try {
-      const view = await this.#ledger.view();
-      for (const job of [...view.pendingConfirmations()]) {
+      if (!this.#scanned) {
+        for await (const view of this.#ledger.customerViews()) {
+          for (const { purpose, address } of view.pendingConfirmations()) {
+            this.#waiting.set(`${purpose}\n${address}`, { purpose, address });
+          }
+        }
+        this.#scanned = true;
+      }
+      for (const [key, { purpose, address }] of [...this.#waiting]) {
         if (this.#closed) return;
-        const due = this.#dueAt(view, job.purpose, job.address, job.confirmation);
-        if (due === undefined) continue;
+        const view = await this.#ledger.viewOf(subjectOf(address));
+        const decision = view.decide(purpose, address);
+        const due =
+          decision.state === 'pending' ? this.#dueAt(view, purpose, address, decision.confirmation!) : undefined;
+        // Confirmed, withdrawn, lapsed, erased, sent or given up: nothing more to send for it.
+        if (due === undefined) {
+          this.#waiting.delete(key);
+          continue;
+        }
+        const job = { purpose, address, confirmation: decision.confirmation! };
         if (due > this.#now()) {
           next = Math.min(next, due);
           continue;
@@ -201,7 +229,7 @@ export class ConfirmationSender {
    * once unless the last mail to the address is younger than the resend wait.
    */
   async resend(purpose: string, address: string, staffName: string): Promise<LedgerEntry | ResendRefusal> {
-    const view = await this.#ledger.view();
+    const view = await this.#ledger.viewOf(subjectOf(address));
     const decision = view.decide(purpose, address);
     if (decision.state !== 'pending') return { reason: 'not-pending' };
     const lastSent = mailsOf(view, purpose, address).findLast((mail) => mail.outcome === 'sent');
@@ -290,6 +318,12 @@ export class ConfirmationSender {
     // A fresh id: always a new entry holding the record just made.
     return appended.entry as LedgerEntry;
   }
+}
+
+/** The customer an address key (`email:…`) names, for a lookup. */
+function subjectOf(address: string): { email: string } | { phone: string } {
+  const value = address.slice(address.indexOf(':') + 1);
+  return address.startsWith('phone:') ? { phone: value } : { email: value };
 }
 
 /** The confirmation mails to one address, as the throttle and the retries read them. */

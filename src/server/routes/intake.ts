@@ -79,7 +79,7 @@ export function intakeRoutes(ledger: LedgerContext, allowedOrigins: ReadonlySet<
           'the public intake records grants only (granted: true); withdrawals go through the unsubscribe link or staff',
         );
       }
-      const outcome = await ledger.store.append(event, ledger.registry.flagsFor(event));
+      const outcome = await ledger.appendRecord(event);
       if (outcome.kind === 'conflict') {
         return fail(
           c,
@@ -89,15 +89,19 @@ export function intakeRoutes(ledger: LedgerContext, allowedOrigins: ReadonlySet<
       }
       // The receipt names every purpose that waits for double opt-in, whether or not this address was
       // confirmed before: an answer that differed would tell anyone who posts whether someone subscribed.
-      const view = await ledger.view();
       const pendingConfirmation = event.purposes
         .map((p) => p.purpose)
-        .filter((purpose) => view.needsConfirmation(purpose));
-      const mailDue = pendingConfirmation.some((purpose) => {
-        const address = ledger.addresses.addressKey(purpose, event.subject);
-        return address !== undefined && view.decide(purpose, address).state === 'pending';
-      });
-      if (mailDue && outcome.kind === 'created') ledger.confirmations?.signUp(event.id, ledger.clientAddress(c));
+        .filter((purpose) => ledger.needsConfirmation(purpose));
+      if (pendingConfirmation.length > 0 && outcome.kind === 'created' && ledger.confirmations) {
+        const view = await ledger.viewOf(event.subject);
+        const due = pendingConfirmation.flatMap((purpose) => {
+          const address = ledger.addresses.addressKey(purpose, event.subject);
+          return address !== undefined && view.decide(purpose, address).state === 'pending'
+            ? [{ purpose, address }]
+            : [];
+        });
+        if (due.length > 0) ledger.confirmations.signUp(event.id, ledger.clientAddress(c), due);
+      }
       const receipt = { ...receiptOf(outcome), ...(pendingConfirmation.length ? { pendingConfirmation } : {}) };
       return c.json(receipt, outcome.kind === 'created' ? 201 : 200);
     },

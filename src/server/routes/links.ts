@@ -69,7 +69,7 @@ export function linkRoutes(
       if (!target.valid) return unsubscribePage(c, { ...target, state: 'invalid' }, 400);
       const subject: ConsentSubject =
         target.purpose === 'sms-newsletter' ? { phone: target.address } : { email: target.address };
-      const current = (await ledger.view()).status(subject, [target.purpose]).purposes[0];
+      const current = (await ledger.viewOf(subject)).status(subject, [target.purpose]).purposes[0];
       // Using the link twice changes nothing the second time.
       if (current?.state === 'granted' || current?.state === 'pending') {
         await ledger.appendRecord({

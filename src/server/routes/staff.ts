@@ -27,7 +27,7 @@ import {
   type StaffRecord,
 } from '../../contract/ledger-records.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
-import type { SubjectQuery } from '../consent-status.js';
+import { audienceAcross, audienceOf, type SubjectQuery } from '../consent-status.js';
 import { csvRow } from '../csv.js';
 import { fail, noStore, readBody } from '../http.js';
 import { errorAnswer, jsonAnswer, jsonBody, staffOperation, subjectParameters, unauthorized } from '../openapi.js';
@@ -125,7 +125,7 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     async (c) => {
       const found = customer(c);
       if ('response' in found) return found.response;
-      return c.json((await ledger.view()).status(found.query, purposes));
+      return c.json((await ledger.viewOf(found.query)).status(found.query, purposes));
     },
   );
 
@@ -140,7 +140,7 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     async (c) => {
       const found = customer(c);
       if ('response' in found) return found.response;
-      const view = await ledger.view();
+      const view = await ledger.viewOf(found.query);
       const erasure = view.status(found.query, []).erasure;
       return c.json({ entries: view.history(found.query), ...(erasure ? { erasure } : {}) });
     },
@@ -212,7 +212,7 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
       };
       const outcome = await ledger.appendRecord(record);
       return c.json(
-        { receipt: receiptOf(outcome), status: (await ledger.view()).status(grant.subject, purposes) },
+        { receipt: receiptOf(outcome), status: (await ledger.viewOf(grant.subject)).status(grant.subject, purposes) },
         201,
       );
     },
@@ -243,7 +243,10 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
         ...(withdrawal.reason ? { reason: withdrawal.reason } : {}),
       });
       return c.json(
-        { receipt: receiptOf(outcome), status: (await ledger.view()).status(withdrawal.subject, purposes) },
+        {
+          receipt: receiptOf(outcome),
+          status: (await ledger.viewOf(withdrawal.subject)).status(withdrawal.subject, purposes),
+        },
         201,
       );
     },
@@ -270,7 +273,7 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
       const { purpose, email, staffName } = body.data;
       const problem = ledger.checkWrite(c, [purpose], { email }, false);
       if (problem) return problem;
-      if (!ledger.confirmations || !(await ledger.view()).needsConfirmation(purpose)) {
+      if (!ledger.confirmations || !ledger.needsConfirmation(purpose)) {
         return fail(c, 409, `${purpose} does not use double opt-in on this ledger; there is no mail to send`);
       }
       const sent = await ledger.confirmations.resend(purpose, `email:${normalizeEmail(email)}`, staffName);
@@ -285,7 +288,7 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
           `a confirmation mail went to ${email} a moment ago; ask again in ${Math.ceil(sent.retryAfterSeconds / 60)} min`,
         );
       }
-      const status = (await ledger.view()).status({ email }, purposes);
+      const status = (await ledger.viewOf({ email })).status({ email }, purposes);
       const mail = sent.event as ConfirmationMailRecord;
       if (mail.outcome === 'failed') {
         return c.json({ error: `the mail server refused the mail: ${mail.smtpReply}`, status }, 502);
@@ -315,7 +318,7 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
       const { subject, staffName, reason, note } = body.data;
       const problem = ledger.checkSubject(c, subject);
       if (problem) return problem;
-      const view = await ledger.view();
+      const view = await ledger.viewOf(subject);
       const plan = planCustomerErasure(view, subject);
       if (!plan) {
         const erased = view.status(subject, []).erasure;
@@ -338,7 +341,7 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
         {
           receipt: receiptOf(outcomes[0]!),
           erasedRecords: plan.seqs.length,
-          status: (await ledger.view()).status(subject, purposes),
+          status: (await ledger.viewOf(subject)).status(subject, purposes),
         },
         201,
       );
@@ -389,17 +392,16 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
       if (!purposes.includes(purpose)) return fail(c, 400, `purpose must be one of ${purposes.join(', ')}`);
       const format = c.req.query('format') ?? 'json';
       if (!['json', 'csv', 'jsonl'].includes(format)) return fail(c, 400, 'format must be json, csv or jsonl');
-      const view = await ledger.view();
-      if (format === 'json') return c.json(view.audience(purpose));
+      if (format === 'json') return c.json(await audienceOf(ledger.customerViews(), purpose));
       // CSV and JSON lines are streamed a slice at a time: a large audience is never one body in memory.
       const csv = format === 'csv';
       c.header('content-type', csv ? 'text/csv; charset=utf-8' : 'application/jsonl; charset=utf-8');
       c.header('content-disposition', `attachment; filename="audience-${purpose}.${format}"`);
       return stream(c, async (out) => {
         if (csv) await out.write('address,customerId,consentSince,method\r\n');
-        const recipients = view.audienceStream(purpose);
+        const recipients = audienceAcross(ledger.customerViews(), purpose);
         let rows: string[] = [];
-        for (let next = recipients.next(); ; next = recipients.next()) {
+        for (let next = await recipients.next(); ; next = await recipients.next()) {
           if (next.done) {
             // JSON lines end with the counts of those left out; CSV has only the recipients.
             if (!csv) rows.push(JSON.stringify({ leftOut: next.value }));
