@@ -20,6 +20,11 @@
  * overwritten with zeros and fsynced; at start-up every erasure in the chain
  * is applied again, so a crash between the two steps leaves nothing readable.
  *
+ * Entries stay on disk: memory holds where each line is, the event ids, the
+ * customer index and the keys, so a read costs the entries it returns and a
+ * ledger of millions of entries fits (see jsonl-index-files.ts for the index
+ * files that let it start without reading every line).
+ *
  * `ledger.lock` keeps a second process (a CLI command, another server) from
  * writing the same files at once.
  */
@@ -30,15 +35,24 @@ import {
   isErasure,
   isRecord,
   type ChainEntry,
-  type ErasedEntry,
   type ErasureEntry,
   type ErasureRecord,
   type LedgerRecord,
   type RecordFlag,
 } from '../contract/ledger-records.js';
 import { splitCheckpoints, openCheckpoint, type CheckpointSigner } from './checkpoint.js';
-import { CustomerIndex } from './customer-index.js';
-import { GENESIS_HASH, findChainBreak } from './hash-chain.js';
+import { CustomerIndex, digestKey } from './customer-index.js';
+import { GENESIS_HASH, entryHash } from './hash-chain.js';
+import {
+  CHUNK_BYTES,
+  CHUNKS_FILE_NAME,
+  ChunkHashes,
+  INDEX_FILE_NAME,
+  IndexSlots,
+  SlotKind,
+  eventKey,
+  ledgerLines,
+} from './jsonl-index-files.js';
 import type { AppendOutcome, LedgerStore } from './ledger-store.js';
 import { RECORD_KEY_BYTES, isLiveKey, newRecordKey } from './personal-data.js';
 import { chainEntry, erasedForm, erasureRefusal, isSameRecord, readStoredEntry } from './stored-entry.js';
@@ -47,22 +61,18 @@ export const LEDGER_FILE_NAME = 'ledger.jsonl';
 export const CHECKPOINT_LOG_NAME = 'checkpoints.log';
 export const RECORD_KEYS_FILE_NAME = 'record-keys.bin';
 export const LOCK_FILE_NAME = 'ledger.lock';
+export { INDEX_FILE_NAME, CHUNKS_FILE_NAME };
 
 interface Pending {
   line: string;
   seq: number;
+  entry: ChainEntry;
   /** The record's identifier digests, for the customer index (undefined: identified when indexed). */
   digests: readonly string[] | undefined;
   /** The record's key, or undefined for a record without personal data (an erasure). */
   key: Buffer | undefined;
   resolve: (checkpoint: string | undefined) => void;
   reject: (error: unknown) => void;
-}
-
-interface Indexed {
-  entry: ChainEntry;
-  /** Settles when the entry is on disk, with the checkpoint that covers it; a repeat waits for it too. */
-  durable: Promise<string | undefined>;
 }
 
 export interface JsonlStoreOptions {
@@ -85,12 +95,7 @@ export function parseLedger(text: string): { entries: ChainEntry[]; intactBytes:
   while (offset < text.length) {
     const end = text.indexOf('\n', offset);
     const line = end === -1 ? text.slice(offset) : text.slice(offset, end);
-    let entry: ChainEntry | undefined;
-    try {
-      entry = JSON.parse(line) as ChainEntry;
-    } catch {
-      entry = undefined;
-    }
+    const entry = parseLine(line);
     const isLast = end === -1 || end === text.length - 1;
     if (end === -1 || !entry) {
       // A crash mid-write can leave only the last line unfinished; anything
@@ -104,47 +109,90 @@ export function parseLedger(text: string): { entries: ChainEntry[]; intactBytes:
   return { entries, intactBytes: Buffer.byteLength(text), tornTail: false };
 }
 
+function parseLine(line: string): ChainEntry | undefined {
+  try {
+    return JSON.parse(line) as ChainEntry;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why an entry does not continue the chain after `prevHash` as entry `seq`, if it does not. */
+function chainProblem(entry: ChainEntry, seq: number, prevHash: string): string | undefined {
+  if (entry.seq !== seq) return `sequence number ${entry.seq} where ${seq} was expected`;
+  if (entry.prevHash !== prevHash) return 'prevHash does not match the previous entry';
+  if (entryHash(entry.prevHash, entry) !== entry.hash) return 'hash does not match the content';
+  return undefined;
+}
+
+interface Files {
+  ledger: FileHandle;
+  keys: FileHandle;
+  index: FileHandle;
+  chunks: FileHandle;
+  checkpoints: FileHandle | undefined;
+  lockPath: string;
+}
+
 export class JsonlLedgerStore implements LedgerStore {
-  readonly #file: FileHandle;
-  readonly #keys: FileHandle;
-  readonly #lockPath: string;
-  readonly #entries: ChainEntry[];
-  readonly #byId = new Map<string, Indexed>();
+  readonly #files: Files;
+  readonly #path: string;
+  /** The key file, in memory too (32 bytes per entry). */
+  #keyBytes: Buffer;
+  readonly #slots: IndexSlots;
+  readonly #chunks: ChunkHashes;
+  /** Entry per event id (as `eventKey` makes it). */
+  readonly #byId = new Map<string, number>();
+  /** Entries appended but not yet durable, with the promise that settles when they are. */
+  readonly #pending = new Map<number, { entry: ChainEntry; durable: Promise<string | undefined> }>();
+  /** Every erasure entry, and which erasure took each erased entry. */
+  readonly #erasures = new Map<number, ErasureEntry>();
+  readonly #erasedBy = new Map<number, number>();
+  readonly #index: CustomerIndex;
+  /** Records written before index() named how to identify them. */
+  #unidentified: number[] = [];
+  #identify: ((record: LedgerRecord) => readonly string[]) | undefined;
   /** The secret for identifier digests (slot 0 of the key file). */
   readonly #digestSecret: Buffer;
+  #count: number;
+  #bytes: number;
   #lastHash: string;
   #queue: Pending[] = [];
   #flushing: Promise<void> | undefined;
-  #broken: unknown;
-  readonly #now: () => Date;
-  readonly #checkpoints: FileHandle | undefined;
-  readonly #options: JsonlStoreOptions;
-  #lastCheckpoint: string | undefined;
-  readonly #index = new CustomerIndex();
   /** Settles when the latest append so far is durable (and so every earlier one): what a read waits for. */
   #latestWrite: Promise<unknown> = Promise.resolve();
-  /** Set by index(): until then new entries are left for it to index. */
-  #identify: ((record: LedgerRecord) => readonly string[]) | undefined;
+  #broken: unknown;
+  readonly #now: () => Date;
+  readonly #options: JsonlStoreOptions;
+  #lastCheckpoint: string | undefined;
 
   private constructor(
-    files: { ledger: FileHandle; keys: FileHandle; checkpoints: FileHandle | undefined; lockPath: string },
-    entries: ChainEntry[],
-    digestSecret: Buffer,
+    files: Files,
+    state: {
+      path: string;
+      keyBytes: Buffer;
+      slots: IndexSlots;
+      chunks: ChunkHashes;
+      count: number;
+      bytes: number;
+      lastHash: string;
+      lastCheckpoint: string | undefined;
+    },
     options: JsonlStoreOptions,
-    lastCheckpoint: string | undefined,
   ) {
-    this.#file = files.ledger;
-    this.#keys = files.keys;
-    this.#lockPath = files.lockPath;
-    this.#entries = entries;
-    this.#digestSecret = digestSecret;
+    this.#files = files;
+    this.#path = state.path;
+    this.#keyBytes = state.keyBytes;
+    this.#digestSecret = Buffer.from(state.keyBytes.subarray(0, RECORD_KEY_BYTES));
+    this.#slots = state.slots;
+    this.#chunks = state.chunks;
+    this.#count = state.count;
+    this.#bytes = state.bytes;
+    this.#lastHash = state.lastHash;
+    this.#lastCheckpoint = state.lastCheckpoint;
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
-    this.#checkpoints = files.checkpoints;
-    this.#lastCheckpoint = lastCheckpoint;
-    this.#lastHash = entries.at(-1)?.hash ?? GENESIS_HASH;
-    const durable = Promise.resolve(lastCheckpoint);
-    for (const entry of entries) this.#byId.set(entry.event.id, { entry, durable });
+    this.#index = new CustomerIndex((seq) => this.#slots.digestKeys(seq));
   }
 
   /** The latest signed checkpoint, covering every acknowledged entry (undefined without a signer). */
@@ -161,79 +209,73 @@ export class JsonlLedgerStore implements LedgerStore {
     await mkdir(directory, { recursive: true });
     const lockPath = await takeLock(directory);
     const path = join(directory, LEDGER_FILE_NAME);
-    let file: FileHandle | undefined;
-    let keys: FileHandle | undefined;
-    let checkpoints: FileHandle | undefined;
+    const handles: FileHandle[] = [];
+    const openFile = async (name: string, mode = 0o600) => {
+      const file = join(directory, name);
+      // Created readable by the ledger's user only: the key file reads every record not yet erased.
+      await (await open(file, 'a', mode)).close();
+      const handle = await open(file, 'r+');
+      handles.push(handle);
+      return handle;
+    };
     try {
-      file = await open(path, 'a+');
-      const text = await file.readFile({ encoding: 'utf8' });
-      let { entries, intactBytes, tornTail } = parseLedger(text);
-      const broken = findChainBreak(entries);
-      if (broken) {
-        throw new Error(
-          `the ledger ${path} is broken at entry ${broken.seq}: ${broken.reason}. Run "marketing-consent-ledger verify" and restore it from a backup.`,
-        );
+      const ledger = await open(path, 'a+');
+      handles.push(ledger);
+      const keys = await openFile(RECORD_KEYS_FILE_NAME);
+      const index = await openFile(INDEX_FILE_NAME);
+      const chunkFile = await openFile(CHUNKS_FILE_NAME);
+      const opened = await openLedger(directory, path, { ledger, keys, index, chunks: chunkFile }, options);
+      const checkpoints = options.signer ? await open(join(directory, CHECKPOINT_LOG_NAME), 'a') : undefined;
+      if (checkpoints) handles.push(checkpoints);
+      if (options.signer && !opened.lastCheckpoint && opened.count > 0) {
+        // A ledger from before checkpoints: vouch for it as it is now.
+        opened.lastCheckpoint = options.signer.sign(opened.count, opened.lastHash);
+        await checkpoints!.appendFile(opened.lastCheckpoint);
+        await checkpoints!.datasync();
       }
-      let lastCheckpoint: string | undefined;
-      if (options.signer) {
-        const signer = options.signer;
-        const logPath = join(directory, CHECKPOINT_LOG_NAME);
-        const notes = splitCheckpoints(await readFile(logPath, 'utf8').catch(() => ''));
-        const trusted = [signer.verifierKey, ...(options.trustedKeys ?? [])];
-        const last = notes.findLast((note) => openCheckpoint(note, trusted).ok);
-        if (last) {
-          const { checkpoint } = openCheckpoint(last, trusted) as Extract<
-            ReturnType<typeof openCheckpoint>,
-            { ok: true }
-          >;
-          const problem = checkpointMismatch(entries, checkpoint.size, checkpoint.headHash);
-          if (problem) {
-            throw new Error(
-              `the ledger ${path} does not match its last signed checkpoint: ${problem}. Run "marketing-consent-ledger verify" and restore it from a backup.`,
-            );
-          }
-          if (entries.length > checkpoint.size) {
-            // Written but never acknowledged: the crash came before the checkpoint.
-            console.warn(
-              `ledger: dropping ${entries.length - checkpoint.size} entries after the last signed checkpoint (#${checkpoint.size}); they were never acknowledged`,
-            );
-            entries = entries.slice(0, checkpoint.size);
-            intactBytes =
-              Buffer.byteLength(text.split('\n').slice(0, checkpoint.size).join('\n')) + (checkpoint.size ? 1 : 0);
-            tornTail = true;
-          }
-          lastCheckpoint = last;
-        }
-        checkpoints = await open(logPath, 'a');
-        if (!lastCheckpoint && entries.length > 0) {
-          // A ledger from before checkpoints: vouch for it as it is now.
-          lastCheckpoint = signer.sign(entries.length, entries.at(-1)!.hash);
-          await checkpoints.appendFile(lastCheckpoint);
-          await checkpoints.datasync();
-        }
-      }
-      if (tornTail) {
-        // The torn line was never acknowledged: its fsync had not returned.
-        await file.truncate(intactBytes);
-        await file.datasync();
-      }
-      const opened = await openRecordKeys(directory, entries);
-      keys = opened.keys;
       await syncDirectory(directory);
-      return new JsonlLedgerStore(
-        { ledger: file, keys, checkpoints, lockPath },
-        opened.entries,
-        opened.digestSecret,
+      const store = new JsonlLedgerStore(
+        { ledger, keys, index, chunks: chunkFile, checkpoints, lockPath },
+        { path, ...opened },
         options,
-        lastCheckpoint,
       );
+      await store.#load(opened.erasures);
+      return store;
     } catch (error) {
-      await file?.close();
-      await keys?.close();
-      await checkpoints?.close();
+      for (const handle of handles) await handle.close().catch(() => undefined);
       await unlink(lockPath).catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Fills memory from the slots: event ids, erasures (applied again), the customer index. */
+  async #load(erasures: readonly ErasureEntry[]): Promise<void> {
+    for (let seq = 1; seq <= this.#count; seq += 1) this.#byId.set(this.#slots.eventKey(seq), seq);
+    const zeros = Buffer.alloc(RECORD_KEY_BYTES);
+    for (const erasure of erasures) {
+      this.#erasures.set(erasure.seq, erasure);
+      for (const seq of erasure.event.erasedSeqs) {
+        if (!this.#erasedBy.has(seq)) this.#erasedBy.set(seq, erasure.seq);
+        // A crash may have come between an erasure and the end of its shredding: finish it.
+        const at = seq * RECORD_KEY_BYTES;
+        if (at < this.#keyBytes.length && isLiveKey(this.#keyBytes.subarray(at, at + RECORD_KEY_BYTES))) {
+          zeros.copy(this.#keyBytes, at);
+          await this.#files.keys.write(zeros, 0, RECORD_KEY_BYTES, at);
+        }
+        if (this.#slots.kind(seq) !== SlotKind.Erased) this.#slots.erase(seq);
+      }
+    }
+    await this.#files.keys.datasync();
+    for (let seq = 1; seq <= this.#count; seq += 1) {
+      const kind = this.#slots.kind(seq);
+      if (kind === SlotKind.Record) this.#index.add(seq, this.#slots.digestKeys(seq));
+      else if (kind === SlotKind.Unidentified) this.#unidentified.push(seq);
+      else if (kind === SlotKind.Erasure) {
+        this.#index.addErasure(seq, (this.#erasures.get(seq)?.event.identifierDigests ?? []).map(digestKey));
+      }
+    }
+    await this.#slots.save(this.#files.index);
+    await this.#chunks.save(this.#files.chunks);
   }
 
   async append(
@@ -242,24 +284,27 @@ export class JsonlLedgerStore implements LedgerStore {
     identifiers?: readonly string[],
   ): Promise<AppendOutcome> {
     if (this.#broken) throw new Error('the ledger stopped writing after a write error; restart it');
-    const known = this.#byId.get(event.id);
-    if (known) {
-      const checkpoint = await known.durable;
-      const same = isSameRecord(known.entry, event);
-      return { kind: same ? 'repeat' : 'conflict', entry: known.entry, ...(checkpoint ? { checkpoint } : {}) };
+    const known = this.#byId.get(eventKey(event.id));
+    if (known !== undefined) {
+      const pending = this.#pending.get(known);
+      const checkpoint = pending ? await pending.durable : this.#lastCheckpoint;
+      const entry = pending?.entry ?? (await this.#read(known));
+      const same = isSameRecord(entry, event);
+      return { kind: same ? 'repeat' : 'conflict', entry, ...(checkpoint ? { checkpoint } : {}) };
     }
-    const seq = this.#entries.length + 1;
+    this.#count += 1;
+    const seq = this.#count;
     const receivedAt = this.#now().toISOString();
     const prevHash = this.#lastHash;
     const { entry, stored, key } = chainEntry(event, { seq, receivedAt, prevHash, flags });
     this.#lastHash = entry.hash;
-    this.#entries.push(entry);
     const keys = event.method === 'erasure' ? [] : (identifiers ?? this.#identify?.(event));
     const digests = keys?.map((identifier) => this.identifierDigest(identifier));
     const durable = new Promise<string | undefined>((resolve, reject) => {
-      this.#queue.push({ line: `${stored}\n`, seq, digests, key, resolve, reject });
+      this.#queue.push({ line: `${stored}\n`, seq, entry, digests, key, resolve, reject });
     });
-    this.#byId.set(event.id, { entry, durable });
+    this.#byId.set(eventKey(event.id), seq);
+    this.#pending.set(seq, { entry, durable });
     this.#latestWrite = durable.catch(() => undefined);
     this.#flushing ??= this.#flush();
     const checkpoint = await durable;
@@ -269,21 +314,22 @@ export class JsonlLedgerStore implements LedgerStore {
   async erase(erasures: readonly ErasureRecord[]): Promise<AppendOutcome[]> {
     for (const erasure of erasures) {
       for (const seq of erasure.erasedSeqs) {
-        const refusal = erasureRefusal(seq, this.#entries[seq - 1]);
+        const refusal = erasureRefusal(seq, seq >= 1 && seq <= this.#count ? await this.#read(seq) : undefined);
         if (refusal) throw refusal;
       }
     }
     // Entries erased already (by an erasure that got there first) are not named again.
     const fresh = erasures.map((erasure) => ({
       ...erasure,
-      erasedSeqs: erasure.erasedSeqs.filter((seq) => !('erased' in this.#entries[seq - 1]!)),
+      erasedSeqs: erasure.erasedSeqs.filter((seq) => !this.#erasedBy.has(seq)),
     }));
     const appended = fresh.map((erasure) => (erasure.erasedSeqs.length > 0 ? this.append(erasure) : undefined));
     // Readers stop seeing the data at once (the erasure is in memory now, listed once durable), so no
-    // view is built from records an erasure is taking out. The keys go only once the erasure is durable:
+    // read returns records an erasure is taking out. The keys go only once the erasure is durable:
     // a crash in between is finished at the next start-up.
     for (const erasure of fresh) {
-      const entry = this.#byId.get(erasure.id)?.entry;
+      const seq = this.#byId.get(eventKey(erasure.id));
+      const entry = seq === undefined ? undefined : this.#pending.get(seq)?.entry;
       if (entry && isErasure(entry)) this.#forget(entry);
     }
     const outcomes: AppendOutcome[] = [];
@@ -295,8 +341,8 @@ export class JsonlLedgerStore implements LedgerStore {
         continue;
       }
       // Nothing left to erase: the answer is the erasure that erased it.
-      const first = this.#entries[erasures[index]!.erasedSeqs[0]! - 1] as ErasedEntry;
-      outcomes.push({ kind: 'repeat', entry: this.#entries[first.erased.seq - 1]! });
+      const by = this.#erasedBy.get(erasures[index]!.erasedSeqs[0]!)!;
+      outcomes.push({ kind: 'repeat', entry: this.#erasures.get(by)! });
     }
     return outcomes;
   }
@@ -306,70 +352,101 @@ export class JsonlLedgerStore implements LedgerStore {
   }
 
   async index(identify: (record: LedgerRecord) => readonly string[]): Promise<void> {
-    // Every entry so far, at once (no await in between, so no append slips past); later ones as they become durable.
+    // New entries are identified as they are appended from now on; the ones before are done here.
     this.#identify = identify;
-    for (const entry of this.#entries) this.#indexEntry(entry, undefined);
+    const waiting = this.#unidentified;
+    this.#unidentified = [];
+    for (const seq of waiting) {
+      const entry = await this.#read(seq);
+      if (!isRecord(entry)) continue;
+      const digests = identify(entry.event).map((key) => this.identifierDigest(key));
+      this.#slots.set(seq, { end: this.#slots.end(seq), eventId: entry.event.id, kind: SlotKind.Record, digests });
+      this.#index.add(seq, this.#slots.digestKeys(seq));
+    }
+    await this.#slots.save(this.#files.index);
   }
 
   async customerEntries(identifiers: readonly string[]): Promise<ChainEntry[]> {
     // A read sees every write that came before it (not those that come while it waits).
     await this.#latestWrite;
-    const seqs = this.#index.lookup(identifiers.map((key) => this.identifierDigest(key)));
-    return seqs.map((seq) => this.#entries[seq - 1]!);
+    const seqs = this.#index.lookup(identifiers.map((key) => digestKey(this.identifierDigest(key))));
+    return Promise.all(seqs.map((seq) => this.#read(seq)));
   }
 
   async *customers(): AsyncGenerator<ChainEntry[]> {
-    // The customers as they are now; entries are looked up as each is reached.
-    for (const seqs of [...this.#index.customers()]) yield seqs.map((seq) => this.#entries[seq - 1]!);
+    await this.#latestWrite;
+    for (const seqs of this.#index.customers()) yield await Promise.all(seqs.map((seq) => this.#read(seq)));
   }
 
   async entryById(id: string): Promise<ChainEntry | undefined> {
-    return this.#byId.get(id)?.entry;
-  }
-
-  /** Takes a durable entry into the customer index (once index() named how to identify records). */
-  #indexEntry(entry: ChainEntry, digests: readonly string[] | undefined): void {
-    if (isErasure(entry)) this.#index.addErasure(entry.seq, entry.event.identifierDigests ?? []);
-    else if (isRecord(entry) && this.#identify) {
-      const own = digests ?? this.#identify(entry.event).map((key) => this.identifierDigest(key));
-      this.#index.add(entry.seq, own);
-    }
+    const seq = this.#byId.get(eventKey(id));
+    return seq === undefined ? undefined : this.#read(seq);
   }
 
   async entries(options: { afterSeq?: number; limit?: number } = {}): Promise<ChainEntry[]> {
-    const start = Math.max(0, options.afterSeq ?? 0);
-    const end = options.limit === undefined ? undefined : start + options.limit;
     // Entries are listed once durable: wait for writes in flight.
-    await this.#flushing;
-    return this.#entries.slice(start, end);
+    await this.#latestWrite;
+    const first = Math.max(0, options.afterSeq ?? 0) + 1;
+    const durable = this.#slots.count;
+    const last = Math.min(durable, options.limit === undefined ? Infinity : first + options.limit - 1);
+    const entries: ChainEntry[] = [];
+    if (first > last) return entries;
+    for await (const line of ledgerLines(this.#files.ledger, this.#slots.start(first), this.#slots.end(last))) {
+      entries.push(this.#opened(JSON.parse(line.text) as ChainEntry));
+    }
+    return entries;
   }
 
   async close(): Promise<void> {
     await this.#flushing;
-    await this.#file.close();
-    await this.#keys.close();
-    await this.#checkpoints?.close();
-    await unlink(this.#lockPath).catch(() => undefined);
+    await this.#slots.save(this.#files.index).catch(() => undefined);
+    await this.#chunks.save(this.#files.chunks).catch(() => undefined);
+    const { ledger, keys, index, chunks, checkpoints, lockPath } = this.#files;
+    for (const handle of [ledger, keys, index, chunks, checkpoints]) await handle?.close();
+    await unlink(lockPath).catch(() => undefined);
   }
 
-  /** Replaces the records an erasure names by their erased form, in memory. */
+  /** One entry as readers see it: with its personal data, or erased. */
+  async #read(seq: number): Promise<ChainEntry> {
+    const pending = this.#pending.get(seq);
+    if (pending) return this.#erasedBy.has(seq) ? this.#opened(pending.entry) : pending.entry;
+    const start = this.#slots.start(seq);
+    const buffer = Buffer.alloc(this.#slots.end(seq) - start);
+    await this.#files.ledger.read(buffer, 0, buffer.length, start);
+    return this.#opened(JSON.parse(buffer.toString('utf8')) as ChainEntry);
+  }
+
+  /** A stored entry opened with its key, or in its erased form. */
+  #opened(stored: ChainEntry): ChainEntry {
+    const by = this.#erasedBy.get(stored.seq);
+    const erasure = by === undefined ? undefined : this.#erasures.get(by);
+    if (erasure && 'sealed' in stored && stored.sealed !== undefined) return erasedForm(stored, erasure);
+    const at = stored.seq * RECORD_KEY_BYTES;
+    return readStoredEntry(
+      stored,
+      at < this.#keyBytes.length ? this.#keyBytes.subarray(at, at + RECORD_KEY_BYTES) : undefined,
+      erasure,
+      `the key of entry ${stored.seq} is missing from ${RECORD_KEYS_FILE_NAME}: restore it from a backup (the chain itself is intact)`,
+    );
+  }
+
+  /** Takes the records an erasure names away from readers, in memory. */
   #forget(erasure: ErasureEntry): void {
-    for (const seq of erasure.event.erasedSeqs) {
-      const entry = this.#entries[seq - 1]!;
-      if ('erased' in entry) continue;
-      const erased = erasedForm(entry, erasure);
-      this.#entries[seq - 1] = erased;
-      const indexed = this.#byId.get(entry.event.id);
-      if (indexed) this.#byId.set(entry.event.id, { ...indexed, entry: erased });
-    }
+    this.#erasures.set(erasure.seq, erasure);
+    for (const seq of erasure.event.erasedSeqs) if (!this.#erasedBy.has(seq)) this.#erasedBy.set(seq, erasure.seq);
     this.#index.remove(erasure.event.erasedSeqs);
   }
 
-  /** Overwrites the keys of these entries with zeros, durably. */
+  /** Overwrites the keys of these entries with zeros, durably; their digests leave the index file. */
   async #destroyKeys(seqs: readonly number[]): Promise<void> {
     const zeros = Buffer.alloc(RECORD_KEY_BYTES);
-    for (const seq of seqs) await this.#keys.write(zeros, 0, RECORD_KEY_BYTES, seq * RECORD_KEY_BYTES);
-    await this.#keys.datasync();
+    for (const seq of seqs) {
+      zeros.copy(this.#keyBytes, seq * RECORD_KEY_BYTES);
+      await this.#files.keys.write(zeros, 0, RECORD_KEY_BYTES, seq * RECORD_KEY_BYTES);
+      this.#slots.erase(seq);
+    }
+    await this.#files.keys.datasync();
+    await this.#slots.save(this.#files.index);
   }
 
   async #flush(): Promise<void> {
@@ -378,28 +455,35 @@ export class JsonlLedgerStore implements LedgerStore {
       this.#queue = [];
       try {
         // Everything queued so far is in this batch, so the head now is the batch's last entry.
-        const size = this.#entries.length;
-        const head = this.#lastHash;
+        const size = batch.at(-1)!.seq;
+        const head = batch.at(-1)!.entry.hash;
         // Keys first: an entry on disk must never lack its key.
         const keys = Buffer.alloc(batch.length * RECORD_KEY_BYTES);
         for (const [index, pending] of batch.entries()) pending.key?.copy(keys, index * RECORD_KEY_BYTES);
-        await this.#keys.write(keys, 0, keys.length, batch[0]!.seq * RECORD_KEY_BYTES);
-        await this.#keys.datasync();
-        await this.#file.appendFile(batch.map((pending) => pending.line).join(''));
-        await this.#file.datasync();
+        const keysAt = batch[0]!.seq * RECORD_KEY_BYTES;
+        await this.#files.keys.write(keys, 0, keys.length, keysAt);
+        await this.#files.keys.datasync();
+        this.#keepKeys(keys, keysAt);
+        const lines = Buffer.from(batch.map((pending) => pending.line).join(''));
+        await this.#files.ledger.appendFile(lines);
+        await this.#files.ledger.datasync();
         let checkpoint: string | undefined;
-        if (this.#options.signer && this.#checkpoints) {
+        if (this.#options.signer && this.#files.checkpoints) {
           checkpoint = this.#options.signer.sign(size, head);
-          await this.#checkpoints.appendFile(checkpoint);
-          await this.#checkpoints.datasync();
+          await this.#files.checkpoints.appendFile(checkpoint);
+          await this.#files.checkpoints.datasync();
           this.#lastCheckpoint = checkpoint;
           this.#options.onCheckpoint?.(checkpoint);
         }
-        // Readers find the entries once they are durable.
-        if (this.#identify) {
-          for (const pending of batch) this.#indexEntry(this.#entries[pending.seq - 1]!, pending.digests);
+        this.#indexBatch(batch);
+        this.#chunks.append(lines);
+        for (const pending of batch) {
+          this.#pending.delete(pending.seq);
+          pending.resolve(checkpoint);
         }
-        for (const pending of batch) pending.resolve(checkpoint);
+        // The index files are not needed for the proof: written after the acknowledgement, never fsynced.
+        await this.#slots.save(this.#files.index);
+        await this.#chunks.save(this.#files.chunks);
       } catch (error) {
         // Memory and disk may now disagree; stop accepting writes rather than
         // acknowledge entries whose chain position is uncertain.
@@ -410,61 +494,196 @@ export class JsonlLedgerStore implements LedgerStore {
     }
     this.#flushing = undefined;
   }
+
+  /** The batch's lines are durable: their slots, and the customer index, take them in. */
+  #indexBatch(batch: readonly Pending[]): void {
+    for (const { seq, line, entry, digests } of batch) {
+      this.#bytes += Buffer.byteLength(line);
+      const eventId = entry.event.id;
+      if (isErasure(entry)) {
+        this.#slots.set(seq, { end: this.#bytes, eventId, kind: SlotKind.Erasure });
+        this.#index.addErasure(seq, (entry.event.identifierDigests ?? []).map(digestKey));
+      } else if (this.#erasedBy.has(seq)) {
+        this.#slots.set(seq, { end: this.#bytes, eventId, kind: SlotKind.Erased });
+      } else if (digests) {
+        this.#slots.set(seq, { end: this.#bytes, eventId, kind: SlotKind.Record, digests });
+        this.#index.add(seq, this.#slots.digestKeys(seq));
+      } else {
+        this.#slots.set(seq, { end: this.#bytes, eventId, kind: SlotKind.Unidentified });
+        this.#unidentified.push(seq);
+      }
+    }
+  }
+
+  /** Keeps the keys just written in memory too. */
+  #keepKeys(keys: Buffer, at: number): void {
+    if (at + keys.length > this.#keyBytes.length) {
+      const grown = Buffer.alloc(Math.max(at + keys.length, this.#keyBytes.length * 2));
+      this.#keyBytes.copy(grown);
+      this.#keyBytes = grown;
+    }
+    keys.copy(this.#keyBytes, at);
+  }
 }
 
 /**
- * Opens the key file and reads every entry with its personal data: erasures
- * in the chain are applied (again: a crash may have come between an erasure
- * and the end of its shredding), keys past the last entry are dropped.
+ * Reads the ledger as far as it must: the slots vouch for the lines they
+ * cover once the chunk hashes match the file; lines past them are parsed
+ * and their chain checked, and get slots. Checks the head against the last
+ * signed checkpoint, drops what was never acknowledged, and opens the keys.
  */
-async function openRecordKeys(
+async function openLedger(
   directory: string,
-  stored: ChainEntry[],
-): Promise<{ keys: FileHandle; entries: ChainEntry[]; digestSecret: Buffer }> {
-  const path = join(directory, RECORD_KEYS_FILE_NAME);
-  // Created readable by the ledger's user only: whoever reads it can read every record not yet erased.
-  const keys = await open(path, 'a+', 0o600).then(async (handle) => {
-    await handle.close();
-    return open(path, 'r+');
-  });
-  try {
-    let bytes: Buffer = await keys.readFile();
-    if (bytes.length < RECORD_KEY_BYTES) {
-      if (stored.some((entry) => 'sealed' in entry)) {
+  path: string,
+  files: { ledger: FileHandle; keys: FileHandle; index: FileHandle; chunks: FileHandle },
+  options: JsonlStoreOptions,
+): Promise<{
+  keyBytes: Buffer;
+  slots: IndexSlots;
+  chunks: ChunkHashes;
+  count: number;
+  bytes: number;
+  lastHash: string;
+  lastCheckpoint: string | undefined;
+  erasures: ErasureEntry[];
+}> {
+  let bytes = (await files.ledger.stat()).size;
+  let keyBytes: Buffer = await files.keys.readFile();
+  if (keyBytes.length < RECORD_KEY_BYTES) {
+    const last = bytes > 0 ? await lastLine(files.ledger, bytes) : undefined;
+    if (last && 'sealed' in last && last.sealed !== undefined) {
+      throw new Error(
+        `the key file ${join(directory, RECORD_KEYS_FILE_NAME)} is missing, but the ledger holds sealed personal data: restore ${RECORD_KEYS_FILE_NAME} from a backup (the chain itself is intact)`,
+      );
+    }
+    keyBytes = newRecordKey();
+    await files.keys.write(keyBytes, 0, RECORD_KEY_BYTES, 0);
+  }
+  const digestSecret = keyBytes.subarray(0, RECORD_KEY_BYTES);
+  const slots = IndexSlots.read(await files.index.readFile(), digestSecret, bytes);
+  const chunks = ChunkHashes.read(await files.chunks.readFile());
+
+  // How far the index vouches: its slots, as far as the chunk hashes hold, and their last line must be what the slot says.
+  let trusted = slots.count;
+  const verifiedChunks = await chunks.verify(files.ledger, Math.floor(slots.end(trusted) / CHUNK_BYTES));
+  const verifiedBytes = verifiedChunks * CHUNK_BYTES;
+  while (trusted > 0 && slots.end(trusted) > verifiedBytes) trusted -= 1;
+  let lastHash = GENESIS_HASH;
+  if (trusted > 0) {
+    const anchor = await lineAt(files.ledger, slots.start(trusted), slots.end(trusted));
+    if (anchor?.seq === trusted && eventKey(anchor.event.id) === slots.eventKey(trusted)) lastHash = anchor.hash;
+    else trusted = 0;
+  }
+  if (trusted === 0 && slots.count > 0 && bytes > 0) {
+    console.warn(`ledger: the index of ${path} does not match the ledger; reading every line to rebuild it`);
+  }
+  slots.truncate(trusted);
+  chunks.truncate(slots.end(trusted));
+
+  // Every line after that is read, its chain checked, and given a slot.
+  let count = trusted;
+  const erasures: ErasureEntry[] = [];
+  let intactBytes = slots.end(trusted);
+  let tornTail = false;
+  for await (const line of ledgerLines(files.ledger, intactBytes, bytes)) {
+    const entry = parseLine(line.text);
+    if (!entry || !line.complete) {
+      if (line.end === bytes) {
+        tornTail = true;
+        break;
+      }
+      throw new Error(
+        `the ledger ${path} is broken at entry ${count + 1}: line ${count + 1} is not valid JSON. Run "marketing-consent-ledger verify" and restore it from a backup.`,
+      );
+    }
+    const problem = chainProblem(entry, count + 1, lastHash);
+    if (problem) {
+      throw new Error(
+        `the ledger ${path} is broken at entry ${count + 1}: ${problem}. Run "marketing-consent-ledger verify" and restore it from a backup.`,
+      );
+    }
+    count += 1;
+    lastHash = entry.hash;
+    intactBytes = line.end;
+    const kind = isErasure(entry) ? SlotKind.Erasure : SlotKind.Unidentified;
+    slots.set(count, { end: line.end, eventId: entry.event.id, kind });
+  }
+  // The erasures the slots know of are read from the ledger (there are few).
+  for (let seq = 1; seq <= count; seq += 1) {
+    if (slots.kind(seq) === SlotKind.Erasure)
+      erasures.push((await lineAt(files.ledger, slots.start(seq), slots.end(seq))) as ErasureEntry);
+  }
+
+  let lastCheckpoint: string | undefined;
+  if (options.signer) {
+    const notes = splitCheckpoints(await readFile(join(directory, CHECKPOINT_LOG_NAME), 'utf8').catch(() => ''));
+    const trustedKeys = [options.signer.verifierKey, ...(options.trustedKeys ?? [])];
+    const last = notes.findLast((note) => openCheckpoint(note, trustedKeys).ok);
+    if (last) {
+      const { checkpoint } = openCheckpoint(last, trustedKeys) as Extract<
+        ReturnType<typeof openCheckpoint>,
+        { ok: true }
+      >;
+      const covered =
+        checkpoint.size === 0 || checkpoint.size > count
+          ? undefined
+          : await lineAt(files.ledger, slots.start(checkpoint.size), slots.end(checkpoint.size));
+      const problem =
+        count < checkpoint.size
+          ? `the ledger has ${count} entries, but a signed checkpoint says it had ${checkpoint.size}: entries were deleted from the end`
+          : checkpoint.size > 0 && covered?.hash !== checkpoint.headHash
+            ? `entry ${checkpoint.size} differs from the signed checkpoint: the chain was rewritten`
+            : undefined;
+      if (problem) {
         throw new Error(
-          `the key file ${path} is missing, but the ledger holds sealed personal data: restore ${RECORD_KEYS_FILE_NAME} from a backup (the chain itself is intact)`,
+          `the ledger ${path} does not match its last signed checkpoint: ${problem}. Run "marketing-consent-ledger verify" and restore it from a backup.`,
         );
       }
-      bytes = newRecordKey();
-      await keys.write(bytes, 0, RECORD_KEY_BYTES, 0);
-    }
-    const erasedBy = new Map<number, ErasureEntry>();
-    for (const entry of stored) {
-      if (isErasure(entry)) for (const seq of entry.event.erasedSeqs) erasedBy.set(seq, entry);
-    }
-    const zeros = Buffer.alloc(RECORD_KEY_BYTES);
-    const entries = stored.map((entry) =>
-      readStoredEntry(
-        entry,
-        bytes.subarray(entry.seq * RECORD_KEY_BYTES, (entry.seq + 1) * RECORD_KEY_BYTES),
-        erasedBy.get(entry.seq),
-        `the key of entry ${entry.seq} is missing from ${path}: restore ${RECORD_KEYS_FILE_NAME} from a backup (the chain itself is intact)`,
-      ),
-    );
-    for (const seq of erasedBy.keys()) {
-      const at = seq * RECORD_KEY_BYTES;
-      if (at < bytes.length && isLiveKey(bytes.subarray(at, at + RECORD_KEY_BYTES))) {
-        await keys.write(zeros, 0, RECORD_KEY_BYTES, at);
+      if (count > checkpoint.size) {
+        // Written but never acknowledged: the crash came before the checkpoint.
+        console.warn(
+          `ledger: dropping ${count - checkpoint.size} entries after the last signed checkpoint (#${checkpoint.size}); they were never acknowledged`,
+        );
+        count = checkpoint.size;
+        intactBytes = slots.end(count);
+        lastHash = covered?.hash ?? GENESIS_HASH;
+        tornTail = true;
+        erasures.splice(0, erasures.length, ...erasures.filter((erasure) => erasure.seq <= count));
       }
+      lastCheckpoint = last;
     }
-    // Keys of entries that were never acknowledged (dropped above) go too.
-    await keys.truncate((stored.length + 1) * RECORD_KEY_BYTES);
-    await keys.datasync();
-    return { keys, entries, digestSecret: Buffer.from(bytes.subarray(0, RECORD_KEY_BYTES)) };
-  } catch (error) {
-    await keys.close();
-    throw error;
   }
+  if (tornTail) {
+    // The torn line was never acknowledged: its fsync had not returned.
+    await files.ledger.truncate(intactBytes);
+    await files.ledger.datasync();
+    bytes = intactBytes;
+  }
+  slots.truncate(count);
+  chunks.truncate(bytes);
+  await chunks.resume(files.ledger, bytes);
+  // Keys of entries that were never acknowledged (dropped above) go too.
+  keyBytes = keyBytes.subarray(0, Math.min(keyBytes.length, (count + 1) * RECORD_KEY_BYTES));
+  await files.keys.truncate(Math.max(RECORD_KEY_BYTES, (count + 1) * RECORD_KEY_BYTES));
+  await files.keys.datasync();
+  return { keyBytes, slots, chunks, count, bytes, lastHash, lastCheckpoint, erasures };
+}
+
+/** The entry stored between two byte offsets, or undefined when that is not one whole line. */
+async function lineAt(file: FileHandle, start: number, end: number): Promise<ChainEntry | undefined> {
+  const buffer = Buffer.alloc(end - start);
+  const { bytesRead } = await file.read(buffer, 0, buffer.length, start);
+  if (bytesRead !== buffer.length || buffer[buffer.length - 1] !== 10) return undefined;
+  return parseLine(buffer.toString('utf8', 0, buffer.length - 1));
+}
+
+/** The last whole line of the file, parsed (to tell whether a ledger without a key file needs one). */
+async function lastLine(file: FileHandle, bytes: number): Promise<ChainEntry | undefined> {
+  const size = Math.min(bytes, 1 << 20);
+  const buffer = Buffer.alloc(size);
+  await file.read(buffer, 0, size, bytes - size);
+  const text = buffer.toString('utf8').trimEnd();
+  return parseLine(text.slice(text.lastIndexOf('\n') + 1));
 }
 
 /**

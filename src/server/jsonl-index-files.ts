@@ -1,0 +1,314 @@
+/**
+ * The file store's index files, beside the ledger, so a ledger of millions
+ * of entries starts in seconds without parsing, re-hashing and unsealing
+ * every line. Neither is needed for the proof: both are rebuilt from the
+ * ledger when missing or when they do not match it, and neither is fsynced
+ * (what a crash loses is read again from the ledger's tail).
+ *
+ * `ledger.index`: one 128-byte slot per entry, at offset seq × 128 (slot 0
+ * is a header naming the format and the digest secret it was made with):
+ * where the entry's line ends in the ledger, its event id, its kind, and
+ * its identifiers as keyed digests (never the identifiers themselves; an
+ * erasure zeroes them).
+ *
+ * `ledger.chunks`: the SHA-256 of every complete MiB of the ledger file. At
+ * start they are checked against the file (one pass of hashing, about a
+ * second per GB), so an edited byte anywhere is still found at start-up.
+ */
+import { createHash, createHmac, type Hash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+
+export const INDEX_FILE_NAME = 'ledger.index';
+export const CHUNKS_FILE_NAME = 'ledger.chunks';
+
+export const SLOT_BYTES = 128;
+export const MAX_IDENTIFIERS = 3;
+const DIGEST_BYTES = 32;
+const DIGESTS_AT = 32;
+const MAGIC = Buffer.from('MCLIDX01');
+export const CHUNK_BYTES = 1 << 20;
+
+export const enum SlotKind {
+  /** A record, its identifiers' digests in the slot. */
+  Record = 1,
+  Erasure = 2,
+  /** A record not yet identified (the store did not know how when it was written). */
+  Unidentified = 3,
+  /** A record whose personal data is erased: no digests. */
+  Erased = 4,
+}
+
+/** The slots, in memory as one buffer, and written back to the file range by range. */
+export class IndexSlots {
+  #bytes: Buffer;
+  #count = 0;
+  /** The lowest slot changed since the last write to the file. */
+  #dirtyFrom = Infinity;
+
+  private constructor(bytes: Buffer) {
+    this.#bytes = bytes;
+  }
+
+  /**
+   * The slots read from the file, and how many of them form an unbroken run
+   * from entry 1 (each line ending after the one before, within the ledger's
+   * `ledgerBytes`). A file made with another digest secret counts as empty.
+   */
+  static read(bytes: Buffer, digestSecret: Buffer, ledgerBytes: number): IndexSlots {
+    const slots = new IndexSlots(Buffer.alloc(Math.max(bytes.length, SLOT_BYTES * 1024)));
+    const header = headerFor(digestSecret);
+    if (bytes.length >= SLOT_BYTES && bytes.subarray(0, SLOT_BYTES).equals(header)) {
+      bytes.copy(slots.#bytes);
+      let count = 0;
+      let previous = 0;
+      while ((count + 2) * SLOT_BYTES <= bytes.length) {
+        const end = slots.end(count + 1);
+        const kind = slots.kind(count + 1);
+        if (!(end > previous && end <= ledgerBytes && kind >= SlotKind.Record && kind <= SlotKind.Erased)) break;
+        previous = end;
+        count += 1;
+      }
+      slots.#count = count;
+    }
+    header.copy(slots.#bytes, 0);
+    slots.#dirtyFrom = 0;
+    return slots;
+  }
+
+  /** Entries with a slot. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Forgets the slots after `count` (entries dropped at start-up). */
+  truncate(count: number): void {
+    this.#count = Math.min(this.#count, count);
+    this.#bytes.fill(0, (this.#count + 1) * SLOT_BYTES);
+    this.#dirtyFrom = Math.min(this.#dirtyFrom, (this.#count + 1) * SLOT_BYTES);
+  }
+
+  /** Where entry `seq`'s line ends in the ledger file (the byte after its newline). */
+  end(seq: number): number {
+    return seq === 0 ? 0 : this.#bytes.readDoubleLE(seq * SLOT_BYTES);
+  }
+
+  start(seq: number): number {
+    return this.end(seq - 1);
+  }
+
+  kind(seq: number): SlotKind {
+    return this.#bytes[seq * SLOT_BYTES + 24]! as SlotKind;
+  }
+
+  /** The event id, as `eventKey` makes it. */
+  eventKey(seq: number): string {
+    const at = seq * SLOT_BYTES + 8;
+    return this.#bytes.toString('latin1', at, at + 16);
+  }
+
+  /** The identifier digests, each as `CustomerIndex` keys them (see customer-index.ts). */
+  digestKeys(seq: number): string[] {
+    const at = seq * SLOT_BYTES;
+    const keys: string[] = [];
+    for (let i = 0; i < this.#bytes[at + 25]!; i += 1) {
+      const from = at + DIGESTS_AT + i * DIGEST_BYTES;
+      keys.push(this.#bytes.toString('latin1', from, from + 12));
+    }
+    return keys;
+  }
+
+  /** Writes entry `seq`'s slot (entries come in order, each once; a slot may be written again to change its kind). */
+  set(seq: number, slot: { end: number; eventId: string; kind: SlotKind; digests?: readonly string[] }): void {
+    const digests = slot.digests ?? [];
+    if (digests.length > MAX_IDENTIFIERS) {
+      throw new Error(`a record may have at most ${MAX_IDENTIFIERS} identifiers in the file store's index`);
+    }
+    this.#grow(seq);
+    const at = seq * SLOT_BYTES;
+    this.#bytes.fill(0, at, at + SLOT_BYTES);
+    this.#bytes.writeDoubleLE(slot.end, at);
+    Buffer.from(slot.eventId.replaceAll('-', ''), 'hex').copy(this.#bytes, at + 8);
+    this.#bytes[at + 24] = slot.kind;
+    this.#bytes[at + 25] = digests.length;
+    for (const [i, digest] of digests.entries()) {
+      Buffer.from(digest, 'base64url').copy(this.#bytes, at + DIGESTS_AT + i * DIGEST_BYTES);
+    }
+    this.#count = Math.max(this.#count, seq);
+    this.#dirtyFrom = Math.min(this.#dirtyFrom, at);
+  }
+
+  /** Marks an entry's record erased: its digests are zeroed. */
+  erase(seq: number): void {
+    const at = seq * SLOT_BYTES;
+    this.#bytes[at + 24] = SlotKind.Erased;
+    this.#bytes[at + 25] = 0;
+    this.#bytes.fill(0, at + DIGESTS_AT, at + SLOT_BYTES);
+    this.#dirtyFrom = Math.min(this.#dirtyFrom, at);
+  }
+
+  /** Writes what changed since the last call to the file (not fsynced: the ledger can rebuild it). */
+  async save(file: FileHandle): Promise<void> {
+    if (this.#dirtyFrom === Infinity) return;
+    const from = this.#dirtyFrom;
+    const to = (this.#count + 1) * SLOT_BYTES;
+    this.#dirtyFrom = Infinity;
+    if (to > from) await file.write(this.#bytes, from, to - from, from);
+    await file.truncate(to);
+  }
+
+  #grow(seq: number): void {
+    const needed = (seq + 1) * SLOT_BYTES;
+    if (needed <= this.#bytes.length) return;
+    const grown = Buffer.alloc(Math.max(needed, this.#bytes.length * 2));
+    this.#bytes.copy(grown);
+    this.#bytes = grown;
+  }
+}
+
+/** An event id (a UUID) as the index keys it: its 16 bytes as a short string. */
+export function eventKey(eventId: string): string {
+  return Buffer.from(eventId.replaceAll('-', ''), 'hex').toString('latin1', 0, 16);
+}
+
+function headerFor(digestSecret: Buffer): Buffer {
+  const header = Buffer.alloc(SLOT_BYTES);
+  MAGIC.copy(header, 0);
+  // Which digest secret the digests were made with: a replaced key file makes the index useless.
+  createHmac('sha256', digestSecret).update('ledger.index').digest().copy(header, 8, 0, 16);
+  return header;
+}
+
+/** The SHA-256 of each complete MiB of the ledger file, kept up to date as lines are appended. */
+export class ChunkHashes {
+  readonly #hashes: Buffer[];
+  #current: Hash = createHash('sha256');
+  #fill = 0;
+  #savedCount: number;
+
+  private constructor(hashes: Buffer[]) {
+    this.#hashes = hashes;
+    this.#savedCount = hashes.length;
+  }
+
+  static read(bytes: Buffer): ChunkHashes {
+    const hashes: Buffer[] = [];
+    for (let at = 0; at + DIGEST_BYTES <= bytes.length; at += DIGEST_BYTES) {
+      hashes.push(Buffer.from(bytes.subarray(at, at + DIGEST_BYTES)));
+    }
+    return new ChunkHashes(hashes);
+  }
+
+  /** How many leading MiB of the file the hashes vouch for. */
+  get count(): number {
+    return this.#hashes.length;
+  }
+
+  /**
+   * Checks the first `count` chunks against the file; returns how many match
+   * from the start, and drops every hash from the first mismatch on.
+   */
+  async verify(file: FileHandle, count: number): Promise<number> {
+    const limit = Math.min(count, this.#hashes.length);
+    const buffer = Buffer.alloc(16 * CHUNK_BYTES);
+    let matching = 0;
+    outer: for (let chunk = 0; chunk < limit; chunk += 16) {
+      const n = Math.min(16, limit - chunk);
+      const { bytesRead } = await file.read(buffer, 0, n * CHUNK_BYTES, chunk * CHUNK_BYTES);
+      for (let i = 0; i < n; i += 1) {
+        if ((i + 1) * CHUNK_BYTES > bytesRead) break outer;
+        const hash = createHash('sha256')
+          .update(buffer.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES))
+          .digest();
+        if (!hash.equals(this.#hashes[chunk + i]!)) break outer;
+        matching += 1;
+      }
+    }
+    this.#hashes.length = matching;
+    this.#savedCount = Math.min(this.#savedCount, matching);
+    return matching;
+  }
+
+  /**
+   * Starts hashing again after the verified chunks: feeds the file's bytes
+   * from there to `ledgerBytes` (checked otherwise: by parsing them).
+   */
+  async resume(file: FileHandle, ledgerBytes: number): Promise<void> {
+    this.#current = createHash('sha256');
+    this.#fill = 0;
+    const from = this.#hashes.length * CHUNK_BYTES;
+    const buffer = Buffer.alloc(CHUNK_BYTES);
+    for (let at = from; at < ledgerBytes; at += CHUNK_BYTES) {
+      const { bytesRead } = await file.read(buffer, 0, Math.min(CHUNK_BYTES, ledgerBytes - at), at);
+      this.append(buffer.subarray(0, bytesRead));
+    }
+  }
+
+  /** Takes in bytes appended to the ledger. */
+  append(bytes: Buffer): void {
+    let at = 0;
+    while (at < bytes.length) {
+      const take = Math.min(bytes.length - at, CHUNK_BYTES - this.#fill);
+      this.#current.update(bytes.subarray(at, at + take));
+      this.#fill += take;
+      at += take;
+      if (this.#fill === CHUNK_BYTES) {
+        this.#hashes.push(this.#current.digest());
+        this.#current = createHash('sha256');
+        this.#fill = 0;
+      }
+    }
+  }
+
+  /** Writes the hashes of chunks completed since the last call (not fsynced). */
+  async save(file: FileHandle): Promise<void> {
+    if (this.#savedCount === this.#hashes.length) {
+      return;
+    }
+    const from = this.#savedCount;
+    const bytes = Buffer.concat(this.#hashes.slice(from));
+    this.#savedCount = this.#hashes.length;
+    await file.write(bytes, 0, bytes.length, from * DIGEST_BYTES);
+    await file.truncate(this.#hashes.length * DIGEST_BYTES);
+  }
+
+  /** Drops the hashes of chunks at or past byte `ledgerBytes` (entries dropped at start-up). */
+  truncate(ledgerBytes: number): void {
+    this.#hashes.length = Math.min(this.#hashes.length, Math.floor(ledgerBytes / CHUNK_BYTES));
+    this.#savedCount = Math.min(this.#savedCount, this.#hashes.length);
+  }
+}
+
+/**
+ * The ledger's lines between two byte offsets, without reading the file as
+ * one string: each with where it starts and ends (a last line without its
+ * newline ends at `to`).
+ */
+export async function* ledgerLines(
+  file: FileHandle,
+  from: number,
+  to: number,
+): AsyncGenerator<{ start: number; end: number; text: string; complete: boolean }> {
+  const buffer = Buffer.alloc(8 * CHUNK_BYTES);
+  let carry = Buffer.alloc(0);
+  let carryStart = from;
+  for (let at = from; at < to;) {
+    const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, to - at), at);
+    if (bytesRead === 0) break;
+    const data = carry.length ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+    let lineStart = 0;
+    for (let newline = data.indexOf(10); newline !== -1; newline = data.indexOf(10, lineStart)) {
+      yield {
+        start: carryStart + lineStart,
+        end: carryStart + newline + 1,
+        text: data.toString('utf8', lineStart, newline),
+        complete: true,
+      };
+      lineStart = newline + 1;
+    }
+    carry = Buffer.from(data.subarray(lineStart));
+    carryStart += lineStart;
+    at += bytesRead;
+  }
+  if (carry.length > 0)
+    yield { start: carryStart, end: carryStart + carry.length, text: carry.toString('utf8'), complete: false };
+}
