@@ -136,7 +136,6 @@ interface Files {
 
 export class JsonlLedgerStore implements LedgerStore {
   readonly #files: Files;
-  readonly #path: string;
   /** The key file, in memory too (32 bytes per entry). */
   #keyBytes: Buffer;
   readonly #slots: IndexSlots;
@@ -169,7 +168,6 @@ export class JsonlLedgerStore implements LedgerStore {
   private constructor(
     files: Files,
     state: {
-      path: string;
       keyBytes: Buffer;
       slots: IndexSlots;
       chunks: ChunkHashes;
@@ -181,7 +179,6 @@ export class JsonlLedgerStore implements LedgerStore {
     options: JsonlStoreOptions,
   ) {
     this.#files = files;
-    this.#path = state.path;
     this.#keyBytes = state.keyBytes;
     this.#digestSecret = Buffer.from(state.keyBytes.subarray(0, RECORD_KEY_BYTES));
     this.#slots = state.slots;
@@ -236,7 +233,7 @@ export class JsonlLedgerStore implements LedgerStore {
       await syncDirectory(directory);
       const store = new JsonlLedgerStore(
         { ledger, keys, index, chunks: chunkFile, checkpoints, lockPath },
-        { path, ...opened },
+        opened,
         options,
       );
       await store.#load(opened.erasures);
