@@ -180,6 +180,10 @@ export class PostgresLedgerStore implements LedgerStore {
             [salon, newRecordKey(), GENESIS_HASH],
           );
           await finishErasures(client, salon);
+          // Fresh statistics, so the planner uses the indexes even right after a bulk load or a restore.
+          await client.query(
+            'ANALYZE ledger_entries, ledger_record_keys, ledger_identifiers, ledger_entry_identifiers, ledger_erasure_digests',
+          );
         } finally {
           await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
         }
@@ -289,12 +293,14 @@ export class PostgresLedgerStore implements LedgerStore {
       let currentId = -1;
       for (;;) {
         const { rows } = await client.query<Row & { customer: string }>(
-          `SELECT e.customer, e.seq, e.stored, k.key, k.erased_by, NULL AS erasure
-             FROM ledger_entries e
-             JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
-            WHERE e.salon = $1 AND e.customer IS NOT NULL AND (e.customer, e.seq) > ($2, $3)
-            ORDER BY e.customer, e.seq
-            LIMIT 2000`,
+          // The page is taken in the index's order first, then joined: a plan that cannot go wrong.
+          `SELECT p.customer, p.seq, p.stored, k.key, k.erased_by, NULL AS erasure
+             FROM (SELECT customer, seq, stored FROM ledger_entries
+                    WHERE salon = $1 AND customer IS NOT NULL AND (customer, seq) > ($2, $3)
+                    ORDER BY customer, seq
+                    LIMIT 1000) p
+             JOIN ledger_record_keys k ON k.salon = $1 AND k.seq = p.seq
+            ORDER BY p.customer, p.seq`,
           [this.#salon, after.customer, after.seq],
         );
         for (const row of rows) {
@@ -306,7 +312,7 @@ export class PostgresLedgerStore implements LedgerStore {
           currentId = customer;
           current.push(readable(row));
         }
-        if (rows.length < 2000) break;
+        if (rows.length < 1000) break;
         const last = rows.at(-1)!;
         after = { customer: Number(last.customer), seq: Number(last.seq) };
       }
