@@ -12,7 +12,8 @@ export {
   type ConfirmationMode,
 } from './ledger-app.js';
 export type { ConfirmationMailSettings } from './double-opt-in/confirmation-sender.js';
-export type { LedgerStore, LedgerEntry, ChainEntry, AppendOutcome } from './ledger-store.js';
+export type { LedgerStore, LedgerEntry, ChainEntry, AppendOutcome, Identify } from './ledger-store.js';
+export { identifiersOf } from './ledger-context.js';
 export {
   JsonlLedgerStore,
   LEDGER_FILE_NAME,

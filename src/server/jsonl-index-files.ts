@@ -17,6 +17,7 @@
  */
 import { createHash, createHmac, type Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+import { DIGEST_KEY_BYTES } from './customer-index.js';
 
 export const INDEX_FILE_NAME = 'ledger.index';
 export const CHUNKS_FILE_NAME = 'ledger.chunks';
@@ -26,6 +27,8 @@ export const MAX_IDENTIFIERS = 3;
 const DIGEST_BYTES = 32;
 const DIGESTS_AT = 32;
 const MAGIC = Buffer.from('MCLIDX01');
+/** Where in the header the identity version sits (before it: the format, and the digest secret it belongs to). */
+const IDENTITY_AT = 24;
 export const CHUNK_BYTES = 1 << 20;
 
 export const enum SlotKind {
@@ -57,7 +60,7 @@ export class IndexSlots {
   static read(bytes: Buffer, digestSecret: Buffer, ledgerBytes: number): IndexSlots {
     const slots = new IndexSlots(Buffer.alloc(Math.max(bytes.length, SLOT_BYTES * 1024)));
     const header = headerFor(digestSecret);
-    if (bytes.length >= SLOT_BYTES && bytes.subarray(0, SLOT_BYTES).equals(header)) {
+    if (bytes.length >= SLOT_BYTES && bytes.subarray(0, IDENTITY_AT).equals(header.subarray(0, IDENTITY_AT))) {
       bytes.copy(slots.#bytes);
       let count = 0;
       let previous = 0;
@@ -70,9 +73,24 @@ export class IndexSlots {
       }
       slots.#count = count;
     }
-    header.copy(slots.#bytes, 0);
+    header.copy(slots.#bytes, 0, 0, IDENTITY_AT);
     slots.#dirtyFrom = 0;
     return slots;
+  }
+
+  /** Which rules the digests were made by (see Identify.version), as a hash; zeros: none yet. */
+  get identityVersion(): string {
+    return this.#bytes.toString('hex', IDENTITY_AT, IDENTITY_AT + 16);
+  }
+
+  set identityVersion(version: string) {
+    createHash('sha256').update(version).digest().copy(this.#bytes, IDENTITY_AT, 0, 16);
+    this.#dirtyFrom = 0;
+  }
+
+  /** The hash `identityVersion` keeps for a version. */
+  static identityVersionOf(version: string): string {
+    return createHash('sha256').update(version).digest('hex').slice(0, 32);
   }
 
   /** Entries with a slot. */
@@ -100,19 +118,29 @@ export class IndexSlots {
     return this.#bytes[seq * SLOT_BYTES + 24]! as SlotKind;
   }
 
-  /** The event id, as `eventKey` makes it. */
-  eventKey(seq: number): string {
-    const at = seq * SLOT_BYTES + 8;
-    return this.#bytes.toString('latin1', at, at + 16);
+  /** The slots' bytes (valid until the next slot is set), and where entry `seq`'s event id is in them. */
+  get bytes(): Buffer {
+    return this.#bytes;
   }
 
-  /** The identifier digests, each as `CustomerIndex` keys them (see customer-index.ts). */
-  digestKeys(seq: number): string[] {
+  eventIdAt(seq: number): number {
+    return seq * SLOT_BYTES + 8;
+  }
+
+  /** Whether entry `seq`'s slot names this event id. */
+  hasEventId(seq: number, eventId: string): boolean {
+    const at = this.eventIdAt(seq);
+    return eventIdBytes(eventId).equals(this.#bytes.subarray(at, at + 16));
+  }
+
+  /** The identifier digests, as `CustomerIndex` keys them (see customer-index.ts). */
+  digestKeys(seq: number): Uint8Array {
     const at = seq * SLOT_BYTES;
-    const keys: string[] = [];
-    for (let i = 0; i < this.#bytes[at + 25]!; i += 1) {
+    const count = this.#bytes[at + 25]!;
+    const keys = new Uint8Array(count * DIGEST_KEY_BYTES);
+    for (let i = 0; i < count; i += 1) {
       const from = at + DIGESTS_AT + i * DIGEST_BYTES;
-      keys.push(this.#bytes.toString('latin1', from, from + 12));
+      keys.set(this.#bytes.subarray(from, from + DIGEST_KEY_BYTES), i * DIGEST_KEY_BYTES);
     }
     return keys;
   }
@@ -127,7 +155,7 @@ export class IndexSlots {
     const at = seq * SLOT_BYTES;
     this.#bytes.fill(0, at, at + SLOT_BYTES);
     this.#bytes.writeDoubleLE(slot.end, at);
-    Buffer.from(slot.eventId.replaceAll('-', ''), 'hex').copy(this.#bytes, at + 8);
+    eventIdBytes(slot.eventId).copy(this.#bytes, at + 8);
     this.#bytes[at + 24] = slot.kind;
     this.#bytes[at + 25] = digests.length;
     for (const [i, digest] of digests.entries()) {
@@ -165,9 +193,9 @@ export class IndexSlots {
   }
 }
 
-/** An event id (a UUID) as the index keys it: its 16 bytes as a short string. */
-export function eventKey(eventId: string): string {
-  return Buffer.from(eventId.replaceAll('-', ''), 'hex').toString('latin1', 0, 16);
+/** An event id (a UUID) as the index keeps it: its 16 bytes. */
+export function eventIdBytes(eventId: string): Buffer {
+  return Buffer.from(eventId.replaceAll('-', ''), 'hex');
 }
 
 function headerFor(digestSecret: Buffer): Buffer {

@@ -41,7 +41,8 @@ import {
   type RecordFlag,
 } from '../contract/ledger-records.js';
 import { splitCheckpoints, openCheckpoint, type CheckpointSigner } from './checkpoint.js';
-import { CustomerIndex, digestKey } from './customer-index.js';
+import { ByteKeyTable } from './byte-key-table.js';
+import { CustomerIndex, digestKeys } from './customer-index.js';
 import { GENESIS_HASH, entryHash } from './hash-chain.js';
 import {
   CHUNK_BYTES,
@@ -50,10 +51,10 @@ import {
   INDEX_FILE_NAME,
   IndexSlots,
   SlotKind,
-  eventKey,
+  eventIdBytes,
   ledgerLines,
 } from './jsonl-index-files.js';
-import type { AppendOutcome, LedgerStore } from './ledger-store.js';
+import type { AppendOutcome, Identify, LedgerStore } from './ledger-store.js';
 import { RECORD_KEY_BYTES, isLiveKey, newRecordKey } from './personal-data.js';
 import { chainEntry, erasedForm, erasureRefusal, isSameRecord, readStoredEntry } from './stored-entry.js';
 
@@ -140,17 +141,17 @@ export class JsonlLedgerStore implements LedgerStore {
   #keyBytes: Buffer;
   readonly #slots: IndexSlots;
   readonly #chunks: ChunkHashes;
-  /** Entry per event id (as `eventKey` makes it). */
-  readonly #byId = new Map<string, number>();
+  /** Entry per event id (its 16 bytes). */
+  readonly #byId: ByteKeyTable;
   /** Entries appended but not yet durable, with the promise that settles when they are. */
   readonly #pending = new Map<number, { entry: ChainEntry; durable: Promise<string | undefined> }>();
   /** Every erasure entry, and which erasure took each erased entry. */
   readonly #erasures = new Map<number, ErasureEntry>();
   readonly #erasedBy = new Map<number, number>();
-  readonly #index: CustomerIndex;
+  #index: CustomerIndex;
   /** Records written before index() named how to identify them. */
   #unidentified: number[] = [];
-  #identify: ((record: LedgerRecord) => readonly string[]) | undefined;
+  #identify: Identify | undefined;
   /** The secret for identifier digests (slot 0 of the key file). */
   readonly #digestSecret: Buffer;
   #count: number;
@@ -189,7 +190,8 @@ export class JsonlLedgerStore implements LedgerStore {
     this.#lastCheckpoint = state.lastCheckpoint;
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
-    this.#index = new CustomerIndex((seq) => this.#slots.digestKeys(seq));
+    this.#index = new CustomerIndex((seq) => this.#slots.digestKeys(seq), state.count);
+    this.#byId = new ByteKeyTable(16, state.count);
   }
 
   /** The latest signed checkpoint, covering every acknowledged entry (undefined without a signer). */
@@ -247,7 +249,7 @@ export class JsonlLedgerStore implements LedgerStore {
 
   /** Fills memory from the slots: event ids, erasures (applied again), the customer index. */
   async #load(erasures: readonly ErasureEntry[]): Promise<void> {
-    for (let seq = 1; seq <= this.#count; seq += 1) this.#byId.set(this.#slots.eventKey(seq), seq);
+    for (let seq = 1; seq <= this.#count; seq += 1) this.#byId.set(this.#slots.bytes, this.#slots.eventIdAt(seq), seq);
     const zeros = Buffer.alloc(RECORD_KEY_BYTES);
     for (const erasure of erasures) {
       this.#erasures.set(erasure.seq, erasure);
@@ -268,7 +270,7 @@ export class JsonlLedgerStore implements LedgerStore {
       if (kind === SlotKind.Record) this.#index.add(seq, this.#slots.digestKeys(seq));
       else if (kind === SlotKind.Unidentified) this.#unidentified.push(seq);
       else if (kind === SlotKind.Erasure) {
-        this.#index.addErasure(seq, (this.#erasures.get(seq)?.event.identifierDigests ?? []).map(digestKey));
+        this.#index.addErasure(seq, digestKeys(this.#erasures.get(seq)?.event.identifierDigests ?? []));
       }
     }
     await this.#slots.save(this.#files.index);
@@ -281,8 +283,8 @@ export class JsonlLedgerStore implements LedgerStore {
     identifiers?: readonly string[],
   ): Promise<AppendOutcome> {
     if (this.#broken) throw new Error('the ledger stopped writing after a write error; restart it');
-    const known = this.#byId.get(eventKey(event.id));
-    if (known !== undefined) {
+    const known = this.#byId.get(eventIdBytes(event.id));
+    if (known !== -1) {
       const pending = this.#pending.get(known);
       const checkpoint = pending ? await pending.durable : this.#lastCheckpoint;
       const entry = pending?.entry ?? (await this.#read(known));
@@ -300,7 +302,7 @@ export class JsonlLedgerStore implements LedgerStore {
     const durable = new Promise<string | undefined>((resolve, reject) => {
       this.#queue.push({ line: `${stored}\n`, seq, entry, digests, key, resolve, reject });
     });
-    this.#byId.set(eventKey(event.id), seq);
+    this.#byId.set(eventIdBytes(event.id), 0, seq);
     this.#pending.set(seq, { entry, durable });
     this.#latestWrite = durable.catch(() => undefined);
     this.#flushing ??= this.#flush();
@@ -325,8 +327,7 @@ export class JsonlLedgerStore implements LedgerStore {
     // read returns records an erasure is taking out. The keys go only once the erasure is durable:
     // a crash in between is finished at the next start-up.
     for (const erasure of fresh) {
-      const seq = this.#byId.get(eventKey(erasure.id));
-      const entry = seq === undefined ? undefined : this.#pending.get(seq)?.entry;
+      const entry = this.#pending.get(this.#byId.get(eventIdBytes(erasure.id)))?.entry;
       if (entry && isErasure(entry)) this.#forget(entry);
     }
     const outcomes: AppendOutcome[] = [];
@@ -348,9 +349,23 @@ export class JsonlLedgerStore implements LedgerStore {
     return createHmac('sha256', this.#digestSecret).update(identifier).digest('base64url');
   }
 
-  async index(identify: (record: LedgerRecord) => readonly string[]): Promise<void> {
+  async index(identify: Identify): Promise<void> {
     // New entries are identified as they are appended from now on; the ones before are done here.
     this.#identify = identify;
+    const version = IndexSlots.identityVersionOf(identify.version ?? '');
+    if (this.#slots.identityVersion !== version) {
+      // Other rules (another phone country): every record is identified again, and linked anew.
+      this.#index = new CustomerIndex((seq) => this.#slots.digestKeys(seq), this.#slots.count);
+      this.#unidentified = [];
+      for (let seq = 1; seq <= this.#slots.count; seq += 1) {
+        const kind = this.#slots.kind(seq);
+        if (kind === SlotKind.Record || kind === SlotKind.Unidentified) this.#unidentified.push(seq);
+        else if (kind === SlotKind.Erasure) {
+          this.#index.addErasure(seq, digestKeys(this.#erasures.get(seq)?.event.identifierDigests ?? []));
+        }
+      }
+      this.#slots.identityVersion = identify.version ?? '';
+    }
     const waiting = this.#unidentified;
     this.#unidentified = [];
     for (const seq of waiting) {
@@ -366,7 +381,7 @@ export class JsonlLedgerStore implements LedgerStore {
   async customerEntries(identifiers: readonly string[]): Promise<ChainEntry[]> {
     // A read sees every write that came before it (not those that come while it waits).
     await this.#latestWrite;
-    const seqs = this.#index.lookup(identifiers.map((key) => digestKey(this.identifierDigest(key))));
+    const seqs = this.#index.lookup(digestKeys(identifiers.map((key) => this.identifierDigest(key))));
     const read = await this.#readMany(seqs);
     return seqs.map((seq) => read.get(seq)!);
   }
@@ -393,8 +408,8 @@ export class JsonlLedgerStore implements LedgerStore {
   }
 
   async entryById(id: string): Promise<ChainEntry | undefined> {
-    const seq = this.#byId.get(eventKey(id));
-    return seq === undefined ? undefined : this.#read(seq);
+    const seq = this.#byId.get(eventIdBytes(id));
+    return seq === -1 ? undefined : this.#read(seq);
   }
 
   async entries(options: { afterSeq?: number; limit?: number } = {}): Promise<ChainEntry[]> {
@@ -428,10 +443,11 @@ export class JsonlLedgerStore implements LedgerStore {
     const read = new Map<number, ChainEntry>();
     const durable = seqs.filter((seq) => !this.#pending.has(seq));
     for (const seq of seqs) if (this.#pending.has(seq)) read.set(seq, await this.#read(seq));
-    for (let i = 0; i < durable.length; ) {
+    for (let i = 0; i < durable.length;) {
       let j = i;
       // One read while the next line starts within 64 KiB of where the run ends.
-      while (j + 1 < durable.length && this.#slots.start(durable[j + 1]!) - this.#slots.end(durable[j]!) < 65_536) j += 1;
+      while (j + 1 < durable.length && this.#slots.start(durable[j + 1]!) - this.#slots.end(durable[j]!) < 65_536)
+        j += 1;
       const from = this.#slots.start(durable[i]!);
       const buffer = Buffer.alloc(this.#slots.end(durable[j]!) - from);
       await this.#files.ledger.read(buffer, 0, buffer.length, from);
@@ -541,7 +557,7 @@ export class JsonlLedgerStore implements LedgerStore {
       const eventId = entry.event.id;
       if (isErasure(entry)) {
         this.#slots.set(seq, { end: this.#bytes, eventId, kind: SlotKind.Erasure });
-        this.#index.addErasure(seq, (entry.event.identifierDigests ?? []).map(digestKey));
+        this.#index.addErasure(seq, digestKeys(entry.event.identifierDigests ?? []));
       } else if (this.#erasedBy.has(seq)) {
         this.#slots.set(seq, { end: this.#bytes, eventId, kind: SlotKind.Erased });
       } else if (digests) {
@@ -610,7 +626,7 @@ async function openLedger(
   let lastHash = GENESIS_HASH;
   if (trusted > 0) {
     const anchor = await lineAt(files.ledger, slots.start(trusted), slots.end(trusted));
-    if (anchor?.seq === trusted && eventKey(anchor.event.id) === slots.eventKey(trusted)) lastHash = anchor.hash;
+    if (anchor?.seq === trusted && slots.hasEventId(trusted, anchor.event.id)) lastHash = anchor.hash;
     else trusted = 0;
   }
   if (trusted === 0 && slots.count > 0 && bytes > 0) {

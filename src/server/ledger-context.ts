@@ -10,7 +10,7 @@ import { ConsentView, type ConsentViewOptions, type SubjectQuery } from './conse
 import type { ConfirmationSender } from './double-opt-in/confirmation-sender.js';
 import { applyRetention, erasureRecords, type ErasurePlan, type RetentionPolicy } from './erasure.js';
 import { fail } from './http.js';
-import type { AppendOutcome, LedgerStore } from './ledger-store.js';
+import type { AppendOutcome, Identify, LedgerStore } from './ledger-store.js';
 import type { Controller } from './proof.js';
 import { TextRegistry } from './text-registry.js';
 
@@ -86,8 +86,10 @@ export async function* customerViews(
 }
 
 /** How the store's index tells a record's customer: the identifiers the view links customers by. */
-export function identifiersOf(addresses: AddressBook): (record: LedgerRecord) => readonly string[] {
-  return (record) => addresses.keysOf(record.subject);
+export function identifiersOf(addresses: AddressBook): Identify {
+  return Object.assign((record: LedgerRecord) => addresses.keysOf(record.subject), {
+    version: `phone-country=${addresses.defaultCountry ?? 'none'}`,
+  });
 }
 
 export function createLedgerContext(settings: {

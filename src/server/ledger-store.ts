@@ -8,6 +8,14 @@ import type { RateBuckets } from './rate-limit.js';
 export type { ChainEntry, LedgerEntry };
 
 /**
+ * How a record is told apart: its identifier keys (`email:…`), as the
+ * ledger links customers by them. `version` names the rules (the phone
+ * country national numbers are read in): when it changes, the store
+ * identifies every record again.
+ */
+export type Identify = ((record: LedgerRecord) => readonly string[]) & { readonly version?: string };
+
+/**
  * What appending an event did. Events are idempotent by id: the same id with
  * the same content is a `repeat` of the stored entry, with another content a
  * `conflict`; neither writes anything.
@@ -46,7 +54,7 @@ export interface LedgerStore {
    * `identify` names a record's identifier keys, as `append` is given them.
    * The reads below answer from the index once this resolved.
    */
-  index(identify: (record: LedgerRecord) => readonly string[]): Promise<void>;
+  index(identify: Identify): Promise<void>;
   /**
    * The entries of the customer these identifier keys belong to (linked
    * transitively through shared identifiers), and the erasures that named

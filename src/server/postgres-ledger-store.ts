@@ -28,7 +28,7 @@ import {
 } from '../contract/ledger-records.js';
 import { openCheckpoint, type CheckpointSigner } from './checkpoint.js';
 import { GENESIS_HASH } from './hash-chain.js';
-import type { AppendOutcome, LedgerStore } from './ledger-store.js';
+import type { AppendOutcome, Identify, LedgerStore } from './ledger-store.js';
 import type { RateBuckets } from './rate-limit.js';
 import { newRecordKey } from './personal-data.js';
 import { chainEntry, erasureRefusal, isSameRecord, readStoredEntry } from './stored-entry.js';
@@ -94,8 +94,10 @@ const MIGRATIONS: readonly string[] = [
      salon text PRIMARY KEY,
      settings jsonb NOT NULL
    );`,
-  // The customer index (see customer-index.ts): identifiers as keyed digests, each entry's customer.
-  `ALTER TABLE ledger_entries ADD COLUMN customer bigint, ADD COLUMN indexed boolean NOT NULL DEFAULT false;
+  // The customer index (see customer-index.ts): identifiers as keyed digests, each entry's customer;
+  // identity_version: the rules the digests were made by (see Identify).
+  `ALTER TABLE ledger_salons ADD COLUMN identity_version text;
+   ALTER TABLE ledger_entries ADD COLUMN customer bigint, ADD COLUMN indexed boolean NOT NULL DEFAULT false;
    CREATE INDEX ledger_entries_by_customer ON ledger_entries (salon, customer, seq) WHERE customer IS NOT NULL;
    CREATE INDEX ledger_entries_unindexed ON ledger_entries (salon, seq) WHERE NOT indexed;
    CREATE TABLE ledger_identifiers (
@@ -148,7 +150,7 @@ export class PostgresLedgerStore implements LedgerStore {
   #queue: Pending[] = [];
   #flushing: Promise<void> | undefined;
   #lastCheckpoint: string | undefined;
-  #identify: ((record: LedgerRecord) => readonly string[]) | undefined;
+  #identify: Identify | undefined;
   /** Settles when this process's latest append so far is committed: what a read waits for. */
   #latestWrite: Promise<unknown> = Promise.resolve();
 
@@ -217,8 +219,33 @@ export class PostgresLedgerStore implements LedgerStore {
     );
   }
 
-  async index(identify: (record: LedgerRecord) => readonly string[]): Promise<void> {
+  async index(identify: Identify): Promise<void> {
     this.#identify = identify;
+    const version = identify.version ?? '';
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ identity_version: string | null }>(
+        'SELECT identity_version FROM ledger_salons WHERE salon = $1 FOR UPDATE',
+        [this.#salon],
+      );
+      if (rows[0]?.identity_version !== version) {
+        // Other rules (another phone country): every record is identified again, and linked anew.
+        await client.query(
+          'UPDATE ledger_entries SET indexed = false, customer = NULL WHERE salon = $1 AND NOT is_erasure',
+          [this.#salon],
+        );
+        await client.query('DELETE FROM ledger_identifiers WHERE salon = $1', [this.#salon]);
+        await client.query('DELETE FROM ledger_entry_identifiers WHERE salon = $1', [this.#salon]);
+        await client.query('UPDATE ledger_salons SET identity_version = $2 WHERE salon = $1', [this.#salon, version]);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
     for (;;) {
       const client = await this.#pool.connect();
       try {
