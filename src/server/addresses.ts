@@ -45,7 +45,7 @@ export class AddressBook {
   /** E.164 for a phone number (cached: the same spellings recur in every read). */
   phone(phone: string): string | undefined {
     if (!this.#phones.has(phone)) {
-      if (this.#phones.size > 100_000) this.#phones.clear();
+      if (this.#phones.size > 10_000) this.#phones.clear();
       this.#phones.set(phone, normalizePhone(phone, this.defaultCountry));
     }
     return this.#phones.get(phone);

@@ -325,7 +325,7 @@ export class PostgresLedgerStore implements LedgerStore {
              FROM (SELECT customer, seq, stored FROM ledger_entries
                     WHERE salon = $1 AND customer IS NOT NULL AND (customer, seq) > ($2, $3)
                     ORDER BY customer, seq
-                    LIMIT 1000) p
+                    LIMIT 500) p
              JOIN ledger_record_keys k ON k.salon = $1 AND k.seq = p.seq
             ORDER BY p.customer, p.seq`,
           [this.#salon, after.customer, after.seq],
@@ -339,7 +339,7 @@ export class PostgresLedgerStore implements LedgerStore {
           currentId = customer;
           current.push(readable(row));
         }
-        if (rows.length < 1000) break;
+        if (rows.length < 500) break;
         const last = rows.at(-1)!;
         after = { customer: Number(last.customer), seq: Number(last.seq) };
       }

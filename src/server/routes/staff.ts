@@ -67,6 +67,9 @@ function subjectQuery(c: Context): SubjectQuery | undefined {
   return Object.keys(query).length > 0 ? query : undefined;
 }
 
+/** The most entries one answer of the entries endpoint holds. */
+const ENTRIES_PAGE = 10_000;
+
 export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hono {
   const app = new Hono();
   const { purposes } = ledger;
@@ -450,7 +453,7 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     STAFF_ENTRIES_PATH,
     describeRoute({
       ...staffOperation,
-      summary: 'The ledger’s entries in order (export, backup)',
+      summary: `The ledger’s entries in order (export, backup), at most ${ENTRIES_PAGE} per answer: ask again with after=<last seq>`,
       parameters: [
         { name: 'after', in: 'query', schema: { type: 'integer' } },
         { name: 'limit', in: 'query', schema: { type: 'integer' } },
@@ -473,7 +476,9 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
       ) {
         return fail(c, 400, 'after and limit must be whole numbers (after ≥ 0, limit ≥ 1)');
       }
-      return c.json({ entries: await ledger.store.entries({ afterSeq, ...(limit ? { limit } : {}) }) });
+      // A page at a time: a ledger of millions of entries is never one answer in memory.
+      const page = Math.min(limit ?? ENTRIES_PAGE, ENTRIES_PAGE);
+      return c.json({ entries: await ledger.store.entries({ afterSeq, limit: page }) });
     },
   );
 
