@@ -27,12 +27,16 @@ export function storedEntryHash(prevHash: string, entry: Hashed): string {
     .digest('hex');
 }
 
-/** Where a chain breaks, or undefined when every entry holds. */
+/**
+ * Where a chain breaks, or undefined when every entry holds. `from`: where
+ * the entries pick up (the number of entries before them and the last one's
+ * hash), to check a chain a page at a time.
+ */
 export function findChainBreak(
   entries: Iterable<ChainEntry>,
+  from: { index: number; prevHash: string } = { index: 0, prevHash: GENESIS_HASH },
 ): { seq: number; index: number; reason: string } | undefined {
-  let prevHash = GENESIS_HASH;
-  let index = 0;
+  let { prevHash, index } = from;
   for (const entry of entries) {
     const expectedSeq = index + 1;
     if (entry.seq !== expectedSeq) {

@@ -43,7 +43,8 @@ import {
 import { splitCheckpoints, openCheckpoint, type CheckpointSigner } from './checkpoint.js';
 import { ByteKeyTable } from './byte-key-table.js';
 import { CustomerIndex, digestKeys } from './customer-index.js';
-import { GENESIS_HASH, entryHash } from './hash-chain.js';
+import { GENESIS_HASH, findChainBreak } from './hash-chain.js';
+import { checkpointMismatch } from './verify-ledger.js';
 import {
   CHUNK_BYTES,
   CHUNKS_FILE_NAME,
@@ -116,14 +117,6 @@ function parseLine(line: string): ChainEntry | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Why an entry does not continue the chain after `prevHash` as entry `seq`, if it does not. */
-function chainProblem(entry: ChainEntry, seq: number, prevHash: string): string | undefined {
-  if (entry.seq !== seq) return `sequence number ${entry.seq} where ${seq} was expected`;
-  if (entry.prevHash !== prevHash) return 'prevHash does not match the previous entry';
-  if (entryHash(entry.prevHash, entry) !== entry.hash) return 'hash does not match the content';
-  return undefined;
 }
 
 interface Files {
@@ -651,10 +644,10 @@ async function openLedger(
         `the ledger ${path} is broken at entry ${count + 1}: line ${count + 1} is not valid JSON. Run "marketing-consent-ledger verify" and restore it from a backup.`,
       );
     }
-    const problem = chainProblem(entry, count + 1, lastHash);
-    if (problem) {
+    const broken = findChainBreak([entry], { index: count, prevHash: lastHash });
+    if (broken) {
       throw new Error(
-        `the ledger ${path} is broken at entry ${count + 1}: ${problem}. Run "marketing-consent-ledger verify" and restore it from a backup.`,
+        `the ledger ${path} is broken at entry ${count + 1}: ${broken.reason}. Run "marketing-consent-ledger verify" and restore it from a backup.`,
       );
     }
     count += 1;
@@ -683,12 +676,7 @@ async function openLedger(
         checkpoint.size === 0 || checkpoint.size > count
           ? undefined
           : await lineAt(files.ledger, slots.start(checkpoint.size), slots.end(checkpoint.size));
-      const problem =
-        count < checkpoint.size
-          ? `the ledger has ${count} entries, but a signed checkpoint says it had ${checkpoint.size}: entries were deleted from the end`
-          : checkpoint.size > 0 && covered?.hash !== checkpoint.headHash
-            ? `entry ${checkpoint.size} differs from the signed checkpoint: the chain was rewritten`
-            : undefined;
+      const problem = checkpointMismatch(count, checkpoint, covered?.hash);
       if (problem) {
         throw new Error(
           `the ledger ${path} does not match its last signed checkpoint: ${problem}. Run "marketing-consent-ledger verify" and restore it from a backup.`,
@@ -773,17 +761,6 @@ function isRunning(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/** Why the entries do not match a checkpoint of `size` entries with head `headHash`, if they do not. */
-export function checkpointMismatch(entries: readonly ChainEntry[], size: number, headHash: string): string | undefined {
-  if (entries.length < size) {
-    return `the ledger has ${entries.length} entries, but a signed checkpoint says it had ${size}: entries were deleted from the end`;
-  }
-  if (size > 0 && entries[size - 1]!.hash !== headHash) {
-    return `entry ${size} differs from the signed checkpoint: the chain was rewritten`;
-  }
-  return undefined;
 }
 
 /** fsync the directory, so a newly created ledger file survives a crash too. */

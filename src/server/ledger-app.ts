@@ -27,8 +27,8 @@ import { linkRoutes } from './routes/links.js';
 import { staffRoutes } from './routes/staff.js';
 import type { ConsentViewOptions, SubjectQuery } from './consent-status.js';
 import { TextRegistry, type PublishedText } from './text-registry.js';
-import { verifyLedger } from './verify-ledger.js';
-import { entryHash, GENESIS_HASH } from './hash-chain.js';
+import { LedgerVerifier } from './verify-ledger.js';
+import { findChainBreak, GENESIS_HASH } from './hash-chain.js';
 import { openCheckpoint } from './checkpoint.js';
 import type { RetentionPolicy } from './erasure.js';
 
@@ -305,21 +305,18 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
 
   // Whether the chain still holds, for proofs: checked once in full, then only what was appended since
   // (the chain only grows, and an erasure changes no hash).
-  let checked = { seq: 0, hash: GENESIS_HASH, intact: true };
+  let checked = { index: 0, prevHash: GENESIS_HASH, intact: true };
   let checking: Promise<boolean> | undefined;
   const chainIntact = (): Promise<boolean> =>
     (checking ??= (async () => {
       try {
         for (;;) {
-          const page = await store.entries({ afterSeq: checked.seq, limit: 2_000 });
-          if (page.length === 0 || !checked.intact) return checked.intact && (await checkpointHolds(checked));
-          for (const entry of page) {
-            const holds =
-              entry.seq === checked.seq + 1 &&
-              entry.prevHash === checked.hash &&
-              entryHash(entry.prevHash, entry) === entry.hash;
-            checked = { seq: entry.seq, hash: entry.hash, intact: checked.intact && holds };
+          const page = await store.entries({ afterSeq: checked.index, limit: 2_000 });
+          if (page.length === 0 || !checked.intact) {
+            return checked.intact && (await checkpointHolds({ seq: checked.index, hash: checked.prevHash }));
           }
+          const intact = !findChainBreak(page, checked);
+          checked = { index: checked.index + page.length, prevHash: page.at(-1)!.hash, intact };
         }
       } finally {
         checking = undefined;
@@ -341,13 +338,19 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
     return size === 0 || (await store.entries({ afterSeq: size - 1, limit: 1 }))[0]?.hash === headHash;
   };
 
+  /** The whole chain against the latest checkpoint, read a page at a time. */
   const verify = async () => {
-    const entries = await store.entries();
     const checkpoint = options.latestCheckpoint?.();
-    return verifyLedger(entries, {
+    const verifier = new LedgerVerifier({
       trustedKeys: options.checkpointKeys ?? [],
       checkpoints: checkpoint ? [{ source: 'latest checkpoint', note: checkpoint }] : [],
     });
+    for (let taken = 0, page = await store.entries({ limit: 2_000 }); page.length > 0;) {
+      verifier.take(page);
+      taken += page.length;
+      page = await store.entries({ afterSeq: taken, limit: 2_000 });
+    }
+    return verifier.report();
   };
 
   const proofResponse = async (c: Context, query: SubjectQuery) => {

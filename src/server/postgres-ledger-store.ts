@@ -28,6 +28,7 @@ import {
 } from '../contract/ledger-records.js';
 import { openCheckpoint, type CheckpointSigner } from './checkpoint.js';
 import { GENESIS_HASH } from './hash-chain.js';
+import { checkpointMismatch } from './verify-ledger.js';
 import type { AppendOutcome, Identify, LedgerStore } from './ledger-store.js';
 import type { RateBuckets } from './rate-limit.js';
 import { newRecordKey } from './personal-data.js';
@@ -718,13 +719,13 @@ async function checkHead(
     'SELECT stored FROM ledger_entries WHERE salon = $1 AND seq = $2',
     [salon, size],
   );
-  const entries = rows.map((row) => JSON.parse(row.stored) as ChainEntry);
-  const problem =
-    entries.length === 0
-      ? `the ledger lacks entry ${size}, which a signed checkpoint covers: entries were deleted from the end`
-      : entries[0]!.hash !== headHash
-        ? `entry ${size} differs from the signed checkpoint: the chain was rewritten`
-        : undefined;
+  // The entries there are (not the head the table says): a deleted tail shows as one.
+  const { rows: last } = await client.query<{ seq: string | null }>(
+    'SELECT max(seq) AS seq FROM ledger_entries WHERE salon = $1',
+    [salon],
+  );
+  const hashAtSize = rows[0] ? (JSON.parse(rows[0].stored) as ChainEntry).hash : undefined;
+  const problem = checkpointMismatch(Number(last[0]?.seq ?? 0), { size, headHash }, hashAtSize);
   if (problem) {
     throw new Error(
       `the ledger in the database does not match its last signed checkpoint: ${problem}. Run "marketing-consent-ledger verify --database-url …" and restore it from a backup.`,

@@ -11,8 +11,7 @@
  * unless a checkpoint held outside their reach (witness, receipt) covers it.
  */
 import { openCheckpoint } from './checkpoint.js';
-import { findChainBreak } from './hash-chain.js';
-import { checkpointMismatch } from './jsonl-ledger-store.js';
+import { findChainBreak, GENESIS_HASH } from './hash-chain.js';
 import type { ChainEntry } from './ledger-store.js';
 
 export interface CheckpointSource {
@@ -32,34 +31,93 @@ export interface LedgerReport {
   coveredUpTo: number;
 }
 
-export function verifyLedger(
-  entries: readonly ChainEntry[],
-  options: { trustedKeys?: readonly string[]; checkpoints?: readonly CheckpointSource[] } = {},
-): LedgerReport {
-  const problems: string[] = [];
-  const broken = findChainBreak(entries);
-  if (broken) problems.push(`hash chain BROKEN at entry ${broken.seq} (line ${broken.index + 1}): ${broken.reason}`);
-  const trustedKeys = options.trustedKeys ?? [];
-  let checked = 0;
-  let coveredUpTo = 0;
-  if (trustedKeys.length > 0) {
-    for (const { source, note } of options.checkpoints ?? []) {
-      const opened = openCheckpoint(note, trustedKeys);
+/**
+ * Why a chain of `count` entries, whose entry `size` has the hash
+ * `hashAtSize`, does not match a checkpoint of `size` entries with head
+ * `headHash`; undefined when it does.
+ */
+export function checkpointMismatch(
+  count: number,
+  checkpoint: { size: number; headHash: string },
+  hashAtSize: string | undefined,
+): string | undefined {
+  const { size, headHash } = checkpoint;
+  if (count < size) {
+    return `the ledger has ${count} entries, but a signed checkpoint says it had ${size}: entries were deleted from the end`;
+  }
+  if (size > 0 && hashAtSize !== headHash)
+    return `entry ${size} differs from the signed checkpoint: the chain was rewritten`;
+  return undefined;
+}
+
+/**
+ * The checks of `verifyLedger`, taking the chain a page at a time, so a
+ * ledger of millions of entries is verified without holding it in memory.
+ */
+export class LedgerVerifier {
+  readonly #problems: string[] = [];
+  #count = 0;
+  #prevHash = GENESIS_HASH;
+  #broken = false;
+  /** The hash of each entry a checkpoint names, seen on the way. */
+  readonly #hashAt = new Map<number, string>();
+  readonly #checkpoints: { source: string; opened: ReturnType<typeof openCheckpoint> }[];
+  readonly #trusted: boolean;
+
+  constructor(options: { trustedKeys?: readonly string[]; checkpoints?: readonly CheckpointSource[] } = {}) {
+    const trustedKeys = options.trustedKeys ?? [];
+    this.#trusted = trustedKeys.length > 0;
+    this.#checkpoints = this.#trusted
+      ? (options.checkpoints ?? []).map(({ source, note }) => ({ source, opened: openCheckpoint(note, trustedKeys) }))
+      : [];
+    for (const { opened } of this.#checkpoints) if (opened.ok) this.#hashAt.set(opened.checkpoint.size, '');
+  }
+
+  /** Takes the next entries of the chain. */
+  take(entries: readonly ChainEntry[]): void {
+    if (!this.#broken) {
+      const broken = findChainBreak(entries, { index: this.#count, prevHash: this.#prevHash });
+      if (broken) {
+        this.#problems.push(`hash chain BROKEN at entry ${broken.seq} (line ${broken.index + 1}): ${broken.reason}`);
+        this.#broken = true;
+      }
+    }
+    for (const entry of entries) {
+      this.#count += 1;
+      this.#prevHash = entry.hash;
+      if (this.#hashAt.has(this.#count)) this.#hashAt.set(this.#count, entry.hash);
+    }
+  }
+
+  report(): LedgerReport {
+    const problems = [...this.#problems];
+    let checked = 0;
+    let coveredUpTo = 0;
+    for (const { source, opened } of this.#checkpoints) {
       if (!opened.ok) {
         problems.push(`${source}: checkpoint not trusted: ${opened.reason}`);
         continue;
       }
       checked += 1;
-      const { size, headHash } = opened.checkpoint;
-      const mismatch = checkpointMismatch(entries, size, headHash);
+      const { size } = opened.checkpoint;
+      const mismatch = checkpointMismatch(this.#count, opened.checkpoint, this.#hashAt.get(size));
       if (mismatch) problems.push(`${source}: ${mismatch}`);
       else coveredUpTo = Math.max(coveredUpTo, size);
     }
-    if (entries.length > coveredUpTo) {
+    if (this.#trusted && this.#count > coveredUpTo) {
       problems.push(
-        `entries ${coveredUpTo + 1}–${entries.length} are covered by no signed checkpoint: they were appended without the ledger's key, or the checkpoints given are not the latest`,
+        `entries ${coveredUpTo + 1}–${this.#count} are covered by no signed checkpoint: they were appended without the ledger's key, or the checkpoints given are not the latest`,
       );
     }
+    return { entries: this.#count, intact: problems.length === 0, problems, checkpointsChecked: checked, coveredUpTo };
   }
-  return { entries: entries.length, intact: problems.length === 0, problems, checkpointsChecked: checked, coveredUpTo };
+}
+
+export function verifyLedger(
+  entries: readonly ChainEntry[],
+  options: { trustedKeys?: readonly string[]; checkpoints?: readonly CheckpointSource[] } = {},
+): LedgerReport {
+  const verifier = new LedgerVerifier(options);
+  verifier.take(entries);
+  return verifier.report();
 }
