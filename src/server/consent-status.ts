@@ -495,12 +495,16 @@ export async function* audienceAcross(
 export async function audienceOf(views: AsyncIterable<ConsentView>, purpose: string): Promise<Audience> {
   const recipients: Recipient[] = [];
   const stream = audienceAcross(views, purpose);
-  for (let next = await stream.next(); ; next = await stream.next()) {
-    if (next.done) {
-      recipients.sort((a, b) => a.address.localeCompare(b.address));
-      return { purpose, recipients, leftOut: next.value };
+  try {
+    for (let next = await stream.next(); ; next = await stream.next()) {
+      if (next.done) {
+        recipients.sort((a, b) => a.address.localeCompare(b.address));
+        return { purpose, recipients, leftOut: next.value };
+      }
+      recipients.push(next.value);
     }
-    recipients.push(next.value);
+  } finally {
+    await stream.return({ withdrawn: 0, unconfirmed: 0, neverGranted: 0 });
   }
 }
 

@@ -613,17 +613,21 @@ async function openLedger(
 
   // How far the index vouches: its slots, as far as the chunk hashes hold, and their last line must be what the slot says.
   let trusted = slots.count;
-  const verifiedChunks = await chunks.verify(files.ledger, Math.floor(slots.end(trusted) / CHUNK_BYTES));
-  const verifiedBytes = verifiedChunks * CHUNK_BYTES;
-  while (trusted > 0 && slots.end(trusted) > verifiedBytes) trusted -= 1;
+  const wanted = Math.floor(slots.end(trusted) / CHUNK_BYTES);
+  const verifiedChunks = await chunks.verify(files.ledger, wanted);
+  let matches = verifiedChunks === wanted;
+  // The lines past the last verified MiB are read again below (a small ledger has none verified: all of it).
+  while (trusted > 0 && slots.end(trusted) > verifiedChunks * CHUNK_BYTES) trusted -= 1;
   let lastHash = GENESIS_HASH;
   if (trusted > 0) {
     const anchor = await lineAt(files.ledger, slots.start(trusted), slots.end(trusted));
     if (anchor?.seq === trusted && slots.hasEventId(trusted, anchor.event.id)) lastHash = anchor.hash;
-    else trusted = 0;
+    else [trusted, matches] = [0, false];
   }
-  if (trusted === 0 && slots.count > 0 && bytes > 0) {
-    console.warn(`ledger: the index of ${path} does not match the ledger; reading every line to rebuild it`);
+  if (!matches) {
+    console.warn(
+      `ledger: the index of ${path} does not match the ledger; reading every line from entry ${trusted + 1}`,
+    );
   }
   slots.truncate(trusted);
   chunks.truncate(slots.end(trusted));

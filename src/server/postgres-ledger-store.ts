@@ -122,6 +122,9 @@ const MIGRATIONS: readonly string[] = [
    );`,
 ];
 
+/** Pools whose tables were analyzed at open. */
+const analyzed = new WeakSet<pg.Pool>();
+
 /** Any number; the same in every process, so migrations and first inserts wait for each other. */
 const MIGRATION_LOCK = 7_304_215_001;
 
@@ -183,10 +186,14 @@ export class PostgresLedgerStore implements LedgerStore {
             [salon, newRecordKey(), GENESIS_HASH],
           );
           await finishErasures(client, salon);
-          // Fresh statistics, so the planner uses the indexes even right after a bulk load or a restore.
-          await client.query(
-            'ANALYZE ledger_entries, ledger_record_keys, ledger_identifiers, ledger_entry_identifiers, ledger_erasure_digests',
-          );
+          // Fresh statistics, so the planner uses the indexes even right after a bulk load or a restore
+          // (once per pool: a platform opens a store per salon on one pool).
+          if (!analyzed.has(pool)) {
+            analyzed.add(pool);
+            await client.query(
+              'ANALYZE ledger_entries, ledger_record_keys, ledger_identifiers, ledger_entry_identifiers, ledger_erasure_digests',
+            );
+          }
         } finally {
           await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
         }
@@ -767,6 +774,11 @@ export function openPostgresPool(connectionString: string, size = 4): pg.Pool {
   const pool = new pg.Pool({ connectionString, max: size });
   pool.on('error', (error) => {
     console.error(`ledger: an idle database connection was lost (${error.message}); the next query connects again`);
+  });
+  // A connection lost while in use (between the queries of a transaction, or of a long read) fails
+  // that work with an error; without a listener it would bring the process down.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
   });
   return pool;
 }

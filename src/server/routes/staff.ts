@@ -404,20 +404,25 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
         if (csv) await out.write('address,customerId,consentSince,method\r\n');
         const recipients = audienceAcross(ledger.customerViews(), purpose);
         let rows: string[] = [];
-        for (let next = await recipients.next(); ; next = await recipients.next()) {
-          if (next.done) {
-            // JSON lines end with the counts of those left out; CSV has only the recipients.
-            if (!csv) rows.push(JSON.stringify({ leftOut: next.value }));
-            break;
+        try {
+          for (let next = await recipients.next(); ; next = await recipients.next()) {
+            if (next.done) {
+              // JSON lines end with the counts of those left out; CSV has only the recipients.
+              if (!csv) rows.push(JSON.stringify({ leftOut: next.value }));
+              break;
+            }
+            const r = next.value;
+            rows.push(csv ? csvRow([r.address, r.subject.customerId ?? '', r.since, r.method]) : JSON.stringify(r));
+            if (rows.length === 500) {
+              await out.write(`${rows.join(csv ? '\r\n' : '\n')}${csv ? '\r\n' : '\n'}`);
+              rows = [];
+            }
           }
-          const r = next.value;
-          rows.push(csv ? csvRow([r.address, r.subject.customerId ?? '', r.since, r.method]) : JSON.stringify(r));
-          if (rows.length === 500) {
-            await out.write(`${rows.join(csv ? '\r\n' : '\n')}${csv ? '\r\n' : '\n'}`);
-            rows = [];
-          }
+          if (rows.length) await out.write(`${rows.join(csv ? '\r\n' : '\n')}${csv ? '\r\n' : '\n'}`);
+        } finally {
+          // A client that went away mid-stream: the store's read (a database snapshot) ends here too.
+          await recipients.return({ withdrawn: 0, unconfirmed: 0, neverGranted: 0 });
         }
-        if (rows.length) await out.write(`${rows.join(csv ? '\r\n' : '\n')}${csv ? '\r\n' : '\n'}`);
       });
     },
   );
