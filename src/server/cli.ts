@@ -42,6 +42,16 @@ const USAGE = `usage:
   marketing-consent-ledger keygen --key FILE --name NAME
   marketing-consent-ledger rotate-key --key FILE
 
+many salons on one deployment (a platform):
+  marketing-consent-ledger salons add ID --salon NAME [--origin URL]... [salon options]   prints its staff token
+  marketing-consent-ledger salons set ID [salon options]     changes only what is given
+  marketing-consent-ledger salons list | disable ID | enable ID | new-token ID
+  marketing-consent-ledger serve --salons [options]          every enabled salon, under /salons/ID/
+  verify and retention take --salon-id ID for one salon's chain
+  salon options: --salon, --salon-address, --salon-email, --jurisdiction, --locale, --privacy-url,
+  --phone-country, --origin, --staff-origin, --texts, --mail-from, --single-opt-in (as for serve)
+  (each with --data DIR or --database-url URL, where the platform keeps its salons)
+
 where the ledger is:
   --data DIR               a folder with the ledger file (the embedded store)
   --database-url URL       PostgreSQL, postgres://user:password@host:5432/db (or DATABASE_URL, which keeps
@@ -469,6 +479,13 @@ async function servePlatform(
     witnessDirectories: string[];
   },
 ): Promise<number> {
+  for (const name of ['MARKETING_CONSENT_STAFF_TOKEN', 'MARKETING_CONSENT_LINK_SECRET']) {
+    if (process.env[name]) {
+      console.warn(
+        `${name} is not used with --salons: each salon has its own, made by "salons add" (a new staff token: "salons new-token")`,
+      );
+    }
+  }
   const { registry, pool } = await openSalonRegistry(platform);
   const witnesses: CheckpointWitnesses[] = [];
   const app = createPlatformApp({
