@@ -119,6 +119,18 @@ function parseLine(line: string): ChainEntry | undefined {
   }
 }
 
+/** The ledger as start-up found it: its keys, index files, size and head, and its erasures. */
+interface OpenedLedger {
+  keyBytes: Buffer;
+  slots: IndexSlots;
+  chunks: ChunkHashes;
+  count: number;
+  bytes: number;
+  lastHash: string;
+  lastCheckpoint: string | undefined;
+  erasures: ErasureEntry[];
+}
+
 interface Files {
   ledger: FileHandle;
   keys: FileHandle;
@@ -159,19 +171,7 @@ export class JsonlLedgerStore implements LedgerStore {
   readonly #options: JsonlStoreOptions;
   #lastCheckpoint: string | undefined;
 
-  private constructor(
-    files: Files,
-    state: {
-      keyBytes: Buffer;
-      slots: IndexSlots;
-      chunks: ChunkHashes;
-      count: number;
-      bytes: number;
-      lastHash: string;
-      lastCheckpoint: string | undefined;
-    },
-    options: JsonlStoreOptions,
-  ) {
+  private constructor(files: Files, state: OpenedLedger, options: JsonlStoreOptions) {
     this.#files = files;
     this.#keyBytes = state.keyBytes;
     this.#digestSecret = Buffer.from(state.keyBytes.subarray(0, RECORD_KEY_BYTES));
@@ -585,16 +585,7 @@ async function openLedger(
   path: string,
   files: { ledger: FileHandle; keys: FileHandle; index: FileHandle; chunks: FileHandle },
   options: JsonlStoreOptions,
-): Promise<{
-  keyBytes: Buffer;
-  slots: IndexSlots;
-  chunks: ChunkHashes;
-  count: number;
-  bytes: number;
-  lastHash: string;
-  lastCheckpoint: string | undefined;
-  erasures: ErasureEntry[];
-}> {
+): Promise<OpenedLedger> {
   let bytes = (await files.ledger.stat()).size;
   let keyBytes: Buffer = await files.keys.readFile();
   if (keyBytes.length < RECORD_KEY_BYTES) {

@@ -230,70 +230,54 @@ export class PostgresLedgerStore implements LedgerStore {
   async index(identify: Identify): Promise<void> {
     this.#identify = identify;
     const version = identify.version ?? '';
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.#pool, async (client) => {
       const { rows } = await client.query<{ identity_version: string | null }>(
         'SELECT identity_version FROM ledger_salons WHERE salon = $1 FOR UPDATE',
         [this.#salon],
       );
-      if (rows[0]?.identity_version !== version) {
-        // Other rules (another phone country): every record is identified again, and linked anew.
-        await client.query(
-          'UPDATE ledger_entries SET indexed = false, customer = NULL WHERE salon = $1 AND NOT is_erasure',
-          [this.#salon],
-        );
-        await client.query('DELETE FROM ledger_identifiers WHERE salon = $1', [this.#salon]);
-        await client.query('DELETE FROM ledger_entry_identifiers WHERE salon = $1', [this.#salon]);
-        await client.query('UPDATE ledger_salons SET identity_version = $2 WHERE salon = $1', [this.#salon, version]);
-      }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
+      if (rows[0]?.identity_version === version) return;
+      // Other rules (another phone country): every record is identified again, and linked anew.
+      await client.query(
+        'UPDATE ledger_entries SET indexed = false, customer = NULL WHERE salon = $1 AND NOT is_erasure',
+        [this.#salon],
+      );
+      await client.query('DELETE FROM ledger_identifiers WHERE salon = $1', [this.#salon]);
+      await client.query('DELETE FROM ledger_entry_identifiers WHERE salon = $1', [this.#salon]);
+      await client.query('UPDATE ledger_salons SET identity_version = $2 WHERE salon = $1', [this.#salon, version]);
+    });
+    // A thousand entries a transaction, under the chain head's lock like an append, until none is left.
+    while (await inTransaction(this.#pool, (client) => this.#indexSome(client, identify))) {
+      // The next thousand.
     }
-    for (;;) {
-      const client = await this.#pool.connect();
-      try {
-        await client.query('BEGIN');
-        // Under the chain head's lock, like an append: the index is linked in sequence order.
-        await client.query('SELECT 1 FROM ledger_salons WHERE salon = $1 FOR UPDATE', [this.#salon]);
-        const { rows } = await client.query<Row & { is_erasure: boolean }>(
-          `SELECT e.seq, e.stored, e.is_erasure, k.key, k.erased_by, x.stored AS erasure
-             FROM ledger_entries e
-             LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
-             LEFT JOIN ledger_entries x ON x.salon = e.salon AND x.seq = k.erased_by
-            WHERE e.salon = $1 AND NOT e.indexed
-            ORDER BY e.seq LIMIT 1000`,
-          [this.#salon],
-        );
-        if (rows.length === 0) {
-          await client.query('COMMIT');
-          return;
-        }
-        const items: { seq: number; digests: readonly string[] }[] = [];
-        for (const row of rows) {
-          const entry = readable(row);
-          if (isErasure(entry)) await noteErasure(client, this.#salon, entry.seq, entry.event);
-          else if (isRecord(entry)) {
-            items.push({ seq: entry.seq, digests: identify(entry.event).map((key) => this.identifierDigest(key)) });
-          }
-        }
-        await linkCustomers(client, this.#salon, items);
-        await client.query('UPDATE ledger_entries SET indexed = true WHERE salon = $1 AND seq = ANY($2::bigint[])', [
-          this.#salon,
-          rows.map((row) => row.seq),
-        ]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
+  }
+
+  /** Indexes up to a thousand entries not indexed yet; false when there were none. */
+  async #indexSome(client: pg.PoolClient, identify: Identify): Promise<boolean> {
+    await client.query('SELECT 1 FROM ledger_salons WHERE salon = $1 FOR UPDATE', [this.#salon]);
+    const { rows } = await client.query<Row & { is_erasure: boolean }>(
+      `SELECT e.seq, e.stored, e.is_erasure, k.key, k.erased_by, x.stored AS erasure
+         FROM ledger_entries e
+         LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
+         LEFT JOIN ledger_entries x ON x.salon = e.salon AND x.seq = k.erased_by
+        WHERE e.salon = $1 AND NOT e.indexed
+        ORDER BY e.seq LIMIT 1000`,
+      [this.#salon],
+    );
+    if (rows.length === 0) return false;
+    const items: { seq: number; digests: readonly string[] }[] = [];
+    for (const row of rows) {
+      const entry = readable(row);
+      if (isErasure(entry)) await noteErasure(client, this.#salon, entry.seq, entry.event);
+      else if (isRecord(entry)) {
+        items.push({ seq: entry.seq, digests: identify(entry.event).map((key) => this.identifierDigest(key)) });
       }
     }
+    await linkCustomers(client, this.#salon, items);
+    await client.query('UPDATE ledger_entries SET indexed = true WHERE salon = $1 AND seq = ANY($2::bigint[])', [
+      this.#salon,
+      rows.map((row) => row.seq),
+    ]);
+    return true;
   }
 
   async customerEntries(identifiers: readonly string[]): Promise<ChainEntry[]> {
@@ -482,114 +466,111 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async #write(batch: readonly Pending[]): Promise<AppendOutcome[]> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      const head = await client.query<{ head_seq: string; head_hash: string }>(
-        'SELECT head_seq, head_hash FROM ledger_salons WHERE salon = $1 FOR UPDATE',
-        [this.#salon],
-      );
-      let seq = Number(head.rows[0]!.head_seq);
-      let prevHash = head.rows[0]!.head_hash;
-      // Ids already in the chain (another process, or a resend) are repeats or conflicts, not new entries.
-      const known = await client.query<Row>(
-        `SELECT e.seq, e.stored, k.key, k.erased_by, x.stored AS erasure
-           FROM ledger_entries e
-           LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
-           LEFT JOIN ledger_entries x ON x.salon = e.salon AND x.seq = k.erased_by
-          WHERE e.salon = $1 AND e.event_id = ANY($2::text[])`,
-        [this.#salon, batch.map((pending) => pending.event.id)],
-      );
-      const byId = new Map(known.rows.map((row) => [JSON.parse(row.stored).event.id as string, readable(row)]));
-      const receivedAt = this.#now().toISOString();
-      const outcomes: AppendOutcome[] = [];
-      const rows: {
-        seq: number;
-        id: string;
-        erasure: boolean;
-        stored: string;
-        key: Buffer | null;
-        indexed: boolean;
-      }[] = [];
-      const erasing: { seq: number; event: ErasureRecord }[] = [];
-      const linking: { seq: number; digests: readonly string[] }[] = [];
-      for (const { event, flags, digests } of batch) {
-        const existing = byId.get(event.id);
-        if (existing) {
-          outcomes.push({ kind: isSameRecord(existing, event) ? 'repeat' : 'conflict', entry: existing });
-          continue;
-        }
-        seq += 1;
-        const { entry, stored, key } = chainEntry(event, { seq, receivedAt, prevHash, flags });
-        const isErasureRecord = event.method === 'erasure';
-        rows.push({
-          seq,
-          id: event.id,
-          erasure: isErasureRecord,
-          stored,
-          key: key ?? null,
-          indexed: isErasureRecord || digests !== undefined,
-        });
-        if (isErasureRecord) erasing.push({ seq, event });
-        else if (digests) linking.push({ seq, digests });
-        byId.set(event.id, entry);
-        outcomes.push({ kind: 'created', entry });
-        prevHash = entry.hash;
+    const { outcomes, checkpoint } = await inTransaction(this.#pool, (client) => this.#writeIn(client, batch));
+    if (checkpoint) {
+      this.#lastCheckpoint = checkpoint;
+      this.#options.onCheckpoint?.(checkpoint);
+    }
+    return outcomes.map((outcome) => (outcome.kind === 'created' && checkpoint ? { ...outcome, checkpoint } : outcome));
+  }
+
+  /** The batch's entries, keys, index rows, head and checkpoint, in the transaction that holds the head. */
+  async #writeIn(
+    client: pg.PoolClient,
+    batch: readonly Pending[],
+  ): Promise<{ outcomes: AppendOutcome[]; checkpoint: string | undefined }> {
+    const head = await client.query<{ head_seq: string; head_hash: string }>(
+      'SELECT head_seq, head_hash FROM ledger_salons WHERE salon = $1 FOR UPDATE',
+      [this.#salon],
+    );
+    let seq = Number(head.rows[0]!.head_seq);
+    let prevHash = head.rows[0]!.head_hash;
+    // Ids already in the chain (another process, or a resend) are repeats or conflicts, not new entries.
+    const known = await client.query<Row>(
+      `SELECT e.seq, e.stored, k.key, k.erased_by, x.stored AS erasure
+         FROM ledger_entries e
+         LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
+         LEFT JOIN ledger_entries x ON x.salon = e.salon AND x.seq = k.erased_by
+        WHERE e.salon = $1 AND e.event_id = ANY($2::text[])`,
+      [this.#salon, batch.map((pending) => pending.event.id)],
+    );
+    const byId = new Map(known.rows.map((row) => [JSON.parse(row.stored).event.id as string, readable(row)]));
+    const receivedAt = this.#now().toISOString();
+    const outcomes: AppendOutcome[] = [];
+    const rows: {
+      seq: number;
+      id: string;
+      erasure: boolean;
+      stored: string;
+      key: Buffer | null;
+      indexed: boolean;
+    }[] = [];
+    const erasing: { seq: number; event: ErasureRecord }[] = [];
+    const linking: { seq: number; digests: readonly string[] }[] = [];
+    for (const { event, flags, digests } of batch) {
+      const existing = byId.get(event.id);
+      if (existing) {
+        outcomes.push({ kind: isSameRecord(existing, event) ? 'repeat' : 'conflict', entry: existing });
+        continue;
       }
-      let checkpoint: string | undefined;
-      if (rows.length > 0) {
+      seq += 1;
+      const { entry, stored, key } = chainEntry(event, { seq, receivedAt, prevHash, flags });
+      const isErasureRecord = event.method === 'erasure';
+      rows.push({
+        seq,
+        id: event.id,
+        erasure: isErasureRecord,
+        stored,
+        key: key ?? null,
+        indexed: isErasureRecord || digests !== undefined,
+      });
+      if (isErasureRecord) erasing.push({ seq, event });
+      else if (digests) linking.push({ seq, digests });
+      byId.set(event.id, entry);
+      outcomes.push({ kind: 'created', entry });
+      prevHash = entry.hash;
+    }
+    let checkpoint: string | undefined;
+    if (rows.length > 0) {
+      await client.query(
+        `INSERT INTO ledger_entries (salon, seq, event_id, is_erasure, stored, indexed)
+         SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::boolean[], $5::text[], $6::boolean[])`,
+        [
+          this.#salon,
+          rows.map((r) => r.seq),
+          rows.map((r) => r.id),
+          rows.map((r) => r.erasure),
+          rows.map((r) => r.stored),
+          rows.map((r) => r.indexed),
+        ],
+      );
+      await linkCustomers(client, this.#salon, linking);
+      await client.query(
+        `INSERT INTO ledger_record_keys (salon, seq, key) SELECT $1, * FROM unnest($2::bigint[], $3::bytea[])`,
+        [this.#salon, rows.map((r) => r.seq), rows.map((r) => r.key)],
+      );
+      for (const { seq: erasureSeq, event } of erasing) {
         await client.query(
-          `INSERT INTO ledger_entries (salon, seq, event_id, is_erasure, stored, indexed)
-           SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::boolean[], $5::text[], $6::boolean[])`,
-          [
-            this.#salon,
-            rows.map((r) => r.seq),
-            rows.map((r) => r.id),
-            rows.map((r) => r.erasure),
-            rows.map((r) => r.stored),
-            rows.map((r) => r.indexed),
-          ],
+          'UPDATE ledger_record_keys SET key = NULL, erased_by = $3 WHERE salon = $1 AND seq = ANY($2::bigint[]) AND erased_by IS NULL',
+          [this.#salon, event.erasedSeqs, erasureSeq],
         );
-        await linkCustomers(client, this.#salon, linking);
-        await client.query(
-          `INSERT INTO ledger_record_keys (salon, seq, key) SELECT $1, * FROM unnest($2::bigint[], $3::bytea[])`,
-          [this.#salon, rows.map((r) => r.seq), rows.map((r) => r.key)],
-        );
-        for (const { seq: erasureSeq, event } of erasing) {
-          await client.query(
-            'UPDATE ledger_record_keys SET key = NULL, erased_by = $3 WHERE salon = $1 AND seq = ANY($2::bigint[]) AND erased_by IS NULL',
-            [this.#salon, event.erasedSeqs, erasureSeq],
-          );
-          await noteErasure(client, this.#salon, erasureSeq, event);
-        }
-        await client.query('UPDATE ledger_salons SET head_seq = $2, head_hash = $3 WHERE salon = $1', [
+        await noteErasure(client, this.#salon, erasureSeq, event);
+      }
+      await client.query('UPDATE ledger_salons SET head_seq = $2, head_hash = $3 WHERE salon = $1', [
+        this.#salon,
+        seq,
+        prevHash,
+      ]);
+      if (this.#options.signer) {
+        checkpoint = this.#options.signer.sign(seq, prevHash);
+        await client.query('INSERT INTO ledger_checkpoints (salon, size, note) VALUES ($1, $2, $3)', [
           this.#salon,
           seq,
-          prevHash,
+          checkpoint,
         ]);
-        if (this.#options.signer) {
-          checkpoint = this.#options.signer.sign(seq, prevHash);
-          await client.query('INSERT INTO ledger_checkpoints (salon, size, note) VALUES ($1, $2, $3)', [
-            this.#salon,
-            seq,
-            checkpoint,
-          ]);
-        }
       }
-      await client.query('COMMIT');
-      if (checkpoint) {
-        this.#lastCheckpoint = checkpoint;
-        this.#options.onCheckpoint?.(checkpoint);
-      }
-      return outcomes.map((outcome) =>
-        outcome.kind === 'created' && checkpoint ? { ...outcome, checkpoint } : outcome,
-      );
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
     }
+    return { outcomes, checkpoint };
   }
 }
 
@@ -762,6 +743,26 @@ export async function readPostgresChain(
     return { entries: rows.map((row) => JSON.parse(row.stored) as ChainEntry), latestCheckpoint: latest.rows[0]?.note };
   } finally {
     await client.end();
+  }
+}
+
+/** Runs `work` in one transaction on a pooled connection: committed when it resolves, rolled back when it throws. */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+  begin = 'BEGIN',
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(begin);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
   }
 }
 

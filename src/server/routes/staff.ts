@@ -11,7 +11,7 @@ import { cors } from 'hono/cors';
 import { stream } from 'hono/streaming';
 import { timingSafeEqual } from 'hono/utils/buffer';
 import * as z from 'zod/mini';
-import { hashStaffToken } from '../salons/salon-registry.js';
+import { hashStaffToken } from '../secrets.js';
 import { consentSubjectSchema } from '../../contract/consent-event.js';
 import {
   audienceSchema,

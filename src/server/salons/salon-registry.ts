@@ -12,10 +12,10 @@
  * Two homes, like the ledger itself: `salons.json` beside the salons'
  * folders for the file store, a table for PostgreSQL.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
+import { inTransaction } from '../postgres-ledger-store.js';
 import * as z from 'zod/mini';
 import type { Controller } from '../proof.js';
 import type { PublishedText } from '../text-registry.js';
@@ -90,14 +90,7 @@ export function salonIdProblem(id: string): string | undefined {
     : `"${id}" is not a salon id: use 1–63 lowercase letters, digits and inner hyphens, e.g. "salon-bella"`;
 }
 
-export function hashStaffToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
-
-/** A new random secret (staff token, link secret): 32 bytes, URL-safe. */
-export function newSecret(): string {
-  return randomBytes(32).toString('base64url');
-}
+export { hashStaffToken, newSecret } from '../secrets.js';
 
 export interface SalonRegistry {
   /** Every salon, disabled ones included, by id. */
@@ -212,9 +205,7 @@ export class PostgresSalonRegistry implements SalonRegistry {
   }
 
   async update(id: string, change: (salon: SalonSettings) => SalonSettings): Promise<SalonSettings> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.#pool, async (client) => {
       const { rows } = await client.query<{ settings: unknown }>(
         'SELECT settings FROM ledger_salon_settings WHERE salon = $1 FOR UPDATE',
         [id],
@@ -225,14 +216,8 @@ export class PostgresSalonRegistry implements SalonRegistry {
         id,
         JSON.stringify(changed),
       ]);
-      await client.query('COMMIT');
       return changed;
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async close(): Promise<void> {}
