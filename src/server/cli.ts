@@ -10,7 +10,7 @@
  * The staff token is read from the MARKETING_CONSENT_STAFF_TOKEN environment
  * variable, never from the command line (where `ps` would show it).
  */
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { WIDGET_NAME, WIDGET_VERSION } from '../version.js';
@@ -22,13 +22,14 @@ import { createPlatformApp, sharedLedgerOptions } from './salons/platform-app.js
 import { FileSalonRegistry, salonIdProblem, UnknownSalonError } from './salons/salon-registry.js';
 import { openSalonRegistry, salonsCommand } from './salons/salons-cli.js';
 import { parseTrustProxy } from './client-address.js';
-import { CHECKPOINT_LOG_NAME, JsonlLedgerStore, LEDGER_FILE_NAME, parseLedger } from './jsonl-ledger-store.js';
+import { CHECKPOINT_LOG_NAME, JsonlLedgerStore, LEDGER_FILE_NAME } from './jsonl-ledger-store.js';
+import { ledgerLines } from './jsonl-index-files.js';
 import type { ChainEntry, LedgerStore } from './ledger-store.js';
 import { PostgresLedgerStore, readPostgresChain } from './postgres-ledger-store.js';
 import { startLedgerServer } from './node-server.js';
 import type { PublishedText } from './text-registry.js';
 import { mergePublishedTexts, publishedTextsFromHtml } from './published-texts.js';
-import { verifyLedger, type CheckpointSource } from './verify-ledger.js';
+import { LedgerVerifier, type CheckpointSource } from './verify-ledger.js';
 import { CheckpointWitnesses } from './witness.js';
 import type { CountryCode } from './addresses.js';
 
@@ -675,12 +676,43 @@ async function verify(
     ? platformKeys.flatMap((key) => [key, renameVerifierKey(key, `${key.slice(0, key.indexOf('+'))}/${salonId}`)])
     : platformKeys;
   let path: string;
-  let entries: ChainEntry[];
   let tornTail = false;
+  let pages: AsyncIterable<ChainEntry[]>;
+  let done: () => Promise<void>;
   const own: CheckpointSource[] = [];
   if ('directory' in where) {
     path = join(where.directory, LEDGER_FILE_NAME);
-    ({ entries, tornTail } = parseLedger(await readFile(path, 'utf8')));
+    const file = await open(path, 'r');
+    done = () => file.close();
+    const size = (await file.stat()).size;
+    // A page of lines at a time: a ledger of millions of entries is never one string in memory.
+    pages = (async function* () {
+      let page: ChainEntry[] = [];
+      let line = 0;
+      for await (const { text, end, complete } of ledgerLines(file, 0, size)) {
+        line += 1;
+        let entry: ChainEntry | undefined;
+        try {
+          entry = JSON.parse(text) as ChainEntry;
+        } catch {
+          entry = undefined;
+        }
+        if (!entry || !complete) {
+          // A crash mid-write can leave only the last line unfinished; anything broken before it is damage.
+          if (end === size) {
+            tornTail = true;
+            break;
+          }
+          throw new Error(`ledger line ${line} is not valid JSON`);
+        }
+        page.push(entry);
+        if (page.length === 5000) {
+          yield page;
+          page = [];
+        }
+      }
+      if (page.length > 0) yield page;
+    })();
     const log = join(where.directory, CHECKPOINT_LOG_NAME);
     const hasLog = await stat(log).then(
       () => true,
@@ -690,18 +722,25 @@ async function verify(
   } else {
     path = describePlace(where);
     const chain = await readPostgresChain(where.databaseUrl, where.salon);
-    entries = chain.entries;
+    pages = chain.pages;
+    done = chain.close;
     if (chain.latestCheckpoint) own.push({ source: `${path} (latest checkpoint)`, note: chain.latestCheckpoint });
   }
   const checkpoints = [...own, ...(await readCheckpoints(checkpointPaths))];
-  const report = verifyLedger(entries, { trustedKeys, checkpoints });
+  const verifier = new LedgerVerifier({ trustedKeys, checkpoints });
+  try {
+    for await (const page of pages) verifier.take(page);
+  } finally {
+    await done();
+  }
+  const report = verifier.report();
   if (!report.intact) {
     console.error(`${path}: BROKEN`);
     for (const problem of report.problems) console.error(`  • ${problem}`);
     return 1;
   }
   console.log(
-    `${path}: OK, ${entries.length} entries, hash chain intact${tornTail ? ' (a torn last line will be dropped at start-up)' : ''}`,
+    `${path}: OK, ${report.entries} entries, hash chain intact${tornTail ? ' (a torn last line will be dropped at start-up)' : ''}`,
   );
   console.log(
     trustedKeys.length

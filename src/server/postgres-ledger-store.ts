@@ -722,28 +722,32 @@ async function checkHead(
 }
 
 /**
- * The chain as stored (public parts and sealed bytes, no keys needed) and
- * the latest checkpoint: what `verify --database-url` checks.
+ * The chain as stored (public parts and sealed bytes, no keys needed), a
+ * page at a time, and the latest checkpoint: what `verify --database-url`
+ * checks. `pages` may be read once.
  */
 export async function readPostgresChain(
   connectionString: string,
   salon = 'default',
-): Promise<{ entries: ChainEntry[]; latestCheckpoint: string | undefined }> {
+): Promise<{ pages: AsyncGenerator<ChainEntry[]>; latestCheckpoint: string | undefined; close(): Promise<void> }> {
   const client = new pg.Client({ connectionString });
   await client.connect();
-  try {
-    const { rows } = await client.query<{ stored: string }>(
-      'SELECT stored FROM ledger_entries WHERE salon = $1 ORDER BY seq',
-      [salon],
-    );
-    const latest = await client.query<{ note: string }>(
-      'SELECT note FROM ledger_checkpoints WHERE salon = $1 ORDER BY size DESC LIMIT 1',
-      [salon],
-    );
-    return { entries: rows.map((row) => JSON.parse(row.stored) as ChainEntry), latestCheckpoint: latest.rows[0]?.note };
-  } finally {
-    await client.end();
+  const latest = await client.query<{ note: string }>(
+    'SELECT note FROM ledger_checkpoints WHERE salon = $1 ORDER BY size DESC LIMIT 1',
+    [salon],
+  );
+  async function* pages(): AsyncGenerator<ChainEntry[]> {
+    for (let after = 0; ;) {
+      const { rows } = await client.query<{ seq: string; stored: string }>(
+        'SELECT seq, stored FROM ledger_entries WHERE salon = $1 AND seq > $2 ORDER BY seq LIMIT 5000',
+        [salon, after],
+      );
+      if (rows.length === 0) return;
+      yield rows.map((row) => JSON.parse(row.stored) as ChainEntry);
+      after = Number(rows.at(-1)!.seq);
+    }
   }
+  return { pages: pages(), latestCheckpoint: latest.rows[0]?.note, close: () => client.end() };
 }
 
 /** Runs `work` in one transaction on a pooled connection: committed when it resolves, rolled back when it throws. */
