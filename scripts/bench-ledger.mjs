@@ -3,7 +3,9 @@
 // fdatasync). Prints records per second and latency, and beside them this
 // machine's raw rate of appending and fsyncing the same bytes in the same
 // folder: one record per fsync, and as many per fsync as there are clients
-// (the best group commit can do). Repeats and reports the median run.
+// (the best group commit can do), and a bare node:http server doing the same
+// group-commit fdatasync (scripts/bare-ledger-server.mjs) under the same load,
+// interleaved with the ledger's runs. Repeats and reports the median run.
 //
 // With --store postgres the ledger keeps its entries in PostgreSQL (DATABASE_URL, or an embedded server
 // started for the run), and --processes 2 runs two ledger processes on the one database, the clients
@@ -16,6 +18,7 @@
 //   npm run bench:ledger -- [--clients 64] [--seconds 5] [--runs 3] [--store jsonl|postgres] [--processes 1]
 //   npm run bench:ledger -- --records 10000,100000 [--store jsonl|postgres]
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -112,25 +115,80 @@ async function startLedger(where, env = {}) {
 async function ledgerRun() {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-ledger-'));
   const where = store === 'postgres' ? ['--database-url', await freshDatabase()] : ['--data', dataDir];
-  const ledgers = await Promise.all(Array.from({ length: processes }, () => startLedger(where)));
+  const servers = await Promise.all(Array.from({ length: processes }, () => startLedger(where)));
+  try {
+    return await loadRun(servers);
+  } finally {
+    await stopAll(servers);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The same load on the bare node:http peer (scripts/bare-ledger-server.mjs), one process, same group commit. */
+async function bareRun() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'bench-bare-'));
+  const child = spawn(process.execPath, [new URL('./bare-ledger-server.mjs', import.meta.url).pathname, dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      const match = /listening on (http:\/\/\S+)/.exec(String(chunk));
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
+  });
+  try {
+    return await loadRun([{ child, url }]);
+  } finally {
+    await stopAll([{ child }]);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function stopAll(servers) {
+  await Promise.all(
+    servers.map(({ child }) => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      return exited;
+    }),
+  );
+}
+
+/** `clients` concurrent clients posting events for `seconds` to the servers (spread over them). */
+async function loadRun(servers) {
   const latencies = [];
   let counter = 0;
   let failures = 0;
+  // node:http with keep-alive rather than fetch: the load generator shares the cores, and must cost little.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   const post = async (client) => {
     const body = JSON.stringify(makeEvent(counter++));
     const started = performance.now();
-    const response = await fetch(`${ledgers[client % processes].url}/v1/consent-events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
+    const status = await new Promise((resolve, reject) => {
+      const request = http.request(
+        `${servers[client % servers.length].url}/v1/consent-events`,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode));
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
     });
-    await response.arrayBuffer();
-    if (response.status !== 201) failures += 1;
+    if (status !== 201) failures += 1;
     latencies.push(performance.now() - started);
   };
   // Warm up connections and the JIT, then measure.
   await Promise.all(Array.from({ length: clients }, (_, client) => post(client)));
   latencies.length = 0;
+  const cpuBefore = await Promise.all(servers.map(({ child }) => cpuSeconds(child.pid)));
+  const countedFrom = counter;
   const started = performance.now();
   const deadline = started + seconds * 1000;
   await Promise.all(
@@ -139,16 +197,9 @@ async function ledgerRun() {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  let ledgerCpu = 0;
-  for (const { child } of ledgers) ledgerCpu += await cpuSeconds(child.pid);
-  await Promise.all(
-    ledgers.map(({ child }) => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      return exited;
-    }),
-  );
-  await rm(dataDir, { recursive: true, force: true });
+  agent.destroy();
+  const cpuAfter = await Promise.all(servers.map(({ child }) => cpuSeconds(child.pid)));
+  const cpu = cpuAfter.reduce((sum, value, i) => sum + value - cpuBefore[i], 0);
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
   return {
@@ -157,7 +208,7 @@ async function ledgerRun() {
     p99: at(0.99),
     failures,
     count: latencies.length,
-    ledgerCpuPerRecordMs: (ledgerCpu * 1000) / counter,
+    cpuPerRecordMs: (cpu * 1000) / Math.max(1, counter - countedFrom),
   };
 }
 
@@ -262,16 +313,20 @@ async function readBench(sizes) {
 
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 const ledger = [];
+const bare = [];
 const rawSingle = [];
 const rawGrouped = [];
+// Interleaved, so both see the machine in the same state.
 for (let run = 0; run < runs; run += 1) {
   ledger.push(await ledgerRun());
+  bare.push(await bareRun());
   rawSingle.push(await rawRun(1));
   rawGrouped.push(await rawRun(clients));
 }
 await postgres?.stop();
 const middle = ledger.slice().sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs / 2)];
 const grouped = median(rawGrouped);
+const bareMiddle = bare.slice().sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs / 2)];
 const single = median(rawSingle);
 const line = (name, value) => console.log(`  ${name.padEnd(44)} ${value}`);
 console.log(
@@ -285,8 +340,13 @@ line('latency median / p99', `${middle.median.toFixed(1)} ms / ${middle.p99.toFi
 line('non-201 answers', `${ledger.reduce((sum, r) => sum + r.failures, 0)}`);
 line(
   `ledger process${processes > 1 ? 'es' : ''} CPU per record`,
-  `${middle.ledgerCpuPerRecordMs.toFixed(2)} ms (so at most ${(1000 / middle.ledgerCpuPerRecordMs).toFixed(0)} records/s per core)`,
+  `${middle.cpuPerRecordMs.toFixed(2)} ms (so at most ${(1000 / middle.cpuPerRecordMs).toFixed(0)} records/s per core)`,
 );
+line(
+  'bare node:http + group commit (the peer)',
+  `${bareMiddle.perSecond.toFixed(0)} records/s, ${bareMiddle.cpuPerRecordMs.toFixed(2)} ms CPU per record   (runs: ${bare.map((r) => r.perSecond.toFixed(0)).join(', ')})`,
+);
+line('ledger ÷ bare node:http', `${(middle.perSecond / bareMiddle.perSecond).toFixed(2)}×`);
 line('raw append + fsync, 1 record per fsync', `${single.toFixed(0)} records/s`);
 line(`raw append + fsync, ${clients} records per fsync`, `${grouped.toFixed(0)} records/s`);
 line('ledger ÷ raw single-record fsync', `${(middle.perSecond / single).toFixed(1)}×`);

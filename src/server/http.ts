@@ -2,6 +2,7 @@
  * What every route of the ledger answers with: JSON errors that say what is
  * wrong, and request bodies read and validated against the shared contract.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import * as z from 'zod/mini';
 import type { LedgerErrorBody } from '../contract/consent-event.js';
@@ -27,9 +28,12 @@ export async function readBody<S extends z.ZodMiniType>(
       response: fail(c, 415, 'content-type must be application/json or text/plain (with a JSON body)'),
     };
   }
+  const maxBytes = (c as Context<BodyLimit>).get('maxBodyBytes') ?? DEFAULT_MAX_BODY_BYTES;
+  const text = await bodyText(c, maxBytes);
+  if (text === undefined) return { ok: false, response: tooLarge(c, maxBytes) };
   let body: unknown;
   try {
-    body = JSON.parse(await c.req.text());
+    body = JSON.parse(text);
   } catch {
     return { ok: false, response: fail(c, 400, 'body is not valid JSON') };
   }
@@ -40,6 +44,49 @@ export async function readBody<S extends z.ZodMiniType>(
     return { ok: false, response: fail(c, 400, `invalid request: ${summary}`, issues) };
   }
   return { ok: true, data: parsed.data };
+}
+
+type BodyLimit = { Variables: { maxBodyBytes?: number } };
+
+/** The browsers' keepalive budget, and the default limit of request bodies. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+const tooLarge = (c: Context, maxBytes: number) => fail(c, 413, `body is larger than ${maxBytes} bytes`);
+
+/**
+ * Refuses a request body larger than `maxBytes` by the length it declares;
+ * readBody holds a body that declares none (chunked) to the same limit as it
+ * reads it.
+ */
+export function limitBody(maxBytes: number): MiddlewareHandler {
+  return async (c, next) => {
+    (c as Context<BodyLimit>).set('maxBodyBytes', maxBytes);
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && Number(declared) > maxBytes) return tooLarge(c, maxBytes);
+    await next();
+  };
+}
+
+/**
+ * The request body as text, or undefined when it is larger than `maxBytes`.
+ * Under Node (@hono/node-server) it is read from Node's request itself: a
+ * Fetch Request with its web stream and abort signal would cost more than
+ * the rest of recording a consent. Elsewhere, from the Fetch request.
+ */
+async function bodyText(c: Context, maxBytes: number): Promise<string | undefined> {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming?.readable) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of incoming as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) return undefined;
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  const text = await c.req.text();
+  return Buffer.byteLength(text) > maxBytes ? undefined : text;
 }
 
 /** Answers with personal data must not stay in any cache (browser, proxy, CDN). */

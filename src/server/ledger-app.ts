@@ -7,7 +7,6 @@
  * Every route and its schemas are listed in openapi.ts.
  */
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { every } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
@@ -15,7 +14,7 @@ import { describeRoute } from 'hono-openapi';
 import { KNOWN_PURPOSES } from '../contract/vocabulary.js';
 import { AddressBook, type CountryCode } from './addresses.js';
 import { clientAddress, type TrustProxy } from './client-address.js';
-import { fail } from './http.js';
+import { DEFAULT_MAX_BODY_BYTES, fail, limitBody as limitBodyTo } from './http.js';
 import { ConfirmationSender, type ConfirmationMailSettings } from './double-opt-in/confirmation-sender.js';
 import { createLedgerContext } from './ledger-context.js';
 import type { LedgerStore } from './ledger-store.js';
@@ -243,12 +242,8 @@ export type LedgerApp = Hono & { close(): Promise<void> };
 
 export function createLedgerApp(options: LedgerOptions): LedgerApp {
   const { store } = options;
-  const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
   const controller: Controller = options.controller ?? { name: 'the salon' };
-  const limitBody = bodyLimit({
-    maxSize: maxBodyBytes,
-    onError: (c) => fail(c, 413, `body is larger than ${maxBodyBytes} bytes`),
-  });
+  const limitBody = limitBodyTo(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   const publicLimit =
     options.rateLimit === false
       ? undefined

@@ -98,8 +98,27 @@ function readPath(object: Json, path: readonly string[]): unknown {
   return value;
 }
 
+/**
+ * Random bytes from the system's CSPRNG, drawn 16 KiB at a time: one call
+ * for hundreds of records instead of two each (the calls showed in the
+ * write path's profile). Every byte is handed out once, and cleared from
+ * the pool as it goes.
+ */
+let randomPool = Buffer.alloc(0);
+let randomAt = 0;
+function freshRandom(size: number): Buffer {
+  if (randomAt + size > randomPool.length) {
+    randomPool = randomBytes(16 * 1024);
+    randomAt = 0;
+  }
+  const bytes = Buffer.from(randomPool.subarray(randomAt, randomAt + size));
+  randomPool.fill(0, randomAt, randomAt + size);
+  randomAt += size;
+  return bytes;
+}
+
 /** A fresh key for one record. */
-export const newRecordKey = (): Buffer => randomBytes(RECORD_KEY_BYTES);
+export const newRecordKey = (): Buffer => freshRandom(RECORD_KEY_BYTES);
 
 /** Whether a key slot holds a key (an erased or never-used slot is all zeros). */
 export const isLiveKey = (key: Buffer | undefined): key is Buffer =>
@@ -110,7 +129,7 @@ export const isLiveKey = (key: Buffer | undefined): key is Buffer =>
  * part moved to another record does not open). base64url of iv ‖ ciphertext ‖ tag.
  */
 export function seal(personal: Json, key: Buffer, recordId: string): string {
-  const iv = randomBytes(12);
+  const iv = freshRandom(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(recordId));
   const body = Buffer.concat([cipher.update(JSON.stringify(personal), 'utf8'), cipher.final()]);

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { consentEvent, NOTICE_SHA256, PAGE_ORIGIN, startLedger, type Ledger } from './ledger-fixture.js';
 
@@ -192,6 +194,34 @@ describe('bad input gets a 4xx with a message and leaves the ledger byte-for-byt
       assert.deepEqual(await ledger.bytes(), before);
     });
   }
+
+  it('holds a chunked body (no declared length) to the same limit, and takes one within it', async () => {
+    const sendChunked = (body: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const request = http.request(`${ledger.url}${INTAKE}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        });
+        request.on('response', (response) => {
+          let text = '';
+          response.on('data', (chunk) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode!, text }));
+        });
+        request.on('error', reject);
+        // In pieces, as a client streaming its body would send it.
+        for (let at = 0; at < body.length; at += 4096) request.write(body.slice(at, at + 4096));
+        request.end();
+      });
+    const before = await ledger.bytes();
+    const tooLarge = await sendChunked(
+      JSON.stringify({ ...valid, id: randomUUID(), notice: { ...valid.notice, text: 'x'.repeat(20_000) } }),
+    );
+    assert.equal(tooLarge.status, 413);
+    assert.match(JSON.parse(tooLarge.text).error, /larger than 16384 bytes/);
+    assert.deepEqual(await ledger.bytes(), before);
+    const fits = await sendChunked(JSON.stringify(consentEvent()));
+    assert.equal(fits.status, 201, fits.text);
+  });
 
   it('stores an event with a mismatching fingerprint, flagged', async () => {
     const event = consentEvent({
