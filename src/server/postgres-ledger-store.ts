@@ -485,16 +485,33 @@ export class PostgresLedgerStore implements LedgerStore {
     );
     let seq = Number(head.rows[0]!.head_seq);
     let prevHash = head.rows[0]!.head_hash;
-    // Ids already in the chain (another process, or a resend) are repeats or conflicts, not new entries.
-    const known = await client.query<Row>(
-      `SELECT e.seq, e.stored, k.key, k.erased_by, x.stored AS erasure
-         FROM ledger_entries e
-         LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
-         LEFT JOIN ledger_entries x ON x.salon = e.salon AND x.seq = k.erased_by
-        WHERE e.salon = $1 AND e.event_id = ANY($2::text[])`,
-      [this.#salon, batch.map((pending) => pending.event.id)],
+    // Read once the head is held (a fresh snapshot): ids already in the chain (another process, or a
+    // resend) are repeats or conflicts, not new entries; the customers the batch's identifiers belong to.
+    const batchDigests = [...new Set(batch.flatMap((pending) => pending.digests ?? []))];
+    const seen = await client.query<{
+      known: string[] | null;
+      identifiers: { digest: string; customer: number }[] | null;
+    }>(
+      `SELECT (SELECT array_agg(event_id) FROM ledger_entries WHERE salon = $1 AND event_id = ANY($2::text[])) AS known,
+              (SELECT json_agg(json_build_object('digest', digest, 'customer', customer))
+                 FROM ledger_identifiers WHERE salon = $1 AND digest = ANY($3::text[])) AS identifiers`,
+      [this.#salon, batch.map((pending) => pending.event.id), batchDigests],
     );
-    const byId = new Map(known.rows.map((row) => [JSON.parse(row.stored).event.id as string, readable(row)]));
+    const knownIds = seen.rows[0]!.known ?? [];
+    const known =
+      knownIds.length === 0
+        ? []
+        : (
+            await client.query<Row>(
+              `SELECT e.seq, e.stored, k.key, k.erased_by, x.stored AS erasure
+                 FROM ledger_entries e
+                 LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
+                 LEFT JOIN ledger_entries x ON x.salon = e.salon AND x.seq = k.erased_by
+                WHERE e.salon = $1 AND e.event_id = ANY($2::text[])`,
+              [this.#salon, knownIds],
+            )
+          ).rows;
+    const byId = new Map(known.map((row) => [JSON.parse(row.stored).event.id as string, readable(row)]));
     const receivedAt = this.#now().toISOString();
     const outcomes: AppendOutcome[] = [];
     const rows: {
@@ -532,9 +549,26 @@ export class PostgresLedgerStore implements LedgerStore {
     }
     let checkpoint: string | undefined;
     if (rows.length > 0) {
+      const plan = planLinks(seen.rows[0]!.identifiers ?? [], linking);
+      await renameCustomers(client, this.#salon, plan.renamed);
+      checkpoint = this.#options.signer?.sign(seq, prevHash);
+      // Entries with their customers, keys, index rows, the checkpoint and the new head: one statement.
       await client.query(
-        `INSERT INTO ledger_entries (salon, seq, event_id, is_erasure, stored, indexed)
-         SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::boolean[], $5::text[], $6::boolean[])`,
+        `WITH entries AS (
+           INSERT INTO ledger_entries (salon, seq, event_id, is_erasure, stored, indexed, customer)
+           SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::bigint[])
+         ), keys AS (
+           INSERT INTO ledger_record_keys (salon, seq, key) SELECT $1, * FROM unnest($2::bigint[], $8::bytea[])
+         ), identifiers AS (
+           INSERT INTO ledger_identifiers (salon, digest, customer) SELECT $1, * FROM unnest($9::text[], $10::bigint[])
+           ON CONFLICT (salon, digest) DO UPDATE SET customer = EXCLUDED.customer
+         ), pairs AS (
+           INSERT INTO ledger_entry_identifiers (salon, seq, digest) SELECT $1, * FROM unnest($11::bigint[], $12::text[])
+           ON CONFLICT DO NOTHING
+         ), checkpoint AS (
+           INSERT INTO ledger_checkpoints (salon, size, note) SELECT $1, $13, $14::text WHERE $14::text IS NOT NULL
+         )
+         UPDATE ledger_salons SET head_seq = $13, head_hash = $15 WHERE salon = $1`,
         [
           this.#salon,
           rows.map((r) => r.seq),
@@ -542,12 +576,16 @@ export class PostgresLedgerStore implements LedgerStore {
           rows.map((r) => r.erasure),
           rows.map((r) => r.stored),
           rows.map((r) => r.indexed),
+          rows.map((r) => plan.entryCustomer.get(r.seq) ?? null),
+          rows.map((r) => r.key),
+          plan.identifiers.map(([digest]) => digest),
+          plan.identifiers.map(([, id]) => id),
+          plan.pairs.map(([entry]) => entry),
+          plan.pairs.map(([, digest]) => digest),
+          seq,
+          checkpoint ?? null,
+          prevHash,
         ],
-      );
-      await linkCustomers(client, this.#salon, linking);
-      await client.query(
-        `INSERT INTO ledger_record_keys (salon, seq, key) SELECT $1, * FROM unnest($2::bigint[], $3::bytea[])`,
-        [this.#salon, rows.map((r) => r.seq), rows.map((r) => r.key)],
       );
       for (const { seq: erasureSeq, event } of erasing) {
         await client.query(
@@ -555,19 +593,6 @@ export class PostgresLedgerStore implements LedgerStore {
           [this.#salon, event.erasedSeqs, erasureSeq],
         );
         await noteErasure(client, this.#salon, erasureSeq, event);
-      }
-      await client.query('UPDATE ledger_salons SET head_seq = $2, head_hash = $3 WHERE salon = $1', [
-        this.#salon,
-        seq,
-        prevHash,
-      ]);
-      if (this.#options.signer) {
-        checkpoint = this.#options.signer.sign(seq, prevHash);
-        await client.query('INSERT INTO ledger_checkpoints (salon, size, note) VALUES ($1, $2, $3)', [
-          this.#salon,
-          seq,
-          checkpoint,
-        ]);
       }
     }
     return { outcomes, checkpoint };
@@ -591,7 +616,42 @@ async function linkCustomers(
     'SELECT digest, customer FROM ledger_identifiers WHERE salon = $1 AND digest = ANY($2::text[])',
     [salon, digests],
   );
-  const customerOf = new Map(rows.map((row) => [row.digest, Number(row.customer)]));
+  const plan = planLinks(rows, items);
+  await renameCustomers(client, salon, plan.renamed);
+  await client.query(
+    `INSERT INTO ledger_identifiers (salon, digest, customer) SELECT $1, * FROM unnest($2::text[], $3::bigint[])
+     ON CONFLICT (salon, digest) DO UPDATE SET customer = EXCLUDED.customer`,
+    [salon, plan.identifiers.map(([digest]) => digest), plan.identifiers.map(([, id]) => id)],
+  );
+  const linked = [...plan.entryCustomer];
+  await client.query(
+    `UPDATE ledger_entries e SET customer = m.customer, indexed = true
+       FROM unnest($2::bigint[], $3::bigint[]) AS m(seq, customer) WHERE e.salon = $1 AND e.seq = m.seq`,
+    [salon, linked.map(([seq]) => seq), linked.map(([, id]) => id)],
+  );
+  await client.query(
+    `INSERT INTO ledger_entry_identifiers (salon, seq, digest) SELECT $1, * FROM unnest($2::bigint[], $3::text[])
+     ON CONFLICT DO NOTHING`,
+    [salon, plan.pairs.map(([seq]) => seq), plan.pairs.map(([, digest]) => digest)],
+  );
+}
+
+/**
+ * How entries join customers (the rules of CustomerIndex.add), given the
+ * customers their digests belong to now: each entry's customer, the
+ * customers that become one (old id, new id), every digest's customer, and
+ * each entry's digests.
+ */
+function planLinks(
+  existing: readonly { digest: string; customer: string | number }[],
+  items: readonly { seq: number; digests: readonly string[] }[],
+): {
+  entryCustomer: Map<number, number>;
+  renamed: [number, number][];
+  identifiers: [string, number][];
+  pairs: [number, string][];
+} {
+  const customerOf = new Map(existing.map((row) => [row.digest, Number(row.customer)]));
   const renamed = new Map<number, number>();
   const resolve = (id: number): number => {
     let at = id;
@@ -599,47 +659,37 @@ async function linkCustomers(
     return at;
   };
   const entryCustomer = new Map<number, number>();
-  for (const { seq, digests: own } of items) {
-    if (own.length === 0) continue;
+  for (const { seq, digests } of items) {
+    if (digests.length === 0) continue;
     const linked = new Set<number>();
-    for (const digest of own) {
+    for (const digest of digests) {
       const id = customerOf.get(digest);
       if (id !== undefined) linked.add(resolve(id));
     }
     const target = Math.min(seq, ...linked);
     for (const id of linked) if (id !== target) renamed.set(id, target);
-    for (const digest of own) customerOf.set(digest, target);
+    for (const digest of digests) customerOf.set(digest, target);
     entryCustomer.set(seq, target);
   }
-  if (renamed.size > 0) {
-    const olds = [...renamed.keys()];
-    const targets = olds.map(resolve);
-    for (const table of ['ledger_identifiers', 'ledger_entries']) {
-      await client.query(
-        `UPDATE ${table} t SET customer = m.target FROM unnest($2::bigint[], $3::bigint[]) AS m(old, target)
-          WHERE t.salon = $1 AND t.customer = m.old`,
-        [salon, olds, targets],
-      );
-    }
+  for (const [seq, id] of entryCustomer) entryCustomer.set(seq, resolve(id));
+  return {
+    entryCustomer,
+    renamed: [...renamed.keys()].map((old) => [old, resolve(old)]),
+    identifiers: [...customerOf].map(([digest, id]) => [digest, resolve(id)]),
+    pairs: items.flatMap((item) => item.digests.map((digest) => [item.seq, digest] as [number, string])),
+  };
+}
+
+/** Customers that became one: their identifiers and entries move to the new id. */
+async function renameCustomers(client: pg.PoolClient, salon: string, renamed: readonly [number, number][]) {
+  if (renamed.length === 0) return;
+  for (const table of ['ledger_identifiers', 'ledger_entries']) {
+    await client.query(
+      `UPDATE ${table} t SET customer = m.target FROM unnest($2::bigint[], $3::bigint[]) AS m(old, target)
+        WHERE t.salon = $1 AND t.customer = m.old`,
+      [salon, renamed.map(([old]) => old), renamed.map(([, target]) => target)],
+    );
   }
-  const mapped = [...customerOf];
-  await client.query(
-    `INSERT INTO ledger_identifiers (salon, digest, customer) SELECT $1, * FROM unnest($2::text[], $3::bigint[])
-     ON CONFLICT (salon, digest) DO UPDATE SET customer = EXCLUDED.customer`,
-    [salon, mapped.map(([digest]) => digest), mapped.map(([, id]) => resolve(id))],
-  );
-  const linked = [...entryCustomer];
-  await client.query(
-    `UPDATE ledger_entries e SET customer = m.customer, indexed = true
-       FROM unnest($2::bigint[], $3::bigint[]) AS m(seq, customer) WHERE e.salon = $1 AND e.seq = m.seq`,
-    [salon, linked.map(([seq]) => seq), linked.map(([, id]) => resolve(id))],
-  );
-  const pairs = items.flatMap((item) => item.digests.map((digest) => [item.seq, digest] as const));
-  await client.query(
-    `INSERT INTO ledger_entry_identifiers (salon, seq, digest) SELECT $1, * FROM unnest($2::bigint[], $3::text[])
-     ON CONFLICT DO NOTHING`,
-    [salon, pairs.map(([seq]) => seq), pairs.map(([, digest]) => digest)],
-  );
 }
 
 /**
