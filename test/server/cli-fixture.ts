@@ -19,33 +19,37 @@ export function startCli(dataDir: string, ...extra: string[]): Promise<{ child: 
 }
 
 /** `serve` with the arguments given (where the ledger is, and more), as startCli; they come last, so they win. */
-export function serve(...args: string[]): Promise<{ child: ChildProcess; url: string }> {
+export function serve(...args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   return spawnServe(['--port', '0', '--rate-limit', '0', '--single-opt-in', 'email-newsletter', ...args], {
     MARKETING_CONSENT_STAFF_TOKEN: STAFF_TOKEN,
   });
 }
 
 /** `serve --salons` (every salon of a platform's registry) on a free port, without rate limit. */
-export function servePlatform(...args: string[]): Promise<{ child: ChildProcess; url: string }> {
+export function servePlatform(...args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   return spawnServe(['--salons', '--port', '0', '--rate-limit', '0', ...args], {});
 }
 
-async function spawnServe(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+async function spawnServe(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, [CLI, 'serve', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Everything it prints, from the start (the log of its start-up included).
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
   const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
+    child.stdout!.on('data', () => {
       const match = /listening on (http:\/\/\S+)/.exec(output);
       if (match) resolve(match[1]!);
     });
-    child.stderr!.on('data', (chunk) => (output += chunk));
     child.once('exit', (code) => reject(new Error(`ledger exited with ${code}: ${output}`)));
   });
-  return { child, url };
+  return { child, url, output: () => output };
 }
 
 /** kill -9, and wait until the process is gone. */
