@@ -5,7 +5,6 @@
  * from staff.
  */
 import { Hono, type Context } from 'hono';
-import { cors } from 'hono/cors';
 import { describeRoute } from 'hono-openapi';
 import { consentEventSchema, consentReceiptSchema } from '../../contract/consent-event.js';
 import { errorAnswer, jsonAnswer, jsonBody } from '../openapi.js';
@@ -30,16 +29,22 @@ export function intakeRoutes(ledger: LedgerContext, allowedOrigins: ReadonlySet<
     originAllowed(c) ? next() : fail(c, 403, `origin ${c.req.header('origin')} may not post consents here`),
   );
   // CORS: only configured booking pages may read the receipt, and its Retry-After (else they back off blind).
-  app.use(
-    INTAKE_PATH,
-    cors({
-      origin: (origin, c) => (originAllowed(c) ? origin : null),
-      allowMethods: ['POST'],
-      allowHeaders: ['content-type'],
-      exposeHeaders: ['retry-after'],
-      maxAge: 86400,
-    }),
-  );
+  // By hand rather than with hono/cors, which sets its headers on a response made before the handler's:
+  // under Node that makes the adapter build a second, full Fetch Response for every consent posted.
+  app.use(INTAKE_PATH, async (c, next) => {
+    const origin = c.req.header('origin');
+    if (origin && originAllowed(c)) {
+      c.header('access-control-allow-origin', origin);
+      c.header('access-control-expose-headers', 'retry-after');
+    }
+    c.header('vary', 'Origin');
+    if (c.req.method !== 'OPTIONS') return next();
+    c.header('access-control-allow-methods', 'POST');
+    c.header('access-control-allow-headers', 'content-type');
+    c.header('access-control-max-age', '86400');
+    c.header('vary', 'Access-Control-Request-Headers', { append: true });
+    return c.body(null, 204);
+  });
 
   app.post(
     INTAKE_PATH,
