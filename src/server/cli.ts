@@ -22,8 +22,7 @@ import { createPlatformApp, sharedLedgerOptions } from './salons/platform-app.js
 import { FileSalonRegistry, salonIdProblem, UnknownSalonError } from './salons/salon-registry.js';
 import { openSalonRegistry, salonsCommand } from './salons/salons-cli.js';
 import { parseTrustProxy } from './client-address.js';
-import { CHECKPOINT_LOG_NAME, JsonlLedgerStore, LEDGER_FILE_NAME } from './jsonl-ledger-store.js';
-import { ledgerLines } from './jsonl-index-files.js';
+import { CHECKPOINT_LOG_NAME, JsonlLedgerStore, LEDGER_FILE_NAME, storedEntries } from './jsonl-ledger-store.js';
 import type { ChainEntry, LedgerStore } from './ledger-store.js';
 import { PostgresLedgerStore, readPostgresChain } from './postgres-ledger-store.js';
 import { startLedgerServer } from './node-server.js';
@@ -688,24 +687,12 @@ async function verify(
     // A page of lines at a time: a ledger of millions of entries is never one string in memory.
     pages = (async function* () {
       let page: ChainEntry[] = [];
-      let line = 0;
-      for await (const { text, end, complete } of ledgerLines(file, 0, size)) {
-        line += 1;
-        let entry: ChainEntry | undefined;
-        try {
-          entry = JSON.parse(text) as ChainEntry;
-        } catch {
-          entry = undefined;
+      for await (const read of storedEntries(file, 0, size)) {
+        if ('torn' in read) {
+          tornTail = true;
+          break;
         }
-        if (!entry || !complete) {
-          // A crash mid-write can leave only the last line unfinished; anything broken before it is damage.
-          if (end === size) {
-            tornTail = true;
-            break;
-          }
-          throw new Error(`ledger line ${line} is not valid JSON`);
-        }
-        page.push(entry);
+        page.push(read.entry);
         if (page.length === 5000) {
           yield page;
           page = [];

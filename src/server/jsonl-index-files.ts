@@ -45,8 +45,10 @@ export const enum SlotKind {
 export class IndexSlots {
   #bytes: Buffer;
   #count = 0;
-  /** The lowest slot changed since the last write to the file. */
-  #dirtyFrom = Infinity;
+  /** The slots changed since the last write to the file (0: the header). */
+  #dirty = new Set<number>();
+  /** Whether the file may hold slots past `count` (to be cut off at the next write). */
+  #shortened = false;
 
   private constructor(bytes: Buffer) {
     this.#bytes = bytes;
@@ -74,7 +76,8 @@ export class IndexSlots {
       slots.#count = count;
     }
     header.copy(slots.#bytes, 0, 0, IDENTITY_AT);
-    slots.#dirtyFrom = 0;
+    slots.#dirty.add(0);
+    slots.#shortened = true;
     return slots;
   }
 
@@ -85,7 +88,7 @@ export class IndexSlots {
 
   set identityVersion(version: string) {
     createHash('sha256').update(version).digest().copy(this.#bytes, IDENTITY_AT, 0, 16);
-    this.#dirtyFrom = 0;
+    this.#dirty.add(0);
   }
 
   /** The hash `identityVersion` keeps for a version. */
@@ -102,7 +105,8 @@ export class IndexSlots {
   truncate(count: number): void {
     this.#count = Math.min(this.#count, count);
     this.#bytes.fill(0, (this.#count + 1) * SLOT_BYTES);
-    this.#dirtyFrom = Math.min(this.#dirtyFrom, (this.#count + 1) * SLOT_BYTES);
+    for (const slot of this.#dirty) if (slot > this.#count) this.#dirty.delete(slot);
+    this.#shortened = true;
   }
 
   /** Where entry `seq`'s line ends in the ledger file (the byte after its newline). */
@@ -162,7 +166,7 @@ export class IndexSlots {
       Buffer.from(digest, 'base64url').copy(this.#bytes, at + DIGESTS_AT + i * DIGEST_BYTES);
     }
     this.#count = Math.max(this.#count, seq);
-    this.#dirtyFrom = Math.min(this.#dirtyFrom, at);
+    this.#dirty.add(seq);
   }
 
   /** Marks an entry's record erased: its digests are zeroed. */
@@ -171,17 +175,25 @@ export class IndexSlots {
     this.#bytes[at + 24] = SlotKind.Erased;
     this.#bytes[at + 25] = 0;
     this.#bytes.fill(0, at + DIGESTS_AT, at + SLOT_BYTES);
-    this.#dirtyFrom = Math.min(this.#dirtyFrom, at);
+    this.#dirty.add(seq);
   }
 
   /** Writes what changed since the last call to the file (not fsynced: the ledger can rebuild it). */
   async save(file: FileHandle): Promise<void> {
-    if (this.#dirtyFrom === Infinity) return;
-    const from = this.#dirtyFrom;
-    const to = (this.#count + 1) * SLOT_BYTES;
-    this.#dirtyFrom = Infinity;
-    if (to > from) await file.write(this.#bytes, from, to - from, from);
-    await file.truncate(to);
+    const slots = [...this.#dirty].sort((a, b) => a - b);
+    this.#dirty.clear();
+    // Changed slots next to each other go in one write (a batch of appends is one run).
+    for (let i = 0; i < slots.length;) {
+      let j = i;
+      while (j + 1 < slots.length && slots[j + 1] === slots[j]! + 1) j += 1;
+      const from = slots[i]! * SLOT_BYTES;
+      await file.write(this.#bytes, from, (slots[j]! + 1) * SLOT_BYTES - from, from);
+      i = j + 1;
+    }
+    if (this.#shortened) {
+      this.#shortened = false;
+      await file.truncate((this.#count + 1) * SLOT_BYTES);
+    }
   }
 
   #grow(seq: number): void {

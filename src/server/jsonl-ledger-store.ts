@@ -111,6 +111,34 @@ export function parseLedger(text: string): { entries: ChainEntry[]; intactBytes:
   return { entries, intactBytes: Buffer.byteLength(text), tornTail: false };
 }
 
+/**
+ * The entries stored between two byte offsets of a ledger file, read a few
+ * MiB at a time, each with where its line ends. A last line cut off by a
+ * crash (never acknowledged) ends it as `{ torn: true }`; a line that is
+ * not an entry anywhere before that is damage, and throws. `firstLine`: the
+ * line number `from` is at, for the message.
+ */
+export async function* storedEntries(
+  file: FileHandle,
+  from: number,
+  to: number,
+  firstLine = 1,
+): AsyncGenerator<{ entry: ChainEntry; end: number } | { torn: true }> {
+  let line = firstLine;
+  for await (const { text, end, complete } of ledgerLines(file, from, to)) {
+    const entry = complete ? parseLine(text) : undefined;
+    if (!entry) {
+      if (end === to) {
+        yield { torn: true };
+        return;
+      }
+      throw new Error(`ledger line ${line} is not valid JSON`);
+    }
+    yield { entry, end };
+    line += 1;
+  }
+}
+
 function parseLine(line: string): ChainEntry | undefined {
   try {
     return JSON.parse(line) as ChainEntry;
@@ -125,7 +153,6 @@ interface OpenedLedger {
   slots: IndexSlots;
   chunks: ChunkHashes;
   count: number;
-  bytes: number;
   lastHash: string;
   lastCheckpoint: string | undefined;
   erasures: ErasureEntry[];
@@ -160,7 +187,6 @@ export class JsonlLedgerStore implements LedgerStore {
   /** The secret for identifier digests (slot 0 of the key file). */
   readonly #digestSecret: Buffer;
   #count: number;
-  #bytes: number;
   #lastHash: string;
   #queue: Pending[] = [];
   #flushing: Promise<void> | undefined;
@@ -178,7 +204,6 @@ export class JsonlLedgerStore implements LedgerStore {
     this.#slots = state.slots;
     this.#chunks = state.chunks;
     this.#count = state.count;
-    this.#bytes = state.bytes;
     this.#lastHash = state.lastHash;
     this.#lastCheckpoint = state.lastCheckpoint;
     this.#options = options;
@@ -240,32 +265,33 @@ export class JsonlLedgerStore implements LedgerStore {
     }
   }
 
-  /** Fills memory from the slots: event ids, erasures (applied again), the customer index. */
-  async #load(erasures: readonly ErasureEntry[]): Promise<void> {
-    for (let seq = 1; seq <= this.#count; seq += 1) this.#byId.set(this.#slots.bytes, this.#slots.eventIdAt(seq), seq);
-    const zeros = Buffer.alloc(RECORD_KEY_BYTES);
-    for (const erasure of erasures) {
-      this.#erasures.set(erasure.seq, erasure);
-      for (const seq of erasure.event.erasedSeqs) {
-        if (!this.#erasedBy.has(seq)) this.#erasedBy.set(seq, erasure.seq);
-        // A crash may have come between an erasure and the end of its shredding: finish it.
-        const at = seq * RECORD_KEY_BYTES;
-        if (at < this.#keyBytes.length && isLiveKey(this.#keyBytes.subarray(at, at + RECORD_KEY_BYTES))) {
-          zeros.copy(this.#keyBytes, at);
-          await this.#files.keys.write(zeros, 0, RECORD_KEY_BYTES, at);
-        }
-        if (this.#slots.kind(seq) !== SlotKind.Erased) this.#slots.erase(seq);
-      }
-    }
-    await this.#files.keys.datasync();
-    for (let seq = 1; seq <= this.#count; seq += 1) {
+  /**
+   * A customer index from the slots. Records whose digests it may not use
+   * (none yet, or made by other identity rules) wait for index().
+   */
+  #indexFromSlots({ trustDigests }: { trustDigests: boolean }): void {
+    this.#index = new CustomerIndex((seq) => this.#slots.digestKeys(seq), this.#slots.count);
+    this.#unidentified = [];
+    for (let seq = 1; seq <= this.#slots.count; seq += 1) {
       const kind = this.#slots.kind(seq);
-      if (kind === SlotKind.Record) this.#index.add(seq, this.#slots.digestKeys(seq));
-      else if (kind === SlotKind.Unidentified) this.#unidentified.push(seq);
+      if (kind === SlotKind.Record && trustDigests) this.#index.add(seq, this.#slots.digestKeys(seq));
+      else if (kind === SlotKind.Record || kind === SlotKind.Unidentified) this.#unidentified.push(seq);
       else if (kind === SlotKind.Erasure) {
         this.#index.addErasure(seq, digestKeys(this.#erasures.get(seq)?.event.identifierDigests ?? []));
       }
     }
+  }
+
+  /** Fills memory from the slots: event ids, erasures (applied again), the customer index. */
+  async #load(erasures: readonly ErasureEntry[]): Promise<void> {
+    for (let seq = 1; seq <= this.#count; seq += 1) this.#byId.set(this.#slots.bytes, this.#slots.eventIdAt(seq), seq);
+    for (const erasure of erasures) {
+      this.#erasures.set(erasure.seq, erasure);
+      for (const seq of erasure.event.erasedSeqs) if (!this.#erasedBy.has(seq)) this.#erasedBy.set(seq, erasure.seq);
+      // A crash may have come between an erasure and the end of its shredding: finish it.
+      await this.#destroyKeys(erasure.event.erasedSeqs);
+    }
+    this.#indexFromSlots({ trustDigests: true });
     await this.#slots.save(this.#files.index);
     await this.#chunks.save(this.#files.chunks);
   }
@@ -348,15 +374,7 @@ export class JsonlLedgerStore implements LedgerStore {
     const version = IndexSlots.identityVersionOf(identify.version ?? '');
     if (this.#slots.identityVersion !== version) {
       // Other rules (another phone country): every record is identified again, and linked anew.
-      this.#index = new CustomerIndex((seq) => this.#slots.digestKeys(seq), this.#slots.count);
-      this.#unidentified = [];
-      for (let seq = 1; seq <= this.#slots.count; seq += 1) {
-        const kind = this.#slots.kind(seq);
-        if (kind === SlotKind.Record || kind === SlotKind.Unidentified) this.#unidentified.push(seq);
-        else if (kind === SlotKind.Erasure) {
-          this.#index.addErasure(seq, digestKeys(this.#erasures.get(seq)?.event.identifierDigests ?? []));
-        }
-      }
+      this.#indexFromSlots({ trustDigests: false });
       this.#slots.identityVersion = identify.version ?? '';
     }
     const waiting = this.#unidentified;
@@ -384,20 +402,22 @@ export class JsonlLedgerStore implements LedgerStore {
     // A hundred customers at a time, their lines read in runs: customers come in order of their
     // first entry, so most runs are whole stretches of the file.
     let group: number[][] = [];
-    const flush = async function* (this: JsonlLedgerStore, customers: number[][]) {
-      const read = await this.#readMany(customers.flat().sort((a, b) => a - b));
-      for (const seqs of customers) yield seqs.map((seq) => read.get(seq)!);
-    };
     for (const seqs of this.#index.customers()) {
       group.push(seqs);
       if (group.length === 100) {
-        yield* flush.call(this, group);
+        yield* await this.#readCustomers(group);
         group = [];
         // A scan of every customer (retention, an audience) lets requests in between.
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
-    yield* flush.call(this, group);
+    yield* await this.#readCustomers(group);
+  }
+
+  /** The entries of these customers, each customer's together. */
+  async #readCustomers(customers: readonly number[][]): Promise<ChainEntry[][]> {
+    const read = await this.#readMany(customers.flat().sort((a, b) => a - b));
+    return customers.map((seqs) => seqs.map((seq) => read.get(seq)!));
   }
 
   async entryById(id: string): Promise<ChainEntry | undefined> {
@@ -409,14 +429,10 @@ export class JsonlLedgerStore implements LedgerStore {
     // Entries are listed once durable: wait for writes in flight.
     await this.#latestWrite;
     const first = Math.max(0, options.afterSeq ?? 0) + 1;
-    const durable = this.#slots.count;
-    const last = Math.min(durable, options.limit === undefined ? Infinity : first + options.limit - 1);
-    const entries: ChainEntry[] = [];
-    if (first > last) return entries;
-    for await (const line of ledgerLines(this.#files.ledger, this.#slots.start(first), this.#slots.end(last))) {
-      entries.push(this.#opened(JSON.parse(line.text) as ChainEntry));
-    }
-    return entries;
+    const last = Math.min(this.#slots.count, options.limit === undefined ? Infinity : first + options.limit - 1);
+    const seqs = Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
+    const read = await this.#readMany(seqs);
+    return seqs.map((seq) => read.get(seq)!);
   }
 
   async close(): Promise<void> {
@@ -434,8 +450,12 @@ export class JsonlLedgerStore implements LedgerStore {
    */
   async #readMany(seqs: readonly number[]): Promise<Map<number, ChainEntry>> {
     const read = new Map<number, ChainEntry>();
-    const durable = seqs.filter((seq) => !this.#pending.has(seq));
-    for (const seq of seqs) if (this.#pending.has(seq)) read.set(seq, await this.#read(seq));
+    const durable: number[] = [];
+    for (const seq of seqs) {
+      const pending = this.#pending.get(seq);
+      if (!pending) durable.push(seq);
+      else read.set(seq, this.#erasedBy.has(seq) ? this.#opened(pending.entry) : pending.entry);
+    }
     for (let i = 0; i < durable.length;) {
       let j = i;
       // One read while the next line starts within 64 KiB of where the run ends.
@@ -456,12 +476,7 @@ export class JsonlLedgerStore implements LedgerStore {
 
   /** One entry as readers see it: with its personal data, or erased. */
   async #read(seq: number): Promise<ChainEntry> {
-    const pending = this.#pending.get(seq);
-    if (pending) return this.#erasedBy.has(seq) ? this.#opened(pending.entry) : pending.entry;
-    const start = this.#slots.start(seq);
-    const buffer = Buffer.alloc(this.#slots.end(seq) - start);
-    await this.#files.ledger.read(buffer, 0, buffer.length, start);
-    return this.#opened(JSON.parse(buffer.toString('utf8')) as ChainEntry);
+    return (await this.#readMany([seq])).get(seq)!;
   }
 
   /** A stored entry opened with its key, or in its erased form. */
@@ -485,15 +500,23 @@ export class JsonlLedgerStore implements LedgerStore {
     this.#index.remove(erasure.event.erasedSeqs);
   }
 
-  /** Overwrites the keys of these entries with zeros, durably; their digests leave the index file. */
+  /**
+   * Overwrites the keys of these entries with zeros, durably; their digests
+   * leave the index file. Keys already gone are left as they are.
+   */
   async #destroyKeys(seqs: readonly number[]): Promise<void> {
     const zeros = Buffer.alloc(RECORD_KEY_BYTES);
+    let wrote = false;
     for (const seq of seqs) {
-      zeros.copy(this.#keyBytes, seq * RECORD_KEY_BYTES);
-      await this.#files.keys.write(zeros, 0, RECORD_KEY_BYTES, seq * RECORD_KEY_BYTES);
-      this.#slots.erase(seq);
+      const at = seq * RECORD_KEY_BYTES;
+      if (at < this.#keyBytes.length && isLiveKey(this.#keyBytes.subarray(at, at + RECORD_KEY_BYTES))) {
+        zeros.copy(this.#keyBytes, at);
+        await this.#files.keys.write(zeros, 0, RECORD_KEY_BYTES, at);
+        wrote = true;
+      }
+      if (this.#slots.kind(seq) !== SlotKind.Erased) this.#slots.erase(seq);
     }
-    await this.#files.keys.datasync();
+    if (wrote) await this.#files.keys.datasync();
     await this.#slots.save(this.#files.index);
   }
 
@@ -546,18 +569,19 @@ export class JsonlLedgerStore implements LedgerStore {
   /** The batch's lines are durable: their slots, and the customer index, take them in. */
   #indexBatch(batch: readonly Pending[]): void {
     for (const { seq, line, entry, digests } of batch) {
-      this.#bytes += Buffer.byteLength(line);
+      // Lines are written in order: each ends where the one before ended, plus its own length.
+      const end = this.#slots.end(seq - 1) + Buffer.byteLength(line);
       const eventId = entry.event.id;
       if (isErasure(entry)) {
-        this.#slots.set(seq, { end: this.#bytes, eventId, kind: SlotKind.Erasure });
+        this.#slots.set(seq, { end, eventId, kind: SlotKind.Erasure });
         this.#index.addErasure(seq, digestKeys(entry.event.identifierDigests ?? []));
       } else if (this.#erasedBy.has(seq)) {
-        this.#slots.set(seq, { end: this.#bytes, eventId, kind: SlotKind.Erased });
+        this.#slots.set(seq, { end, eventId, kind: SlotKind.Erased });
       } else if (digests) {
-        this.#slots.set(seq, { end: this.#bytes, eventId, kind: SlotKind.Record, digests });
+        this.#slots.set(seq, { end, eventId, kind: SlotKind.Record, digests });
         this.#index.add(seq, this.#slots.digestKeys(seq));
       } else {
-        this.#slots.set(seq, { end: this.#bytes, eventId, kind: SlotKind.Unidentified });
+        this.#slots.set(seq, { end, eventId, kind: SlotKind.Unidentified });
         this.#unidentified.push(seq);
       }
     }
@@ -628,28 +652,30 @@ async function openLedger(
   const erasures: ErasureEntry[] = [];
   let intactBytes = slots.end(trusted);
   let tornTail = false;
-  for await (const line of ledgerLines(files.ledger, intactBytes, bytes)) {
-    const entry = parseLine(line.text);
-    if (!entry || !line.complete) {
-      if (line.end === bytes) {
+  // What is wrong with the line after `count`, when something is.
+  let damage: string | undefined;
+  try {
+    for await (const read of storedEntries(files.ledger, intactBytes, bytes, count + 1)) {
+      if ('torn' in read) {
         tornTail = true;
         break;
       }
-      throw new Error(
-        `the ledger ${path} is broken at entry ${count + 1}: line ${count + 1} is not valid JSON. Run "marketing-consent-ledger verify" and restore it from a backup.`,
-      );
+      const { entry, end } = read;
+      damage = findChainBreak([entry], { index: count, prevHash: lastHash })?.reason;
+      if (damage) break;
+      count += 1;
+      lastHash = entry.hash;
+      intactBytes = end;
+      const kind = isErasure(entry) ? SlotKind.Erasure : SlotKind.Unidentified;
+      slots.set(count, { end, eventId: entry.event.id, kind });
     }
-    const broken = findChainBreak([entry], { index: count, prevHash: lastHash });
-    if (broken) {
-      throw new Error(
-        `the ledger ${path} is broken at entry ${count + 1}: ${broken.reason}. Run "marketing-consent-ledger verify" and restore it from a backup.`,
-      );
-    }
-    count += 1;
-    lastHash = entry.hash;
-    intactBytes = line.end;
-    const kind = isErasure(entry) ? SlotKind.Erasure : SlotKind.Unidentified;
-    slots.set(count, { end: line.end, eventId: entry.event.id, kind });
+  } catch (error) {
+    damage = (error as Error).message;
+  }
+  if (damage) {
+    throw new Error(
+      `the ledger ${path} is broken at entry ${count + 1}: ${damage}. Run "marketing-consent-ledger verify" and restore it from a backup.`,
+    );
   }
   // The erasures the slots know of are read from the ledger (there are few).
   for (let seq = 1; seq <= count; seq += 1) {
@@ -704,7 +730,7 @@ async function openLedger(
   keyBytes = keyBytes.subarray(0, Math.min(keyBytes.length, (count + 1) * RECORD_KEY_BYTES));
   await files.keys.truncate(Math.max(RECORD_KEY_BYTES, (count + 1) * RECORD_KEY_BYTES));
   await files.keys.datasync();
-  return { keyBytes, slots, chunks, count, bytes, lastHash, lastCheckpoint, erasures };
+  return { keyBytes, slots, chunks, count, lastHash, lastCheckpoint, erasures };
 }
 
 /** The entry stored between two byte offsets, or undefined when that is not one whole line. */
