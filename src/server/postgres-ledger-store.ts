@@ -122,6 +122,12 @@ const MIGRATIONS: readonly string[] = [
    );`,
 ];
 
+/** An entry with what reading it needs: its key, or the erasure that took it (see `readable`). */
+const READABLE = `SELECT e.seq, e.stored, k.key, k.erased_by, x.stored AS erasure
+  FROM ledger_entries e
+  LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
+  LEFT JOIN ledger_entries x ON x.salon = e.salon AND x.seq = k.erased_by`;
+
 /** Pools whose tables were analyzed at open. */
 const analyzed = new WeakSet<pg.Pool>();
 
@@ -254,11 +260,8 @@ export class PostgresLedgerStore implements LedgerStore {
   /** Indexes up to a thousand entries not indexed yet; false when there were none. */
   async #indexSome(client: pg.PoolClient, identify: Identify): Promise<boolean> {
     await client.query('SELECT 1 FROM ledger_salons WHERE salon = $1 FOR UPDATE', [this.#salon]);
-    const { rows } = await client.query<Row & { is_erasure: boolean }>(
-      `SELECT e.seq, e.stored, e.is_erasure, k.key, k.erased_by, x.stored AS erasure
-         FROM ledger_entries e
-         LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
-         LEFT JOIN ledger_entries x ON x.salon = e.salon AND x.seq = k.erased_by
+    const { rows } = await client.query<Row>(
+      `${READABLE}
         WHERE e.salon = $1 AND NOT e.indexed
         ORDER BY e.seq LIMIT 1000`,
       [this.#salon],
@@ -291,11 +294,8 @@ export class PostgresLedgerStore implements LedgerStore {
          UNION
          SELECT seq FROM ledger_erasure_digests WHERE salon = $1 AND digest = ANY($2::text[])
        )
-       SELECT e.seq, e.stored, k.key, k.erased_by, x.stored AS erasure
-         FROM wanted w
-         JOIN ledger_entries e ON e.salon = $1 AND e.seq = w.seq
-         LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
-         LEFT JOIN ledger_entries x ON x.salon = e.salon AND x.seq = k.erased_by
+       ${READABLE}
+        WHERE e.salon = $1 AND e.seq IN (SELECT seq FROM wanted)
         ORDER BY e.seq`,
       [this.#salon, digests],
     );
@@ -347,10 +347,7 @@ export class PostgresLedgerStore implements LedgerStore {
 
   async entryById(id: string): Promise<ChainEntry | undefined> {
     const { rows } = await this.#pool.query<Row>(
-      `SELECT e.seq, e.stored, k.key, k.erased_by, x.stored AS erasure
-         FROM ledger_entries e
-         LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
-         LEFT JOIN ledger_entries x ON x.salon = e.salon AND x.seq = k.erased_by
+      `${READABLE}
         WHERE e.salon = $1 AND e.event_id = $2`,
       [this.#salon, id],
     );
@@ -418,12 +415,10 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async entries(options: { afterSeq?: number; limit?: number } = {}): Promise<ChainEntry[]> {
-    await this.#flushing;
+    // As every read: after the writes this process made before it, not those that come while it waits.
+    await this.#latestWrite;
     const { rows } = await this.#pool.query<Row>(
-      `SELECT e.seq, e.stored, k.key, k.erased_by, x.stored AS erasure
-         FROM ledger_entries e
-         LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
-         LEFT JOIN ledger_entries x ON x.salon = e.salon AND x.seq = k.erased_by
+      `${READABLE}
         WHERE e.salon = $1 AND e.seq > $2
         ORDER BY e.seq
         LIMIT $3`,
@@ -503,11 +498,8 @@ export class PostgresLedgerStore implements LedgerStore {
         ? []
         : (
             await client.query<Row>(
-              `SELECT e.seq, e.stored, k.key, k.erased_by, x.stored AS erasure
-                 FROM ledger_entries e
-                 LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
-                 LEFT JOIN ledger_entries x ON x.salon = e.salon AND x.seq = k.erased_by
-                WHERE e.salon = $1 AND e.event_id = ANY($2::text[])`,
+              `${READABLE}
+        WHERE e.salon = $1 AND e.event_id = ANY($2::text[])`,
               [this.#salon, knownIds],
             )
           ).rows;
