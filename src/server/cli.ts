@@ -13,6 +13,7 @@
 import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type pg from 'pg';
 import { WIDGET_NAME, WIDGET_VERSION } from '../version.js';
 import { checkLedgerSettings, createLedgerApp, ledgerDecisions, type LedgerOptions } from './ledger-app.js';
 import { applyRetention, type ErasurePlan } from './erasure.js';
@@ -192,12 +193,7 @@ async function main(argv: string[]): Promise<number> {
   // One salon of a platform: its own chain, beside the others.
   const salonId = values['salon-id'];
   if (salonId !== undefined && !(await isRegistered(platform, salonId))) return 2;
-  const where: LedgerPlace =
-    salonId === undefined
-      ? platform
-      : 'directory' in platform
-        ? { directory: FileSalonRegistry.salonDirectory(platform.directory, salonId) }
-        : { ...platform, salon: salonId };
+  const where = salonId === undefined ? platform : salonPlace(platform, salonId);
   if (command === 'verify') return verify(where, values['public-key'], values.checkpoints, salonId);
   if (command !== 'serve' && command !== 'retention') {
     console.error(`unknown command "${command}".\n${USAGE}`);
@@ -267,12 +263,10 @@ async function main(argv: string[]): Promise<number> {
   const platformSigner = values.key ? await readSigner(values.key) : undefined;
   // After a rotation the last checkpoint was signed by an earlier key: trust every key in the .pub file.
   const platformKeys = values.key ? await readVerifierKeys([`${values.key}.pub`]).catch(() => []) : [];
-  const signer =
-    salonId === undefined ? platformSigner : platformSigner?.forLedger(`${platformSigner.name}/${salonId}`);
-  const trustedKeys =
-    salonId === undefined || !platformSigner
-      ? platformKeys
-      : platformKeys.map((key) => renameVerifierKey(key, signer!.name));
+  const { signer, trustedKeys } =
+    salonId === undefined
+      ? { signer: platformSigner, trustedKeys: platformKeys }
+      : salonSigning(platformSigner, platformKeys, salonId);
   const witnesses = new CheckpointWitnesses(values.witness);
   const staffToken = process.env['MARKETING_CONSENT_STAFF_TOKEN'];
   const settings: Omit<LedgerOptions, 'store'> = {
@@ -493,17 +487,17 @@ async function servePlatform(
     // What each salon has of its own comes from the registry; the rest is the platform's.
     shared: sharedLedgerOptions(settings),
     async openSalon(id) {
-      const signer = run.signer?.forLedger(`${run.signer.name}/${id}`);
-      const trustedKeys = signer ? run.trustedKeys.map((key) => renameVerifierKey(key, signer.name)) : [];
+      const { signer, trustedKeys } = salonSigning(run.signer, run.trustedKeys, id);
       const directories = run.witnessDirectories.map((directory) => join(directory, id));
       await Promise.all(directories.map((directory) => mkdir(directory, { recursive: true })));
       const witness = new CheckpointWitnesses(directories);
       witnesses.push(witness);
-      const options = { signer, trustedKeys, onCheckpoint: witness.offer };
-      const store =
-        'directory' in platform
-          ? await JsonlLedgerStore.open(FileSalonRegistry.salonDirectory(platform.directory, id), options)
-          : await PostgresLedgerStore.open({ connectionString: platform.databaseUrl, pool, salon: id, ...options });
+      const store = await openStore(salonPlace(platform, id), {
+        signer,
+        trustedKeys,
+        onCheckpoint: witness.offer,
+        ...(pool ? { pool } : {}),
+      });
       return { store, checkpointKeys: signer ? [signer.verifierKey, ...trustedKeys] : [] };
     },
   });
@@ -650,9 +644,38 @@ function describePlace(where: LedgerPlace): string {
   return `PostgreSQL ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}${where.salon ? `, salon ${where.salon}` : ''}`;
 }
 
+/** One salon's chain on a platform: its folder beside the others, or its rows in the platform's database. */
+function salonPlace(platform: LedgerPlace, id: string): LedgerPlace {
+  return 'directory' in platform
+    ? { directory: FileSalonRegistry.salonDirectory(platform.directory, id) }
+    : { ...platform, salon: id };
+}
+
+/** The name a platform's key signs one salon's chain under, so no salon's checkpoint passes for another's. */
+function salonKeyName(keyName: string, id: string): string {
+  return `${keyName}/${id}`;
+}
+
+/** The platform's signing key and trusted verifier keys, as they are for one salon's chain. */
+function salonSigning(
+  signer: CheckpointSigner | undefined,
+  trustedKeys: readonly string[],
+  id: string,
+): { signer: CheckpointSigner | undefined; trustedKeys: string[] } {
+  if (!signer) return { signer: undefined, trustedKeys: [...trustedKeys] };
+  const salonSigner = signer.forLedger(salonKeyName(signer.name, id));
+  return { signer: salonSigner, trustedKeys: trustedKeys.map((key) => renameVerifierKey(key, salonSigner.name)) };
+}
+
 function openStore(
   where: LedgerPlace,
-  options: { signer: CheckpointSigner | undefined; trustedKeys: string[]; onCheckpoint?: (note: string) => void },
+  options: {
+    signer: CheckpointSigner | undefined;
+    trustedKeys: string[];
+    onCheckpoint?: (note: string) => void;
+    /** A pool shared by every salon's store (PostgreSQL). */
+    pool?: pg.Pool;
+  },
 ): Promise<LedgerStore & { lastCheckpoint: string | undefined }> {
   return 'directory' in where
     ? JsonlLedgerStore.open(where.directory, options)
@@ -672,7 +695,10 @@ async function verify(
   const platformKeys = await readVerifierKeys(publicKeys);
   // A platform signs each salon's chain under "<key name>/<salon>" (see servePlatform): the platform's key is enough.
   const trustedKeys = salonId
-    ? platformKeys.flatMap((key) => [key, renameVerifierKey(key, `${key.slice(0, key.indexOf('+'))}/${salonId}`)])
+    ? platformKeys.flatMap((key) => [
+        key,
+        renameVerifierKey(key, salonKeyName(key.slice(0, key.indexOf('+')), salonId)),
+      ])
     : platformKeys;
   let path: string;
   let tornTail = false;

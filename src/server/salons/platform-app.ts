@@ -115,13 +115,18 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
   let lastRefresh = 0;
   let closed = false;
 
+  /** Closes a salon's store (one that failed to open has nothing to close). */
+  const closeLedger = async (id: string) => {
+    const ledger = ledgers.get(id);
+    ledgers.delete(id);
+    await (await ledger?.catch(() => undefined))?.store.close();
+  };
+
   const stopSalon = async (id: string) => {
     const served = apps.get(id);
     apps.delete(id);
-    const ledger = ledgers.get(id);
-    ledgers.delete(id);
     await served?.ledgerApp.close();
-    await (await ledger?.catch(() => undefined))?.store.close();
+    await closeLedger(id);
   };
 
   const serveSalon = async (salon: SalonSettings) => {
@@ -148,11 +153,8 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
       const reason = (error as Error).message;
       if (broken.get(salon.id) !== reason) console.error(`ledger: salon ${salon.id} cannot be served: ${reason}`);
       broken.set(salon.id, reason);
-      const ledger = ledgers.get(salon.id);
-      if (ledger && !apps.has(salon.id)) {
-        ledgers.delete(salon.id);
-        await (await ledger.catch(() => undefined))?.store.close();
-      }
+      // A salon served before keeps its store for the app still serving it.
+      if (!apps.has(salon.id)) await closeLedger(salon.id);
     }
   };
 
