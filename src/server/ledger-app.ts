@@ -17,7 +17,7 @@ import { clientAddress, type TrustProxy } from './client-address.js';
 import { DEFAULT_MAX_BODY_BYTES, fail, limitBody as limitBodyTo } from './http.js';
 import { ConfirmationSender, type ConfirmationMailSettings } from './double-opt-in/confirmation-sender.js';
 import { createLedgerContext } from './ledger-context.js';
-import type { LedgerStore } from './ledger-store.js';
+import type { ChainEntry, LedgerStore } from './ledger-store.js';
 import { buildOpenApi } from './openapi.js';
 import { buildProof, renderProofPage, PROOF_PAGE, type Controller } from './proof.js';
 import { rateLimit, type RateLimitOptions } from './rate-limit.js';
@@ -26,8 +26,7 @@ import { linkRoutes } from './routes/links.js';
 import { staffRoutes } from './routes/staff.js';
 import type { ConsentViewOptions, SubjectQuery } from './consent-status.js';
 import { TextRegistry, type PublishedText } from './text-registry.js';
-import { LedgerVerifier } from './verify-ledger.js';
-import { findChainBreak, GENESIS_HASH } from './hash-chain.js';
+import { checkpointMismatch, LedgerVerifier } from './verify-ledger.js';
 import { openCheckpoint } from './checkpoint.js';
 import type { RetentionPolicy } from './erasure.js';
 
@@ -300,19 +299,16 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
 
   // Whether the chain still holds, for proofs: checked once in full, then only what was appended since
   // (the chain only grows, and an erasure changes no hash).
-  let checked = { index: 0, prevHash: GENESIS_HASH, intact: true };
+  const chain = new LedgerVerifier();
   let checking: Promise<boolean> | undefined;
   const chainIntact = (): Promise<boolean> =>
     (checking ??= (async () => {
       try {
-        for (;;) {
-          const page = await store.entries({ afterSeq: checked.index, limit: 2_000 });
-          if (page.length === 0 || !checked.intact) {
-            return checked.intact && (await checkpointHolds({ seq: checked.index, hash: checked.prevHash }));
-          }
-          const intact = !findChainBreak(page, checked);
-          checked = { index: checked.index + page.length, prevHash: page.at(-1)!.hash, intact };
+        for await (const page of pagesAfter(store, chain.head.count)) {
+          chain.take(page);
+          if (!chain.chainHolds) return false;
         }
+        return await checkpointHolds(chain.head);
       } finally {
         checking = undefined;
       }
@@ -323,14 +319,19 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
    * chain where it ends (entries after it may be another process's, with a
    * checkpoint of their own: the verify endpoint reports the coverage).
    */
-  const checkpointHolds = async (head: { seq: number; hash: string }): Promise<boolean> => {
+  const checkpointHolds = async (head: { count: number; hash: string }): Promise<boolean> => {
     const note = options.latestCheckpoint?.();
     if (!note || !options.checkpointKeys?.length) return true;
     const opened = openCheckpoint(note, options.checkpointKeys);
-    if (!opened.ok || opened.checkpoint.size > head.seq) return false;
-    const { size, headHash } = opened.checkpoint;
-    if (size === head.seq) return headHash === head.hash;
-    return size === 0 || (await store.entries({ afterSeq: size - 1, limit: 1 }))[0]?.hash === headHash;
+    if (!opened.ok) return false;
+    const { size } = opened.checkpoint;
+    const hashAtSize =
+      size === 0 || size > head.count
+        ? undefined
+        : size === head.count
+          ? head.hash
+          : (await store.entries({ afterSeq: size - 1, limit: 1 }))[0]?.hash;
+    return !checkpointMismatch(head.count, opened.checkpoint, hashAtSize);
   };
 
   /** The whole chain against the latest checkpoint, read a page at a time. */
@@ -340,11 +341,7 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
       trustedKeys: options.checkpointKeys ?? [],
       checkpoints: checkpoint ? [{ source: 'latest checkpoint', note: checkpoint }] : [],
     });
-    for (let taken = 0, page = await store.entries({ limit: 2_000 }); page.length > 0;) {
-      verifier.take(page);
-      taken += page.length;
-      page = await store.entries({ afterSeq: taken, limit: 2_000 });
-    }
+    for await (const page of pagesAfter(store, 0)) verifier.take(page);
     return verifier.report();
   };
 
@@ -430,4 +427,14 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
       await ledger.confirmations?.close();
     },
   });
+}
+
+/** The store's entries after the first `afterCount`, a page at a time. */
+async function* pagesAfter(store: LedgerStore, afterCount: number): AsyncGenerator<ChainEntry[]> {
+  for (let taken = afterCount; ;) {
+    const page = await store.entries({ afterSeq: taken, limit: 2_000 });
+    if (page.length === 0) return;
+    yield page;
+    taken += page.length;
+  }
 }

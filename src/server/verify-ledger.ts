@@ -73,6 +73,16 @@ export class LedgerVerifier {
     for (const { opened } of this.#checkpoints) if (opened.ok) this.#hashAt.set(opened.checkpoint.size, '');
   }
 
+  /** How many entries it has taken, and the last one's hash. */
+  get head(): { count: number; hash: string } {
+    return { count: this.#count, hash: this.#prevHash };
+  }
+
+  /** Whether the hash chain holds as far as it has taken it. */
+  get chainHolds(): boolean {
+    return !this.#broken;
+  }
+
   /** Takes the next entries of the chain. */
   take(entries: readonly ChainEntry[]): void {
     if (!this.#broken) {
