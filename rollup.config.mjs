@@ -25,21 +25,53 @@ const onwarn = (warning, warn) => {
   warn(warning);
 };
 
-/** One self-registering, minified ES module per audience of the package. */
-const bundle = (input, file) => ({
-  onwarn,
-  input,
-  output: { file, format: 'es', sourcemap: true },
-  plugins: [
-    refuseServerCode,
-    nodeResolve({ browser: true }),
-    terser({ ecma: 2022, module: true, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } }),
-  ],
-});
+const plugins = () => [
+  refuseServerCode,
+  nodeResolve({ browser: true }),
+  terser({ ecma: 2022, module: true, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } }),
+];
 
 export default [
-  // For booking pages: <marketing-consent>.
-  bundle('dist/elements/marketing-consent/marketing-consent.js', 'dist/marketing-consent.bundle.js'),
-  // For back offices: <marketing-consent-file> and <marketing-consent-audience>.
-  bundle('dist/staff-elements.js', 'dist/marketing-consent-staff.bundle.js'),
+  // For booking pages: <marketing-consent>. What the boxes need comes in the
+  // entry; the outbox and the words for wrong settings come later, as chunks
+  // beside it in dist/chunks/ (a CDN serves dist/ as is).
+  {
+    onwarn,
+    input: { 'marketing-consent.bundle': 'dist/elements/marketing-consent/marketing-consent.js' },
+    // The chunks import what they share with the entry from the entry itself.
+    preserveEntrySignatures: 'allow-extension',
+    output: {
+      dir: 'dist',
+      format: 'es',
+      sourcemap: true,
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunks/marketing-consent-[name]-[hash].js',
+    },
+    plugins: plugins(),
+  },
+  // The same in one file, for pages that load it from a CDN and need one
+  // Subresource Integrity hash to cover all of it (see the README).
+  {
+    onwarn,
+    input: 'dist/elements/marketing-consent/marketing-consent.js',
+    output: {
+      file: 'dist/marketing-consent.standalone.bundle.js',
+      format: 'es',
+      sourcemap: true,
+      inlineDynamicImports: true,
+    },
+    plugins: plugins(),
+  },
+  // For back offices: <marketing-consent-file> and <marketing-consent-audience>, one file.
+  {
+    onwarn,
+    input: 'dist/staff-elements.js',
+    output: {
+      file: 'dist/marketing-consent-staff.bundle.js',
+      format: 'es',
+      sourcemap: true,
+      inlineDynamicImports: true,
+    },
+    plugins: plugins(),
+  },
 ];

@@ -25,7 +25,13 @@ import {
   PostgresLedgerStore,
   publishedTextsFromHtml,
 } from '../dist/server/index.js';
-import { ERASURE_REASON_NAMES, plainText, RECORD_FLAG_NAMES, uiStringsFor } from '../dist/contract/index.js';
+import {
+  confirmationHintFor,
+  ERASURE_REASON_NAMES,
+  plainText,
+  RECORD_FLAG_NAMES,
+  uiStringsFor,
+} from '../dist/contract/index.js';
 
 // The salon's language: the back office, /received and proofs speak it.
 const PURPOSE_NAMES = uiStringsFor('de').purposeLabels;
@@ -287,7 +293,7 @@ app.get('/confirmation/:id', (c) => {
         ${
           // The e-mail newsletter counts once the customer confirmed by the mailed link (double opt-in).
           booking.consent.some((value) => value.startsWith('email-newsletter')) && booking.email
-            ? html`<p><strong>${uiStringsFor(booking.lang).confirmationHint(booking.email)}</strong></p>
+            ? html`<p><strong>${confirmationHintFor(booking.lang, booking.email)}</strong></p>
                 <p class="hint"><a href="/mailbox">${t.mailbox}</a></p>`
             : ''
         }

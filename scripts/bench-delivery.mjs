@@ -6,9 +6,9 @@
 //
 //   npm run bench:delivery -- [--n 500] [--fail-share 0.2] [--concurrency 10]
 import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { launchChromium } from './chromium.mjs';
+import { serveDist } from './serve-dist.mjs';
 import { startFaultProxy } from '../test/support/fault-proxy.mjs';
 import { startLedgerHarness } from '../test/support/ledger-harness.mjs';
 
@@ -24,12 +24,10 @@ const failShare = Number(values['fail-share']);
 const concurrency = Number(values.concurrency);
 
 // The page that hosts the element: served on localhost (a secure context).
-const bundle = await readFile(new URL('../dist/marketing-consent.bundle.js', import.meta.url));
 const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>delivery bench</title>
-<script type="module" src="/bundle.js"></script></head><body></body></html>`;
-const site = createServer((req, res) => {
-  if (req.url === '/bundle.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
-  else res.writeHead(200, { 'content-type': 'text/html' }).end(page);
+<script type="module" src="/dist/marketing-consent.bundle.js"></script></head><body></body></html>`;
+const site = createServer(async (req, res) => {
+  if (!(await serveDist(req, res))) res.writeHead(200, { 'content-type': 'text/html' }).end(page);
 });
 await new Promise((resolve) => site.listen(0, 'localhost', resolve));
 const origin = `http://localhost:${site.address().port}`;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { consentReceiptSchema } from '../dist/contract/index.js';
 import { launchChromium } from './chromium.mjs';
+import { serveDist } from './serve-dist.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const readme = await readFile(join(root, 'README.md'), 'utf8');
@@ -134,16 +135,14 @@ const pages = blocks.filter(
   (b) => b.lang === 'html' && b.code.includes('<script') && b.code.includes('<marketing-consent\n'),
 );
 if (pages.length) {
-  const bundle = await readFile(join(root, 'dist/marketing-consent.bundle.js'));
-  const site = createServer((request, response) => {
+  const site = createServer(async (request, response) => {
     const index = Number(new URL(request.url, 'http://x').searchParams.get('snippet'));
-    if (request.url.startsWith('/bundle.js'))
-      return response.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+    if (await serveDist(request, response)) return;
     if (request.url.startsWith('/page')) {
       // The CDN or site path of the snippet's script tag stands for the built bundle.
       const html = pages[index].code.replace(
         /<script type="module" src="[^"]*"><\/script>/,
-        '<script type="module" src="/bundle.js"></script>',
+        '<script type="module" src="/dist/marketing-consent.bundle.js"></script>',
       );
       return response
         .writeHead(200, { 'content-type': 'text/html' })

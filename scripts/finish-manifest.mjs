@@ -26,6 +26,9 @@ for (const module of manifest.modules) {
   for (const declaration of module.declarations ?? []) {
     if (!declaration.members) continue;
     const before = declaration.members.length;
+    // Public is the default: the analyzer names it for fields Lit declares in
+    // `static properties`, and leaves it out for decorated ones. Say it one way.
+    for (const member of declaration.members) if (member.privacy === 'public') delete member.privacy;
     declaration.members = declaration.members.filter(
       (member) => !member.privacy && !member.name.startsWith('#') && !LIT_INTERNALS.has(member.name),
     );

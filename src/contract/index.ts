@@ -7,5 +7,6 @@ export { composeNoticeText, parseLegalMarkup, plainText, isAllowedHref } from '.
 export type { LegalSegment } from '../legal-text/legal-markup.js';
 export { composeWidgetText, type WidgetTextConfig } from '../legal-text/widget-text.js';
 export { uiStringsFor, type UiStrings } from '../legal-text/ui-strings.js';
+export { confirmationHintFor } from '../legal-text/confirmation-hint.js';
 export { RECORD_FLAG_NAMES } from '../legal-text/record-flag-names.js';
 export { ERASURE_REASON_NAMES } from '../legal-text/erasure-reason-names.js';

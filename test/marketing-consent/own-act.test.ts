@@ -77,11 +77,15 @@ describe('<marketing-consent> checks what the customer reads', () => {
 
   it('warns once when the notice says nothing about withdrawal, naming the language and a fix', async () => {
     const texts = { de: { ...TEXTS.de, notice: 'Wir freuen uns auf Sie.' } };
-    const warnings = await captureConsole('warn', async () => {
-      const element = await render(texts);
-      element.requestUpdate();
-      await element.updateComplete;
-    });
+    const warnings = await captureConsole(
+      'warn',
+      async () => {
+        const element = await render(texts);
+        element.requestUpdate();
+        await element.updateComplete;
+      },
+      { until: (calls) => calls.some((w) => w.includes('texts.de.notice')) },
+    );
     const mine = warnings.filter((w) => w.includes('texts.de.notice does not say how to withdraw'));
     expect(mine).to.have.length(1);
     expect(mine[0]).to.contain('Widerruf jederzeit');
@@ -90,9 +94,13 @@ describe('<marketing-consent> checks what the customer reads', () => {
   it('a language with a missing text falls back to the first complete one; the record names the language shown', async () => {
     const texts = { de: TEXTS.de, fr: { ...TEXTS.fr, 'sms-newsletter': '' } };
     let element!: MarketingConsentElement;
-    const warnings = await captureConsole('warn', async () => {
-      element = await render(texts, 'fr');
-    });
+    const warnings = await captureConsole(
+      'warn',
+      async () => {
+        element = await render(texts, 'fr');
+      },
+      { until: (calls) => calls.some((w) => w.includes('has settings to fix')) },
+    );
     expect(element.shadowRoot!.querySelectorAll('input[type=checkbox]')).to.have.length(2);
     expect(element.shadowRoot!.querySelector('fieldset')!.getAttribute('lang')).to.equal('de');
     const message = warnings.join('\n');
@@ -106,9 +114,13 @@ describe('<marketing-consent> checks what the customer reads', () => {
 
   it('shows no box only when no language is complete, and names each gap by language and purpose', async () => {
     let element!: MarketingConsentElement;
-    const errors = await captureConsole('error', async () => {
-      element = await render({ de: { ...TEXTS.de, 'sms-newsletter': '' }, fr: { ...TEXTS.fr, notice: '' } });
-    });
+    const errors = await captureConsole(
+      'error',
+      async () => {
+        element = await render({ de: { ...TEXTS.de, 'sms-newsletter': '' }, fr: { ...TEXTS.fr, notice: '' } });
+      },
+      { until: (calls) => calls.length > 0 },
+    );
     expect(element.shadowRoot!.querySelectorAll('input[type=checkbox]')).to.have.length(0);
     expect(errors.join()).to.contain('texts.de.sms-newsletter is missing');
     expect(errors.join()).to.contain('texts.fr.notice is missing');
@@ -123,9 +135,14 @@ describe('<marketing-consent> checks what the customer reads', () => {
 
   it('a backslash link in a legal text is a settings error, never rendered as a link', async () => {
     let element!: MarketingConsentElement;
-    await captureConsole('error', async () => {
-      element = await render({ de: { ...TEXTS.de, notice: `${TEXTS.de.notice} [Login](/\\evil.example/login)` } });
-    });
+    const errors = await captureConsole(
+      'error',
+      async () => {
+        element = await render({ de: { ...TEXTS.de, notice: `${TEXTS.de.notice} [Login](/\\evil.example/login)` } });
+      },
+      { until: (calls) => calls.length > 0 },
+    );
     expect(element.shadowRoot!.querySelector('a[href*="evil"]')).to.equal(null);
+    expect(errors.join()).to.contain('texts.de.notice links to "/\\evil.example/login", which is not allowed');
   });
 });

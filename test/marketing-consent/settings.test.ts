@@ -113,11 +113,15 @@ describe('<marketing-consent> explains each bad setting', () => {
     it(`${testCase.name}: one console message naming the setting and the fix`, async () => {
       let element!: MarketingConsentElement;
       const level = testCase.boxShown ? 'warn' : 'error';
-      const messages = await captureConsole(level, async () => {
-        element = await render(testCase);
-        element.requestUpdate();
-        await element.updateComplete;
-      });
+      const messages = await captureConsole(
+        level,
+        async () => {
+          element = await render(testCase);
+          element.requestUpdate();
+          await element.updateComplete;
+        },
+        { until: (calls) => calls.length > 0 },
+      );
       expect(messages, messages.join('\n')).to.have.length(1);
       for (const mention of testCase.mentions) expect(messages[0]).to.contain(mention);
       const box = element.shadowRoot!.querySelector('input[type=checkbox]');

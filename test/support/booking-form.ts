@@ -91,13 +91,25 @@ export async function clickAsCustomer(element: Element, frame?: HTMLIFrameElemen
   });
 }
 
-/** Records console calls of one level while `run` executes. */
-export async function captureConsole(level: 'error' | 'warn' | 'info', run: () => Promise<void> | void) {
+/**
+ * Records console calls of one level while `run` executes, and after it
+ * until `until` holds (at most 5 s): the words for a wrong setting are
+ * loaded on demand, so their message comes a moment after the render.
+ */
+export async function captureConsole(
+  level: 'error' | 'warn' | 'info',
+  run: () => Promise<void> | void,
+  { until = () => true }: { until?: (calls: readonly string[]) => boolean } = {},
+) {
   const calls: string[] = [];
   const original = console[level];
   console[level] = (...args: unknown[]) => calls.push(args.map(String).join(' '));
   try {
     await run();
+    const deadline = Date.now() + 5000;
+    while (!until(calls) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    // Whatever the same render reports besides arrives in the same task.
+    await new Promise((resolve) => setTimeout(resolve));
   } finally {
     console[level] = original;
   }

@@ -1,20 +1,14 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { live } from 'lit/directives/live.js';
-import * as z from 'zod/mini';
 import type { ConsentEvent, ConsentReceipt, ConsentSubject } from '../../contract/consent-event.js';
-import { CONSENT_EVENT_SCHEMA_VERSION, type KnownPurpose } from '../../contract/vocabulary.js';
-import { sha256Hex } from '../../contract/fingerprint.js';
+import type { KnownPurpose } from '../../contract/vocabulary.js';
 import { parseLegalMarkup } from '../../legal-text/legal-markup.js';
 import { composeWidgetText } from '../../legal-text/widget-text.js';
-import { ConsentOutbox, type OutboxOutcomeDetail } from '../../delivery/consent-outbox.js';
+import type { ConsentOutbox, OutboxOutcomeDetail } from '../../delivery/consent-outbox.js';
 import { emit } from '../../events/emit.js';
 import '../../events/marketing-consent-recorded.js';
 import '../../events/marketing-consent-confirmation-pending.js';
 import '../../events/marketing-consent-failed.js';
-import { WIDGET_NAME, WIDGET_VERSION } from '../../version.js';
 import {
-  describeProblems,
   pickTextLocale,
   validateSettings,
   type ConsentConfig,
@@ -25,18 +19,45 @@ import { uiStringsFor, type UiStrings } from '../../legal-text/ui-strings.js';
 import { styles } from './marketing-consent.styles.js';
 import { purposeListConverter } from '../purpose-list-converter.js';
 
-// zod would otherwise probe `new Function` once for speed; under a strict
-// Content-Security-Policy that probe alone is a violation report.
-z.config({ jitless: true });
+/**
+ * The code that records a consent (the event, its fingerprint, the outbox),
+ * loaded after the boxes are painted or at the first tick, whichever comes
+ * first: the boxes show sooner, and the code is there long before a booking
+ * is submitted. A failed load is tried again at the next use.
+ */
+type RecordingCode = typeof import('../../delivery/consent-recording.js');
+let recording: Promise<RecordingCode> | undefined;
+/** Set once loaded: what is shown after a consent was recorded comes from there. */
+let recordingCode: RecordingCode | undefined;
+function loadRecording(): Promise<RecordingCode> {
+  recording ??= import('../../delivery/consent-recording.js').then(
+    (code) => (recordingCode = code),
+    (error: unknown) => {
+      recording = undefined;
+      throw new Error(`the code that records the consent could not be loaded: ${(error as Error).message}`);
+    },
+  );
+  return recording;
+}
+
+/** Runs once the browser has painted, or after 200 ms where it does not paint (a hidden page). */
+function afterPaint(run: () => void): void {
+  let done = false;
+  const once = () => {
+    if (!done) run();
+    done = true;
+  };
+  requestAnimationFrame(() => setTimeout(once));
+  setTimeout(once, 200);
+}
 
 /** The texts shown right now, composed and fingerprinted for the record. */
 interface ShownNotice {
   locale: string;
   strings: UiStrings;
   texts: Record<string, string>;
-  /** The canonical full text (see composeWidgetText) and its SHA-256. */
+  /** The canonical full text (see composeWidgetText), as recorded and fingerprinted. */
   text: string;
-  sha256: Promise<string>;
 }
 
 /** One act of consenting: made when the customer ticks, frozen when first sent. */
@@ -91,6 +112,22 @@ export interface RecordOptions {
  */
 export class MarketingConsentElement extends LitElement {
   static override styles = styles;
+  // Declared here, not with Lit's decorators: their code would cost about
+  // 300 bytes gzip before the boxes show (see the README, "Size").
+  static override properties = {
+    endpoint: {},
+    salon: {},
+    purposes: { converter: purposeListConverter, noAccessor: true },
+    textVersion: { attribute: 'text-version' },
+    texts: { attribute: false },
+    privacyUrl: { attribute: 'privacy-url' },
+    locale: {},
+    emailField: { attribute: 'email-field' },
+    phoneField: { attribute: 'phone-field' },
+    customerIdField: { attribute: 'customer-id-field' },
+    name: {},
+    noConfirmationHint: { type: Boolean, attribute: 'no-confirmation-hint' },
+  };
   static formAssociated = true;
 
   static override get observedAttributes(): string[] {
@@ -108,6 +145,8 @@ export class MarketingConsentElement extends LitElement {
   #form: HTMLFormElement | null = null;
   #reported = new Set<string>();
   #outbox: ConsentOutbox | undefined;
+  /** The endpoint whose outbox this element follows, once the delivery code is loaded. */
+  #outboxEndpoint: string | undefined;
   #observer: MutationObserver | undefined;
   #langObserver: MutationObserver | undefined;
 
@@ -125,10 +164,10 @@ export class MarketingConsentElement extends LitElement {
   }
 
   /** URL of the ledger's intake that consent events are posted to. Without one the box works as a form field only. */
-  @property() endpoint: string | undefined;
+  endpoint: string | undefined;
 
   /** The salon's name, as customers know it; shown in the heading. */
-  @property() salon: string | undefined;
+  salon: string | undefined;
 
   #purposes: string[] | undefined;
 
@@ -137,7 +176,6 @@ export class MarketingConsentElement extends LitElement {
    * An array, or (as frameworks pass it when they set properties) a string
    * separated by spaces or commas, like the attribute.
    */
-  @property({ converter: purposeListConverter })
   set purposes(value: readonly string[] | string | undefined) {
     const old = this.#purposes;
     this.#purposes =
@@ -149,41 +187,41 @@ export class MarketingConsentElement extends LitElement {
   }
 
   /** Version of the salon's legal text; change it whenever the text changes. */
-  @property({ attribute: 'text-version' }) textVersion: string | undefined;
+  textVersion: string | undefined;
 
   /**
    * The legal texts by language tag: each purpose id mapped to its text, and
    * `notice` to the shared line (how to withdraw). Plain text; links as
    * `[text](https://…)`. Overrides `<template data-text>` children.
    */
-  @property({ attribute: false }) texts: LegalTexts | undefined;
+  texts: LegalTexts | undefined;
 
   /** The salon's privacy notice: an https URL or a path on the site. */
-  @property({ attribute: 'privacy-url' }) privacyUrl: string | undefined;
+  privacyUrl: string | undefined;
 
   /** Language of the texts; by default the nearest `lang` attribute, then the browser's language. */
-  @property() locale: string | undefined;
+  locale: string | undefined;
 
   /** Name of the form field holding the customer's e-mail address. */
-  @property({ attribute: 'email-field' }) emailField: string | undefined;
+  emailField: string | undefined;
 
   /** Name of the form field holding the customer's phone number. */
-  @property({ attribute: 'phone-field' }) phoneField: string | undefined;
+  phoneField: string | undefined;
 
   /** Name of the form field holding the platform's customer id, if any. */
-  @property({ attribute: 'customer-id-field' }) customerIdField: string | undefined;
+  customerIdField: string | undefined;
 
   /** Form field name the consent is submitted under: one entry per ticked purpose. */
-  @property() name: string | undefined;
+  name: string | undefined;
 
   /**
    * Hide the line telling the customer to confirm by e-mail after a double
    * opt-in sign-up (for pages that say it themselves, on their confirmation page).
    */
-  @property({ type: Boolean, attribute: 'no-confirmation-hint' }) noConfirmationHint = false;
+  noConfirmationHint = false;
 
   /** Where the confirmation mail went, while a sign-up waits for double opt-in; shown as a hint. */
-  @state() private pendingConfirmationEmail: string | undefined;
+  #pendingConfirmationEmail: string | undefined;
 
   /** True while the customer has ticked at least one box. Read-only: only the customer ticks. */
   get checked(): boolean {
@@ -230,6 +268,7 @@ export class MarketingConsentElement extends LitElement {
     this.#observer?.disconnect();
     this.#langObserver?.disconnect();
     window.removeEventListener('pageshow', this.#onPageShow);
+    this.#outboxEndpoint = undefined;
     this.#useOutbox(undefined);
   }
 
@@ -290,7 +329,12 @@ export class MarketingConsentElement extends LitElement {
       );
     }
     this.#config = config;
-    this.#useOutbox(config?.endpoint);
+    const endpoint = config?.endpoint && this.isConnected ? config.endpoint : undefined;
+    if (endpoint !== this.#outboxEndpoint) {
+      this.#outboxEndpoint = endpoint;
+      if (!endpoint) this.#useOutbox(undefined);
+      else afterPaint(() => void this.#followOutbox(endpoint));
+    }
     this.#notice = config ? this.#shownNotice(config) : undefined;
     // What is no longer offered can no longer stay ticked.
     for (const purpose of this.#ticked)
@@ -302,8 +346,17 @@ export class MarketingConsentElement extends LitElement {
    * Follows the outbox of the configured endpoint; the outbox sends what an
    * earlier page left pending, and this element reports how those ended.
    */
-  #useOutbox(endpoint: string | undefined): void {
-    const outbox = endpoint && this.isConnected ? ConsentOutbox.for(endpoint) : undefined;
+  async #followOutbox(endpoint: string): Promise<void> {
+    let outbox: ConsentOutbox;
+    try {
+      outbox = (await loadRecording()).ConsentOutbox.for(endpoint);
+    } catch {
+      return; // Tried again when the customer ticks or the booking is recorded.
+    }
+    if (endpoint === this.#outboxEndpoint) this.#useOutbox(outbox);
+  }
+
+  #useOutbox(outbox: ConsentOutbox | undefined): void {
     if (outbox === this.#outbox) return;
     this.#outbox?.removeEventListener('outcome', this.#onEarlierOutcome);
     this.#outbox = outbox;
@@ -324,7 +377,8 @@ export class MarketingConsentElement extends LitElement {
     emit(this, 'marketing-consent-recorded', { event, receipt });
     const purposes = receipt.pendingConfirmation ?? [];
     if (purposes.length === 0) return;
-    this.pendingConfirmationEmail = event.subject.email;
+    this.#pendingConfirmationEmail = event.subject.email;
+    this.requestUpdate();
     emit(this, 'marketing-consent-confirmation-pending', { event, receipt, purposes, email: event.subject.email });
   }
 
@@ -348,10 +402,7 @@ export class MarketingConsentElement extends LitElement {
       locale,
       texts,
     });
-    const sha256 = sha256Hex(text);
-    // Fingerprint failures surface when a consent is recorded; don't leave an unhandled rejection.
-    sha256.catch(() => undefined);
-    return { locale, strings, texts, text, sha256 };
+    return { locale, strings, texts, text };
   }
 
   #inheritedLang(): string | undefined {
@@ -374,10 +425,14 @@ export class MarketingConsentElement extends LitElement {
     this.requestUpdate();
   }
 
+  /** The words for wrong settings are loaded only when a setting is wrong. */
   #reportProblems(problems: readonly SettingProblem[]): void {
     if (problems.length === 0) return;
-    const message = describeProblems(this.localName, problems);
-    this.#report(problems.some((p) => p.blocksConsent) ? 'error' : 'warn', message);
+    const level = problems.some((p) => p.blocksConsent) ? 'error' : 'warn';
+    import('./settings-messages.js').then(
+      ({ describeProblems }) => this.#report(level, describeProblems(this.localName, problems)),
+      () => this.#report(level, `<${this.localName}> has settings to fix: ${JSON.stringify(problems)}`),
+    );
   }
 
   /** Logs a message once per element, so re-renders do not flood the console. */
@@ -437,6 +492,8 @@ export class MarketingConsentElement extends LitElement {
     if (this.#ticked.size === 0 || this.#act?.sending) this.#act = undefined;
     if (this.#ticked.size > 0 && !this.#act && this.#notice && this.#config) {
       this.#act = { id: crypto.randomUUID(), notice: this.#notice, textVersion: this.#config.textVersion };
+      // Have the delivery code ready before the booking is submitted.
+      if (this.#config.endpoint) loadRecording().catch(() => undefined);
     }
     this.#updateFormValue();
     this.requestUpdate();
@@ -473,8 +530,8 @@ export class MarketingConsentElement extends LitElement {
    * box: for the booking confirmation page, so a consent whose send was cut
    * short by the navigation arrives there rather than on the next visit.
    */
-  static deliverPending(endpoint: string): void {
-    ConsentOutbox.for(endpoint).flush();
+  static async deliverPending(endpoint: string): Promise<void> {
+    (await loadRecording()).ConsentOutbox.for(endpoint).flush();
   }
 
   /**
@@ -498,38 +555,41 @@ export class MarketingConsentElement extends LitElement {
       emit(this, 'marketing-consent-failed', { event, reason, status });
       return null;
     };
-    let sha256: string;
+    // Read now, as the booking is made: the page may clear its form right after.
+    const consent = {
+      id: act.id,
+      purposes: config.purposes.filter((purpose) => this.#ticked.has(purpose)),
+      textVersion: act.textVersion,
+      locale: act.notice.locale,
+      text: act.notice.text,
+      subject: { ...this.#subjectFromForm(), ...options.subject },
+      bookingRef: options.bookingRef,
+    };
+    let code: RecordingCode;
+    let event: ConsentEvent;
     try {
-      sha256 = await act.notice.sha256;
+      code = await loadRecording();
     } catch (error) {
       return failed((error as Error).message);
     }
-    const subject = { ...this.#subjectFromForm(), ...options.subject };
-    if (!subject.email && !subject.phone && !subject.customerId) {
-      const reason = `no e-mail, phone or customer id to record the consent for: set email-field, phone-field or customer-id-field to the names of the booking form's fields (now "${config.fields.email}", "${config.fields.phone}", "${config.fields.customerId ?? ''}"), or pass subject to record()`;
-      this.#report('error', `<marketing-consent> ${reason}`);
-      return failed(reason);
+    try {
+      event = await code.consentEventFor(consent, config.fields);
+    } catch (error) {
+      if (error instanceof code.ConsentNotRecordable) this.#report('error', `<marketing-consent> ${error.message}`);
+      return failed((error as Error).message);
     }
-    // The ledger validates the event against the shared schema and answers
-    // a 4xx naming the field; the schema is left out of the browser bundle.
-    const event: ConsentEvent = {
-      schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
-      id: act.id,
-      subject,
-      purposes: config.purposes
-        .filter((purpose) => this.#ticked.has(purpose))
-        .map((purpose) => ({ purpose, granted: true })),
-      notice: { textVersion: act.textVersion, locale: act.notice.locale, text: act.notice.text, sha256 },
-      clientTime: new Date().toISOString(),
-      method: 'online-booking' as const,
-      // Origin and path only: query strings on booking pages often carry personal data.
-      source: { pageUrl: location.origin + location.pathname, widget: { name: WIDGET_NAME, version: WIDGET_VERSION } },
-      ...(options.bookingRef ? { bookingRef: options.bookingRef } : {}),
-    };
     if (!config.endpoint) return null;
-    const outcome = await ConsentOutbox.for(config.endpoint).deliver(event);
+    const outcome = await code.ConsentOutbox.for(config.endpoint).deliver(event);
     this.#emitOutcome({ event, outcome });
     return outcome.ok ? outcome.receipt : null;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    // Each box shows exactly what the customer ticked, whatever a script, a
+    // form reset or the browser's restore did to it meanwhile.
+    for (const box of this.renderRoot.querySelectorAll('input'))
+      box.checked = this.#ticked.has(box.id.slice('box-'.length));
   }
 
   #renderMarkup(markup: string): TemplateResult[] {
@@ -557,8 +617,9 @@ export class MarketingConsentElement extends LitElement {
     const { strings, texts } = notice;
     const disabled = this.hasAttribute('data-disabled');
     // An empty live region until there is something to say (the status role needs it present beforehand).
-    const email = this.noConfirmationHint ? undefined : this.pendingConfirmationEmail;
-    const hint = email ? strings.confirmationHint(email) : nothing;
+    const email = this.noConfirmationHint ? undefined : this.#pendingConfirmationEmail;
+    // Set only after a consent was recorded, so the recording code is loaded.
+    const hint = email && recordingCode ? recordingCode.confirmationHintFor(notice.locale, email) : nothing;
     return html`
       <fieldset part="group" lang=${notice.locale}>
         <legend part="heading">${strings.heading(config.salon)}</legend>
@@ -571,7 +632,6 @@ export class MarketingConsentElement extends LitElement {
                 part="checkbox"
                 autocomplete="off"
                 aria-describedby="text-${purpose} notice"
-                .checked=${live(this.#ticked.has(purpose))}
                 ?disabled=${disabled}
                 @change=${(event: Event) => this.#onToggle(purpose, event)}
               />
