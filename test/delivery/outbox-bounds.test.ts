@@ -1,4 +1,4 @@
-import { expect, oneEvent } from '@open-wc/testing';
+import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import type { MarketingConsentFailedEvent } from '../../src/events/marketing-consent-failed.js';
 import { ConsentOutbox, OUTBOX_MAX_AGE_MS, OUTBOX_MAX_ITEMS } from '../../src/delivery/consent-outbox.js';
 import { bookingForm } from '../support/booking-form.js';
@@ -25,6 +25,10 @@ describe('the outbox is bounded', () => {
     expect(first.ok).to.equal(false);
     expect(first.ok ? '' : first.reason).to.contain(`more than ${OUTBOX_MAX_ITEMS}`);
     expect(outbox.pending().map((event) => event.id)).to.deep.equal(events.slice(1).map((event) => event.id));
+    // The oldest was already on its way when it was dropped: let that send meet the 503 before healing.
+    await waitUntil(async () => (await faults.attemptsFor(events[0]!.id)).length > 0, 'the first send', {
+      timeout: 10_000,
+    });
     await faults.mode({ kind: 'pass' });
     outbox.flush();
     const rest = await Promise.all(outcomes.slice(1));
