@@ -40,8 +40,14 @@ function loadRecording(): Promise<RecordingCode> {
   return recording;
 }
 
-/** Runs once the browser has painted, or after 200 ms where it does not paint (a hidden page). */
-function afterPaint(run: () => void): void {
+/**
+ * Runs once the boxes are painted and the page is idle: at the first idle
+ * moment (at the latest after 1 s), or where browsers have no idle callback
+ * (Safari), after the next paint (after 200 ms on a hidden page, which does
+ * not paint).
+ */
+function whenIdle(run: () => void): void {
+  if (typeof requestIdleCallback === 'function') return void requestIdleCallback(run, { timeout: 1000 });
   let done = false;
   const once = () => {
     if (!done) run();
@@ -333,7 +339,7 @@ export class MarketingConsentElement extends LitElement {
     if (endpoint !== this.#outboxEndpoint) {
       this.#outboxEndpoint = endpoint;
       if (!endpoint) this.#useOutbox(undefined);
-      else afterPaint(() => void this.#followOutbox(endpoint));
+      else whenIdle(() => void this.#followOutbox(endpoint));
     }
     this.#notice = config ? this.#shownNotice(config) : undefined;
     // What is no longer offered can no longer stay ticked.
@@ -592,10 +598,10 @@ export class MarketingConsentElement extends LitElement {
       box.checked = this.#ticked.has(box.id.slice('box-'.length));
   }
 
-  #renderMarkup(markup: string): TemplateResult[] {
+  #renderMarkup(markup: string): (string | TemplateResult)[] {
     return parseLegalMarkup(markup).map((segment) =>
       segment.kind === 'text'
-        ? html`${segment.text}`
+        ? segment.text
         : segment.href.startsWith('mailto:')
           ? html`<a part="link" href=${segment.href}>${segment.text}</a>`
           : // A new tab keeps the half-filled booking form; noopener keeps the notice page from reaching back.
