@@ -15,7 +15,7 @@
 // ledger on it and prints the start-up time, status p50/p99 over HTTP, the time to stream the
 // campaign audience as CSV, and the ledger process's peak memory.
 //
-//   npm run bench:ledger -- [--clients 64] [--seconds 5] [--runs 3] [--store jsonl|postgres] [--processes 1]
+//   npm run bench:ledger -- [--clients 64] [--seconds 5] [--runs 3] [--store jsonl|postgres] [--processes 1] [--profile DIR]
 //   npm run bench:ledger -- --records 10000,100000 [--store jsonl|postgres]
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -35,6 +35,8 @@ const { values } = parseArgs({
     store: { type: 'string', default: 'jsonl' },
     processes: { type: 'string', default: '1' },
     records: { type: 'string' },
+    // Writes a V8 CPU profile of each ledger process into this folder (open it in Chrome's DevTools).
+    profile: { type: 'string' },
   },
 });
 const store = values.store;
@@ -87,6 +89,7 @@ async function startLedger(where, env = {}) {
   const child = spawn(
     process.execPath,
     [
+      ...(values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : []),
       'dist/server/cli.js',
       'serve',
       ...where,

@@ -27,7 +27,10 @@ export function normalizePhone(phone: string, defaultCountry: CountryCode | unde
 
 /** Why a phone number was refused, naming the fix; undefined when it is fine. */
 export function phoneProblem(phone: string, defaultCountry: CountryCode | undefined): string | undefined {
-  if (normalizePhone(phone, defaultCountry)) return undefined;
+  return normalizePhone(phone, defaultCountry) ? undefined : unreadablePhone(phone, defaultCountry);
+}
+
+function unreadablePhone(phone: string, defaultCountry: CountryCode | undefined): string {
   return defaultCountry
     ? `"${phone}" is not a phone number in ${defaultCountry} or with a country code; write it as +41 79 123 45 67 or 079 123 45 67`
     : `"${phone}" is not a phone number with a country code; write it as +41 79 123 45 67 (this ledger has no default country for national numbers)`;
@@ -49,6 +52,11 @@ export class AddressBook {
       this.#phones.set(phone, normalizePhone(phone, this.defaultCountry));
     }
     return this.#phones.get(phone);
+  }
+
+  /** Why a phone number was refused, naming the fix (see phoneProblem), parsed once for the keys too. */
+  phoneProblem(phone: string): string | undefined {
+    return this.phone(phone) ? undefined : unreadablePhone(phone, this.defaultCountry);
   }
 
   /**

@@ -75,18 +75,30 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
  */
 async function bodyText(c: Context, maxBytes: number): Promise<string | undefined> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming?.readable) {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of incoming as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxBytes) return undefined;
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  }
+  if (incoming?.readable) return readIncoming(incoming, maxBytes);
   const text = await c.req.text();
   return Buffer.byteLength(text) > maxBytes ? undefined : text;
+}
+
+/** Node's request body by its events (an async iterator costs a stream wrapper per request). */
+function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      // Too large: stop reading; the 413 goes out and the connection closes.
+      incoming.off('data', onData).off('end', onEnd).off('error', reject);
+      incoming.pause();
+      resolve(undefined);
+    };
+    const onEnd = () => {
+      incoming.off('error', reject);
+      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    };
+    incoming.on('data', onData).once('end', onEnd).once('error', reject);
+  });
 }
 
 /** Answers with personal data must not stay in any cache (browser, proxy, CDN). */

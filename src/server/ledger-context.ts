@@ -5,7 +5,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ConsentReceipt, ConsentSubject } from '../contract/consent-event.js';
 import type { ChainEntry, LedgerRecord } from '../contract/ledger-records.js';
-import { AddressBook, missingAddresses, phoneProblem } from './addresses.js';
+import { AddressBook, missingAddresses } from './addresses.js';
 import { ConsentView, type ConsentViewOptions, type SubjectQuery } from './consent-status.js';
 import type { ConfirmationSender } from './double-opt-in/confirmation-sender.js';
 import { applyRetention, erasureRecords, type ErasurePlan, type RetentionPolicy } from './erasure.js';
@@ -116,7 +116,7 @@ export function createLedgerContext(settings: {
     }));
   void indexed().catch((error: unknown) => console.error('ledger: the customer index could not be built', error));
   const checkSubject = (c: Context, subject: Partial<ConsentSubject>) => {
-    const problem = subject.phone ? phoneProblem(subject.phone, addresses.defaultCountry) : undefined;
+    const problem = subject.phone ? addresses.phoneProblem(subject.phone) : undefined;
     return problem ? fail(c, 400, `phone: ${problem}`, [{ path: 'subject.phone', message: problem }]) : undefined;
   };
   // One erasure or retention run at a time: two at once could name the same records.
