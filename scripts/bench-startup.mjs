@@ -15,7 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
-import terser from '@rollup/plugin-terser';
+import { minify } from '../rollup.config.mjs';
 import { launchChromium } from './chromium.mjs';
 import { serveDist } from './serve-dist.mjs';
 
@@ -42,7 +42,7 @@ const peerBuild = await rollup({
       load: (id) => (id === peerEntry ? "import '@material/web/checkbox/checkbox.js';" : null),
     },
     nodeResolve({ browser: true }),
-    terser({ ecma: 2022, module: true, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } }),
+    minify(),
   ],
 });
 const { output } = await peerBuild.generate({ format: 'es', inlineDynamicImports: true });

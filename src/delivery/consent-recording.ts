@@ -1,7 +1,7 @@
 /**
  * What recording a ticked consent needs, and nothing that showing the boxes
- * needs: the element loads this module after the boxes are painted (or at
- * the first tick), so it never delays them.
+ * needs: the element loads this module when the page is idle after the
+ * boxes are painted (or at the first tick), so it never delays them.
  */
 import type { ConsentEvent, ConsentSubject } from '../contract/consent-event.js';
 import { sha256Hex } from '../contract/fingerprint.js';

@@ -25,17 +25,6 @@ export function normalizePhone(phone: string, defaultCountry: CountryCode | unde
   return parsed?.isPossible() ? parsed.number : undefined;
 }
 
-/** Why a phone number was refused, naming the fix; undefined when it is fine. */
-export function phoneProblem(phone: string, defaultCountry: CountryCode | undefined): string | undefined {
-  return normalizePhone(phone, defaultCountry) ? undefined : unreadablePhone(phone, defaultCountry);
-}
-
-function unreadablePhone(phone: string, defaultCountry: CountryCode | undefined): string {
-  return defaultCountry
-    ? `"${phone}" is not a phone number in ${defaultCountry} or with a country code; write it as +41 79 123 45 67 or 079 123 45 67`
-    : `"${phone}" is not a phone number with a country code; write it as +41 79 123 45 67 (this ledger has no default country for national numbers)`;
-}
-
 /** Compares identifiers for one ledger: the salon's country decides national phone numbers. */
 export class AddressBook {
   readonly defaultCountry: CountryCode | undefined;
@@ -54,9 +43,12 @@ export class AddressBook {
     return this.#phones.get(phone);
   }
 
-  /** Why a phone number was refused, naming the fix (see phoneProblem), parsed once for the keys too. */
+  /** Why a phone number was refused, naming the fix; undefined when it is fine. Parsed once for the keys too. */
   phoneProblem(phone: string): string | undefined {
-    return this.phone(phone) ? undefined : unreadablePhone(phone, this.defaultCountry);
+    if (this.phone(phone)) return undefined;
+    return this.defaultCountry
+      ? `"${phone}" is not a phone number in ${this.defaultCountry} or with a country code; write it as +41 79 123 45 67 or 079 123 45 67`
+      : `"${phone}" is not a phone number with a country code; write it as +41 79 123 45 67 (this ledger has no default country for national numbers)`;
   }
 
   /**

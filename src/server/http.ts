@@ -88,7 +88,7 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<stri
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size <= maxBytes) return void chunks.push(chunk);
-      // Too large: stop reading; the 413 goes out and the connection closes.
+      // Too large: stop collecting; the 413 goes out and Node discards the rest of the body.
       incoming.off('data', onData).off('end', onEnd).off('error', reject);
       incoming.pause();
       resolve(undefined);

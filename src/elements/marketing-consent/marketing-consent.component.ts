@@ -21,9 +21,9 @@ import { purposeListConverter } from '../purpose-list-converter.js';
 
 /**
  * The code that records a consent (the event, its fingerprint, the outbox),
- * loaded after the boxes are painted or at the first tick, whichever comes
- * first: the boxes show sooner, and the code is there long before a booking
- * is submitted. A failed load is tried again at the next use.
+ * loaded when the page is idle after the boxes are painted, or at the first
+ * tick, whichever comes first: the boxes show sooner, and the code is there
+ * long before a booking is submitted. A failed load is tried again at the next use.
  */
 type RecordingCode = typeof import('../../delivery/consent-recording.js');
 let recording: Promise<RecordingCode> | undefined;
@@ -151,7 +151,7 @@ export class MarketingConsentElement extends LitElement {
   #form: HTMLFormElement | null = null;
   #reported = new Set<string>();
   #outbox: ConsentOutbox | undefined;
-  /** The endpoint whose outbox this element follows, once the delivery code is loaded. */
+  /** The endpoint whose outbox this element follows (its outbox is attached once the recording code is loaded). */
   #outboxEndpoint: string | undefined;
   #observer: MutationObserver | undefined;
   #langObserver: MutationObserver | undefined;

@@ -116,11 +116,12 @@ type Check<T> = (
   fail: (code: ProblemCode, detail?: string, path?: string) => undefined,
 ) => T | undefined;
 
-const string =
-  (test?: (text: string) => boolean, code: ProblemCode = 'not-a-string'): Check<string> =>
+/** A string that passes `test`, else the problem `code`. */
+const stringThat =
+  (test: (text: string) => boolean, code: ProblemCode): Check<string> =>
   (value, fail) => {
     if (typeof value !== 'string') return fail('not-a-string');
-    if (test && !test(value)) return fail(code);
+    if (!test(value)) return fail(code);
     return value;
   };
 
@@ -135,7 +136,7 @@ const requiredText =
     return text;
   };
 
-const fieldName = string((name) => FIELD_NAME.test(name), 'not-a-field-name');
+const fieldName = stringThat((name) => FIELD_NAME.test(name), 'not-a-field-name');
 
 const purposeList: Check<KnownPurpose[]> = (value, fail) => {
   if (!Array.isArray(value)) return fail('not-a-list');
@@ -150,14 +151,14 @@ const purposeList: Check<KnownPurpose[]> = (value, fail) => {
   return ok ? (value as KnownPurpose[]) : undefined;
 };
 
-/** Every setting but the texts, in the order their problems are listed; undefined ones are optional. */
+/** Every setting but the texts, in the order their problems are listed; only REQUIRED ones must be set. */
 const CHECKS = {
-  endpoint: string(isEndpointUrl, 'not-https'),
+  endpoint: stringThat(isEndpointUrl, 'not-https'),
   salon: requiredText(120),
   purposes: purposeList,
   textVersion: requiredText(64),
-  privacyUrl: string(isAllowedHref, 'not-allowed-href'),
-  locale: string((tag) => LANGUAGE_TAG.test(tag), 'not-a-language-tag'),
+  privacyUrl: stringThat(isAllowedHref, 'not-allowed-href'),
+  locale: stringThat((tag) => LANGUAGE_TAG.test(tag), 'not-a-language-tag'),
   emailField: fieldName,
   phoneField: fieldName,
   customerIdField: fieldName,
