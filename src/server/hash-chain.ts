@@ -21,9 +21,24 @@ export function entryHash(prevHash: string, entry: Hashed): string {
 
 /** The hash of an entry already in its stored form (public event, sealed part). */
 export function storedEntryHash(prevHash: string, entry: Hashed): string {
-  const { seq, receivedAt, event, flags, sealed } = entry;
+  return hashOfJson(prevHash, { ...entry, eventJson: JSON.stringify(entry.event) });
+}
+
+/**
+ * The same hash from the public event's JSON, as JSON.stringify({ seq,
+ * receivedAt, event, sealed, flags }) would write it: an append
+ * stringifies the event once, for the hash and the stored line both.
+ */
+export function hashOfJson(
+  prevHash: string,
+  entry: Pick<Hashed, 'seq' | 'receivedAt' | 'flags' | 'sealed'> & { eventJson: string },
+): string {
+  const { seq, receivedAt, eventJson, sealed, flags } = entry;
+  const sealedJson = sealed === undefined ? '' : `,"sealed":${JSON.stringify(sealed)}`;
   return createHash('sha256')
-    .update(`${prevHash}\n${JSON.stringify({ seq, receivedAt, event, sealed, flags })}`)
+    .update(
+      `${prevHash}\n{"seq":${JSON.stringify(seq)},"receivedAt":${JSON.stringify(receivedAt)},"event":${eventJson}${sealedJson},"flags":${JSON.stringify(flags)}}`,
+    )
     .digest('hex');
 }
 

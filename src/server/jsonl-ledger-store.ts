@@ -14,8 +14,11 @@
  *
  * Personal data is sealed per record (see personal-data.ts); the keys live
  * in `record-keys.bin`, 32 bytes per entry at offset seq × 32 (offset 0
- * holds the secret for identifier digests). A batch's keys are fsynced
- * before its lines, so every acknowledged entry has its key. An erasure is
+ * holds the secret for identifier digests). Keys are made ahead of their
+ * entries, a few thousand at a time, and fsynced before any line sealed
+ * with one is written: every entry on disk has its key, and a batch waits
+ * for one fsync (its lines), not two. Keys made for entries that never came
+ * are cut at start-up, with the tail that was never acknowledged. An erasure is
  * appended and acknowledged like any record, then the keys it names are
  * overwritten with zeros and fsynced; at start-up every erasure in the chain
  * is applied again, so a crash between the two steps leaves nothing readable.
@@ -28,7 +31,7 @@
  * `ledger.lock` keeps a second process (a CLI command, another server) from
  * writing the same files at once.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -64,6 +67,9 @@ export const CHECKPOINT_LOG_NAME = 'checkpoints.log';
 export const RECORD_KEYS_FILE_NAME = 'record-keys.bin';
 export const LOCK_FILE_NAME = 'ledger.lock';
 export { INDEX_FILE_NAME, CHUNKS_FILE_NAME };
+
+/** Keys made (and fsynced) at a time, ahead of the entries that will use them: 128 KiB. */
+const KEYS_AHEAD = 4096;
 
 interface Pending {
   line: string;
@@ -187,6 +193,11 @@ export class JsonlLedgerStore implements LedgerStore {
   /** The secret for identifier digests (slot 0 of the key file). */
   readonly #digestSecret: Buffer;
   #count: number;
+  /** The last entry a key is made for (in #keyBytes), and the last whose key is durable. */
+  #keysMadeTo: number;
+  #keysDurableTo: number;
+  /** Settles when every key made so far is durable; rejects when writing them failed. */
+  #keysWritten: Promise<void> = Promise.resolve();
   #lastHash: string;
   #queue: Pending[] = [];
   #flushing: Promise<void> | undefined;
@@ -204,6 +215,7 @@ export class JsonlLedgerStore implements LedgerStore {
     this.#slots = state.slots;
     this.#chunks = state.chunks;
     this.#count = state.count;
+    this.#keysMadeTo = this.#keysDurableTo = state.count;
     this.#lastHash = state.lastHash;
     this.#lastCheckpoint = state.lastCheckpoint;
     this.#options = options;
@@ -314,7 +326,7 @@ export class JsonlLedgerStore implements LedgerStore {
     const seq = this.#count;
     const receivedAt = this.#now().toISOString();
     const prevHash = this.#lastHash;
-    const { entry, stored, key } = chainEntry(event, { seq, receivedAt, prevHash, flags });
+    const { entry, stored, key } = chainEntry(event, { seq, receivedAt, prevHash, flags, key: this.#keyFor(seq) });
     this.#lastHash = entry.hash;
     const keys = event.method === 'erasure' ? [] : (identifiers ?? this.#identify?.(event));
     const digests = keys?.map((identifier) => this.identifierDigest(identifier));
@@ -437,6 +449,9 @@ export class JsonlLedgerStore implements LedgerStore {
 
   async close(): Promise<void> {
     await this.#flushing;
+    // Keys made ahead for entries that did not come are cut, so a stopped ledger's key file has one per entry.
+    await this.#keysWritten.catch(() => undefined);
+    if (!this.#broken) await this.#files.keys.truncate((this.#count + 1) * RECORD_KEY_BYTES).catch(() => undefined);
     await this.#slots.save(this.#files.index).catch(() => undefined);
     await this.#chunks.save(this.#files.chunks).catch(() => undefined);
     const { ledger, keys, index, chunks, checkpoints, lockPath } = this.#files;
@@ -528,13 +543,8 @@ export class JsonlLedgerStore implements LedgerStore {
         // Everything queued so far is in this batch, so the head now is the batch's last entry.
         const size = batch.at(-1)!.seq;
         const head = batch.at(-1)!.entry.hash;
-        // Keys first: an entry on disk must never lack its key.
-        const keys = Buffer.alloc(batch.length * RECORD_KEY_BYTES);
-        for (const [index, pending] of batch.entries()) pending.key?.copy(keys, index * RECORD_KEY_BYTES);
-        const keysAt = batch[0]!.seq * RECORD_KEY_BYTES;
-        await this.#files.keys.write(keys, 0, keys.length, keysAt);
-        await this.#files.keys.datasync();
-        this.#keepKeys(keys, keysAt);
+        // Keys first: an entry on disk must never lack its key. They were made ahead, so this rarely waits.
+        if (size > this.#keysDurableTo) await this.#keysWritten;
         const lines = Buffer.from(batch.map((pending) => pending.line).join(''));
         await this.#files.ledger.appendFile(lines);
         await this.#files.ledger.datasync();
@@ -552,6 +562,8 @@ export class JsonlLedgerStore implements LedgerStore {
           this.#pending.delete(pending.seq);
           pending.resolve(checkpoint);
         }
+        // An erasure seals nothing: the key made for its place goes (not fsynced; a key left over opens nothing).
+        for (const { seq, key } of batch) if (!key) await this.#zeroKey(seq);
         // The index files are not needed for the proof: written after the acknowledgement, never fsynced.
         await this.#slots.save(this.#files.index);
         await this.#chunks.save(this.#files.chunks);
@@ -587,14 +599,42 @@ export class JsonlLedgerStore implements LedgerStore {
     }
   }
 
-  /** Keeps the keys just written in memory too. */
-  #keepKeys(keys: Buffer, at: number): void {
+  /** The key made for entry `seq`. Half a block before the keys run out, the next block is made. */
+  #keyFor(seq: number): Buffer {
+    while (seq + KEYS_AHEAD / 2 > this.#keysMadeTo) this.#makeKeys();
+    const at = seq * RECORD_KEY_BYTES;
+    return Buffer.from(this.#keyBytes.subarray(at, at + RECORD_KEY_BYTES));
+  }
+
+  /** Makes the next KEYS_AHEAD keys, in memory now, and writes and fsyncs them after the blocks before. */
+  #makeKeys(): void {
+    const first = this.#keysMadeTo + 1;
+    const last = first + KEYS_AHEAD - 1;
+    const keys = randomBytes(KEYS_AHEAD * RECORD_KEY_BYTES);
+    const at = first * RECORD_KEY_BYTES;
     if (at + keys.length > this.#keyBytes.length) {
       const grown = Buffer.alloc(Math.max(at + keys.length, this.#keyBytes.length * 2));
       this.#keyBytes.copy(grown);
       this.#keyBytes = grown;
     }
     keys.copy(this.#keyBytes, at);
+    this.#keysMadeTo = last;
+    const before = this.#keysWritten;
+    this.#keysWritten = (async () => {
+      await before;
+      await this.#files.keys.write(keys, 0, keys.length, at);
+      await this.#files.keys.datasync();
+      this.#keysDurableTo = last;
+    })();
+    // A failed write is met by the batch that waits for these keys (it stops the ledger), not left unhandled.
+    this.#keysWritten.catch(() => undefined);
+  }
+
+  /** Overwrites an unused key with zeros, in memory and on disk. */
+  async #zeroKey(seq: number): Promise<void> {
+    const at = seq * RECORD_KEY_BYTES;
+    this.#keyBytes.fill(0, at, at + RECORD_KEY_BYTES);
+    await this.#files.keys.write(Buffer.alloc(RECORD_KEY_BYTES), 0, RECORD_KEY_BYTES, at);
   }
 }
 

@@ -132,7 +132,9 @@ export function seal(personal: Json, key: Buffer, recordId: string): string {
   const iv = freshRandom(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(recordId));
-  const body = Buffer.concat([cipher.update(JSON.stringify(personal), 'utf8'), cipher.final()]);
+  // GCM is a stream mode: final() adds no bytes, so update() holds the whole ciphertext.
+  const body = cipher.update(JSON.stringify(personal), 'utf8');
+  cipher.final();
   return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
 }
 

@@ -14,7 +14,7 @@ import {
   type LedgerRecord,
   type RecordFlag,
 } from '../contract/ledger-records.js';
-import { storedEntryHash } from './hash-chain.js';
+import { hashOfJson } from './hash-chain.js';
 import {
   canonicalJson,
   isLiveKey,
@@ -26,21 +26,26 @@ import {
   unseal,
 } from './personal-data.js';
 
-/** A record at its place in the chain: the entry as readers see it, its stored JSON, and its key (none for an erasure). */
+/**
+ * A record at its place in the chain: the entry as readers see it, its stored JSON, and its key (none
+ * for an erasure). `key`: the record's key when the store made it beforehand; a fresh one otherwise.
+ */
 export function chainEntry(
   event: LedgerRecord | ErasureRecord,
-  place: { seq: number; receivedAt: string; prevHash: string; flags: RecordFlag[] },
+  place: { seq: number; receivedAt: string; prevHash: string; flags: RecordFlag[]; key?: Buffer },
 ): { entry: ChainEntry; stored: string; key: Buffer | undefined } {
   const { seq, receivedAt, prevHash, flags } = place;
   const personal = event.method === 'erasure' ? undefined : personalPart(event);
-  const key = personal ? newRecordKey() : undefined;
+  const key = personal ? (place.key ?? newRecordKey()) : undefined;
   const sealed = personal && key ? seal(personal, key, event.id) : undefined;
-  const chained = { seq, receivedAt, event: sealed ? publicPart(event) : event, flags, prevHash };
-  const hash = storedEntryHash(prevHash, { ...chained, sealed });
+  // The public record is stringified once, for the hash and the stored line: the most of an append's cost.
+  const eventJson = JSON.stringify(sealed ? publicPart(event) : event);
+  const hash = hashOfJson(prevHash, { seq, receivedAt, eventJson, sealed, flags });
   const withSeal = sealed ? { sealed } : {};
   return {
     entry: { seq, receivedAt, event, flags, prevHash, hash, ...withSeal } as ChainEntry,
-    stored: JSON.stringify({ ...chained, hash, ...withSeal }),
+    // As JSON.stringify({ seq, receivedAt, event, flags, prevHash, hash, sealed }) writes it.
+    stored: `{"seq":${JSON.stringify(seq)},"receivedAt":${JSON.stringify(receivedAt)},"event":${eventJson},"flags":${JSON.stringify(flags)},"prevHash":${JSON.stringify(prevHash)},"hash":"${hash}"${sealed === undefined ? '' : `,"sealed":${JSON.stringify(sealed)}`}}`,
     key,
   };
 }

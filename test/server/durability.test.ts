@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { JsonlLedgerStore, LEDGER_FILE_NAME } from '../../src/server/jsonl-ledger-store.js';
+import { JsonlLedgerStore, LEDGER_FILE_NAME, RECORD_KEYS_FILE_NAME } from '../../src/server/jsonl-ledger-store.js';
 import { CLI, startCli } from './cli-fixture.js';
 import { consentEvent, STAFF_TOKEN } from './ledger-fixture.js';
 
@@ -56,6 +56,8 @@ describe('durability of the JSONL ledger', () => {
       const lost = [...acknowledged].filter((id) => !stored.has(id));
       assert.deepEqual(lost, [], `${lost.length} acknowledged entries lost`);
       assert.ok(entries.length >= acknowledged.size);
+      // Every entry read whole above (with its key); the keys made ahead for entries that never came are cut.
+      assert.equal((await stat(join(dataDir, RECORD_KEYS_FILE_NAME))).size, (entries.length + 1) * 32);
     } finally {
       restarted.child.kill('SIGKILL');
     }
