@@ -2,7 +2,7 @@
  * What every route of the ledger answers with: JSON errors that say what is
  * wrong, and request bodies read and validated against the shared contract.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import * as z from 'zod/mini';
 import type { LedgerErrorBody } from '../contract/consent-event.js';
@@ -100,6 +100,54 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<stri
     incoming.on('data', onData).once('end', onEnd).once('error', reject);
   });
 }
+
+/**
+ * What hono/secure-headers sets with the ledger's options: its defaults but
+ * no CSP (the pages set their own) and no cross-origin resource or opener
+ * policy (booking pages on other origins read the intake's answer). The
+ * header test holds this list to the library's.
+ */
+export const SECURITY_HEADERS: readonly (readonly [name: string, value: string])[] = [
+  ['origin-agent-cluster', '?1'],
+  ['referrer-policy', 'no-referrer'],
+  ['strict-transport-security', 'max-age=15552000; includeSubDomains'],
+  ['x-content-type-options', 'nosniff'],
+  ['x-dns-prefetch-control', 'off'],
+  ['x-download-options', 'noopen'],
+  ['x-frame-options', 'SAMEORIGIN'],
+  ['x-permitted-cross-domain-policies', 'none'],
+  ['x-xss-protection', '0'],
+];
+
+/** Node's response under @hono/node-server, while its headers can still be set. */
+function nodeResponse(c: Context): ServerResponse | undefined {
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  return typeof outgoing?.setHeader === 'function' && !outgoing.headersSent ? outgoing : undefined;
+}
+
+/**
+ * Sets a header of the answer before the handler makes it; one the handler
+ * sets itself wins. Under Node it goes on Node's response: a JSON answer
+ * then needs no Fetch Headers object, whose building, sorting and copying
+ * into Node's cost the intake about as much as its hash chain. Elsewhere
+ * with c.header().
+ */
+export function presetHeader(c: Context, name: string, value: string): void {
+  const outgoing = nodeResponse(c);
+  if (outgoing) outgoing.setHeader(name, value);
+  else c.header(name, value);
+}
+
+/** The security headers on every answer, whatever made it (an error, a raw Response). */
+export const securityHeaders: MiddlewareHandler = async (c, next) => {
+  const outgoing = nodeResponse(c);
+  if (outgoing) {
+    for (const [name, value] of SECURITY_HEADERS) outgoing.setHeader(name, value);
+    return next();
+  }
+  await next();
+  for (const [name, value] of SECURITY_HEADERS) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+};
 
 /** Answers with personal data must not stay in any cache (browser, proxy, CDN). */
 export const noStore: MiddlewareHandler = async (c, next) => {

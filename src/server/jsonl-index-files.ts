@@ -150,7 +150,7 @@ export class IndexSlots {
   }
 
   /** Writes entry `seq`'s slot (entries come in order, each once; a slot may be written again to change its kind). */
-  set(seq: number, slot: { end: number; eventId: string; kind: SlotKind; digests?: readonly string[] }): void {
+  set(seq: number, slot: { end: number; eventId: string | Buffer; kind: SlotKind; digests?: readonly string[] }): void {
     const digests = slot.digests ?? [];
     if (digests.length > MAX_IDENTIFIERS) {
       throw new Error(`a record may have at most ${MAX_IDENTIFIERS} identifiers in the file store's index`);
@@ -159,7 +159,7 @@ export class IndexSlots {
     const at = seq * SLOT_BYTES;
     this.#bytes.fill(0, at, at + SLOT_BYTES);
     this.#bytes.writeDoubleLE(slot.end, at);
-    eventIdBytes(slot.eventId).copy(this.#bytes, at + 8);
+    (typeof slot.eventId === 'string' ? eventIdBytes(slot.eventId) : slot.eventId).copy(this.#bytes, at + 8);
     this.#bytes[at + 24] = slot.kind;
     this.#bytes[at + 25] = digests.length;
     for (const [i, digest] of digests.entries()) {

@@ -74,6 +74,8 @@ const KEYS_AHEAD = 4096;
 interface Pending {
   line: string;
   seq: number;
+  /** The event id's 16 bytes. */
+  idBytes: Buffer;
   entry: ChainEntry;
   /** The record's identifier digests, for the customer index (undefined: identified when indexed). */
   digests: readonly string[] | undefined;
@@ -314,7 +316,8 @@ export class JsonlLedgerStore implements LedgerStore {
     identifiers?: readonly string[],
   ): Promise<AppendOutcome> {
     if (this.#broken) throw new Error('the ledger stopped writing after a write error; restart it');
-    const known = this.#byId.get(eventIdBytes(event.id));
+    const idBytes = eventIdBytes(event.id);
+    const known = this.#byId.get(idBytes);
     if (known !== -1) {
       const pending = this.#pending.get(known);
       const checkpoint = pending ? await pending.durable : this.#lastCheckpoint;
@@ -331,9 +334,9 @@ export class JsonlLedgerStore implements LedgerStore {
     const keys = event.method === 'erasure' ? [] : (identifiers ?? this.#identify?.(event));
     const digests = keys?.map((identifier) => this.identifierDigest(identifier));
     const durable = new Promise<string | undefined>((resolve, reject) => {
-      this.#queue.push({ line: `${stored}\n`, seq, entry, digests, key, resolve, reject });
+      this.#queue.push({ line: `${stored}\n`, seq, idBytes, entry, digests, key, resolve, reject });
     });
-    this.#byId.set(eventIdBytes(event.id), 0, seq);
+    this.#byId.set(idBytes, 0, seq);
     this.#pending.set(seq, { entry, durable });
     this.#latestWrite = durable.catch(() => undefined);
     this.#flushing ??= this.#flush();
@@ -580,10 +583,9 @@ export class JsonlLedgerStore implements LedgerStore {
 
   /** The batch's lines are durable: their slots, and the customer index, take them in. */
   #indexBatch(batch: readonly Pending[]): void {
-    for (const { seq, line, entry, digests } of batch) {
+    for (const { seq, line, idBytes: eventId, entry, digests } of batch) {
       // Lines are written in order: each ends where the one before ended, plus its own length.
       const end = this.#slots.end(seq - 1) + Buffer.byteLength(line);
-      const eventId = entry.event.id;
       if (isErasure(entry)) {
         this.#slots.set(seq, { end, eventId, kind: SlotKind.Erasure });
         this.#index.addErasure(seq, digestKeys(entry.event.identifierDigests ?? []));

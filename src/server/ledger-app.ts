@@ -9,12 +9,11 @@
 import { Hono, type Context } from 'hono';
 import { every } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
-import { secureHeaders } from 'hono/secure-headers';
 import { describeRoute } from 'hono-openapi';
 import { KNOWN_PURPOSES } from '../contract/vocabulary.js';
 import { AddressBook, type CountryCode } from './addresses.js';
 import { clientAddress, type TrustProxy } from './client-address.js';
-import { DEFAULT_MAX_BODY_BYTES, fail, limitBody as limitBodyTo } from './http.js';
+import { DEFAULT_MAX_BODY_BYTES, fail, limitBody as limitBodyTo, securityHeaders } from './http.js';
 import { ConfirmationSender, type ConfirmationMailSettings } from './double-opt-in/confirmation-sender.js';
 import { createLedgerContext } from './ledger-context.js';
 import type { ChainEntry, LedgerStore } from './ledger-store.js';
@@ -364,17 +363,8 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
   };
 
   const app = new Hono();
-  // nosniff, frame and referrer defaults on every answer. The pages set
-  // their own CSP; cross-origin booking pages must read the intake's answer.
-  app.use(
-    '*',
-    secureHeaders({
-      contentSecurityPolicy: undefined,
-      crossOriginResourcePolicy: false,
-      crossOriginOpenerPolicy: false,
-      xFrameOptions: 'SAMEORIGIN',
-    }),
-  );
+  // nosniff, frame and referrer defaults on every answer (see SECURITY_HEADERS).
+  app.use('*', securityHeaders);
   // Without a public URL, confirmation links point where requests reach the ledger (with a URL, the base is unused).
   if (ledger.confirmations && !options.publicUrl) {
     const sender = ledger.confirmations;

@@ -17,6 +17,8 @@ export interface PublishedText {
 
 export class TextRegistry {
   readonly #byVersion = new Map<string, PublishedText[]>();
+  /** Fingerprints of texts seen lately: a salon's customers are shown the same few texts. */
+  readonly #fingerprints = new Map<string, string>();
 
   constructor(texts: readonly PublishedText[] = []) {
     for (const text of texts) this.#byVersion.set(text.version, [...(this.#byVersion.get(text.version) ?? []), text]);
@@ -31,8 +33,7 @@ export class TextRegistry {
     if (record.method !== 'online-booking') return [];
     const { notice } = record;
     const flags: RecordFlag[] = [];
-    if (createHash('sha256').update(notice.text, 'utf8').digest('hex') !== notice.sha256)
-      flags.push('fingerprint-mismatch');
+    if (this.#fingerprint(notice.text) !== notice.sha256) flags.push('fingerprint-mismatch');
     if (this.active) {
       const published = this.#byVersion.get(notice.textVersion);
       if (!published) flags.push('unregistered-text-version');
@@ -41,5 +42,15 @@ export class TextRegistry {
       }
     }
     return flags;
+  }
+
+  #fingerprint(text: string): string {
+    let fingerprint = this.#fingerprints.get(text);
+    if (fingerprint === undefined) {
+      if (this.#fingerprints.size >= 64) this.#fingerprints.clear();
+      fingerprint = createHash('sha256').update(text, 'utf8').digest('hex');
+      this.#fingerprints.set(text, fingerprint);
+    }
+    return fingerprint;
   }
 }

@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import AjvModule from 'ajv-draft-04';
-import { consentEvent, startLedger, uniquePhone, type Ledger } from './ledger-fixture.js';
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { consentEvent, PAGE_ORIGIN, startLedger, uniquePhone, type Ledger } from './ledger-fixture.js';
 
 const json = (body: unknown) => ({ method: 'POST', body: JSON.stringify(body) });
 
@@ -36,6 +38,49 @@ describe('headers on every answer', () => {
       assert.equal(response.headers.get('cache-control'), 'no-store', path);
       assert.equal(response.headers.get('x-content-type-options'), 'nosniff', path);
     }
+  });
+  it('every answer carries the security headers hono/secure-headers sets with these options, over Node and without it', async () => {
+    // The library's own answer is the reference: the ledger sets the same headers before its handlers run.
+    const reference = new Hono()
+      .use(
+        secureHeaders({
+          contentSecurityPolicy: undefined,
+          crossOriginResourcePolicy: false,
+          crossOriginOpenerPolicy: false,
+          xFrameOptions: 'SAMEORIGIN',
+        }),
+      )
+      .get('/', (c) => c.body(null));
+    const expected = [...(await reference.request('/')).headers].filter(([name]) => name !== 'content-type');
+    assert.ok(expected.length >= 8, JSON.stringify(expected));
+    const event = consentEvent();
+    const answers: [string, Response][] = [
+      ['intake 201', await ledger.post('/v1/consent-events', event, { origin: PAGE_ORIGIN })],
+      ['intake 400', await ledger.post('/v1/consent-events', '{broken')],
+      ['intake 413', await ledger.post('/v1/consent-events', 'x'.repeat(70_000))],
+      ['preflight', await fetch(`${ledger.url}/v1/consent-events`, { method: 'OPTIONS', headers: { origin: PAGE_ORIGIN } })],
+      ['health', await fetch(`${ledger.url}/v1/health`)],
+      ['404', await fetch(`${ledger.url}/nowhere`)],
+      ['unsubscribe page', await fetch(`${ledger.url}/v1/unsubscribe?p=x`)],
+      ['staff 401', await fetch(`${ledger.url}/v1/staff/status?email=x@example.ch`)],
+      ['staff CSV', await ledger.staff('/v1/staff/audience?purpose=email-newsletter&format=csv')],
+      ['without Node', await ledger.app.request('/v1/consent-events', { method: 'POST', body: '{broken' })],
+      ['without Node, 404', await ledger.app.request('/nowhere')],
+    ];
+    for (const [what, response] of answers) {
+      for (const [name, value] of expected) assert.equal(response.headers.get(name), value, `${what}: ${name}`);
+    }
+    // The intake's CORS headers come with its answers too, and the preflight's.
+    const [, posted] = answers[0]!;
+    assert.equal(posted.status, 201);
+    assert.equal(posted.headers.get('access-control-allow-origin'), PAGE_ORIGIN);
+    assert.equal(posted.headers.get('access-control-expose-headers'), 'retry-after');
+    assert.equal(posted.headers.get('vary'), 'Origin');
+    const [, preflight] = answers[3]!;
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('vary'), 'Origin, Access-Control-Request-Headers');
+    assert.equal(preflight.headers.get('access-control-allow-methods'), 'POST');
+    assert.equal(preflight.headers.get('access-control-allow-headers'), 'content-type');
   });
   it('the proof and unsubscribe pages get their styles: the style block is exactly what their CSP hash allows', async () => {
     const event = consentEvent();

@@ -39,6 +39,8 @@ export async function startLedger(
   const ledgerFile = join(dataDir, LEDGER_FILE_NAME);
   return {
     url: server.url,
+    /** The Hono app itself, to ask it without Node's server (app.request). */
+    app,
     dataDir,
     store,
     ledgerFile,

@@ -8,7 +8,7 @@ import { Hono, type Context } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { consentEventSchema, consentReceiptSchema } from '../../contract/consent-event.js';
 import { errorAnswer, jsonAnswer, jsonBody } from '../openapi.js';
-import { fail, readBody } from '../http.js';
+import { fail, presetHeader, readBody } from '../http.js';
 import { receiptOf, type LedgerContext } from '../ledger-context.js';
 
 /** Intake path, relative to where the ledger is mounted. */
@@ -31,18 +31,21 @@ export function intakeRoutes(ledger: LedgerContext, allowedOrigins: ReadonlySet<
   // CORS: only configured booking pages may read the receipt, and its Retry-After (else they back off blind).
   // By hand rather than with hono/cors, which sets its headers on a response made before the handler's:
   // under Node that makes the adapter build a second, full Fetch Response for every consent posted.
+  // Set before the answer is made (presetHeader): every consent posted gets them.
   app.use(INTAKE_PATH, async (c, next) => {
     const origin = c.req.header('origin');
     if (origin && originAllowed(c)) {
-      c.header('access-control-allow-origin', origin);
-      c.header('access-control-expose-headers', 'retry-after');
+      presetHeader(c, 'access-control-allow-origin', origin);
+      presetHeader(c, 'access-control-expose-headers', 'retry-after');
     }
-    c.header('vary', 'Origin');
-    if (c.req.method !== 'OPTIONS') return next();
-    c.header('access-control-allow-methods', 'POST');
-    c.header('access-control-allow-headers', 'content-type');
-    c.header('access-control-max-age', '86400');
-    c.header('vary', 'Access-Control-Request-Headers', { append: true });
+    if (c.req.method !== 'OPTIONS') {
+      presetHeader(c, 'vary', 'Origin');
+      return next();
+    }
+    presetHeader(c, 'vary', 'Origin, Access-Control-Request-Headers');
+    presetHeader(c, 'access-control-allow-methods', 'POST');
+    presetHeader(c, 'access-control-allow-headers', 'content-type');
+    presetHeader(c, 'access-control-max-age', '86400');
     return c.body(null, 204);
   });
 
