@@ -58,7 +58,10 @@ describe('headers on every answer', () => {
       ['intake 201', await ledger.post('/v1/consent-events', event, { origin: PAGE_ORIGIN })],
       ['intake 400', await ledger.post('/v1/consent-events', '{broken')],
       ['intake 413', await ledger.post('/v1/consent-events', 'x'.repeat(70_000))],
-      ['preflight', await fetch(`${ledger.url}/v1/consent-events`, { method: 'OPTIONS', headers: { origin: PAGE_ORIGIN } })],
+      [
+        'preflight',
+        await fetch(`${ledger.url}/v1/consent-events`, { method: 'OPTIONS', headers: { origin: PAGE_ORIGIN } }),
+      ],
       ['health', await fetch(`${ledger.url}/v1/health`)],
       ['404', await fetch(`${ledger.url}/nowhere`)],
       ['unsubscribe page', await fetch(`${ledger.url}/v1/unsubscribe?p=x`)],
