@@ -8,6 +8,28 @@
 import * as z from 'zod/mini';
 import { CONSENT_EVENT_SCHEMA_VERSION, CONSENT_METHODS, PURPOSE_ID_PATTERN } from './vocabulary.js';
 
+/**
+ * The longest value of each text field, in UTF-16 code units (as JavaScript
+ * counts a string's length). The intake's quick check reads them too.
+ */
+export const EVENT_LIMITS = {
+  email: 254,
+  customerId: 128,
+  purposes: 16,
+  purpose: 64,
+  textVersion: 64,
+  text: 20_000,
+  pageUrl: 2048,
+  widgetName: 64,
+  widgetVersion: 32,
+  bookingRef: 128,
+} as const;
+
+/** Digits with the usual separators and an optional leading +; the ledger compares numbers, it does not dial them. */
+export const PHONE_PATTERN = /^\+?[0-9 ()./-]{5,32}$/;
+export const LOCALE_PATTERN = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
+export const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+
 const nonEmpty = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
 /**
@@ -16,16 +38,11 @@ const nonEmpty = (max: number) => z.string().check(z.trim(), z.minLength(1), z.m
  */
 export const consentSubjectSchema = z
   .object({
-    email: z.optional(z.email().check(z.maxLength(254))),
+    email: z.optional(z.email().check(z.maxLength(EVENT_LIMITS.email))),
     phone: z.optional(
-      z.string().check(
-        z.trim(),
-        // Digits with the usual separators and an optional leading +; the
-        // ledger compares numbers, it does not dial them.
-        z.regex(/^\+?[0-9 ()./-]{5,32}$/, 'phone must be a telephone number such as +41 79 123 45 67'),
-      ),
+      z.string().check(z.trim(), z.regex(PHONE_PATTERN, 'phone must be a telephone number such as +41 79 123 45 67')),
     ),
-    customerId: z.optional(nonEmpty(128)),
+    customerId: z.optional(nonEmpty(EVENT_LIMITS.customerId)),
   })
   .check(
     z.refine((subject) => Boolean(subject.email || subject.phone || subject.customerId), {
@@ -37,7 +54,10 @@ export const consentSubjectSchema = z
 export const purposeDecisionSchema = z.object({
   purpose: z
     .string()
-    .check(z.regex(PURPOSE_ID_PATTERN, 'purpose must be a kebab-case id such as email-newsletter'), z.maxLength(64)),
+    .check(
+      z.regex(PURPOSE_ID_PATTERN, 'purpose must be a kebab-case id such as email-newsletter'),
+      z.maxLength(EVENT_LIMITS.purpose),
+    ),
   granted: z.boolean(),
 });
 
@@ -47,12 +67,10 @@ export const purposeDecisionSchema = z.object({
  * and its SHA-256 fingerprint.
  */
 export const consentNoticeSchema = z.object({
-  textVersion: nonEmpty(64),
-  locale: z
-    .string()
-    .check(z.regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'locale must be a language tag such as de or de-CH')),
-  text: z.string().check(z.minLength(1), z.maxLength(20_000)),
-  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits')),
+  textVersion: nonEmpty(EVENT_LIMITS.textVersion),
+  locale: z.string().check(z.regex(LOCALE_PATTERN, 'locale must be a language tag such as de or de-CH')),
+  text: z.string().check(z.minLength(1), z.maxLength(EVENT_LIMITS.text)),
+  sha256: z.string().check(z.regex(SHA256_PATTERN, 'sha256 must be 64 lowercase hex digits')),
 });
 
 export const consentEventSchema = z
@@ -61,16 +79,16 @@ export const consentEventSchema = z
     /** Made when the customer ticks; kept for every resend of the same act. */
     id: z.uuid(),
     subject: consentSubjectSchema,
-    purposes: z.array(purposeDecisionSchema).check(z.minLength(1), z.maxLength(16)),
+    purposes: z.array(purposeDecisionSchema).check(z.minLength(1), z.maxLength(EVENT_LIMITS.purposes)),
     notice: consentNoticeSchema,
     /** The customer's clock; the ledger adds its own receive time. */
     clientTime: z.iso.datetime({ offset: true }),
     method: z.enum(CONSENT_METHODS),
     source: z.object({
-      pageUrl: z.url({ protocol: /^https?$/ }).check(z.maxLength(2048)),
-      widget: z.object({ name: nonEmpty(64), version: nonEmpty(32) }),
+      pageUrl: z.url({ protocol: /^https?$/ }).check(z.maxLength(EVENT_LIMITS.pageUrl)),
+      widget: z.object({ name: nonEmpty(EVENT_LIMITS.widgetName), version: nonEmpty(EVENT_LIMITS.widgetVersion) }),
     }),
-    bookingRef: z.optional(nonEmpty(128)),
+    bookingRef: z.optional(nonEmpty(EVENT_LIMITS.bookingRef)),
   })
   .check(
     z.refine((event) => new Set(event.purposes.map((p) => p.purpose)).size === event.purposes.length, {

@@ -8,6 +8,7 @@ import { Hono, type Context } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { consentEventSchema, consentReceiptSchema } from '../../contract/consent-event.js';
 import { errorAnswer, jsonAnswer, jsonBody } from '../openapi.js';
+import { isPlainConsentEvent } from '../plain-consent-event.js';
 import { fail, presetHeader, readBody } from '../http.js';
 import { receiptOf, type LedgerContext } from '../ledger-context.js';
 
@@ -70,7 +71,7 @@ export function intakeRoutes(ledger: LedgerContext, allowedOrigins: ReadonlySet<
     ledger.publicGuard,
     async (c) => {
       if (!originAllowed(c)) return fail(c, 403, `origin ${c.req.header('origin')} may not post consents here`);
-      const body = await readBody(c, consentEventSchema);
+      const body = await readBody(c, consentEventSchema, isPlainConsentEvent);
       if (!body.ok) return body.response;
       const event = body.data;
       const problem = ledger.checkWrite(
