@@ -70,6 +70,12 @@ export { INDEX_FILE_NAME, CHUNKS_FILE_NAME };
 
 /** Keys made (and fsynced) at a time, ahead of the entries that will use them: 128 KiB. */
 const KEYS_AHEAD = 4096;
+/**
+ * While appending, the index files' changes are written at most this often:
+ * one write for many batches. They are not needed for the proof; a crash
+ * only means reading a little more of the ledger's tail at the next start.
+ */
+const INDEX_SAVE_DELAY_MS = 200;
 
 interface Pending {
   line: string;
@@ -222,6 +228,9 @@ export class JsonlLedgerStore implements LedgerStore {
   readonly #now: () => Date;
   readonly #options: JsonlStoreOptions;
   #lastCheckpoint: string | undefined;
+  /** Index file writes, one after another (two at once could leave an older slot written last). */
+  #indexWrites: Promise<void> = Promise.resolve();
+  #indexTimer: NodeJS.Timeout | undefined;
 
   private constructor(files: Files, state: OpenedLedger, options: JsonlStoreOptions) {
     this.#files = files;
@@ -319,8 +328,7 @@ export class JsonlLedgerStore implements LedgerStore {
       await this.#destroyKeys(erasure.event.erasedSeqs);
     }
     this.#indexFromSlots({ trustDigests: true });
-    await this.#slots.save(this.#files.index);
-    await this.#chunks.save(this.#files.chunks);
+    await this.#saveIndex();
   }
 
   async append(
@@ -414,7 +422,7 @@ export class JsonlLedgerStore implements LedgerStore {
       this.#slots.set(seq, { end: this.#slots.end(seq), eventId: entry.event.id, kind: SlotKind.Record, digests });
       this.#index.add(seq, this.#slots.digestKeys(seq));
     }
-    await this.#slots.save(this.#files.index);
+    await this.#saveIndex();
   }
 
   async customerEntries(identifiers: readonly string[]): Promise<ChainEntry[]> {
@@ -468,8 +476,8 @@ export class JsonlLedgerStore implements LedgerStore {
     // Keys made ahead for entries that did not come are cut, so a stopped ledger's key file has one per entry.
     await this.#keysWritten.catch(() => undefined);
     if (!this.#broken) await this.#files.keys.truncate((this.#count + 1) * RECORD_KEY_BYTES).catch(() => undefined);
-    await this.#slots.save(this.#files.index).catch(() => undefined);
-    await this.#chunks.save(this.#files.chunks).catch(() => undefined);
+    clearTimeout(this.#indexTimer);
+    await this.#saveIndex().catch(() => undefined);
     const { ledger, keys, index, chunks, checkpoints, lockPath } = this.#files;
     for (const handle of [ledger, keys, index, chunks, checkpoints]) await handle?.close();
     await unlink(lockPath).catch(() => undefined);
@@ -548,7 +556,7 @@ export class JsonlLedgerStore implements LedgerStore {
       if (this.#slots.kind(seq) !== SlotKind.Erased) this.#slots.erase(seq);
     }
     if (wrote) await this.#files.keys.datasync();
-    await this.#slots.save(this.#files.index);
+    await this.#saveIndex();
   }
 
   async #flush(): Promise<void> {
@@ -581,8 +589,7 @@ export class JsonlLedgerStore implements LedgerStore {
         // An erasure seals nothing: the key made for its place goes (not fsynced; a key left over opens nothing).
         for (const { seq, key } of batch) if (!key) await this.#zeroKey(seq);
         // The index files are not needed for the proof: written after the acknowledgement, never fsynced.
-        await this.#slots.save(this.#files.index);
-        await this.#chunks.save(this.#files.chunks);
+        this.#saveIndexSoon();
       } catch (error) {
         // Memory and disk may now disagree; stop accepting writes rather than
         // acknowledge entries whose chain position is uncertain.
@@ -592,6 +599,28 @@ export class JsonlLedgerStore implements LedgerStore {
       }
     }
     this.#flushing = undefined;
+  }
+
+  /** Writes the index files' changes now, after any write of them already under way. */
+  #saveIndex(): Promise<void> {
+    const write = this.#indexWrites.then(async () => {
+      await this.#slots.save(this.#files.index);
+      await this.#chunks.save(this.#files.chunks);
+    });
+    this.#indexWrites = write.catch(() => undefined);
+    return write;
+  }
+
+  /** Writes the index files' changes within INDEX_SAVE_DELAY_MS. */
+  #saveIndexSoon(): void {
+    this.#indexTimer ??= setTimeout(() => {
+      this.#indexTimer = undefined;
+      this.#saveIndex().catch((error: unknown) =>
+        console.warn(
+          `ledger: could not write the index files (the next start reads the ledger's tail instead): ${String(error)}`,
+        ),
+      );
+    }, INDEX_SAVE_DELAY_MS).unref();
   }
 
   /** The batch's lines are durable: their slots, and the customer index, take them in. */
