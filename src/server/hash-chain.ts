@@ -35,10 +35,11 @@ export function hashOfJson(
 ): string {
   const { seq, receivedAt, eventJson, sealed, flags } = entry;
   const sealedJson = sealed === undefined ? '' : `,"sealed":${JSON.stringify(sealed)}`;
+  // In three parts: the event's JSON goes in as it is, not copied into one long string first.
   return createHash('sha256')
-    .update(
-      `${prevHash}\n{"seq":${JSON.stringify(seq)},"receivedAt":${JSON.stringify(receivedAt)},"event":${eventJson}${sealedJson},"flags":${JSON.stringify(flags)}}`,
-    )
+    .update(`${prevHash}\n{"seq":${JSON.stringify(seq)},"receivedAt":${JSON.stringify(receivedAt)},"event":`)
+    .update(eventJson)
+    .update(`${sealedJson},"flags":${JSON.stringify(flags)}}`)
     .digest('hex');
 }
 

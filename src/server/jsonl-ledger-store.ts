@@ -78,6 +78,7 @@ const KEYS_AHEAD = 4096;
 const INDEX_SAVE_DELAY_MS = 200;
 
 interface Pending {
+  /** The entry's line, without its newline. */
   line: string;
   seq: number;
   /** The event id's 16 bytes. */
@@ -164,11 +165,12 @@ function parseLine(line: string): ChainEntry | undefined {
 /** A batch's lines as the bytes to append, and where each line ends in them. */
 function linesOf(batch: readonly Pending[]): { lines: Buffer; ends: number[] } {
   // UTF-8 takes at most three bytes per UTF-16 code unit, so the lines fit; write() says how many it took.
-  const bytes = Buffer.allocUnsafe(batch.reduce((sum, pending) => sum + 3 * pending.line.length, 0));
+  const bytes = Buffer.allocUnsafe(batch.reduce((sum, pending) => sum + 3 * pending.line.length + 1, 0));
   const ends: number[] = [];
   let at = 0;
   for (const { line } of batch) {
     at += bytes.write(line, at);
+    bytes[at++] = 0x0a;
     ends.push(at);
   }
   return { lines: bytes.subarray(0, at), ends };
@@ -355,7 +357,7 @@ export class JsonlLedgerStore implements LedgerStore {
     const keys = event.method === 'erasure' ? [] : (identifiers ?? this.#identify?.(event));
     const digests = keys?.map((identifier) => this.identifierDigest(identifier));
     const durable = new Promise<string | undefined>((resolve, reject) => {
-      this.#queue.push({ line: `${stored}\n`, seq, idBytes, entry, digests, key, resolve, reject });
+      this.#queue.push({ line: stored, seq, idBytes, entry, digests, key, resolve, reject });
     });
     this.#byId.set(idBytes, 0, seq);
     this.#pending.set(seq, { entry, durable });
