@@ -6,6 +6,7 @@
  * the proxies go (`trustProxy`), because a client can send it too.
  */
 import type { Context } from 'hono';
+import { requestHeader } from './http.js';
 
 /**
  * How far to believe X-Forwarded-For: a hop count (1: one proxy in front,
@@ -31,7 +32,7 @@ const normalize = (address: string) =>
 export function clientAddress(c: Context, trust: TrustProxy | undefined): string {
   const peer = normalize(socketAddress(c));
   if (trust === undefined || trust === 0 || (Array.isArray(trust) && trust.length === 0)) return peer;
-  const forwarded = (c.req.header('x-forwarded-for') ?? '').split(',').map(normalize).filter(Boolean);
+  const forwarded = (requestHeader(c, 'x-forwarded-for') ?? '').split(',').map(normalize).filter(Boolean);
   // Nearest hop last: the proxy that talked to us appended what it saw.
   const chain = [...forwarded, peer];
   if (typeof trust === 'number') return chain[Math.max(0, chain.length - 1 - trust)]!;

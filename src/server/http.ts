@@ -26,7 +26,7 @@ export async function readBody<S extends z.ZodMiniType>(
   schema: S,
   plain?: (body: unknown) => body is z.infer<S>,
 ): Promise<{ ok: true; data: z.infer<S> } | { ok: false; response: Response }> {
-  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = (requestHeader(c, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (!JSON_TYPES.includes(type)) {
     return {
       ok: false,
@@ -67,7 +67,7 @@ const tooLarge = (c: Context, maxBytes: number) => fail(c, 413, `body is larger 
 export function limitBody(maxBytes: number): MiddlewareHandler {
   return async (c, next) => {
     (c as Context<BodyLimit>).set('maxBodyBytes', maxBytes);
-    const declared = c.req.header('content-length');
+    const declared = requestHeader(c, 'content-length');
     if (declared !== undefined && Number(declared) > maxBytes) return tooLarge(c, maxBytes);
     await next();
   };
@@ -124,6 +124,18 @@ export const SECURITY_HEADERS: readonly (readonly [name: string, value: string])
   ['x-permitted-cross-domain-policies', 'none'],
   ['x-xss-protection', '0'],
 ];
+
+/**
+ * A request header (`name` in lower case). Under Node it is read from Node's
+ * own parsed headers: the first c.req.header() of a request builds a Fetch
+ * Headers object of them all.
+ */
+export function requestHeader(c: Context, name: string): string | undefined {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (!incoming?.headers) return c.req.header(name);
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
 
 /** Node's response under @hono/node-server, while its headers can still be set. */
 function nodeResponse(c: Context): ServerResponse | undefined {

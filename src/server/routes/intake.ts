@@ -9,7 +9,7 @@ import { describeRoute } from 'hono-openapi';
 import { consentEventSchema, consentReceiptSchema } from '../../contract/consent-event.js';
 import { errorAnswer, jsonAnswer, jsonBody } from '../openapi.js';
 import { isPlainConsentEvent } from '../plain-consent-event.js';
-import { fail, presetHeader, readBody } from '../http.js';
+import { fail, presetHeader, readBody, requestHeader } from '../http.js';
 import { receiptOf, type LedgerContext } from '../ledger-context.js';
 
 /** Intake path, relative to where the ledger is mounted. */
@@ -19,7 +19,7 @@ export function intakeRoutes(ledger: LedgerContext, allowedOrigins: ReadonlySet<
   const app = new Hono();
 
   const originAllowed = (c: Context): boolean => {
-    const origin = c.req.header('origin');
+    const origin = requestHeader(c, 'origin');
     // No Origin: not a browser page (curl, a backend); the staff API guards what matters.
     if (!origin) return true;
     return allowedOrigins.has(origin) || origin === new URL(c.req.url).origin;
@@ -27,14 +27,14 @@ export function intakeRoutes(ledger: LedgerContext, allowedOrigins: ReadonlySet<
 
   // Preflights from other origins get a clear 403 (the browser would block them anyway).
   app.options(INTAKE_PATH, async (c, next) =>
-    originAllowed(c) ? next() : fail(c, 403, `origin ${c.req.header('origin')} may not post consents here`),
+    originAllowed(c) ? next() : fail(c, 403, `origin ${requestHeader(c, 'origin')} may not post consents here`),
   );
   // CORS: only configured booking pages may read the receipt, and its Retry-After (else they back off blind).
   // By hand rather than with hono/cors, which sets its headers on a response made before the handler's:
   // under Node that makes the adapter build a second, full Fetch Response for every consent posted.
   // Set before the answer is made (presetHeader): every consent posted gets them.
   app.use(INTAKE_PATH, async (c, next) => {
-    const origin = c.req.header('origin');
+    const origin = requestHeader(c, 'origin');
     if (origin && originAllowed(c)) {
       presetHeader(c, 'access-control-allow-origin', origin);
       presetHeader(c, 'access-control-expose-headers', 'retry-after');
@@ -70,7 +70,7 @@ export function intakeRoutes(ledger: LedgerContext, allowedOrigins: ReadonlySet<
     }),
     ledger.publicGuard,
     async (c) => {
-      if (!originAllowed(c)) return fail(c, 403, `origin ${c.req.header('origin')} may not post consents here`);
+      if (!originAllowed(c)) return fail(c, 403, `origin ${requestHeader(c, 'origin')} may not post consents here`);
       const body = await readBody(c, consentEventSchema, isPlainConsentEvent);
       if (!body.ok) return body.response;
       const event = body.data;
