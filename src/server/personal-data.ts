@@ -41,23 +41,28 @@ export const PERSONAL_FIELDS: readonly (readonly string[])[] = [
 
 type Json = Record<string, unknown>;
 
+/** The personal fields at the top of a record, and those one level down, by the field they sit in. */
+const PERSONAL_AT_TOP = new Set(PERSONAL_FIELDS.filter((path) => path.length === 1).map(([field]) => field!));
+const PERSONAL_INSIDE = new Map<string, string[]>();
+for (const path of PERSONAL_FIELDS) {
+  if (path.length === 2) PERSONAL_INSIDE.set(path[0]!, [...(PERSONAL_INSIDE.get(path[0]!) ?? []), path[1]!]);
+}
+
 /**
  * The record with its personal fields removed: what the chain keeps readable.
  * Keeps the remaining keys' order; copies only the objects it changes.
+ * Built by copying what stays (deleting keys would slow every later read of the copy).
  */
 export function publicPart<T extends object>(record: T): T {
-  const copy: Json = { ...(record as Json) };
-  for (const path of PERSONAL_FIELDS) {
-    if (path.length === 1) {
-      delete copy[path[0]!];
-      continue;
-    }
-    const [outer, inner] = path as [string, string];
-    const parent = copy[outer];
-    if (parent && typeof parent === 'object' && inner in parent) {
-      const { [inner]: _personal, ...rest } = parent as Json;
-      copy[outer] = rest;
-    }
+  const copy: Json = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (PERSONAL_AT_TOP.has(key)) continue;
+    const inside = PERSONAL_INSIDE.get(key);
+    if (inside && value && typeof value === 'object' && inside.some((field) => field in value)) {
+      const kept: Json = {};
+      for (const [field, fieldValue] of Object.entries(value)) if (!inside.includes(field)) kept[field] = fieldValue;
+      copy[key] = kept;
+    } else copy[key] = value;
   }
   return copy as T;
 }
