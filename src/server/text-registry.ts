@@ -17,8 +17,8 @@ export interface PublishedText {
 
 export class TextRegistry {
   readonly #byVersion = new Map<string, PublishedText[]>();
-  /** Fingerprints of texts seen lately: a salon's customers are shown the same few texts. */
-  readonly #fingerprints = new Map<string, string>();
+  /** Texts seen lately, by their fingerprint: a salon's customers are shown the same few texts. */
+  readonly #texts = new Map<string, string>();
 
   constructor(texts: readonly PublishedText[] = []) {
     for (const text of texts) this.#byVersion.set(text.version, [...(this.#byVersion.get(text.version) ?? []), text]);
@@ -33,7 +33,7 @@ export class TextRegistry {
     if (record.method !== 'online-booking') return [];
     const { notice } = record;
     const flags: RecordFlag[] = [];
-    if (this.#fingerprint(notice.text) !== notice.sha256) flags.push('fingerprint-mismatch');
+    if (!this.#fingerprintHolds(notice.text, notice.sha256)) flags.push('fingerprint-mismatch');
     if (this.active) {
       const published = this.#byVersion.get(notice.textVersion);
       if (!published) flags.push('unregistered-text-version');
@@ -44,13 +44,12 @@ export class TextRegistry {
     return flags;
   }
 
-  #fingerprint(text: string): string {
-    let fingerprint = this.#fingerprints.get(text);
-    if (fingerprint === undefined) {
-      if (this.#fingerprints.size >= 64) this.#fingerprints.clear();
-      fingerprint = createHash('sha256').update(text, 'utf8').digest('hex');
-      this.#fingerprints.set(text, fingerprint);
-    }
-    return fingerprint;
+  /** Whether `sha256` is the text's SHA-256 (a text seen lately is compared, not hashed again). */
+  #fingerprintHolds(text: string, sha256: string): boolean {
+    if (this.#texts.get(sha256) === text) return true;
+    if (createHash('sha256').update(text, 'utf8').digest('hex') !== sha256) return false;
+    if (this.#texts.size >= 64) this.#texts.clear();
+    this.#texts.set(sha256, text);
+    return true;
   }
 }
