@@ -15,7 +15,7 @@
 // ledger on it and prints the start-up time, status p50/p99 over HTTP, the time to stream the
 // campaign audience as CSV, and the ledger process's peak memory.
 //
-//   npm run bench:ledger -- [--clients 64] [--seconds 5] [--runs 3] [--store jsonl|postgres] [--processes 1] [--profile DIR]
+//   npm run bench:ledger -- [--clients 64] [--seconds 5] [--runs 5] [--store jsonl|postgres] [--processes 1] [--profile DIR]
 //   npm run bench:ledger -- --records 10000,100000 [--store jsonl|postgres]
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -31,7 +31,7 @@ const { values } = parseArgs({
   options: {
     clients: { type: 'string', default: '64' },
     seconds: { type: 'string', default: '5' },
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '5' },
     store: { type: 'string', default: 'jsonl' },
     processes: { type: 'string', default: '1' },
     records: { type: 'string' },
