@@ -224,7 +224,7 @@ export class JsonlLedgerStore implements LedgerStore {
   #lastHash: string;
   #queue: Pending[] = [];
   #flushing: Promise<void> | undefined;
-  /** Settles when the latest append so far is durable (and so every earlier one): what a read waits for. */
+  /** Settles when the latest append so far is durable (and so every earlier one): what a read waits for (it may reject). */
   #latestWrite: Promise<unknown> = Promise.resolve();
   #broken: unknown;
   readonly #now: () => Date;
@@ -320,6 +320,11 @@ export class JsonlLedgerStore implements LedgerStore {
     }
   }
 
+  /** Settles once every append so far is durable, or failed (its caller hears of that). */
+  #writesSettled(): Promise<unknown> {
+    return this.#latestWrite.catch(() => undefined);
+  }
+
   /** Fills memory from the slots: event ids, erasures (applied again), the customer index. */
   async #load(erasures: readonly ErasureEntry[]): Promise<void> {
     for (let seq = 1; seq <= this.#count; seq += 1) this.#byId.set(this.#slots.bytes, this.#slots.eventIdAt(seq), seq);
@@ -361,7 +366,7 @@ export class JsonlLedgerStore implements LedgerStore {
     });
     this.#byId.set(idBytes, 0, seq);
     this.#pending.set(seq, { entry, durable });
-    this.#latestWrite = durable.catch(() => undefined);
+    this.#latestWrite = durable;
     this.#flushing ??= this.#flush();
     const checkpoint = await durable;
     return { kind: 'created', entry, ...(checkpoint ? { checkpoint } : {}) };
@@ -429,14 +434,14 @@ export class JsonlLedgerStore implements LedgerStore {
 
   async customerEntries(identifiers: readonly string[]): Promise<ChainEntry[]> {
     // A read sees every write that came before it (not those that come while it waits).
-    await this.#latestWrite;
+    await this.#writesSettled();
     const seqs = this.#index.lookup(digestKeys(identifiers.map((key) => this.identifierDigest(key))));
     const read = await this.#readMany(seqs);
     return seqs.map((seq) => read.get(seq)!);
   }
 
   async *customers(): AsyncGenerator<ChainEntry[]> {
-    await this.#latestWrite;
+    await this.#writesSettled();
     // A hundred customers at a time, their lines read in runs: customers come in order of their
     // first entry, so most runs are whole stretches of the file.
     let group: number[][] = [];
@@ -465,7 +470,7 @@ export class JsonlLedgerStore implements LedgerStore {
 
   async entries(options: { afterSeq?: number; limit?: number } = {}): Promise<ChainEntry[]> {
     // Entries are listed once durable: wait for writes in flight.
-    await this.#latestWrite;
+    await this.#writesSettled();
     const first = Math.max(0, options.afterSeq ?? 0) + 1;
     const last = Math.min(this.#slots.count, options.limit === undefined ? Infinity : first + options.limit - 1);
     const seqs = Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);

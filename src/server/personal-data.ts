@@ -55,12 +55,14 @@ for (const path of PERSONAL_FIELDS) {
  */
 export function publicPart<T extends object>(record: T): T {
   const copy: Json = {};
-  for (const [key, value] of Object.entries(record)) {
+  // Records are plain objects parsed from JSON: for…in sees exactly their own keys.
+  for (const key in record) {
     if (PERSONAL_AT_TOP.has(key)) continue;
+    const value = (record as Json)[key];
     const inside = PERSONAL_INSIDE.get(key);
     if (inside && value && typeof value === 'object' && inside.some((field) => field in value)) {
       const kept: Json = {};
-      for (const [field, fieldValue] of Object.entries(value)) if (!inside.includes(field)) kept[field] = fieldValue;
+      for (const field in value) if (!inside.includes(field)) kept[field] = (value as Json)[field];
       copy[key] = kept;
     } else copy[key] = value;
   }
