@@ -71,15 +71,21 @@ export function publicPart<T extends object>(record: T): T {
 
 /** Only the personal fields of a record, in the same nesting; undefined when it has none. */
 export function personalPart(record: object): Json | undefined {
-  const personal: Json = {};
-  let found = false;
-  for (const path of PERSONAL_FIELDS) {
-    const value = readPath(record as Json, path);
-    if (value === undefined) continue;
-    found = true;
-    writePath(personal, path, value);
+  let personal: Json | undefined;
+  for (const key in record) {
+    const value = (record as Json)[key];
+    if (PERSONAL_AT_TOP.has(key)) {
+      if (value !== undefined) (personal ??= {})[key] = value;
+      continue;
+    }
+    const inside = PERSONAL_INSIDE.get(key);
+    if (!inside || !value || typeof value !== 'object') continue;
+    for (const field of inside) {
+      const fieldValue = (value as Json)[field];
+      if (fieldValue !== undefined) (((personal ??= {})[key] ??= {}) as Json)[field] = fieldValue;
+    }
   }
-  return found ? personal : undefined;
+  return personal;
 }
 
 /** The public part and the personal part put back together. */

@@ -29,6 +29,12 @@ const consent = fc.record(
     staff: fc.record({ name: text, evidence: text }, { requiredKeys: ['name'] }),
     bookingRef: text,
     reason: text,
+    // What double opt-in records carry: the mail sent and where the sign-up came from.
+    mail: fc.record({ to: text, text, sha256: text, messageId: text }, { requiredKeys: [] }),
+    smtpReply: text,
+    signUpClientAddress: text,
+    clientAddress: text,
+    userAgent: text,
   },
   { requiredKeys: ['schemaVersion', 'id', 'subject', 'purposes', 'clientTime', 'method'] },
 );
