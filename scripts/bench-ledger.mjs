@@ -350,6 +350,8 @@ line(
   `${bareMiddle.perSecond.toFixed(0)} records/s, ${bareMiddle.cpuPerRecordMs.toFixed(2)} ms CPU per record   (runs: ${bare.map((r) => r.perSecond.toFixed(0)).join(', ')})`,
 );
 line('ledger ÷ bare node:http', `${(middle.perSecond / bareMiddle.perSecond).toFixed(2)}×`);
+// Each ledger run beside the bare run right after it: the two saw the machine in much the same state.
+line('  run by run', ledger.map((run, i) => `${(run.perSecond / bare[i].perSecond).toFixed(2)}×`).join(', '));
 line('raw append + fsync, 1 record per fsync', `${single.toFixed(0)} records/s`);
 line(`raw append + fsync, ${clients} records per fsync`, `${grouped.toFixed(0)} records/s`);
 line('ledger ÷ raw single-record fsync', `${(middle.perSecond / single).toFixed(1)}×`);
