@@ -184,4 +184,45 @@ describe('the intake quick check (property-based, against consentEventSchema)', 
       { numRuns: 5000 },
     );
   });
+
+  it('at every length limit: takes the longest value zod takes, and nothing one longer', () => {
+    const purposes = (n: number) => Array.from({ length: n }, (_, i) => ({ purpose: `purpose-${i}`, granted: true }));
+    const limits: [path: (string | number)[], longest: unknown, tooLong: unknown][] = [
+      [['subject', 'email'], `${'a'.repeat(243)}@example.ch`, `${'a'.repeat(244)}@example.ch`],
+      [['subject', 'customerId'], 'k'.repeat(128), 'k'.repeat(129)],
+      [['purposes'], purposes(16), purposes(17)],
+      [['purposes', 0, 'purpose'], 'p'.repeat(64), 'p'.repeat(65)],
+      [['notice', 'textVersion'], 'v'.repeat(64), 'v'.repeat(65)],
+      [['notice', 'text'], 't'.repeat(20_000), 't'.repeat(20_001)],
+      [['source', 'pageUrl'], `https://x.ch/${'a'.repeat(2035)}`, `https://x.ch/${'a'.repeat(2036)}`],
+      [['source', 'widget', 'name'], 'n'.repeat(64), 'n'.repeat(65)],
+      [['source', 'widget', 'version'], '1'.repeat(32), '1'.repeat(33)],
+      [['bookingRef'], 'b'.repeat(128), 'b'.repeat(129)],
+    ];
+    const event = fc.sample(posted, { numRuns: 1, seed: 13 })[0]!;
+    for (const [path, longest, tooLong] of limits) {
+      const within = changed(event, path, { kind: 'set', value: longest });
+      assert.ok(isPlainConsentEvent(within), `${path.join('.')} at its limit went the slow way`);
+      assertSound(within);
+      assert.equal(isPlainConsentEvent(changed(event, path, { kind: 'set', value: tooLong })), false, path.join('.'));
+    }
+  });
+
+  it('takes a page address only as zod would keep it (property-based)', () => {
+    const odd = fc.oneof(
+      fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      fc
+        .tuple(fc.webUrl(), fc.constantFrom(' ', '\t', '\n', '\r', '\u0000', '\u00a0', 'é', '\u2028'), fc.nat(40))
+        .map(([url, inserted, at]) => url.slice(0, at) + inserted + url.slice(at)),
+      fc.constantFrom('http://', 'https:/x', 'http:example.ch', 'ftp://x.ch', 'HTTP://X.CH', 'https://[::1]/'),
+      fc.constantFrom('http://[::1', 'https://x.ch:99999/', 'http://x%zz.ch/', 'https://a..b/', 'https://x.ch/a b'),
+      fc.constantFrom('javascript:alert(1)', 'https://x.ch/\\evil', '//x.ch/', 'https://user:pw@x.ch/'),
+    );
+    fc.assert(
+      fc.property(posted, odd, (event, url) => {
+        assertSound(changed(event, ['source', 'pageUrl'], { kind: 'set', value: url }));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
