@@ -6,7 +6,12 @@
  * consent (GDPR Art. 7(1), see the README's legal background).
  */
 import * as z from 'zod/mini';
-import { CONSENT_EVENT_SCHEMA_VERSION, CONSENT_METHODS, PURPOSE_ID_PATTERN } from './vocabulary.js';
+import {
+  CONSENT_EVENT_SCHEMA_VERSION,
+  CONSENT_METHODS,
+  LANGUAGE_TAG_PATTERN,
+  PURPOSE_ID_PATTERN,
+} from './vocabulary.js';
 
 /**
  * The longest value of each text field, in UTF-16 code units (as JavaScript
@@ -27,7 +32,6 @@ export const EVENT_LIMITS = {
 
 /** Digits with the usual separators and an optional leading +; the ledger compares numbers, it does not dial them. */
 export const PHONE_PATTERN = /^\+?[0-9 ()./-]{5,32}$/;
-export const LOCALE_PATTERN = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
 export const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 
 const nonEmpty = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
@@ -68,7 +72,7 @@ export const purposeDecisionSchema = z.object({
  */
 export const consentNoticeSchema = z.object({
   textVersion: nonEmpty(EVENT_LIMITS.textVersion),
-  locale: z.string().check(z.regex(LOCALE_PATTERN, 'locale must be a language tag such as de or de-CH')),
+  locale: z.string().check(z.regex(LANGUAGE_TAG_PATTERN, 'locale must be a language tag such as de or de-CH')),
   text: z.string().check(z.minLength(1), z.maxLength(EVENT_LIMITS.text)),
   sha256: z.string().check(z.regex(SHA256_PATTERN, 'sha256 must be 64 lowercase hex digits')),
 });

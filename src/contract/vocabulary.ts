@@ -20,6 +20,9 @@ export const DEFAULT_PURPOSES: readonly KnownPurpose[] = ['email-newsletter'];
  */
 export const PURPOSE_ID_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
+/** A language tag as texts are keyed and events name the language shown: de, de-CH, it. */
+export const LANGUAGE_TAG_PATTERN = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
+
 /** The version of the consent event's wire format; bumped on any incompatible change. */
 export const CONSENT_EVENT_SCHEMA_VERSION = 1;
 

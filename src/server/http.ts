@@ -54,6 +54,11 @@ export async function readBody<S extends z.ZodMiniType>(
 
 type BodyLimit = { Variables: { maxBodyBytes?: number } };
 
+/** Node's request and response, when @hono/node-server serves the app (they come as c.env). */
+function nodeEnv(c: Context): { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined {
+  return c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
+}
+
 /** The browsers' keepalive budget, and the default limit of request bodies. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -80,7 +85,7 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
  * the rest of recording a consent. Elsewhere, from the Fetch request.
  */
 async function bodyText(c: Context, maxBytes: number): Promise<string | undefined> {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const incoming = nodeEnv(c)?.incoming;
   if (incoming?.readable) return readIncoming(incoming, maxBytes);
   const text = await c.req.text();
   return Buffer.byteLength(text) > maxBytes ? undefined : text;
@@ -131,7 +136,7 @@ export const SECURITY_HEADERS: readonly (readonly [name: string, value: string])
  * Headers object of them all.
  */
 export function requestHeader(c: Context, name: string): string | undefined {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const incoming = nodeEnv(c)?.incoming;
   if (!incoming?.headers) return c.req.header(name);
   const value = incoming.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
@@ -139,7 +144,7 @@ export function requestHeader(c: Context, name: string): string | undefined {
 
 /** Node's response under @hono/node-server, while its headers can still be set. */
 function nodeResponse(c: Context): ServerResponse | undefined {
-  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  const outgoing = nodeEnv(c)?.outgoing;
   return typeof outgoing?.setHeader === 'function' && !outgoing.headersSent ? outgoing : undefined;
 }
 

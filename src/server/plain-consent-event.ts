@@ -9,14 +9,13 @@
  * holds it to zod: whatever it accepts, zod accepts unchanged.
  */
 import { regexes } from 'zod/v4/core';
+import { EVENT_LIMITS, PHONE_PATTERN, SHA256_PATTERN, type ConsentEvent } from '../contract/consent-event.js';
 import {
-  EVENT_LIMITS,
-  LOCALE_PATTERN,
-  PHONE_PATTERN,
-  SHA256_PATTERN,
-  type ConsentEvent,
-} from '../contract/consent-event.js';
-import { CONSENT_EVENT_SCHEMA_VERSION, CONSENT_METHODS, PURPOSE_ID_PATTERN } from '../contract/vocabulary.js';
+  CONSENT_EVENT_SCHEMA_VERSION,
+  CONSENT_METHODS,
+  LANGUAGE_TAG_PATTERN,
+  PURPOSE_ID_PATTERN,
+} from '../contract/vocabulary.js';
 
 // The patterns zod's formats use (z.uuid(), z.email(), z.iso.datetime({ offset: true })).
 const UUID = regexes.uuid();
@@ -57,7 +56,7 @@ export function isPlainConsentEvent(value: unknown): value is ConsentEvent {
     objectWith(notice, NOTICE_KEYS) &&
     trimmedText(notice['textVersion'], EVENT_LIMITS.textVersion) &&
     typeof notice['locale'] === 'string' &&
-    LOCALE_PATTERN.test(notice['locale']) &&
+    LANGUAGE_TAG_PATTERN.test(notice['locale']) &&
     typeof notice['text'] === 'string' &&
     notice['text'].length >= 1 &&
     notice['text'].length <= EVENT_LIMITS.text &&

@@ -38,7 +38,7 @@ export function chainEntry(
   const personal = event.method === 'erasure' ? undefined : personalPart(event);
   const key = personal ? (place.key ?? newRecordKey()) : undefined;
   const sealed = personal && key ? seal(personal, key, event.id) : undefined;
-  // The public record is stringified once, for the hash and the stored line: the most of an append's cost.
+  // The public record is stringified once, for the hash and the stored line both (the costliest step of an append).
   const eventJson = JSON.stringify(sealed ? publicPart(event) : event);
   const hash = hashOfJson(prevHash, { seq, receivedAt, eventJson, sealed, flags });
   const withSeal = sealed ? { sealed } : {};

@@ -8,7 +8,12 @@
  * wrong, as codes: the words that name each problem and its fix live in
  * settings-messages.ts, which a page loads only when a setting is wrong.
  */
-import { DEFAULT_PURPOSES, KNOWN_PURPOSES, type KnownPurpose } from '../../contract/vocabulary.js';
+import {
+  DEFAULT_PURPOSES,
+  KNOWN_PURPOSES,
+  LANGUAGE_TAG_PATTERN,
+  type KnownPurpose,
+} from '../../contract/vocabulary.js';
 import { disallowedHrefs, isAllowedHref } from '../../legal-text/legal-markup.js';
 
 /** Legal texts per language tag: one entry per purpose id, plus `notice`, the shared line. */
@@ -73,7 +78,6 @@ export interface SettingProblem {
   blocksConsent: boolean;
 }
 
-const LANGUAGE_TAG = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
 const FIELD_NAME = /^[^\s"'<>]{1,100}$/;
 
 /** Settings without which the customer would not see the complete legal text. */
@@ -158,7 +162,7 @@ const CHECKS = {
   purposes: purposeList,
   textVersion: requiredText(64),
   privacyUrl: stringThat(isAllowedHref, 'not-allowed-href'),
-  locale: stringThat((tag) => LANGUAGE_TAG.test(tag), 'not-a-language-tag'),
+  locale: stringThat((tag) => LANGUAGE_TAG_PATTERN.test(tag), 'not-a-language-tag'),
   emailField: fieldName,
   phoneField: fieldName,
   customerIdField: fieldName,
@@ -186,7 +190,7 @@ function checkTexts(
   else if (Object.keys(texts).length === 0) add('texts', 'no-texts');
   const locales = Object.keys(texts ?? {});
   for (const locale of locales) {
-    if (!LANGUAGE_TAG.test(locale)) {
+    if (!LANGUAGE_TAG_PATTERN.test(locale)) {
       add('texts', 'not-a-text-language', locale);
       continue;
     }
@@ -208,7 +212,7 @@ function checkTexts(
     }
   }
   for (const locale of locales) {
-    if (LANGUAGE_TAG.test(locale) && !complete[locale]) {
+    if (LANGUAGE_TAG_PATTERN.test(locale) && !complete[locale]) {
       problems.push({ setting: `texts.${locale}`, code: 'incomplete-language', detail: shown, blocksConsent: false });
     }
   }
