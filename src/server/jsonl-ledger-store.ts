@@ -331,11 +331,11 @@ export class JsonlLedgerStore implements LedgerStore {
     for (const erasure of erasures) {
       this.#erasures.set(erasure.seq, erasure);
       for (const seq of erasure.event.erasedSeqs) if (!this.#erasedBy.has(seq)) this.#erasedBy.set(seq, erasure.seq);
-      // A crash may have come between an erasure and the end of its shredding: finish it.
-      await this.#destroyKeys(erasure.event.erasedSeqs);
     }
+    // A crash may have come between an erasure and the end of its shredding: finish it, for every
+    // erasure at once (one fsync of the key file, one write of the index).
+    await this.#destroyKeys(erasures.flatMap((erasure) => erasure.event.erasedSeqs));
     this.#indexFromSlots({ trustDigests: true });
-    await this.#saveIndex();
   }
 
   async append(
