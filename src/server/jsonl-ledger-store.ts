@@ -551,13 +551,11 @@ export class JsonlLedgerStore implements LedgerStore {
    * leave the index file. Keys already gone are left as they are.
    */
   async #destroyKeys(seqs: readonly number[]): Promise<void> {
-    const zeros = Buffer.alloc(RECORD_KEY_BYTES);
     let wrote = false;
     for (const seq of seqs) {
       const at = seq * RECORD_KEY_BYTES;
       if (at < this.#keyBytes.length && isLiveKey(this.#keyBytes.subarray(at, at + RECORD_KEY_BYTES))) {
-        zeros.copy(this.#keyBytes, at);
-        await this.#files.keys.write(zeros, 0, RECORD_KEY_BYTES, at);
+        await this.#zeroKey(seq);
         wrote = true;
       }
       if (this.#slots.kind(seq) !== SlotKind.Erased) this.#slots.erase(seq);
@@ -682,7 +680,7 @@ export class JsonlLedgerStore implements LedgerStore {
     this.#keysWritten.catch(() => undefined);
   }
 
-  /** Overwrites an unused key with zeros, in memory and on disk. */
+  /** Overwrites a key with zeros, in memory and on disk (not fsynced: the caller decides). */
   async #zeroKey(seq: number): Promise<void> {
     const at = seq * RECORD_KEY_BYTES;
     this.#keyBytes.fill(0, at, at + RECORD_KEY_BYTES);
