@@ -41,12 +41,27 @@ export const UI_STRINGS: Record<UiLocale, UiStrings> = {
   },
 };
 
-/** The entry of a per-language table for a language tag: its primary language if there, else English. */
-export function inLanguage<T>(table: Record<UiLocale, T>, locale: string): T {
-  return table[locale.toLowerCase().split('-')[0] as UiLocale] ?? table.en;
+/**
+ * The supported language a language tag names (its primary subtag), or
+ * undefined. Every per-language lookup goes through here: a tag from a link
+ * or a page (`__proto__`, `constructor`) must never index an object itself.
+ */
+export function uiLocaleOf(tag: string | undefined): UiLocale | undefined {
+  const primary = tag?.toLowerCase().split('-')[0];
+  return UI_LOCALES.find((locale) => locale === primary);
+}
+
+/** The entry of a per-language table for a language tag: its primary language if there, else `fallback`. */
+export function inLanguage<T>(table: Record<UiLocale, T>, locale: string | undefined, fallback: UiLocale = 'en'): T {
+  return table[uiLocaleOf(locale) ?? fallback];
 }
 
 /** The UI strings for a language tag: its primary language if supported, else English. */
-export function uiStringsFor(locale: string): UiStrings {
+export function uiStringsFor(locale: string | undefined): UiStrings {
   return inLanguage(UI_STRINGS, locale);
+}
+
+/** The short name of a purpose in a language's labels; a purpose without one is named by its id. */
+export function purposeLabel(labels: Record<string, string>, purpose: string): string {
+  return Object.hasOwn(labels, purpose) ? labels[purpose]! : purpose;
 }

@@ -4,7 +4,7 @@
  * register computes the same fingerprint from the same configuration.
  */
 import { composeNoticeText } from './legal-markup.js';
-import { uiStringsFor } from './ui-strings.js';
+import { purposeLabel, uiStringsFor } from './ui-strings.js';
 
 export interface WidgetTextConfig {
   salon: string;
@@ -21,7 +21,7 @@ export function composeWidgetText(config: WidgetTextConfig): string {
   return composeNoticeText({
     heading: strings.heading(config.salon),
     purposes: config.purposes.map((purpose) => ({
-      label: strings.purposeLabels[purpose] ?? purpose,
+      label: purposeLabel(strings.purposeLabels, purpose),
       text: config.texts[purpose] ?? '',
     })),
     notice: config.texts['notice'] ?? '',

@@ -5,10 +5,10 @@
  */
 import type { ErasureReason, LedgerRecord } from '../contract/ledger-records.js';
 import { ERASURE_REASON_NAMES } from '../legal-text/erasure-reason-names.js';
-import { uiStringsFor } from '../legal-text/ui-strings.js';
+import { purposeLabel, uiLocaleOf, uiStringsFor, type UiLocale } from '../legal-text/ui-strings.js';
 
 export interface ProofStrings {
-  lang: string;
+  lang: UiLocale;
   title: string;
   forCustomer: string;
   made: string;
@@ -61,7 +61,7 @@ export interface ProofStrings {
   purposeName: (purpose: string) => string;
 }
 
-const CATALOG: Record<string, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
+const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
   de: {
     title: 'Nachweis der Einwilligung in Werbung',
     forCustomer: 'für',
@@ -290,10 +290,9 @@ const CATALOG: Record<string, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
 
 /** The proof's strings for the salon's language (its primary language; English when unknown). */
 export function proofStringsFor(locale: string | undefined): ProofStrings {
-  const primary = (locale ?? 'en').toLowerCase().split('-')[0]!;
-  const lang = CATALOG[primary] ? primary : 'en';
-  const labels = uiStringsFor(lang).purposeLabels;
-  return { ...CATALOG[lang]!, lang, purposeName: (purpose) => labels[purpose] ?? purpose };
+  const lang = uiLocaleOf(locale) ?? 'en';
+  const strings = uiStringsFor(lang);
+  return { ...CATALOG[lang], lang, purposeName: (purpose) => purposeLabel(strings.purposeLabels, purpose) };
 }
 
 /** The locales the catalog holds, for the test that checks none lacks a key. */

@@ -248,7 +248,7 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings, seqById: ReadonlyMap<
       : record.method === 'double-opt-in'
         ? `${t.purposeName(record.purpose)}: ${d.confirmed}`
         : record.purposes.map((p) => `${t.purposeName(p.purpose)}: ${p.granted ? t.granted : t.withdrawn}`).join(', ');
-  const flagNames = RECORD_FLAG_NAMES[t.lang as keyof typeof RECORD_FLAG_NAMES];
+  const flagNames = RECORD_FLAG_NAMES[t.lang];
   const subject = Object.entries(record.subject)
     .map(([key, value]) => `${t.identifiers[key as keyof ConsentSubject] ?? key}: ${value}`)
     .join(', ');

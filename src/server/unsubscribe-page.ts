@@ -5,7 +5,7 @@
  * unsubscribe from mail clients (RFC 8058) POSTs to the same URL directly.
  */
 import { html } from 'hono/html';
-import { uiStringsFor } from '../legal-text/ui-strings.js';
+import { inLanguage, purposeLabel, uiLocaleOf, uiStringsFor } from '../legal-text/ui-strings.js';
 import { renderPage, styledPage } from './html-page.js';
 
 const PAGE = styledPage(`
@@ -54,9 +54,6 @@ const STRINGS = {
   },
 };
 
-type Locale = keyof typeof STRINGS;
-const stringsFor = (locale: string | undefined) => STRINGS[(locale?.slice(0, 2) as Locale) ?? 'de'] ?? STRINGS.de;
-
 export interface UnsubscribeView {
   state: 'ask' | 'done' | 'invalid';
   purpose?: string;
@@ -66,9 +63,9 @@ export interface UnsubscribeView {
 }
 
 export function renderUnsubscribePage(view: UnsubscribeView) {
-  const t = stringsFor(view.locale);
-  const what = (view.purpose && uiStringsFor(view.locale ?? 'de').purposeLabels[view.purpose]) ?? view.purpose ?? '';
-  const lang = STRINGS[view.locale?.slice(0, 2) as Locale] ? view.locale!.slice(0, 2) : 'de';
+  const lang = uiLocaleOf(view.locale) ?? 'de';
+  const t = inLanguage(STRINGS, lang);
+  const what = view.purpose ? purposeLabel(uiStringsFor(lang).purposeLabels, view.purpose) : '';
   const body =
     view.state === 'invalid'
       ? html`<h1>${t.title}</h1>

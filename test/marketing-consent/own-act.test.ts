@@ -10,6 +10,7 @@ import {
   captureConsole,
   clickAsCustomer,
 } from '../support/booking-form.js';
+import { entriesAfterQuietPeriod, ledger, uniqueEmail } from '../support/ledger.js';
 
 describe('<marketing-consent> counts only the customer’s own act', () => {
   it('a script’s click() or dispatched change ticks nothing, records nothing, and warns once', async () => {
@@ -31,6 +32,39 @@ describe('<marketing-consent> counts only the customer’s own act', () => {
     await clickAsCustomer(box(consent));
     expect(consent.grantedPurposes).to.deep.equal(['email-newsletter']);
   });
+
+  const scriptedActs: [string, (consent: MarketingConsentElement) => void][] = [
+    ['click() on the box', (consent) => box(consent).click()],
+    ['click() on the label', (consent) => consent.shadowRoot!.querySelector<HTMLElement>('label')!.click()],
+    [
+      'a dispatched click on the box',
+      (consent) => box(consent).dispatchEvent(new MouseEvent('click', { bubbles: true })),
+    ],
+    [
+      'checked set, then a dispatched change',
+      (consent) => {
+        box(consent).checked = true;
+        box(consent).dispatchEvent(new Event('change', { bubbles: true }));
+      },
+    ],
+  ];
+  for (const [act, run] of scriptedActs) {
+    it(`${act} from a page script leaves the box unticked, the form value empty and posts nothing`, async () => {
+      const email = uniqueEmail();
+      const { form, consent } = await bookingForm({ endpoint: (await ledger()).intake, email });
+      await captureConsole('warn', async () => {
+        run(consent);
+        await consent.updateComplete;
+      });
+      // The box is read after the browser's own change event has had its turn.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(box(consent).checked, 'the box shows ticked').to.equal(false);
+      expect(consent.grantedPurposes).to.deep.equal([]);
+      expect(new FormData(form).getAll('marketing-consent')).to.deep.equal([]);
+      form.requestSubmit();
+      expect(await entriesAfterQuietPeriod(email)).to.deep.equal([]);
+    });
+  }
 
   it('checked set before the element loaded is taken off: it reports the customer’s ticks only, with a warning', async () => {
     const name = `pre-upgrade-${Math.random().toString(36).slice(2)}`;

@@ -157,6 +157,19 @@ describe('--trust-proxy', () => {
     }
   });
 
+  it('the link pages anyone can open are rate-limited too', async () => {
+    const ledger = await startLedger({ rateLimit: { perMinute: 1, burst: 2 } });
+    try {
+      for (const path of ['/v1/unsubscribe?p=x', '/v1/confirm?p=x']) {
+        const statuses = [];
+        for (let i = 0; i < 4; i++) statuses.push((await fetch(`${ledger.url}${path}`)).status);
+        assert.deepEqual(statuses.slice(-2), [429, 429], path);
+      }
+    } finally {
+      await ledger.close();
+    }
+  });
+
   it('with a list of proxy addresses, a client cannot name itself by prepending addresses', async () => {
     const ledger = await startLedger({ rateLimit: { perMinute: 1, burst: 2 }, trustProxy: ['127.0.0.1'] });
     try {
@@ -241,6 +254,76 @@ describe('proofs', () => {
       const page = await (await fetch(url)).text();
       assert.match(page, /<html lang="it">/);
       assert.match(page, /Newsletter via e-mail/);
+    } finally {
+      await ledger.close();
+    }
+  });
+});
+
+describe('language tags from a link never reach an object’s prototype', () => {
+  // Any case, any subtag: each is looked up as a language and must fall back to the salon's.
+  const TAGS = [
+    '__proto__',
+    'constructor',
+    'CONSTRUCTOR',
+    'Constructor-CH',
+    '__proto__-de',
+    'toString',
+    'hasOwnProperty',
+    'valueOf',
+  ];
+
+  it('GET and POST of the unsubscribe link answer in the salon’s language, record the withdrawal once and log nothing', async () => {
+    const ledger = await startLedger({ controller: { name: 'Salon Bella', locale: 'fr' } });
+    const errors: unknown[] = [];
+    const originalError = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args);
+    try {
+      for (const tag of TAGS) {
+        const event = consentEvent();
+        await ledger.post('/v1/consent-events', event);
+        const url = new URL(await ledger.unsubscribeLink(event.subject.email!));
+        url.searchParams.set('l', tag);
+        const asked = await fetch(url);
+        assert.equal(asked.status, 200, `GET with l=${tag}`);
+        assert.match(await asked.text(), /<html lang="fr">[\s\S]*Newsletter par e-mail/);
+        const done = await fetch(url, { method: 'POST' });
+        assert.equal(done.status, 200, `POST with l=${tag}`);
+        assert.match(await done.text(), /désinscription est enregistrée/);
+        const again = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'List-Unsubscribe=One-Click',
+        });
+        assert.equal(again.status, 200);
+        const { entries } = (await (await ledger.staff(`/v1/staff/history?email=${event.subject.email}`)).json()) as {
+          entries: { event: { method: string } }[];
+        };
+        assert.equal(entries.filter((entry) => entry.event.method === 'unsubscribe-link').length, 1, `l=${tag}`);
+        // An invalid link with the same tag is a 400 page, not a 500.
+        const invalid = await fetch(`${ledger.url}/v1/unsubscribe?p=email-newsletter&l=${tag}`);
+        assert.equal(invalid.status, 400);
+        assert.match(await invalid.text(), /<html lang="fr">/);
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      console.error = originalError;
+      await ledger.close();
+    }
+  });
+
+  it('a purpose or language named like a prototype key is answered with 400 on the confirmation and proof links too', async () => {
+    const ledger = await startLedger();
+    try {
+      for (const tag of TAGS) {
+        for (const path of [`/v1/confirm?p=${tag}&l=${tag}`, `/v1/unsubscribe?p=${tag}&l=${tag}`]) {
+          for (const method of ['GET', 'POST']) {
+            const response = await fetch(`${ledger.url}${path}`, { method });
+            assert.equal(response.status, 400, `${method} ${path}`);
+          }
+        }
+        assert.equal((await fetch(`${ledger.url}/v1/proof?l=${tag}&email=a@example.ch`)).status, 403);
+      }
     } finally {
       await ledger.close();
     }

@@ -1,4 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
+import { purposeLabel } from '../../legal-text/ui-strings.js';
 import { property, state } from 'lit/decorators.js';
 import type { Audience } from '../../contract/ledger-records.js';
 import { StaffApiError, type StaffError } from '../../staff-client/staff-api-client.js';
@@ -86,7 +87,7 @@ export class MarketingConsentAudienceElement extends StaffElement {
       <label
         >${a.purpose}
         <select @change=${(event: Event) => (this.purpose = (event.target as HTMLSelectElement).value)}>
-          ${this.purposes.map((p) => html`<option value=${p} ?selected=${p === this.purpose}>${t.purposeNames[p] ?? p}</option>`)}
+          ${this.purposes.map((p) => html`<option value=${p} ?selected=${p === this.purpose}>${purposeLabel(t.purposeNames, p)}</option>`)}
         </select></label
       >
       ${

@@ -3,7 +3,7 @@
  */
 import type { ErasureReason, RecordFlag } from '../../contract/ledger-records.js';
 import { ERASURE_REASON_NAMES } from '../../legal-text/erasure-reason-names.js';
-import { UI_STRINGS } from '../../legal-text/ui-strings.js';
+import { inLanguage, UI_STRINGS, type UiLocale } from '../../legal-text/ui-strings.js';
 import { RECORD_FLAG_NAMES } from '../../legal-text/record-flag-names.js';
 
 export interface FileStrings {
@@ -91,7 +91,7 @@ const date = (locale: string) => (iso: string) =>
 
 export const formatDate = (locale: string, iso: string) => date(locale)(iso);
 
-export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
+export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
   de: {
     purposeNames: UI_STRINGS.de.purposeLabels,
     states: {
@@ -461,5 +461,5 @@ export const FILE_STRINGS: Record<'de' | 'fr' | 'it' | 'en', FileStrings> = {
 };
 
 export function fileStringsFor(locale: string): FileStrings {
-  return FILE_STRINGS[locale.toLowerCase().split('-')[0] as keyof typeof FILE_STRINGS] ?? FILE_STRINGS.en;
+  return inLanguage(FILE_STRINGS, locale);
 }

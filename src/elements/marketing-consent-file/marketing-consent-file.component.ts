@@ -1,4 +1,5 @@
 import { emit } from '../../events/emit.js';
+import { purposeLabel } from '../../legal-text/ui-strings.js';
 import '../../events/marketing-consent-file-changed.js';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
@@ -219,7 +220,7 @@ export class MarketingConsentFileElement extends StaffElement {
           ? t.methods[purpose.method]
           : '';
     return html`<section part="purpose" class="purpose ${purpose.state}" aria-labelledby="purpose-${purpose.purpose}">
-      <h3 id="purpose-${purpose.purpose}">${t.purposeNames[purpose.purpose] ?? purpose.purpose}</h3>
+      <h3 id="purpose-${purpose.purpose}">${purposeLabel(t.purposeNames, purpose.purpose)}</h3>
       <p part="badge" class="badge ${purpose.state}">${t.states[purpose.state]}</p>
       ${purpose.since ? html`<p>${t.since(formatDate(locale, purpose.since))} · ${method}</p>` : nothing}
       ${purpose.staff?.evidence ? html`<p>${t.evidence}: ${purpose.staff.evidence}</p>` : nothing}
@@ -333,7 +334,7 @@ export class MarketingConsentFileElement extends StaffElement {
                   const what = record.purposes
                     .map(
                       (p) =>
-                        `${t.purposeNames[p.purpose] ?? p.purpose}: ${p.granted ? t.states.granted : t.states.withdrawn}`,
+                        `${purposeLabel(t.purposeNames, p.purpose)}: ${p.granted ? t.states.granted : t.states.withdrawn}`,
                     )
                     .join(', ');
                   const how = record.method === 'staff' ? t.methods.staff(record.staff.name) : t.methods[record.method];
@@ -413,7 +414,7 @@ export class MarketingConsentFileElement extends StaffElement {
         ${this.purposes.map(
           (purpose) =>
             html`<label class="choice"
-              ><input type="checkbox" name="purpose" value=${purpose} />${t.purposeNames[purpose] ?? purpose}</label
+              ><input type="checkbox" name="purpose" value=${purpose} />${purposeLabel(t.purposeNames, purpose)}</label
             >`,
         )}
       </fieldset>

@@ -15,7 +15,7 @@ import {
   type LegalTexts,
   type SettingProblem,
 } from './settings.js';
-import { uiStringsFor, type UiStrings } from '../../legal-text/ui-strings.js';
+import { purposeLabel, uiStringsFor, type UiStrings } from '../../legal-text/ui-strings.js';
 import { styles } from './marketing-consent.styles.js';
 import { purposeListConverter } from '../purpose-list-converter.js';
 
@@ -145,6 +145,8 @@ export class MarketingConsentElement extends LitElement {
   /** The purposes the customer has ticked, live; never reflected to an attribute. */
   readonly #ticked = new Set<string>();
   #act: ConsentAct | undefined;
+  /** A script's click is being dispatched: nothing it sets off counts as the customer's tick. */
+  #scriptClicking = false;
   #config: ConsentConfig | undefined;
   #notice: ShownNotice | undefined;
   #templateTexts: LegalTexts = {};
@@ -484,11 +486,30 @@ export class MarketingConsentElement extends LitElement {
     if (event.persisted) this.#untickAll();
   };
 
+  /**
+   * Refuses a script's click on a box or its label. Cancelling stops the
+   * tick where the click is cancelable (and a label's forwarding); Chromium
+   * fires a trusted `change` after an untrusted `click()`, and a dispatched
+   * click may not be cancelable, so the `change` that follows in the same
+   * dispatch is refused too, and the boxes are set back to the customer's own
+   * ticks once the script's call returns.
+   */
+  readonly #onClick = (event: MouseEvent): void => {
+    if (event.isTrusted) return;
+    event.preventDefault();
+    this.#scriptClicking = true;
+    queueMicrotask(() => {
+      this.#scriptClicking = false;
+      for (const input of this.renderRoot.querySelectorAll('input')) input.checked = this.#ticked.has(input.value);
+    });
+    this.#warnPreTick('a script clicked or changed the box');
+  };
+
   #onToggle(purpose: string, event: Event): void {
     const input = event.target as HTMLInputElement;
     // Only the customer's own click, tap or key press is consent: a script's
     // click() or dispatched change event is not (GDPR Art. 4(11)).
-    if (!event.isTrusted) {
+    if (!event.isTrusted || this.#scriptClicking) {
       input.checked = this.#ticked.has(purpose);
       this.#warnPreTick('a script clicked or changed the box');
       return;
@@ -616,6 +637,8 @@ export class MarketingConsentElement extends LitElement {
     );
   }
 
+  // The label's click listener only refuses a script's clicks; the box itself takes the keyboard.
+  /* eslint-disable lit-a11y/click-events-have-key-events */
   protected override render(): unknown {
     const config = this.#config;
     const notice = this.#notice;
@@ -635,13 +658,17 @@ export class MarketingConsentElement extends LitElement {
               <input
                 type="checkbox"
                 id="box-${purpose}"
+                value=${purpose}
                 part="checkbox"
                 autocomplete="off"
                 aria-describedby="text-${purpose} notice"
                 ?disabled=${disabled}
+                @click=${this.#onClick}
                 @change=${(event: Event) => this.#onToggle(purpose, event)}
               />
-              <label part="label" for="box-${purpose}">${strings.purposeLabels[purpose]}</label>
+              <label part="label" for="box-${purpose}" @click=${this.#onClick}
+                >${purposeLabel(strings.purposeLabels, purpose)}</label
+              >
               <p part="text" id="text-${purpose}" class="text">${this.#renderMarkup(texts[purpose] as string)}</p>
             </div>
           `,
@@ -654,4 +681,5 @@ export class MarketingConsentElement extends LitElement {
       </fieldset>
     `;
   }
+  /* eslint-enable lit-a11y/click-events-have-key-events */
 }

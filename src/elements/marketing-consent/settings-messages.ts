@@ -4,6 +4,7 @@
  * pages whose settings are right never download it.
  */
 import { KNOWN_PURPOSES } from '../../contract/vocabulary.js';
+import { inLanguage, type UiLocale } from '../../legal-text/ui-strings.js';
 import type { ConsentSettings, ProblemCode, SettingProblem } from './settings.js';
 
 const EXAMPLE_ENDPOINT = 'https://consent.example-salon.ch/v1/consent-events';
@@ -26,7 +27,7 @@ const FIXES: Record<keyof ConsentSettings, string> = {
   name: 'set name to the form field name the consent is submitted under, e.g. name="marketing-consent"',
 };
 
-const WITHDRAWAL_EXAMPLE: Record<string, string> = {
+const WITHDRAWAL_EXAMPLE: Record<UiLocale, string> = {
   de: 'Widerruf jederzeit über den Abmeldelink in jeder Nachricht',
   fr: 'Vous pouvez retirer votre consentement à tout moment via le lien de désinscription',
   it: 'Può revocare il consenso in qualsiasi momento tramite il link di disiscrizione',
@@ -64,7 +65,7 @@ function fixFor({ setting, code }: SettingProblem): string {
   if (code === 'disallowed-link')
     return 'link only to https:// pages, mailto: addresses or paths on your site such as /datenschutz';
   if (code === 'no-withdrawal') {
-    const example = WITHDRAWAL_EXAMPLE[locale.split('-')[0]!] ?? WITHDRAWAL_EXAMPLE['en'];
+    const example = inLanguage(WITHDRAWAL_EXAMPLE, locale);
     return `say that and how customers can withdraw at any time, e.g. "${example}" (GDPR Art. 7(3))`;
   }
   if (code === 'incomplete-language') return 'complete it as listed above';

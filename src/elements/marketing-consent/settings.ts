@@ -15,6 +15,7 @@ import {
   type KnownPurpose,
 } from '../../contract/vocabulary.js';
 import { disallowedHrefs, isAllowedHref } from '../../legal-text/legal-markup.js';
+import { uiLocaleOf, type UiLocale } from '../../legal-text/ui-strings.js';
 
 /** Legal texts per language tag: one entry per purpose id, plus `notice`, the shared line. */
 export type LegalTexts = Record<string, Record<string, string>>;
@@ -88,7 +89,7 @@ const LEGAL_SETTINGS: readonly (keyof ConsentSettings)[] = ['salon', 'purposes',
  * them fails the information duty (GDPR Art. 7(3): the customer must be told
  * before agreeing that they can withdraw). Stems, matched case-insensitively.
  */
-const WITHDRAWAL_WORDS: Record<string, readonly string[]> = {
+const WITHDRAWAL_WORDS: Record<UiLocale, readonly string[]> = {
   de: ['widerruf', 'widerrufen', 'abmeld', 'abbestell', 'austragen'],
   fr: ['retir', 'révoqu', 'revoqu', 'désinscri', 'desinscri', 'désabonn', 'desabonn'],
   it: ['revoc', 'ritir', 'disiscri', 'annull', 'cancell'],
@@ -96,7 +97,8 @@ const WITHDRAWAL_WORDS: Record<string, readonly string[]> = {
 };
 
 function mentionsWithdrawal(locale: string, notice: string): boolean {
-  const words = WITHDRAWAL_WORDS[locale.toLowerCase().split('-')[0]!] ?? Object.values(WITHDRAWAL_WORDS).flat();
+  const language = uiLocaleOf(locale);
+  const words = language ? WITHDRAWAL_WORDS[language] : Object.values(WITHDRAWAL_WORDS).flat();
   const text = notice.toLowerCase();
   return words.some((word) => text.includes(word));
 }

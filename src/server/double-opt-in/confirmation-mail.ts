@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { plainText } from '../../legal-text/legal-markup.js';
-import { uiStringsFor } from '../../legal-text/ui-strings.js';
+import { purposeLabel, uiLocaleOf, uiStringsFor, type UiLocale } from '../../legal-text/ui-strings.js';
 import type { Controller } from '../proof.js';
 
 interface MailStrings {
@@ -21,7 +21,7 @@ interface MailStrings {
   notYou: string;
 }
 
-const STRINGS: Record<string, MailStrings> = {
+const STRINGS: Record<UiLocale, MailStrings> = {
   de: {
     subject: (what, salon) => `Bitte bestätigen: ${what} von ${salon}`,
     greeting: 'Guten Tag',
@@ -98,9 +98,9 @@ export function composeConfirmationMail(parts: {
   link: string;
   linkExpiresAt: Date;
 }): ConfirmationMail {
-  const lang = STRINGS[parts.locale.slice(0, 2)] ? parts.locale.slice(0, 2) : 'de';
-  const t = STRINGS[lang]!;
-  const what = uiStringsFor(lang).purposeLabels[parts.purpose] ?? parts.purpose;
+  const lang = uiLocaleOf(parts.locale) ?? 'de';
+  const t = STRINGS[lang];
+  const what = purposeLabel(uiStringsFor(lang).purposeLabels, parts.purpose);
   const salon = parts.controller.name;
   const until = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(parts.linkExpiresAt);
   const quoted =

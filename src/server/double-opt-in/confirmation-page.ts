@@ -6,7 +6,7 @@
  * what happened and records nothing.
  */
 import { html } from 'hono/html';
-import { uiStringsFor } from '../../legal-text/ui-strings.js';
+import { purposeLabel, uiLocaleOf, uiStringsFor, type UiLocale } from '../../legal-text/ui-strings.js';
 import { renderPage, styledPage } from '../html-page.js';
 
 const PAGE = styledPage(`
@@ -31,7 +31,7 @@ interface PageStrings {
   withdrawn: (what: string, address: string) => string;
 }
 
-const STRINGS: Record<string, PageStrings> = {
+const STRINGS: Record<UiLocale, PageStrings> = {
   de: {
     title: 'Anmeldung bestätigen',
     ask: (what, salon, address) => `Möchten Sie «${what}» von ${salon} an ${address} erhalten?`,
@@ -100,9 +100,9 @@ export interface ConfirmationPageView {
 }
 
 export function renderConfirmationPage(view: ConfirmationPageView) {
-  const lang = STRINGS[view.locale?.slice(0, 2) ?? ''] ? view.locale!.slice(0, 2) : 'de';
-  const t = STRINGS[lang]!;
-  const what = (view.purpose && uiStringsFor(lang).purposeLabels[view.purpose]) ?? view.purpose ?? '';
+  const lang = uiLocaleOf(view.locale) ?? 'de';
+  const t = STRINGS[lang];
+  const what = view.purpose ? purposeLabel(uiStringsFor(lang).purposeLabels, view.purpose) : '';
   const address = view.address ?? '';
   const message: Record<Exclude<ConfirmationPageState, 'ask'>, string> = {
     done: t.done(what, view.salon, address),

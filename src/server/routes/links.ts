@@ -7,6 +7,7 @@ import { Hono, type Context } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import type { ConsentSubject } from '../../contract/consent-event.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
+import { uiLocaleOf } from '../../legal-text/ui-strings.js';
 import { fail } from '../http.js';
 import { errorAnswer, htmlAnswer } from '../openapi.js';
 import type { LedgerContext } from '../ledger-context.js';
@@ -35,7 +36,8 @@ export function linkRoutes(
       Boolean(secrets.linkSecret) &&
       ledger.purposes.includes(purpose) &&
       (await verifyUnsubscribe(secrets.linkSecret!, { purpose, address }, signature));
-    return { valid, purpose, address, locale: c.req.query('l') ?? ledger.controller.locale };
+    // The message's language when the link names a supported one, else the salon's.
+    return { valid, purpose, address, locale: uiLocaleOf(c.req.query('l')) ?? ledger.controller.locale };
   };
   const unsubscribePage = (c: Context, view: UnsubscribeView, status: 200 | 400) => {
     c.header('content-security-policy', UNSUBSCRIBE_PAGE_CSP);
@@ -50,6 +52,8 @@ export function linkRoutes(
       summary: 'Unsubscribe page for a signed link (asks first: mail scanners open links)',
       responses: { 200: htmlAnswer('The question, in the message’s language'), 400: htmlAnswer('Invalid link') },
     }),
+    // Rate-limited like the POST: anyone can ask for the page, and each answer costs a signature check.
+    ledger.publicGuard,
     async (c) => {
       const target = await linkTarget(c);
       return unsubscribePage(c, { ...target, state: target.valid ? 'ask' : 'invalid' }, target.valid ? 200 : 400);
@@ -105,6 +109,7 @@ export function linkRoutes(
         410: htmlAnswer('Expired'),
       },
     }),
+    ledger.publicGuard,
     async (c) => {
       const check = await checkConfirmationLink(ledger, secrets.linkSecret, new URL(c.req.url));
       return confirmationPage(c, check.page);
