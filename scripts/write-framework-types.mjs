@@ -27,11 +27,8 @@ function settings(element, { react }) {
   for (const attribute of element.attributes ?? []) {
     if (!attribute.fieldName) continue; // watched only to refuse (`checked`)
     attributeFields.add(attribute.fieldName);
-    // <marketing-consent> takes its purpose list as the attribute's string too (as templates write it).
-    const type =
-      element.tagName === 'marketing-consent' && attribute.name === 'purposes'
-        ? 'string | string[]'
-        : clean(attribute.type?.text);
+    // The purpose lists take the attribute's string too (as templates write it), not only the list the getter returns.
+    const type = attribute.name === 'purposes' ? 'string | readonly string[]' : clean(attribute.type?.text);
     lines.push(`  ${JSON.stringify(attribute.name)}?: ${type};`);
     if (react && attribute.fieldName !== attribute.name) lines.push(`  ${attribute.fieldName}?: ${type};`);
   }

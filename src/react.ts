@@ -17,7 +17,7 @@ import type { MarketingConsentFailedEvent } from './events/marketing-consent-fai
 import type { MarketingConsentConfirmationPendingEvent } from './events/marketing-consent-confirmation-pending.js';
 import type { MarketingConsentFileChangedEvent } from './events/marketing-consent-file-changed.js';
 
-export const MarketingConsent = createComponent({
+const MarketingConsentComponent = createComponent({
   react: React,
   tagName: 'marketing-consent',
   elementClass: MarketingConsentElement,
@@ -30,16 +30,33 @@ export const MarketingConsent = createComponent({
   },
 });
 
-export const MarketingConsentFile = createComponent({
+/**
+ * A wrapper whose `purposes` takes what the elements take: a list, or the
+ * attribute's string ("email-newsletter sms-newsletter"), not only the list
+ * their getters return.
+ */
+type TakingPurposeStrings<C extends React.ElementType> = React.ForwardRefExoticComponent<
+  Omit<React.ComponentPropsWithRef<C>, 'purposes'> & { purposes?: readonly string[] | string | undefined }
+>;
+
+export const MarketingConsent = MarketingConsentComponent as TakingPurposeStrings<typeof MarketingConsentComponent>;
+
+const MarketingConsentFileComponent = createComponent({
   react: React,
   tagName: 'marketing-consent-file',
   elementClass: MarketingConsentFileElement,
   events: { onChanged: 'marketing-consent-file-changed' as EventName<MarketingConsentFileChangedEvent> },
 });
+export const MarketingConsentFile = MarketingConsentFileComponent as TakingPurposeStrings<
+  typeof MarketingConsentFileComponent
+>;
 
-export const MarketingConsentAudience = createComponent({
+const MarketingConsentAudienceComponent = createComponent({
   react: React,
   tagName: 'marketing-consent-audience',
   elementClass: MarketingConsentAudienceElement,
   events: {},
 });
+export const MarketingConsentAudience = MarketingConsentAudienceComponent as TakingPurposeStrings<
+  typeof MarketingConsentAudienceComponent
+>;

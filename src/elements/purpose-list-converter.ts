@@ -6,3 +6,8 @@ export const purposeListConverter = {
   fromAttribute: (value: string | null) => (value === null ? undefined : value.split(/[\s,]+/).filter(Boolean)),
   toAttribute: (value: readonly string[] | undefined) => value?.join(' '),
 };
+
+/** A purpose list as a page sets it: a list, or the attribute's string (frameworks set properties). */
+export function toPurposeList(value: readonly string[] | string | null | undefined): string[] | undefined {
+  return typeof value === 'string' ? purposeListConverter.fromAttribute(value) : value ? [...value] : undefined;
+}

@@ -6,7 +6,7 @@
  * at /v1/openapi.json and written to dist/openapi.json at build.
  */
 import type { Hono } from 'hono';
-import { generateSpecs, resolver } from 'hono-openapi';
+import { generateSpecs, resolver, type DescribeRouteOptions, type ResponsesWithResolver } from 'hono-openapi';
 import * as z from 'zod/mini';
 import { consentEventSchema, consentReceiptSchema } from '../contract/consent-event.js';
 import {
@@ -51,35 +51,39 @@ for (const [id, schema] of Object.entries(NAMED)) {
 }
 
 type Schema = Parameters<typeof resolver>[0];
+// Declared with hono-openapi's own types, so the emitted .d.ts names no package this one does not depend on.
+type Answer = ResponsesWithResolver[string];
 
 /** A JSON request body validated by `schema`. */
-export const jsonBody = (schema: Schema, also: string[] = []) => ({
+export const jsonBody = (schema: Schema, also: string[] = []): DescribeRouteOptions['requestBody'] => ({
   required: true,
   content: Object.fromEntries(['application/json', ...also].map((type) => [type, { schema: resolver(schema) }])),
 });
 /** A JSON answer in the shape of `schema`. */
-export const jsonAnswer = (description: string, schema: Schema) => ({
+export const jsonAnswer = (description: string, schema: Schema): Answer => ({
   description,
   content: { 'application/json': { schema: resolver(schema) } },
 });
-export const errorAnswer = (description: string) => jsonAnswer(description, errorSchema);
-export const htmlAnswer = (description: string) => ({ description, content: { 'text/html': {} } });
+export const errorAnswer = (description: string): Answer => jsonAnswer(description, errorSchema);
+export const htmlAnswer = (description: string): Answer => ({ description, content: { 'text/html': {} } });
 
 /** What every staff operation shares: the tag, the bearer token, and the 401. */
 export const staffOperation: { tags: string[]; security: Record<string, string[]>[] } = {
   tags: ['staff'],
   security: [{ staffToken: [] }],
 };
-export const unauthorized = {
+export const unauthorized: ResponsesWithResolver = {
   401: errorAnswer('No or a wrong staff token (400 for another scheme). Nothing about the data is revealed.'),
 };
-export const subjectParameters = ['email', 'phone', 'customerId'].map((name) => ({
-  name,
-  in: 'query' as const,
-  required: false,
-  schema: { type: 'string' as const },
-  description: 'At least one of email, phone, customerId: any one finds the whole customer.',
-}));
+export const subjectParameters: NonNullable<DescribeRouteOptions['parameters']> = ['email', 'phone', 'customerId'].map(
+  (name) => ({
+    name,
+    in: 'query' as const,
+    required: false,
+    schema: { type: 'string' as const },
+    description: 'At least one of email, phone, customerId: any one finds the whole customer.',
+  }),
+);
 
 /** The description of everything `app` serves with a described route. */
 export function buildOpenApi(app: Hono): Promise<Record<string, unknown>> {

@@ -276,3 +276,25 @@ describe('<marketing-consent-file> with double opt-in', () => {
     expect(text(alert)).to.contain('Die letzte Bestätigungs-E-Mail ist eben erst verschickt worden. Bitte in 15 Min.');
   });
 });
+
+describe('the staff elements set up by a framework', () => {
+  it('take purposes as the attribute’s string set as a property, as React 19 and Vue templates pass it', async () => {
+    const { url } = await ledger();
+    const { email } = await bookedCustomer();
+    const file = await openFile(email);
+    (file as unknown as { purposes: string }).purposes = 'sms-newsletter, email-newsletter';
+    await file.updateComplete;
+    expect(file.purposes).to.deep.equal(['sms-newsletter', 'email-newsletter']);
+    const offered = [...file.shadowRoot!.querySelectorAll<HTMLInputElement>('input[name=purpose]')].map((i) => i.value);
+    expect(offered.slice(0, 2)).to.deep.equal(['sms-newsletter', 'email-newsletter']);
+    const audience = await fixture<MarketingConsentAudienceElement>(html`
+      <marketing-consent-audience lang="de" ledger=${url} .headers=${await staffHeaders()}></marketing-consent-audience>
+    `);
+    (audience as unknown as { purposes: string }).purposes = 'email-newsletter';
+    await audience.updateComplete;
+    await until(() => audience.shadowRoot!.querySelector('.count'));
+    expect([...audience.shadowRoot!.querySelectorAll('option')].map((option) => option.value)).to.deep.equal([
+      'email-newsletter',
+    ]);
+  });
+});

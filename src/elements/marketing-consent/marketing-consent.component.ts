@@ -17,7 +17,7 @@ import {
 } from './settings.js';
 import { purposeLabel, uiStringsFor, type UiStrings } from '../../legal-text/ui-strings.js';
 import { styles } from './marketing-consent.styles.js';
-import { purposeListConverter } from '../purpose-list-converter.js';
+import { purposeListConverter, toPurposeList } from '../purpose-list-converter.js';
 
 /**
  * The code that records a consent (the event, its fingerprint, the outbox),
@@ -186,8 +186,7 @@ export class MarketingConsentElement extends LitElement {
    */
   set purposes(value: readonly string[] | string | undefined) {
     const old = this.#purposes;
-    this.#purposes =
-      typeof value === 'string' ? purposeListConverter.fromAttribute(value) : value ? [...value] : undefined;
+    this.#purposes = toPurposeList(value);
     this.requestUpdate('purposes', old);
   }
   get purposes(): string[] | undefined {

@@ -1,11 +1,11 @@
 // A salon's React 19 + TypeScript booking page, as its developers would write it: the plain element
 // in JSX (attributes as a template writes them, legal texts as <template> children) and the
 // marketing-consent/react wrapper (array and object props, events as props).
-import { StrictMode, useState } from 'react';
+import React, { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import 'marketing-consent';
 import type {} from 'marketing-consent/jsx';
-import { MarketingConsent } from 'marketing-consent/react';
+import { MarketingConsent, MarketingConsentFile } from 'marketing-consent/react';
 
 const ledger = new URLSearchParams(location.search).get('ledger') ?? '';
 const endpoint = `${ledger}/v1/consent-events`;
@@ -55,7 +55,7 @@ function WrappedElement() {
       <MarketingConsent
         endpoint={endpoint}
         salon="Salon Bella"
-        purposes={['email-newsletter']}
+        purposes="email-newsletter"
         textVersion="2026-11-01"
         privacyUrl="/datenschutz"
         texts={TEXTS}
@@ -66,6 +66,17 @@ function WrappedElement() {
     </form>
   );
 }
+
+// The wrapper takes the purposes as every HTML example writes them, or as a list.
+export const purposeSettings: NonNullable<React.ComponentProps<typeof MarketingConsent>['purposes']>[] = [
+  'email-newsletter sms-newsletter',
+  ['email-newsletter', 'sms-newsletter'],
+];
+export const staffPurposeSettings: NonNullable<React.ComponentProps<typeof MarketingConsentFile>['purposes']>[] = [
+  'email-newsletter',
+  ['sms-newsletter'],
+];
+export const staffElementAsWritten = <marketing-consent-audience purposes="email-newsletter sms-newsletter" />;
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
