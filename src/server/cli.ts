@@ -10,6 +10,7 @@
  * The staff token is read from the MARKETING_CONSENT_STAFF_TOKEN environment
  * variable, never from the command line (where `ps` would show it).
  */
+import { plural } from '../legal-text/plural.js';
 import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -427,7 +428,7 @@ function printRetention(plans: readonly ErasurePlan[], dryRun: boolean): void {
     );
   }
   console.log(
-    `${dryRun ? 'dry run: would erase' : 'erased'} the personal data of ${plans.length} ${plans.length === 1 ? 'customer' : 'customers'} in ${records} ${records === 1 ? 'entry' : 'entries'}`,
+    `${dryRun ? 'dry run: would erase' : 'erased'} the personal data of ${plural('en', plans.length, { one: '# customer', other: '# customers' })} in ${plural('en', records, { one: '# entry', other: '# entries' })}`,
   );
 }
 
@@ -457,7 +458,9 @@ async function registerTexts(pages: string[], out: string | undefined): Promise<
   if (merged.conflicts.length > 0) return 1;
   await writeFile(out, `${JSON.stringify(merged.register, null, 2)}\n`);
   for (const text of merged.added) console.log(`added text version ${text.version} (${text.locale}) ${text.sha256}`);
-  console.log(`${out}: ${merged.register.length} published texts, ${merged.added.length} new`);
+  console.log(
+    `${out}: ${plural('en', merged.register.length, { one: '# published text', other: '# published texts' })}, ${merged.added.length} new`,
+  );
   return problems > 0 && found.length === 0 ? 1 : 0;
 }
 
@@ -505,7 +508,7 @@ async function servePlatform(
   const running = await startLedgerServer(app, { port: run.port, hostname: run.host });
   const served = app.served();
   console.log(
-    `consent ledger for ${served.length} ${served.length === 1 ? 'salon' : 'salons'} listening on ${running.url} (each under /salons/ID/; registry: ${describePlace(platform)}${run.signer ? '' : '; checkpoints unsigned: pass --key'})`,
+    `consent ledger for ${plural('en', served.length, { one: '# salon', other: '# salons' })} listening on ${running.url} (each under /salons/ID/; registry: ${describePlace(platform)}${run.signer ? '' : '; checkpoints unsigned: pass --key'})`,
   );
   if (served.length === 0)
     console.log('no salons yet: add one with "marketing-consent-ledger salons add ID --salon NAME"');

@@ -2,6 +2,7 @@
  * The staff elements' interface strings, in the salons' four languages.
  */
 import type { ErasureReason, RecordFlag } from '../../contract/ledger-records.js';
+import { plural } from '../../legal-text/plural.js';
 import { ERASURE_REASON_NAMES } from '../../legal-text/erasure-reason-names.js';
 import { inLanguage, UI_STRINGS, type UiLocale } from '../../legal-text/ui-strings.js';
 import { RECORD_FLAG_NAMES } from '../../legal-text/record-flag-names.js';
@@ -153,7 +154,11 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       confirm:
         'Ich habe geprüft, dass die Anfrage von dieser Kundin bzw. diesem Kunden stammt, und will die Daten endgültig löschen.',
       button: 'Daten endgültig löschen',
-      done: (n) => `Gelöscht: ${n} ${n === 1 ? 'Eintrag ist' : 'Einträge sind'} nicht mehr lesbar.`,
+      done: (n) =>
+        plural('de', n, {
+          one: 'Gelöscht: # Eintrag ist nicht mehr lesbar.',
+          other: 'Gelöscht: # Einträge sind nicht mehr lesbar.',
+        }),
       erasedOn: (at, reason) =>
         `Die personenbezogenen Daten dieser Kundin bzw. dieses Kunden wurden am ${at} gelöscht (${reason}). Sie erhält keine Werbung; eine neue Einwilligung beginnt einen neuen Verlauf.`,
     },
@@ -173,12 +178,25 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
     audience: {
       title: 'Empfänger einer Kampagne',
       purpose: 'Kanal',
-      recipients: (n) => `${n} ${n === 1 ? 'Person erhält' : 'Personen erhalten'} diese Kampagne`,
+      recipients: (n) =>
+        plural('de', n, { one: '# Person erhält diese Kampagne', other: '# Personen erhalten diese Kampagne' }),
       leftOut: 'Ausgelassen, weil keine Einwilligung vorliegt:',
-      withdrawn: (n) => `${n} haben widerrufen`,
-      never: (n) => `${n} haben für diesen Kanal nie eingewilligt`,
-      unconfirmed: (n) => `${n} haben die Anmeldung per E-Mail (noch) nicht bestätigt`,
-      noRecord: (n) => `${n} weitere Kundinnen und Kunden ohne jede Einwilligung`,
+      withdrawn: (n) => plural('de', n, { one: '# hat widerrufen', other: '# haben widerrufen' }),
+      never: (n) =>
+        plural('de', n, {
+          one: '# hat für diesen Kanal nie eingewilligt',
+          other: '# haben für diesen Kanal nie eingewilligt',
+        }),
+      unconfirmed: (n) =>
+        plural('de', n, {
+          one: '# hat die Anmeldung per E-Mail (noch) nicht bestätigt',
+          other: '# haben die Anmeldung per E-Mail (noch) nicht bestätigt',
+        }),
+      noRecord: (n) =>
+        plural('de', n, {
+          one: '# weitere Person ohne jede Einwilligung',
+          other: '# weitere Personen ohne jede Einwilligung',
+        }),
       why: 'Warum ist die Liste kleiner als erwartet? Werbung per E-Mail oder SMS ist nur mit vorheriger, ausdrücklicher Einwilligung erlaubt. Einwilligungen werden einzeln eingeholt: bei der Onlinebuchung oder im Salon mit Unterschrift. Alle Kunden per Massenmail um Einwilligung zu bitten, ist selbst Werbung und nicht erlaubt.',
       download: 'Empfängerliste herunterladen (CSV)',
       address: 'Adresse',
@@ -244,7 +262,11 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       noteHint: 'Sans nom ni adresse : la note reste lisible après l’effacement.',
       confirm: 'J’ai vérifié que la demande vient de ce client et je veux effacer les données définitivement.',
       button: 'Effacer définitivement',
-      done: (n) => `Effacé : ${n} ${n === 1 ? 'entrée n’est plus lisible' : 'entrées ne sont plus lisibles'}.`,
+      done: (n) =>
+        plural('fr', n, {
+          one: 'Effacé : # entrée n’est plus lisible.',
+          other: 'Effacé : # entrées ne sont plus lisibles.',
+        }),
       erasedOn: (at, reason) =>
         `Les données personnelles de ce client ont été effacées le ${at} (${reason}). Il ne reçoit aucune publicité ; un nouveau consentement commence un nouvel historique.`,
     },
@@ -263,12 +285,28 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
     audience: {
       title: 'Destinataires d’une campagne',
       purpose: 'Canal',
-      recipients: (n) => `${n} ${n === 1 ? 'personne recevra' : 'personnes recevront'} cette campagne`,
+      recipients: (n) =>
+        plural('fr', n, {
+          one: '# personne recevra cette campagne',
+          many: '# de personnes recevront cette campagne',
+          other: '# personnes recevront cette campagne',
+        }),
       leftOut: 'Exclus faute de consentement :',
-      withdrawn: (n) => `${n} ont retiré leur consentement`,
-      never: (n) => `${n} n’ont jamais consenti pour ce canal`,
-      unconfirmed: (n) => `${n} n’ont pas (encore) confirmé leur inscription par e-mail`,
-      noRecord: (n) => `${n} autres clients sans aucun consentement`,
+      withdrawn: (n) =>
+        plural('fr', n, { one: '# a retiré son consentement', other: '# ont retiré leur consentement' }),
+      never: (n) =>
+        plural('fr', n, { one: '# n’a jamais consenti pour ce canal', other: '# n’ont jamais consenti pour ce canal' }),
+      unconfirmed: (n) =>
+        plural('fr', n, {
+          one: '# n’a pas (encore) confirmé son inscription par e-mail',
+          other: '# n’ont pas (encore) confirmé leur inscription par e-mail',
+        }),
+      noRecord: (n) =>
+        plural('fr', n, {
+          one: '# autre personne sans aucun consentement',
+          many: '# d’autres personnes sans aucun consentement',
+          other: '# autres personnes sans aucun consentement',
+        }),
       why: 'Pourquoi la liste est-elle plus courte que prévu ? La publicité par e-mail ou SMS n’est permise qu’avec un consentement préalable et exprès. Les consentements se recueillent un par un : lors de la réservation en ligne ou au salon avec signature. Demander à tous les clients par envoi de masse est lui-même de la publicité et n’est pas permis.',
       download: 'Télécharger la liste des destinataires (CSV)',
       address: 'Adresse',
@@ -336,7 +374,10 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       confirm: 'Ho verificato che la richiesta proviene da questo cliente e voglio cancellare i dati definitivamente.',
       button: 'Cancellare definitivamente',
       done: (n) =>
-        `Cancellato: ${n} ${n === 1 ? 'registrazione non è più leggibile' : 'registrazioni non sono più leggibili'}.`,
+        plural('it', n, {
+          one: 'Cancellato: # registrazione non è più leggibile.',
+          other: 'Cancellato: # registrazioni non sono più leggibili.',
+        }),
       erasedOn: (at, reason) =>
         `I dati personali di questo cliente sono stati cancellati il ${at} (${reason}). Non riceve pubblicità; un nuovo consenso inizia una nuova cronologia.`,
     },
@@ -355,12 +396,30 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
     audience: {
       title: 'Destinatari di una campagna',
       purpose: 'Canale',
-      recipients: (n) => `${n} ${n === 1 ? 'persona riceverà' : 'persone riceveranno'} questa campagna`,
+      recipients: (n) =>
+        plural('it', n, {
+          one: '# persona riceverà questa campagna',
+          many: '# di persone riceveranno questa campagna',
+          other: '# persone riceveranno questa campagna',
+        }),
       leftOut: 'Esclusi per mancanza di consenso:',
-      withdrawn: (n) => `${n} hanno revocato`,
-      never: (n) => `${n} non hanno mai acconsentito per questo canale`,
-      unconfirmed: (n) => `${n} non hanno (ancora) confermato l’iscrizione via e-mail`,
-      noRecord: (n) => `${n} altri clienti senza alcun consenso`,
+      withdrawn: (n) => plural('it', n, { one: '# ha revocato', other: '# hanno revocato' }),
+      never: (n) =>
+        plural('it', n, {
+          one: '# non ha mai acconsentito per questo canale',
+          other: '# non hanno mai acconsentito per questo canale',
+        }),
+      unconfirmed: (n) =>
+        plural('it', n, {
+          one: '# non ha (ancora) confermato l’iscrizione via e-mail',
+          other: '# non hanno (ancora) confermato l’iscrizione via e-mail',
+        }),
+      noRecord: (n) =>
+        plural('it', n, {
+          one: '# altra persona senza alcun consenso',
+          many: '# di altre persone senza alcun consenso',
+          other: '# altre persone senza alcun consenso',
+        }),
       why: 'Perché la lista è più corta del previsto? La pubblicità via e-mail o SMS è permessa solo con consenso preventivo ed esplicito. I consensi si raccolgono uno per uno: nella prenotazione online o in salone con firma. Chiedere il consenso a tutti con un invio di massa è già pubblicità e non è permesso.',
       download: 'Scarica la lista dei destinatari (CSV)',
       address: 'Indirizzo',
@@ -426,7 +485,11 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       noteHint: 'No names or addresses: the note stays readable after the erasure.',
       confirm: 'I have checked that this request comes from this customer, and I want to erase the data for good.',
       button: 'Erase for good',
-      done: (n) => `Erased: ${n} ${n === 1 ? 'record is' : 'records are'} no longer readable.`,
+      done: (n) =>
+        plural('en', n, {
+          one: 'Erased: # record is no longer readable.',
+          other: 'Erased: # records are no longer readable.',
+        }),
       erasedOn: (at, reason) =>
         `This customer’s personal data was erased on ${at} (${reason}). They get no marketing; a new consent starts a new history.`,
     },
@@ -445,12 +508,18 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
     audience: {
       title: 'Campaign recipients',
       purpose: 'Channel',
-      recipients: (n) => `${n} ${n === 1 ? 'person receives' : 'people receive'} this campaign`,
+      recipients: (n) =>
+        plural('en', n, { one: '# person receives this campaign', other: '# people receive this campaign' }),
       leftOut: 'Left out for lack of consent:',
-      withdrawn: (n) => `${n} withdrew`,
-      never: (n) => `${n} never consented on this channel`,
-      unconfirmed: (n) => `${n} have not (yet) confirmed their sign-up by e-mail`,
-      noRecord: (n) => `${n} more customers without any consent`,
+      withdrawn: (n) => plural('en', n, { other: '# withdrew' }),
+      never: (n) => plural('en', n, { other: '# never consented on this channel' }),
+      unconfirmed: (n) =>
+        plural('en', n, {
+          one: '# has not (yet) confirmed their sign-up by e-mail',
+          other: '# have not (yet) confirmed their sign-up by e-mail',
+        }),
+      noRecord: (n) =>
+        plural('en', n, { one: '# more customer without any consent', other: '# more customers without any consent' }),
       why: 'Why is the list smaller than expected? Marketing by e-mail or SMS is only allowed with prior, explicit consent. Consents are collected one by one: at the online booking, or in the salon with a signature. Asking all customers by mass mail is itself marketing and not allowed.',
       download: 'Download recipients (CSV)',
       address: 'Address',
