@@ -14,6 +14,7 @@
  *   3 years, the usual German limitation period for claims).
  * Retention keeps no digests: it forgets; it does not remember who it forgot.
  */
+import { derivedId } from './derived-id.js';
 import type { ErasureReason, ErasureRecord } from '../contract/ledger-records.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../contract/vocabulary.js';
 import type { ConsentView, CustomerRecords, SubjectQuery } from './consent-status.js';
@@ -146,7 +147,8 @@ export function erasureRecords(
 ): ErasureRecord[] {
   return plans.map((plan) => ({
     schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
-    id: crypto.randomUUID(),
+    // Erasures of the same entries at once (two staff members, two processes) make one id: one erasure.
+    id: derivedId('erasure', ...plan.seqs),
     method: 'erasure',
     reason: plan.reason,
     ...(by.note ? { note: by.note } : {}),

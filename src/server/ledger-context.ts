@@ -2,6 +2,7 @@
  * What the ledger's route groups share: the store, the one ConsentView
  * every reader asks, the checks every write passes, and the guards.
  */
+import { memoryBuckets } from './rate-limit.js';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ConsentReceipt, ConsentSubject } from '../contract/consent-event.js';
 import type { ChainEntry, LedgerRecord } from '../contract/ledger-records.js';
@@ -33,6 +34,13 @@ export interface LedgerContext {
   needsConfirmation(purpose: string): boolean;
   /** Appends a record made by the ledger itself (staff entries, unsubscribes). */
   appendRecord(record: LedgerRecord): Promise<AppendOutcome>;
+  /**
+   * Claims `key` for `forMs`: true for the first caller, false for every
+   * other until then, in this process and in every process sharing the
+   * store (PostgreSQL). For what must not happen twice before its record
+   * lands, such as a mail being sent.
+   */
+  claim(key: string, forMs: number): Promise<boolean>;
   /** A 400 for purposes this ledger does not record, phone numbers it cannot read, or a missing address. */
   checkWrite(
     c: Context,
@@ -126,8 +134,11 @@ export function createLedgerContext(settings: {
     erasing = next.catch(() => undefined);
     return next;
   };
+  // A claim is a bucket of one token that refills once per claim time, kept where the rate limit keeps its buckets.
+  const claims = store.rateBuckets ?? memoryBuckets();
   const context: LedgerContext = {
     ...settings,
+    claim: async (key, forMs) => (await claims.take(`claim ${key}`, Date.now(), 1, 1 / forMs)).granted,
     erase: (plans, by = {}) =>
       exclusively(async () => (plans.length ? store.erase(erasureRecords(plans, store, by)) : [])),
     applyRetention: ({ dryRun }) =>

@@ -524,6 +524,8 @@ export class PostgresLedgerStore implements LedgerStore {
       }
       seq += 1;
       const { entry, stored, key } = chainEntry(event, { seq, receivedAt, prevHash, flags });
+      // The same id twice in one batch (requests at once): the second is a repeat of the first.
+      byId.set(event.id, entry);
       const isErasureRecord = event.method === 'erasure';
       rows.push({
         seq,

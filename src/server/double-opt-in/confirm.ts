@@ -10,6 +10,7 @@ import { isRecord } from '../../contract/ledger-records.js';
 import type { LedgerEntry } from '../ledger-store.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
 import { normalizeEmail } from '../addresses.js';
+import { derivedId } from '../derived-id.js';
 import type { LedgerContext } from '../ledger-context.js';
 import { readConfirmationUrl, verifyConfirmation } from './confirmation-link.js';
 import type { ConfirmationPageView } from './confirmation-page.js';
@@ -53,38 +54,32 @@ export async function checkConfirmationLink(
   };
 }
 
-/** Per ledger, the click being handled now. */
-const serial = new WeakMap<LedgerContext, Promise<unknown>>();
-
-/** Checks the link again and records the confirmation, one click at a time. */
-export function confirm(
+/**
+ * Checks the link again and records the confirmation. The record's id is the
+ * grant's: clicks at once (a double click, a second tab, another process)
+ * make one record, and every click is answered as confirmed.
+ */
+export async function confirm(
   ledger: LedgerContext,
   linkSecret: string | undefined,
   c: Context,
 ): Promise<ConfirmationPageView> {
-  const run = (serial.get(ledger) ?? Promise.resolve()).then(async () => {
-    const check = await checkConfirmationLink(ledger, linkSecret, new URL(c.req.url));
-    if (!check.confirm) return check.page;
-    const { grant, purpose, mailId, email } = check.confirm;
-    const clientAddress = ledger.confirmations?.recordsClientAddress ? ledger.clientAddress(c) : undefined;
-    const userAgent = c.req.header('user-agent')?.slice(0, 512);
-    await ledger.appendRecord({
-      schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
-      id: crypto.randomUUID(),
-      subject: { email },
-      purposes: [],
-      method: 'double-opt-in',
-      purpose,
-      grantId: grant.event.id,
-      mailId,
-      ...(userAgent ? { userAgent } : {}),
-      ...(clientAddress ? { clientAddress } : {}),
-    });
-    return { ...check.page, state: 'done' as const };
+  const check = await checkConfirmationLink(ledger, linkSecret, new URL(c.req.url));
+  if (!check.confirm) return check.page;
+  const { grant, purpose, mailId, email } = check.confirm;
+  const clientAddress = ledger.confirmations?.recordsClientAddress ? ledger.clientAddress(c) : undefined;
+  const userAgent = c.req.header('user-agent')?.slice(0, 512);
+  await ledger.appendRecord({
+    schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
+    id: derivedId('double-opt-in', purpose, grant.event.id),
+    subject: { email },
+    purposes: [],
+    method: 'double-opt-in',
+    purpose,
+    grantId: grant.event.id,
+    mailId,
+    ...(userAgent ? { userAgent } : {}),
+    ...(clientAddress ? { clientAddress } : {}),
   });
-  serial.set(
-    ledger,
-    run.catch(() => {}),
-  );
-  return run;
+  return { ...check.page, state: 'done' };
 }

@@ -40,6 +40,8 @@ export interface ConfirmationMailSettings {
 }
 
 const HOUR = 3_600_000;
+/** Longer than a send and its record take (the SMTP time-outs below add up to under a minute). */
+const SEND_CLAIM_MS = 2 * 60_000;
 const DEFAULT_RETRY_DELAYS = [60_000, 5 * 60_000, 30 * 60_000, 2 * HOUR, 6 * HOUR];
 
 /** Why no mail went out now, for staff asking for one. */
@@ -185,6 +187,12 @@ export class ConfirmationSender {
         }
         // No public URL and no request seen since the start: noteBase() kicks again.
         if (!this.#publicUrl && !this.#base) return;
+        // Another process sharing the database may be sending this very attempt: one mail per attempt.
+        const attempt = `mail ${job.confirmation.grant.event.id} ${purpose} ${mailsOf(view, purpose, address).length}`;
+        if (!(await this.#ledger.claim(attempt, SEND_CLAIM_MS))) {
+          next = Math.min(next, this.#now() + SEND_CLAIM_MS);
+          continue;
+        }
         await this.#send(job.purpose, job.confirmation);
         // A failed attempt is due again later; the next pass sees its record.
         next = Math.min(next, this.#now() + 1000);
@@ -235,6 +243,11 @@ export class ConfirmationSender {
     const lastSent = mailsOf(view, purpose, address).findLast((mail) => mail.outcome === 'sent');
     const wait = lastSent ? lastSent.at + this.#settings.resendAfterMs - this.#now() : 0;
     if (wait > 0) return { reason: 'too-soon', retryAfterSeconds: Math.ceil(wait / 1000) };
+    // Staff asking at once (two clicks, two staff members, two processes): one mail.
+    const claimMs = Math.min(this.#settings.resendAfterMs, SEND_CLAIM_MS);
+    if (!(await this.#ledger.claim(`resend ${purpose} ${this.#ledger.store.identifierDigest(address)}`, claimMs))) {
+      return { reason: 'too-soon', retryAfterSeconds: Math.ceil(this.#settings.resendAfterMs / 1000) };
+    }
     return this.#send(purpose, decision.confirmation!, { name: staffName });
   }
 

@@ -8,6 +8,7 @@ import { describeRoute } from 'hono-openapi';
 import type { ConsentSubject } from '../../contract/consent-event.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
 import { uiLocaleOf } from '../../legal-text/ui-strings.js';
+import { derivedId } from '../derived-id.js';
 import { fail } from '../http.js';
 import { errorAnswer, htmlAnswer } from '../openapi.js';
 import type { LedgerContext } from '../ledger-context.js';
@@ -74,11 +75,13 @@ export function linkRoutes(
       const subject: ConsentSubject =
         target.purpose === 'sms-newsletter' ? { phone: target.address } : { email: target.address };
       const current = (await ledger.viewOf(subject)).status(subject, [target.purpose]).purposes[0];
-      // Using the link twice changes nothing the second time.
+      // Using the link twice changes nothing the second time. Requests at once (mail providers send
+      // one-click unsubscribes in parallel) make one id, for the decision they withdraw: one record.
       if (current?.state === 'granted' || current?.state === 'pending') {
+        const key = target.purpose === 'sms-newsletter' ? `phone:${target.address}` : `email:${target.address}`;
         await ledger.appendRecord({
           schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
-          id: crypto.randomUUID(),
+          id: derivedId('unsubscribe-link', target.purpose, ledger.store.identifierDigest(key), current.seq ?? 0),
           subject,
           purposes: [{ purpose: target.purpose, granted: false }],
           method: 'unsubscribe-link',
