@@ -93,8 +93,8 @@ for (const name of wanted) {
 }
 
 export default {
-  // test/server holds the ledger's node:test suites (npm run test:server).
-  files: ['test/**/*.test.ts', '!test/server/**'],
+  // test/server and test/legal-text hold node:test suites (npm run test:server).
+  files: ['test/**/*.test.ts', '!test/server/**', '!test/legal-text/**'],
   nodeResolve: true,
   port: PORT,
   hostname: 'localhost',

@@ -3,20 +3,25 @@
 // is listed (no private or protected members, no Lit internals). Run by the
 // build right after `cem analyze`.
 import { readFile, writeFile } from 'node:fs/promises';
+import { posix } from 'node:path';
 
 const file = new URL('../custom-elements.json', import.meta.url);
 const manifest = JSON.parse(await readFile(file, 'utf8'));
-const toDist = (path) => path.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js');
+// The analyzer names modules as `src/…ts`, `/src/…js` or relative to the module (`./x.js`): each becomes `dist/…js`.
+const toDist = (path, from) => {
+  const resolved = path.startsWith('.') ? posix.join(posix.dirname(from), path) : path.replace(/^\//, '');
+  return resolved.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js');
+};
 const LIT_INTERNALS = new Set(['styles', 'observedAttributes', 'properties', 'shadowRootOptions']);
 
 // Every `module` reference anywhere (exports, superclasses, type references) gets the dist path.
-const rewrite = (value) => {
-  if (Array.isArray(value)) return value.map(rewrite);
+const rewrite = (value, from) => {
+  if (Array.isArray(value)) return value.map((inner) => rewrite(inner, from));
   if (!value || typeof value !== 'object') return value;
   return Object.fromEntries(
     Object.entries(value).map(([key, inner]) => [
       key,
-      (key === 'module' || key === 'path') && typeof inner === 'string' ? toDist(inner) : rewrite(inner),
+      (key === 'module' || key === 'path') && typeof inner === 'string' ? toDist(inner, from) : rewrite(inner, from),
     ]),
   );
 };
@@ -34,7 +39,11 @@ for (const module of manifest.modules) {
     );
     dropped += before - declaration.members.length;
   }
+  // An attribute no property stands for is watched only to be refused (`checked`: only the customer ticks).
+  for (const declaration of module.declarations ?? []) {
+    if (declaration.attributes) declaration.attributes = declaration.attributes.filter((a) => a.fieldName);
+  }
 }
-const finished = rewrite(manifest);
+const finished = { ...manifest, modules: manifest.modules.map((module) => rewrite(module, module.path)) };
 await writeFile(file, `${JSON.stringify(finished, null, 2)}\n`);
 console.log(`custom-elements.json: dist paths, ${dropped} private or protected members left out`);

@@ -17,7 +17,7 @@ import { DEFAULT_MAX_BODY_BYTES, fail, limitBody as limitBodyTo, securityHeaders
 import { ConfirmationSender, type ConfirmationMailSettings } from './double-opt-in/confirmation-sender.js';
 import { createLedgerContext } from './ledger-context.js';
 import type { ChainEntry, LedgerStore } from './ledger-store.js';
-import { buildOpenApi } from './openapi.js';
+import { buildOpenApi, healthSchema, jsonAnswer, openApiDocumentSchema, publicOperation } from './openapi.js';
 import { buildProof, renderProofPage, PROOF_PAGE, type Controller } from './proof.js';
 import { rateLimit, type RateLimitOptions } from './rate-limit.js';
 import { intakeRoutes } from './routes/intake.js';
@@ -382,19 +382,30 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
 
   app.get(
     '/v1/health',
-    describeRoute({ tags: ['public'], summary: 'Liveness', responses: { 200: { description: '{ ok: true }' } } }),
+    describeRoute({
+      ...publicOperation,
+      operationId: 'getHealth',
+      summary: 'Liveness',
+      responses: { 200: jsonAnswer('Serving', healthSchema) },
+    }),
     (c) => c.json({ ok: true }),
   );
-  // Generated from the routes once, on first request (they do not change while the app runs).
+  // Generated from the routes once, on first request (they do not change while the app runs); its server is
+  // where the request came in.
   let description: Promise<Record<string, unknown>> | undefined;
   app.get(
     '/v1/openapi.json',
     describeRoute({
-      tags: ['public'],
+      ...publicOperation,
+      operationId: 'getOpenApi',
       summary: 'This description',
-      responses: { 200: { description: 'OpenAPI 3.1' } },
+      responses: { 200: jsonAnswer('OpenAPI 3.1', openApiDocumentSchema) },
     }),
-    async (c) => c.json(await (description ??= buildOpenApi(app))),
+    async (c) =>
+      c.json({
+        ...(await (description ??= buildOpenApi(app))),
+        servers: [{ url: ledger.publicBase(c), description: 'This ledger' }],
+      }),
   );
   app.route('/', intakeRoutes(ledger, new Set(options.allowedOrigins ?? [])));
   app.route('/', linkRoutes(ledger, { linkSecret: options.linkSecret, proofLinkSecret }, proofResponse));

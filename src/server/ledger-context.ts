@@ -4,7 +4,9 @@
  */
 import { memoryBuckets } from './rate-limit.js';
 import type { Context, MiddlewareHandler } from 'hono';
-import type { ConsentReceipt, ConsentSubject } from '../contract/consent-event.js';
+import * as z from 'zod/mini';
+import { consentSubjectSchema, type ConsentReceipt, type ConsentSubject } from '../contract/consent-event.js';
+import { describeIssues } from '../contract/zod-issues.js';
 import type { ChainEntry, LedgerRecord } from '../contract/ledger-records.js';
 import { AddressBook, missingAddresses } from './addresses.js';
 import { ConsentView, type ConsentViewOptions, type SubjectQuery } from './consent-status.js';
@@ -124,6 +126,14 @@ export function createLedgerContext(settings: {
     }));
   void indexed().catch((error: unknown) => console.error('ledger: the customer index could not be built', error));
   const checkSubject = (c: Context, subject: Partial<ConsentSubject>) => {
+    // The contract's own rules for each identifier (an address that cannot be one matches nothing), then the
+    // phone number read in the salon's country.
+    const named = Boolean(subject.email || subject.phone || subject.customerId);
+    const parsed = named ? z.safeParse(consentSubjectSchema, subject) : undefined;
+    if (parsed && !parsed.success) {
+      const issues = describeIssues(parsed.error).map((issue) => ({ ...issue, path: `subject.${issue.path}` }));
+      return fail(c, 400, issues.map((issue) => `${issue.path.slice(8)}: ${issue.message}`).join('; '), issues);
+    }
     const problem = subject.phone ? addresses.phoneProblem(subject.phone) : undefined;
     return problem ? fail(c, 400, `phone: ${problem}`, [{ path: 'subject.phone', message: problem }]) : undefined;
   };

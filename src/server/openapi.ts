@@ -15,6 +15,7 @@ import {
   confirmationResendRequestSchema,
   erasedEntrySchema,
   erasureEntrySchema,
+  ERASURE_REASONS,
   erasureRequestSchema,
   ledgerEntrySchema,
   staffGrantRequestSchema,
@@ -28,6 +29,151 @@ export const errorSchema = z.object({
   error: z.string(),
   issues: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
 });
+
+type Schema = Parameters<typeof resolver>[0];
+// Declared with hono-openapi's own types, so the emitted .d.ts names no package this one does not depend on.
+type Answer = ResponsesWithResolver[string];
+type ParameterList = NonNullable<DescribeRouteOptions['parameters']>;
+
+/** A JSON request body validated by `schema`. */
+export const jsonBody = (schema: Schema, also: string[] = []): DescribeRouteOptions['requestBody'] => ({
+  required: true,
+  content: Object.fromEntries(['application/json', ...also].map((type) => [type, { schema: resolver(schema) }])),
+});
+/** A JSON answer in the shape of `schema`. */
+export const jsonAnswer = (description: string, schema: Schema): Answer => ({
+  description,
+  content: { 'application/json': { schema: resolver(schema) } },
+});
+export const errorAnswer = (description: string): Answer => jsonAnswer(description, errorSchema);
+export const htmlAnswer = (description: string): Answer => ({
+  description,
+  content: { 'text/html': { schema: { type: 'string' } } },
+});
+/** An answer that is a printable page, or the same as JSON (`format=json` or `Accept: application/json`). */
+export const pageOrJsonAnswer = (description: string, schema: Schema): Answer => ({
+  description,
+  content: { 'text/html': { schema: { type: 'string' } }, 'application/json': { schema: resolver(schema) } },
+});
+
+const tooLarge = errorAnswer('The body is larger than the ledger takes.');
+const wrongType = errorAnswer('The body is not sent as application/json (or text/plain holding JSON).');
+
+/** What every public operation shares: no authorization at all. */
+export const publicOperation: { tags: string[]; security: Record<string, string[]>[] } = {
+  tags: ['public'],
+  security: [],
+};
+
+/**
+ * The answers of a public operation behind the rate limit and the body limit
+ * (`ledger.publicGuard`), and with `json`, of one that reads a JSON body;
+ * `own` adds the operation's own and wins.
+ */
+export function publicAnswers(own: ResponsesWithResolver, { json = false } = {}): ResponsesWithResolver {
+  return {
+    413: tooLarge,
+    429: errorAnswer('Too many requests from this client address; see Retry-After.'),
+    ...(json ? { 400: errorAnswer('Malformed JSON, or an invalid request.'), 415: wrongType } : {}),
+    ...own,
+  };
+}
+
+/** What every staff operation shares: the tag and the bearer token. */
+export const staffOperation: { tags: string[]; security: Record<string, string[]>[] } = {
+  tags: ['staff'],
+  security: [{ staffToken: [] }],
+};
+
+/**
+ * The answers of a staff operation: the token check's (400 for an
+ * Authorization header that is not `Bearer <token>`, 401 for none or a wrong
+ * token), the body limit's, and with `json`, those of reading a JSON body;
+ * `own` adds the operation's own and wins.
+ */
+export function staffAnswers(own: ResponsesWithResolver, { json = false } = {}): ResponsesWithResolver {
+  return {
+    400: errorAnswer('An Authorization header that is not Bearer <token>, or an invalid request.'),
+    401: errorAnswer('No or a wrong staff token. Nothing about the data is revealed.'),
+    413: tooLarge,
+    ...(json ? { 415: wrongType } : {}),
+    ...own,
+  };
+}
+
+/** The query parameters that name one customer. */
+export const subjectParameters: ParameterList = (['email', 'phone', 'customerId'] as const).map((name) => ({
+  name,
+  in: 'query' as const,
+  required: false,
+  schema: { type: 'string' as const, ...(name === 'email' ? { format: 'email' } : {}) },
+  description: 'At least one of email, phone, customerId: any one finds the whole customer.',
+}));
+
+/** Query parameters of a signed link: each required, as the ledger wrote them into the link. */
+export const linkParameters = (names: Record<string, string>, optional: Record<string, string> = {}): ParameterList => [
+  ...Object.entries(names).map(([name, description]) => ({
+    name,
+    in: 'query' as const,
+    required: true,
+    schema: { type: 'string' as const },
+    description,
+  })),
+  ...Object.entries(optional).map(([name, description]) => ({
+    name,
+    in: 'query' as const,
+    required: false,
+    schema: { type: 'string' as const },
+    description,
+  })),
+];
+
+/** A staff entry's answer: its receipt, and the customer's status after it. */
+export const staffWriteAnswerSchema = z.object({ receipt: consentReceiptSchema, status: subjectStatusSchema });
+export const erasureAnswerSchema = z.object({
+  receipt: consentReceiptSchema,
+  /** How many records became unreadable. */
+  erasedRecords: z.number(),
+  status: subjectStatusSchema,
+});
+export const mailRefusedAnswerSchema = z.object({ error: z.string(), status: subjectStatusSchema });
+export const retentionAnswerSchema = z.object({
+  dryRun: z.boolean(),
+  erasures: z.array(
+    z.object({
+      reason: z.enum(ERASURE_REASONS),
+      seqs: z.array(z.number()),
+      identifiers: z.array(z.string()),
+      dueSince: z.optional(z.string()),
+    }),
+  ),
+});
+export const verifyAnswerSchema = z.object({
+  entries: z.number(),
+  intact: z.boolean(),
+  /** Everything that is wrong, each naming the entry or checkpoint. */
+  problems: z.array(z.string()),
+  /** Checkpoints whose signature held. */
+  checkpointsChecked: z.number(),
+  /** The largest entry count a valid checkpoint vouches for (0: none). */
+  coveredUpTo: z.number(),
+});
+export const proofSchema = z.object({
+  subject: z.object({
+    email: z.optional(z.string()),
+    phone: z.optional(z.string()),
+    customerId: z.optional(z.string()),
+  }),
+  controller: z.looseObject({ name: z.string() }),
+  generatedAt: z.string(),
+  chainIntact: z.boolean(),
+  checkpoint: z.optional(z.string()),
+  /** Every record, oldest first; consent acts with their Kantara Consent Receipt v1.1. */
+  records: z.array(z.extend(ledgerEntrySchema, { kantara: z.optional(z.looseObject({ version: z.string() })) })),
+  erasure: subjectStatusSchema.shape.erasure,
+});
+export const healthSchema = z.object({ ok: z.literal(true) });
+export const openApiDocumentSchema = z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) });
 
 // Named in the description's components (and referenced by $ref) under these names.
 const NAMED = {
@@ -45,48 +191,22 @@ const NAMED = {
   UnsubscribeLinkRequest: unsubscribeLinkRequestSchema,
   ConfirmationResendRequest: confirmationResendRequestSchema,
   Error: errorSchema,
+  StaffWriteAnswer: staffWriteAnswerSchema,
+  ErasureAnswer: erasureAnswerSchema,
+  RetentionAnswer: retentionAnswerSchema,
+  VerifyAnswer: verifyAnswerSchema,
+  Proof: proofSchema,
 };
 for (const [id, schema] of Object.entries(NAMED)) {
   if (!z.globalRegistry.has(schema)) z.globalRegistry.add(schema, { id });
 }
 
-type Schema = Parameters<typeof resolver>[0];
-// Declared with hono-openapi's own types, so the emitted .d.ts names no package this one does not depend on.
-type Answer = ResponsesWithResolver[string];
-
-/** A JSON request body validated by `schema`. */
-export const jsonBody = (schema: Schema, also: string[] = []): DescribeRouteOptions['requestBody'] => ({
-  required: true,
-  content: Object.fromEntries(['application/json', ...also].map((type) => [type, { schema: resolver(schema) }])),
-});
-/** A JSON answer in the shape of `schema`. */
-export const jsonAnswer = (description: string, schema: Schema): Answer => ({
-  description,
-  content: { 'application/json': { schema: resolver(schema) } },
-});
-export const errorAnswer = (description: string): Answer => jsonAnswer(description, errorSchema);
-export const htmlAnswer = (description: string): Answer => ({ description, content: { 'text/html': {} } });
-
-/** What every staff operation shares: the tag, the bearer token, and the 401. */
-export const staffOperation: { tags: string[]; security: Record<string, string[]>[] } = {
-  tags: ['staff'],
-  security: [{ staffToken: [] }],
-};
-export const unauthorized: ResponsesWithResolver = {
-  401: errorAnswer('No or a wrong staff token (400 for another scheme). Nothing about the data is revealed.'),
-};
-export const subjectParameters: NonNullable<DescribeRouteOptions['parameters']> = ['email', 'phone', 'customerId'].map(
-  (name) => ({
-    name,
-    in: 'query' as const,
-    required: false,
-    schema: { type: 'string' as const },
-    description: 'At least one of email, phone, customerId: any one finds the whole customer.',
-  }),
-);
-
-/** The description of everything `app` serves with a described route. */
-export function buildOpenApi(app: Hono): Promise<Record<string, unknown>> {
+/**
+ * The description of everything `app` serves with a described route. Its
+ * server is `server` (where the ledger is reached, mount prefix included),
+ * or a variable to fill in where it is not known (the file written at build).
+ */
+export function buildOpenApi(app: Hono, server?: string): Promise<Record<string, unknown>> {
   return generateSpecs(app, {
     // /v1/openapi.json is an endpoint, not a static file.
     excludeStaticFile: false,
@@ -97,7 +217,22 @@ export function buildOpenApi(app: Hono): Promise<Record<string, unknown>> {
         version: WIDGET_VERSION,
         description:
           'Receives consent events from <marketing-consent>, keeps them in a hash-chained append-only ledger, and answers staff questions: may we mail this customer, who is in a campaign, what is the proof.',
+        license: { name: 'MIT', identifier: 'MIT' },
       },
+      servers: server
+        ? [{ url: server, description: 'This ledger' }]
+        : [
+            {
+              url: '{ledger}',
+              description: 'Your ledger',
+              variables: {
+                ledger: {
+                  default: 'http://localhost:8080',
+                  description: 'Where your ledger is reached, mount prefix included (serve --public-url)',
+                },
+              },
+            },
+          ],
       components: { securitySchemes: { staffToken: { type: 'http', scheme: 'bearer' } } },
     },
   }) as unknown as Promise<Record<string, unknown>>;

@@ -7,7 +7,7 @@
 import { Hono, type Context } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { consentEventSchema, consentReceiptSchema } from '../../contract/consent-event.js';
-import { errorAnswer, jsonAnswer, jsonBody } from '../openapi.js';
+import { errorAnswer, jsonAnswer, jsonBody, publicAnswers, publicOperation } from '../openapi.js';
 import { isPlainConsentEvent } from '../plain-consent-event.js';
 import { fail, presetHeader, readBody, requestHeader } from '../http.js';
 import { receiptOf, type LedgerContext } from '../ledger-context.js';
@@ -53,20 +53,21 @@ export function intakeRoutes(ledger: LedgerContext, allowedOrigins: ReadonlySet<
   app.post(
     INTAKE_PATH,
     describeRoute({
-      tags: ['public'],
+      ...publicOperation,
+      operationId: 'recordConsentEvent',
       summary: 'Record a consent ticked in the booking flow (idempotent by event id)',
       description: 'The body may be sent as application/json or as text/plain (no CORS preflight).',
       requestBody: jsonBody(consentEventSchema, ['text/plain']),
-      responses: {
-        201: jsonAnswer('Stored durably.', consentReceiptSchema),
-        200: jsonAnswer('This id was already stored with the same content: the same receipt.', consentReceiptSchema),
-        400: errorAnswer('Malformed JSON, invalid event, unknown purpose, or a purpose without its address.'),
-        403: errorAnswer('The page’s origin may not post here.'),
-        409: errorAnswer('The id is stored with different content.'),
-        413: errorAnswer('Body too large.'),
-        415: errorAnswer('Wrong content type.'),
-        429: errorAnswer('Rate limit per client address; see Retry-After.'),
-      },
+      responses: publicAnswers(
+        {
+          201: jsonAnswer('Stored durably.', consentReceiptSchema),
+          200: jsonAnswer('This id was already stored with the same content: the same receipt.', consentReceiptSchema),
+          400: errorAnswer('Malformed JSON, invalid event, unknown purpose, or a purpose without its address.'),
+          403: errorAnswer('The page’s origin may not post here.'),
+          409: errorAnswer('The id is stored with different content.'),
+        },
+        { json: true },
+      ),
     }),
     ledger.publicGuard,
     async (c) => {

@@ -10,7 +10,16 @@ import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
 import { uiLocaleOf } from '../../legal-text/ui-strings.js';
 import { derivedId } from '../derived-id.js';
 import { fail } from '../http.js';
-import { errorAnswer, htmlAnswer } from '../openapi.js';
+import {
+  errorAnswer,
+  htmlAnswer,
+  linkParameters,
+  pageOrJsonAnswer,
+  proofSchema,
+  publicAnswers,
+  publicOperation,
+  subjectParameters,
+} from '../openapi.js';
 import type { LedgerContext } from '../ledger-context.js';
 import { verifyProofLink } from '../proof-link.js';
 import { verifyUnsubscribe } from '../unsubscribe-link.js';
@@ -21,6 +30,18 @@ import {
   type ConfirmationPageView,
 } from '../double-opt-in/confirmation-page.js';
 import { renderUnsubscribePage, UNSUBSCRIBE_PAGE_CSP, type UnsubscribeView } from '../unsubscribe-page.js';
+
+const UNSUBSCRIBE_LINK = linkParameters(
+  { p: 'The purpose', a: 'The address', sig: 'The signature over purpose and address' },
+  { l: 'The message’s language (de, fr, it, en); else the salon’s' },
+);
+const CONFIRMATION_LINK = linkParameters({
+  g: 'The sign-up (grant) to confirm',
+  p: 'The purpose',
+  m: 'The mail that carried the link',
+  e: 'When the link expires (seconds since 1970, signed)',
+  sig: 'The signature',
+});
 
 export function linkRoutes(
   ledger: LedgerContext,
@@ -49,9 +70,14 @@ export function linkRoutes(
   app.get(
     '/v1/unsubscribe',
     describeRoute({
-      tags: ['public'],
+      ...publicOperation,
+      operationId: 'getUnsubscribePage',
       summary: 'Unsubscribe page for a signed link (asks first: mail scanners open links)',
-      responses: { 200: htmlAnswer('The question, in the message’s language'), 400: htmlAnswer('Invalid link') },
+      parameters: UNSUBSCRIBE_LINK,
+      responses: publicAnswers({
+        200: htmlAnswer('The question, in the message’s language'),
+        400: htmlAnswer('Invalid link'),
+      }),
     }),
     // Rate-limited like the POST: anyone can ask for the page, and each answer costs a signature check.
     ledger.publicGuard,
@@ -64,9 +90,14 @@ export function linkRoutes(
   app.post(
     '/v1/unsubscribe',
     describeRoute({
-      tags: ['public'],
+      ...publicOperation,
+      operationId: 'unsubscribe',
       summary: 'Withdraw via a signed link (the page’s button, or a mail client’s RFC 8058 one-click)',
-      responses: { 200: htmlAnswer('Withdrawn (once)'), 400: htmlAnswer('Invalid link; nothing recorded') },
+      parameters: UNSUBSCRIBE_LINK,
+      responses: publicAnswers({
+        200: htmlAnswer('Withdrawn (once, however often and however many at once)'),
+        400: htmlAnswer('Invalid link; nothing recorded'),
+      }),
     }),
     ledger.publicGuard,
     async (c) => {
@@ -103,14 +134,16 @@ export function linkRoutes(
   app.get(
     '/v1/confirm',
     describeRoute({
-      tags: ['public'],
+      ...publicOperation,
+      operationId: 'getConfirmationPage',
       summary: 'Double opt-in page for the link in a confirmation mail (one button; opening it confirms nothing)',
-      responses: {
+      parameters: CONFIRMATION_LINK,
+      responses: publicAnswers({
         200: htmlAnswer('The button, or “confirmed already”'),
         400: htmlAnswer('Invalid link'),
         409: htmlAnswer('Withdrawn since'),
         410: htmlAnswer('Expired'),
-      },
+      }),
     }),
     ledger.publicGuard,
     async (c) => {
@@ -121,14 +154,16 @@ export function linkRoutes(
   app.post(
     '/v1/confirm',
     describeRoute({
-      tags: ['public'],
+      ...publicOperation,
+      operationId: 'confirm',
       summary: 'Confirm the sign-up (records the double opt-in once)',
-      responses: {
+      parameters: CONFIRMATION_LINK,
+      responses: publicAnswers({
         200: htmlAnswer('Confirmed, or confirmed before'),
         400: htmlAnswer('Invalid link; nothing recorded'),
         409: htmlAnswer('Withdrawn since; nothing recorded'),
         410: htmlAnswer('Expired; nothing recorded'),
-      },
+      }),
     }),
     ledger.publicGuard,
     async (c) => confirmationPage(c, await confirm(ledger, secrets.linkSecret, c)),
@@ -138,10 +173,20 @@ export function linkRoutes(
   app.get(
     '/v1/proof',
     describeRoute({
-      tags: ['public'],
+      ...publicOperation,
+      operationId: 'getProofByLink',
       summary: 'The proof page behind a signed proof link (ten minutes)',
-      responses: { 200: htmlAnswer('The proof'), 403: errorAnswer('Invalid or expired link.') },
+      parameters: [
+        ...subjectParameters,
+        ...linkParameters({ exp: 'When the link expires (signed)', sig: 'The signature' }, {}),
+        { name: 'format', in: 'query', schema: { type: 'string', enum: ['html', 'json'] } },
+      ],
+      responses: publicAnswers({
+        200: pageOrJsonAnswer('The proof: a printable page, or JSON with format=json', proofSchema),
+        403: errorAnswer('Invalid or expired link.'),
+      }),
     }),
+    ledger.publicGuard,
     async (c) => {
       const query = await verifyProofLink(secrets.proofLinkSecret, new URL(c.req.url));
       c.header('cache-control', 'no-store');

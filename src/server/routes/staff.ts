@@ -6,7 +6,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
-import { describeRoute } from 'hono-openapi';
+import { describeRoute, resolver } from 'hono-openapi';
 import { cors } from 'hono/cors';
 import { stream } from 'hono/streaming';
 import { timingSafeEqual } from 'hono/utils/buffer';
@@ -30,7 +30,21 @@ import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
 import { audienceAcross, audienceOf, type SubjectQuery } from '../consent-status.js';
 import { csvRow } from '../csv.js';
 import { fail, noStore, readBody } from '../http.js';
-import { errorAnswer, jsonAnswer, jsonBody, staffOperation, subjectParameters, unauthorized } from '../openapi.js';
+import {
+  erasureAnswerSchema,
+  errorAnswer,
+  jsonAnswer,
+  jsonBody,
+  mailRefusedAnswerSchema,
+  pageOrJsonAnswer,
+  proofSchema,
+  retentionAnswerSchema,
+  staffAnswers,
+  staffOperation,
+  staffWriteAnswerSchema,
+  subjectParameters,
+  verifyAnswerSchema,
+} from '../openapi.js';
 import { receiptOf, type LedgerContext } from '../ledger-context.js';
 import { createProofUrl } from '../proof-link.js';
 import { createUnsubscribeUrl } from '../unsubscribe-link.js';
@@ -117,13 +131,13 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     '/v1/staff/status',
     describeRoute({
       ...staffOperation,
+      operationId: 'getStatus',
       summary: 'Consent status of one customer per purpose, and per address',
       parameters: subjectParameters,
-      responses: {
+      responses: staffAnswers({
         200: jsonAnswer('Status', subjectStatusSchema),
-        400: errorAnswer('No customer named.'),
-        ...unauthorized,
-      },
+        400: errorAnswer('No customer named, or a malformed identifier.'),
+      }),
     }),
     async (c) => {
       const found = customer(c);
@@ -136,9 +150,16 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     '/v1/staff/history',
     describeRoute({
       ...staffOperation,
+      operationId: 'getHistory',
       summary: 'Every record of one customer, oldest first',
       parameters: subjectParameters,
-      responses: { 200: jsonAnswer('Entries', z.object({ entries: z.array(ledgerEntrySchema) })), ...unauthorized },
+      responses: staffAnswers({
+        200: jsonAnswer(
+          'Entries, and the erasure when the customer’s data was erased',
+          z.object({ entries: z.array(ledgerEntrySchema), erasure: subjectStatusSchema.shape.erasure }),
+        ),
+        400: errorAnswer('No customer named, or a malformed identifier.'),
+      }),
     }),
     async (c) => {
       const found = customer(c);
@@ -153,13 +174,17 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     '/v1/staff/proof',
     describeRoute({
       ...staffOperation,
+      operationId: 'getProof',
       summary:
         'Proof for one customer: printable HTML, or JSON with format=json (with Kantara Consent Receipt v1.1 receipts)',
       parameters: [
         ...subjectParameters,
         { name: 'format', in: 'query', schema: { type: 'string', enum: ['html', 'json'] } },
       ],
-      responses: { 200: { description: 'text/html, or application/json with format=json' }, ...unauthorized },
+      responses: staffAnswers({
+        200: pageOrJsonAnswer('The proof: a printable page, or JSON with format=json', proofSchema),
+        400: errorAnswer('No customer named, or a malformed identifier.'),
+      }),
     }),
     async (c) => {
       const found = customer(c);
@@ -172,10 +197,11 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     '/v1/staff/proof-links',
     describeRoute({
       ...staffOperation,
+      operationId: 'createProofLink',
       summary:
         'A link to one customer’s printable proof, valid ten minutes, for a new tab (which cannot send the token)',
       requestBody: jsonBody(proofLinkRequestSchema),
-      responses: { 200: jsonAnswer('{ url }', linkAnswerSchema), ...unauthorized },
+      responses: staffAnswers({ 200: jsonAnswer('{ url }', linkAnswerSchema) }, { json: true }),
     }),
     async (c) => {
       const body = await readBody(c, proofLinkRequestSchema);
@@ -190,13 +216,16 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     '/v1/staff/grants',
     describeRoute({
       ...staffOperation,
+      operationId: 'recordStaffGrant',
       summary: 'Record a consent given in the salon, with the staff member and the evidence (one customer per request)',
       requestBody: jsonBody(staffGrantRequestSchema),
-      responses: {
-        201: { description: '{ receipt, status }' },
-        400: errorAnswer('Invalid request: evidence, name and confirmation are required.'),
-        ...unauthorized,
-      },
+      responses: staffAnswers(
+        {
+          201: jsonAnswer('Recorded: its receipt, and the customer’s status now', staffWriteAnswerSchema),
+          400: errorAnswer('Invalid request: evidence, name and confirmation are required.'),
+        },
+        { json: true },
+      ),
     }),
     async (c) => {
       const body = await readBody(c, staffGrantRequestSchema);
@@ -225,9 +254,13 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     '/v1/staff/withdrawals',
     describeRoute({
       ...staffOperation,
+      operationId: 'recordStaffWithdrawal',
       summary: 'Record a withdrawal: it reaches every address linked to the identifiers named',
       requestBody: jsonBody(withdrawalRequestSchema),
-      responses: { 201: { description: '{ receipt, status }' }, 400: errorAnswer('Invalid request.'), ...unauthorized },
+      responses: staffAnswers(
+        { 201: jsonAnswer('Recorded: its receipt, and the customer’s status now', staffWriteAnswerSchema) },
+        { json: true },
+      ),
     }),
     async (c) => {
       const body = await readBody(c, withdrawalRequestSchema);
@@ -260,15 +293,18 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     '/v1/staff/confirmation-mails',
     describeRoute({
       ...staffOperation,
+      operationId: 'resendConfirmationMail',
       summary: 'Send the double opt-in mail again (not within 15 minutes of the last one)',
       requestBody: jsonBody(confirmationResendRequestSchema),
-      responses: {
-        201: { description: '{ receipt, status }' },
-        409: errorAnswer('Not waiting for confirmation, or the purpose has no double opt-in.'),
-        429: errorAnswer('A mail went out a moment ago; see Retry-After.'),
-        502: errorAnswer('The mail server refused the mail (recorded).'),
-        ...unauthorized,
-      },
+      responses: staffAnswers(
+        {
+          201: jsonAnswer('Sent and recorded: its receipt, and the customer’s status now', staffWriteAnswerSchema),
+          409: errorAnswer('Not waiting for confirmation, or the purpose has no double opt-in.'),
+          429: errorAnswer('A mail went out a moment ago; see Retry-After.'),
+          502: jsonAnswer('The mail server refused the mail (recorded).', mailRefusedAnswerSchema),
+        },
+        { json: true },
+      ),
     }),
     async (c) => {
       const body = await readBody(c, confirmationResendRequestSchema);
@@ -304,16 +340,22 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     '/v1/staff/erasures',
     describeRoute({
       ...staffOperation,
+      operationId: 'eraseCustomer',
       summary:
         'Erase one customer’s personal data across all their records (GDPR Art. 17); the erasure itself is recorded, and every hash still holds',
       requestBody: jsonBody(erasureRequestSchema),
-      responses: {
-        201: { description: '{ receipt, erasedRecords, status }: the status now says "erased"' },
-        400: errorAnswer('Invalid request: the customer, the staff member and the reason are required.'),
-        404: errorAnswer('Nothing is on record for this customer (perhaps erased already).'),
-        409: errorAnswer('Records from before sealing cannot be erased without rewriting the chain.'),
-        ...unauthorized,
-      },
+      responses: staffAnswers(
+        {
+          201: jsonAnswer(
+            'Erased: the erasure’s receipt, and the status, which now says "erased"',
+            erasureAnswerSchema,
+          ),
+          400: errorAnswer('Invalid request: the customer, the staff member and the reason are required.'),
+          404: errorAnswer('Nothing is on record for this customer (perhaps erased already).'),
+          409: errorAnswer('Records from before sealing cannot be erased without rewriting the chain.'),
+        },
+        { json: true },
+      ),
     }),
     async (c) => {
       const body = await readBody(c, erasureRequestSchema);
@@ -355,13 +397,14 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     '/v1/staff/retention',
     describeRoute({
       ...staffOperation,
+      operationId: 'applyRetention',
       summary:
         'Apply the retention policy now (it also runs on its schedule); with dryRun, only list what would be erased',
       requestBody: jsonBody(retentionRequestSchema),
-      responses: {
-        200: { description: '{ dryRun, erasures: [{ reason, seqs, identifiers, dueSince }] }' },
-        ...unauthorized,
-      },
+      responses: staffAnswers(
+        { 200: jsonAnswer('What was erased (or, with dryRun, would be)', retentionAnswerSchema) },
+        { json: true },
+      ),
     }),
     async (c) => {
       const body = await readBody(c, retentionRequestSchema);
@@ -375,20 +418,30 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     '/v1/staff/audience',
     describeRoute({
       ...staffOperation,
+      operationId: 'getAudience',
       summary:
         'Campaign audience for one purpose: exactly the addresses that may be written to (streamed CSV with format=csv, JSON lines with format=jsonl)',
       parameters: [
         { name: 'purpose', in: 'query', required: true, schema: { type: 'string' } },
         { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv', 'jsonl'] } },
       ],
-      responses: {
-        200: jsonAnswer(
-          'The audience (json); csv and jsonl are streamed, jsonl one recipient per line and the left-out counts last',
-          audienceSchema,
-        ),
-        400: errorAnswer('Unknown purpose.'),
-        ...unauthorized,
-      },
+      responses: staffAnswers({
+        200: {
+          description:
+            'The audience (json); csv and jsonl are streamed, jsonl one recipient per line and the left-out counts last',
+          content: {
+            'application/json': { schema: resolver(audienceSchema) },
+            'text/csv': { schema: { type: 'string', description: 'address,customerId,consentSince,method' } },
+            'application/jsonl': {
+              schema: {
+                type: 'string',
+                description: 'One JSON object per line: each recipient, then { leftOut: { … } }',
+              },
+            },
+          },
+        },
+        400: errorAnswer('Unknown purpose or format.'),
+      }),
     }),
     async (c) => {
       const purpose = c.req.query('purpose') ?? '';
@@ -431,9 +484,16 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     '/v1/staff/unsubscribe-links',
     describeRoute({
       ...staffOperation,
+      operationId: 'createUnsubscribeLink',
       summary: 'Make a signed unsubscribe link for a newsletter',
       requestBody: jsonBody(unsubscribeLinkRequestSchema),
-      responses: { 200: jsonAnswer('{ url }', linkAnswerSchema), ...unauthorized },
+      responses: staffAnswers(
+        {
+          200: jsonAnswer('{ url }', linkAnswerSchema),
+          404: errorAnswer('Unsubscribe links are off: the ledger has no link secret.'),
+        },
+        { json: true },
+      ),
     }),
     async (c) => {
       if (!settings.linkSecret) return fail(c, 404, 'unsubscribe links are off: start the ledger with a link secret');
@@ -458,18 +518,19 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     STAFF_ENTRIES_PATH,
     describeRoute({
       ...staffOperation,
+      operationId: 'getEntries',
       summary: `The ledger’s entries in order (export, backup), at most ${ENTRIES_PAGE} per answer: ask again with after=<last seq>`,
       parameters: [
-        { name: 'after', in: 'query', schema: { type: 'integer' } },
-        { name: 'limit', in: 'query', schema: { type: 'integer' } },
+        { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 } },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1 } },
       ],
-      responses: {
+      responses: staffAnswers({
         200: jsonAnswer(
           'Entries: records (personal data included), erasures, and erased records (public part only)',
           z.object({ entries: z.array(chainEntrySchema) }),
         ),
-        ...unauthorized,
-      },
+        400: errorAnswer('after or limit is not a whole number in range.'),
+      }),
     }),
     async (c) => {
       const afterSeq = Number(c.req.query('after') ?? 0);
@@ -491,8 +552,9 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
     '/v1/staff/verify',
     describeRoute({
       ...staffOperation,
+      operationId: 'verifyLedger',
       summary: 'Check the whole hash chain and the signed checkpoints',
-      responses: { 200: { description: '{ entries, intact, brokenAt?, reason?, … }' }, ...unauthorized },
+      responses: staffAnswers({ 200: jsonAnswer('The report', verifyAnswerSchema) }),
     }),
     async (c) => c.json(await settings.verify()),
   );
