@@ -2,11 +2,16 @@
 // server on a free port with an empty ledger, books once in each language
 // with the box ticked (in Italian both boxes) and once without, then checks
 // the ledger page shows exactly one correct record per ticked booking and
-// none for the other. Fails on any console error or CSP violation. Saves
+// none for the other. Fails on any console error or CSP violation, anything
+// axe or the Nu HTML Checker finds, or a page wider than 320 px. Saves
 // screenshots (phone and desktop) to look at.
 //   node scripts/demo-check.mjs [screenshot-dir]
-import { mkdir } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import vnuJar from 'vnu-jar';
 import { launchChromium } from './chromium.mjs';
 import { startDemo } from './demo-process.mjs';
 
@@ -36,7 +41,8 @@ try {
   // The ledger page speaks the salon's language (German), with the widget's purpose names.
   const PURPOSE_NAMES_DE = { 'email-newsletter': 'Newsletter per E-Mail', 'sms-newsletter': 'Neuigkeiten per SMS' };
   const book = async ({ lang, purposes, shot }) => {
-    const email = `${lang}-${purposes.length}-${Date.now()}@example.ch`;
+    // Long and without a hyphen, as many are: the back office must wrap it at 320 px, not run past the screen.
+    const email = `${lang}${purposes.length}kundinmuster${Date.now()}@example.ch`;
     await page.goto(`${base}/?lang=${lang}`, { waitUntil: 'networkidle0' });
     await page.type('input[name=name]', 'Anna Muster');
     await page.type('input[name=email]', email);
@@ -316,6 +322,29 @@ try {
   }
   await audit.close();
   console.log(`axe (WCAG 2.2 AA) on ${audited.length} pages`);
+
+  // The Nu HTML Checker (the W3C's validator, on the machine's Java) on the same pages as served.
+  const served = await mkdtemp(join(tmpdir(), 'nu-html-'));
+  const pages = new Map();
+  for (const [index, path] of audited.entries()) {
+    const url = path.startsWith('http') ? path : `${base}${path}`;
+    const file = join(served, `page-${index}.html`);
+    await writeFile(file, await (await fetch(url)).text());
+    pages.set(file, new URL(url).pathname);
+  }
+  const nu = spawnSync('java', ['-jar', vnuJar, '--errors-only', '--format', 'json', ...pages.keys()].map(String), {
+    encoding: 'utf8',
+  });
+  if (nu.error) {
+    problems.push(`the Nu HTML Checker needs Java: sudo apt-get install -y default-jre-headless (${nu.error.message})`);
+  } else {
+    // The checker names each file as a file: URL.
+    const pageOf = (url) => [...pages].find(([file]) => url.endsWith(file))?.[1] ?? url;
+    for (const message of JSON.parse(nu.stderr).messages)
+      problems.push(`Nu HTML Checker on ${pageOf(message.url)}, line ${message.lastLine}: ${message.message}`);
+    console.log(`Nu HTML Checker on ${pages.size} pages`);
+  }
+  await rm(served, { recursive: true, force: true });
   console.log(`demo check: ${expectations.length} bookings, ${records.length} records on the ledger page`);
 } finally {
   await browser.close();

@@ -129,6 +129,11 @@ export const staffStyles = css`
     align-items: center;
     min-height: 44px;
   }
+  select {
+    /* WebKit lays the chosen option's text out at its full width inside the select, and that overflow
+       widened the page at 320 px: paint containment keeps it inside the select's own box. */
+    contain: paint;
+  }
   input:not([type='checkbox']),
   select {
     /* A long option (an erasure reason) must not widen the form past a phone's screen. */

@@ -4,6 +4,7 @@
  * rather than by 'unsafe-inline', and no script at all.
  */
 import { createHash } from 'node:crypto';
+import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 
@@ -11,6 +12,18 @@ export interface StyledPage {
   styles: string;
   /** The page's CSP: nothing but its own style block and same-origin form posts. */
   csp: string;
+}
+
+/**
+ * The headers of every ledger page: its own CSP; never cached, never
+ * indexed (each shows an address, or leads to one); no Referer onward (its
+ * link is a capability).
+ */
+export function setPageHeaders(c: Context, csp: string): void {
+  c.header('content-security-policy', csp);
+  c.header('cache-control', 'no-store');
+  c.header('referrer-policy', 'no-referrer');
+  c.header('x-robots-tag', 'noindex, nofollow');
 }
 
 export function styledPage(styles: string): StyledPage {
@@ -34,11 +47,12 @@ export function renderPage(
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex, nofollow" />
         <title>${content.title}</title>
         ${raw(`<style>${page.styles}</style>`)}
       </head>
       <body>
-        ${content.body}
+        <main>${content.body}</main>
       </body>
     </html>`;
 }

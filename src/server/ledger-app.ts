@@ -6,6 +6,7 @@
  * and any Fetch-based runtime; storage is whatever LedgerStore it is given.
  * Every route and its schemas are listed in openapi.ts.
  */
+import { setPageHeaders } from './html-page.js';
 import { Hono, type Context } from 'hono';
 import { every } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
@@ -356,9 +357,7 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
       checkpoint: options.latestCheckpoint?.(),
     });
     if (c.req.query('format') === 'json' || c.req.header('accept')?.includes('application/json')) return c.json(proof);
-    c.header('content-security-policy', PROOF_PAGE.csp);
-    c.header('cache-control', 'no-store');
-    c.header('referrer-policy', 'no-referrer');
+    setPageHeaders(c, PROOF_PAGE.csp);
     return c.html(renderProofPage(proof));
   };
 

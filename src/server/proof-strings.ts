@@ -16,6 +16,8 @@ export interface ProofStrings {
   chainBroken: string;
   intro: string;
   noRecords: string;
+  /** The heading over the records. */
+  records: string;
   /** The proof for a customer whose personal data was erased. */
   erased: (at: string, seq: number, reason: string) => string;
   erasureReasons: Record<ErasureReason, string>;
@@ -71,6 +73,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     intro:
       'Alle Einträge, die das Einwilligungsprotokoll zu dieser Kundin oder diesem Kunden führt, die ältesten zuerst. Je Zweck entscheidet der neueste Eintrag. Zeiten sind Eingangszeiten des Protokolls (UTC). Der Hash jedes Eintrags umfasst den Hash des vorherigen; eine Änderung, Löschung oder Umstellung bräche die Kette.',
     noRecords: 'Keine Einträge.',
+    records: 'Einträge, der älteste zuerst',
     erased: (at, seq, reason) =>
       `Die personenbezogenen Daten zu diesen Angaben wurden am ${at} gelöscht (Eintrag #${seq}; ${reason}). Das Protokoll hält fest, dass es Einträge gab und wann und warum sie gelöscht wurden; wen sie betrafen, ist nicht mehr lesbar. Die Hash-Kette ist davon unberührt.`,
     erasureReasons: ERASURE_REASON_NAMES.de,
@@ -127,6 +130,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     intro:
       'Tous les enregistrements que le registre des consentements détient pour cette personne, du plus ancien au plus récent. Pour chaque finalité, le plus récent décide. Les heures sont celles de réception par le registre (UTC). Le hachage de chaque enregistrement couvre celui du précédent : une modification, suppression ou permutation romprait la chaîne.',
     noRecords: 'Aucun enregistrement.',
+    records: 'Enregistrements, du plus ancien au plus récent',
     erased: (at, seq, reason) =>
       `Les données personnelles correspondant à ces indications ont été effacées le ${at} (entrée n° ${seq} ; ${reason}). Le registre garde trace que des enregistrements existaient, et quand et pourquoi ils ont été effacés ; qui ils concernaient n’est plus lisible. La chaîne de hachage reste intacte.`,
     erasureReasons: ERASURE_REASON_NAMES.fr,
@@ -183,6 +187,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     intro:
       "Tutte le registrazioni che il registro dei consensi conserva per questa persona, dalla più vecchia. Per ogni finalità decide la più recente. Gli orari sono quelli di ricezione del registro (UTC). L'hash di ogni registrazione include quello della precedente: una modifica, cancellazione o inversione interromperebbe la catena.",
     noRecords: 'Nessuna registrazione.',
+    records: 'Registrazioni, dalla più vecchia',
     erased: (at, seq, reason) =>
       `I dati personali relativi a queste indicazioni sono stati cancellati il ${at} (registrazione n. ${seq}; ${reason}). Il registro conserva che vi erano registrazioni, quando e perché sono state cancellate; chi riguardavano non è più leggibile. La catena di hash resta intatta.`,
     erasureReasons: ERASURE_REASON_NAMES.it,
@@ -239,6 +244,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     intro:
       'Every record the consent ledger holds for this customer, oldest first. The latest record per purpose decides. Times are the ledger’s receive times (UTC). Each record’s hash covers the previous record’s hash, so an edit, deletion or reordering would break the chain.',
     noRecords: 'No records.',
+    records: 'Records, oldest first',
     erased: (at, seq, reason) =>
       `The personal data for these details was erased on ${at} (entry #${seq}; ${reason}). The ledger keeps that there were records, and when and why they were erased; whom they concerned can no longer be read. The hash chain is unaffected.`,
     erasureReasons: ERASURE_REASON_NAMES.en,

@@ -183,7 +183,9 @@ function printedText(markup: string) {
 export const PROOF_PAGE = styledPage(`
 body { font: 11pt/1.45 Georgia, 'Times New Roman', serif; color: #111; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }
 h1 { font-size: 1.5rem; margin-bottom: 0.25rem; }
-h2 { font-size: 1.1rem; margin: 0 0 0.5rem; }
+h2 { font-size: 1.2rem; margin: 1.5rem 0 0.5rem; }
+h3 { font-size: 1.1rem; margin: 0 0 0.5rem; }
+h1, .meta { overflow-wrap: anywhere; }
 .meta, .note { color: #444; }
 article { border: 1px solid #999; border-radius: 4px; padding: 0.75rem 1rem; margin: 1rem 0; break-inside: avoid; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 1rem; margin: 0.5rem 0; }
@@ -220,7 +222,12 @@ export function renderProofPage(proof: Proof) {
             ? html`<p>${t.noRecords}</p>`
             : ''
       }
-      ${proof.records.map((entry) => renderRecord(entry, t, seqById))}
+      ${
+        proof.records.length > 0
+          ? html`<h2>${t.records}</h2>
+              ${proof.records.map((entry) => renderRecord(entry, t, seqById))}`
+          : ''
+      }
       ${
         proof.checkpoint
           ? html`<h2>${t.checkpoint}</h2>
@@ -254,7 +261,7 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings, seqById: ReadonlyMap<
     .join(', ');
   const received = `${entry.receivedAt}${record.method === 'online-booking' ? ` (${t.customerClock}: ${record.clientTime})` : ''}`;
   return html`<article>
-    <h2>#${entry.seq} · ${decisions}</h2>
+    <h3>#${entry.seq} · ${decisions}</h3>
     <dl>
       ${fact(t.received, received)} ${fact(t.how, t.methods[record.method])} ${fact(t.subject, subject)}
       ${

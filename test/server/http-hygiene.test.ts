@@ -329,3 +329,44 @@ describe('language tags from a link never reach an object’s prototype', () => 
     }
   });
 });
+
+describe('the ledger’s pages keep out of search engines and have a structure to navigate', () => {
+  it('proof, unsubscribe and confirmation pages: a main landmark, headings for their parts, noindex in the page and the header', async () => {
+    const ledger = await startLedger();
+    try {
+      const event = consentEvent();
+      await ledger.post('/v1/consent-events', event);
+      await ledger.staff('/v1/staff/withdrawals', {
+        method: 'POST',
+        body: JSON.stringify({ subject: event.subject, purposes: ['email-newsletter'], staffName: 'Lea' }),
+      });
+      const proofLink = (await (
+        await ledger.staff('/v1/staff/proof-links', {
+          method: 'POST',
+          body: JSON.stringify({ subject: event.subject }),
+        })
+      ).json()) as { url: string };
+      const pages = [
+        ['staff proof', await ledger.staff(`/v1/staff/proof?email=${encodeURIComponent(event.subject.email!)}`)],
+        ['proof link', await fetch(proofLink.url)],
+        ['unsubscribe page', await fetch(await ledger.unsubscribeLink(event.subject.email!))],
+        ['invalid unsubscribe link', await fetch(`${ledger.url}/v1/unsubscribe?p=email-newsletter`)],
+        ['invalid confirmation link', await fetch(`${ledger.url}/v1/confirm?g=x`)],
+      ] as const;
+      for (const [name, response] of pages) {
+        assert.equal(response.headers.get('x-robots-tag'), 'noindex, nofollow', name);
+        const page = await response.text();
+        assert.match(page, /<meta name="robots" content="noindex, nofollow" \/>/, name);
+        assert.equal(page.match(/<main>/g)?.length, 1, `${name}: one main landmark`);
+        assert.match(page, /<h1>/, name);
+      }
+      const proof = await (
+        await ledger.staff(`/v1/staff/proof?email=${encodeURIComponent(event.subject.email!)}`)
+      ).text();
+      assert.match(proof, /<h2>Records, oldest first<\/h2>/, 'the records have a heading of their own');
+      assert.equal(proof.match(/<h3>#\d+ · /g)?.length, 2, 'each record is headed under it');
+    } finally {
+      await ledger.close();
+    }
+  });
+});

@@ -298,3 +298,38 @@ describe('the staff elements set up by a framework', () => {
     ]);
   });
 });
+
+describe('the staff elements at 320 CSS px (WCAG 1.4.10 reflow)', () => {
+  it('a long address without break points and the longest erasure reason fit a 320 px column in every engine', async () => {
+    // 40 characters with no hyphen: nothing but overflow-wrap lets it break.
+    const email = `annamariamustermann${crypto.randomUUID().slice(0, 8)}@example.ch`;
+    const event = await makeConsentEvent(email);
+    expect((await fetch((await ledger()).intake, { method: 'POST', body: JSON.stringify(event) })).status).to.equal(
+      201,
+    );
+    for (const lang of ['de', 'fr', 'it', 'en']) {
+      const column = await fixture<HTMLDivElement>(html`
+        <div style="inline-size: 320px; padding: 0; margin: 0">
+          <marketing-consent-file
+            lang=${lang}
+            ledger=${(await ledger()).url}
+            email=${email}
+            staff-name="Lea Meier"
+            .headers=${await staffHeaders()}
+          ></marketing-consent-file>
+        </div>
+      `);
+      const file = column.querySelector('marketing-consent-file')!;
+      await until(() => file.shadowRoot!.querySelector('select[name=reason]'));
+      const right = column.getBoundingClientRect().right;
+      const wider = [...file.shadowRoot!.querySelectorAll('*')].filter(
+        (element) => element.getBoundingClientRect().right > right + 0.5,
+      );
+      expect(
+        wider.map((element) => `${element.localName}: ${element.textContent?.trim().slice(0, 40)}`),
+        `${lang}: past the column`,
+      ).to.deep.equal([]);
+      expect(column.scrollWidth, `${lang}: the column scrolls sideways`).to.be.at.most(320);
+    }
+  });
+});

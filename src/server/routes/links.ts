@@ -10,6 +10,7 @@ import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
 import { uiLocaleOf } from '../../legal-text/ui-strings.js';
 import { derivedId } from '../derived-id.js';
 import { fail } from '../http.js';
+import { setPageHeaders } from '../html-page.js';
 import {
   errorAnswer,
   htmlAnswer,
@@ -62,8 +63,7 @@ export function linkRoutes(
     return { valid, purpose, address, locale: uiLocaleOf(c.req.query('l')) ?? ledger.controller.locale };
   };
   const unsubscribePage = (c: Context, view: UnsubscribeView, status: 200 | 400) => {
-    c.header('content-security-policy', UNSUBSCRIBE_PAGE_CSP);
-    c.header('cache-control', 'no-store');
+    setPageHeaders(c, UNSUBSCRIBE_PAGE_CSP);
     return c.html(renderUnsubscribePage(view), status);
   };
 
@@ -124,10 +124,8 @@ export function linkRoutes(
 
   // The link in a double opt-in mail: GET shows a button (mail scanners open links), POST confirms.
   const confirmationPage = (c: Context, view: ConfirmationPageView) => {
-    c.header('content-security-policy', CONFIRMATION_PAGE_CSP);
-    c.header('cache-control', 'no-store');
-    // The link is a capability: keep it out of the next page's Referer.
-    c.header('referrer-policy', 'no-referrer');
+    // The link is a capability: setPageHeaders keeps it out of the next page's Referer.
+    setPageHeaders(c, CONFIRMATION_PAGE_CSP);
     const status = { ask: 200, done: 200, already: 200, withdrawn: 409, expired: 410, invalid: 400 } as const;
     return c.html(renderConfirmationPage(view), status[view.state]);
   };
