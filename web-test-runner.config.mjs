@@ -121,6 +121,15 @@ export default {
     },
   ],
   middleware: [
+    // A slow connection, as a page sees it: /slow-<ms>-<id>/… serves dist/…, and its lazily loaded chunks
+    // (the recording code among them) <ms> later. A fresh <id> per page: no cache hides the delay.
+    async function slowDist(context, next) {
+      const slow = /^\/slow-(\d+)-[\w-]+\/(.*)$/.exec(context.path);
+      if (!slow) return next();
+      if (slow[2].startsWith('chunks/')) await new Promise((resolve) => setTimeout(resolve, Number(slow[1])));
+      context.url = `/dist/${slow[2]}`;
+      return next();
+    },
     // Fixture pages that must run under the strict policy get it as a header.
     async function strictCsp(context, next) {
       await next();

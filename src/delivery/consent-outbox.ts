@@ -95,6 +95,16 @@ export class ConsentOutbox extends EventTarget {
     const outcome = new Promise<DeliveryOutcome>((resolve) => {
       this.#waiters.set(event.id, [...(this.#waiters.get(event.id) ?? []), resolve]);
     });
+    this.adopt(event);
+    return outcome;
+  }
+
+  /**
+   * Stores the event, then sends it, with nobody on this page waiting for
+   * it: an event made from an act an earlier page kept (see kept-acts.ts).
+   * Its outcome is dispatched like those of events earlier pages stored.
+   */
+  adopt(event: ConsentEvent): void {
     const now = (lastQueuedAt = Math.max(Date.now(), lastQueuedAt + 1));
     this.#change((items) =>
       items.some((item) => item.event.id === event.id)
@@ -102,7 +112,6 @@ export class ConsentOutbox extends EventTarget {
         : [...items, { endpoint: this.endpoint, event, queuedAt: now, attempts: 0, nextAttemptAt: now }],
     );
     this.#sendDue();
-    return outcome;
   }
 
   /** Sends every waiting event now, whatever its backoff says. */

@@ -3,26 +3,15 @@
  * needs: the element loads this module when the page is idle after the
  * boxes are painted (or at the first tick), so it never delays them.
  */
-import type { ConsentEvent, ConsentSubject } from '../contract/consent-event.js';
+import type { ConsentEvent } from '../contract/consent-event.js';
 import { sha256Hex } from '../contract/fingerprint.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../contract/vocabulary.js';
 import { WIDGET_NAME, WIDGET_VERSION } from '../version.js';
+import { ConsentOutbox, OUTBOX_MAX_AGE_MS, type DeliveryOutcome } from './consent-outbox.js';
+import { keepAct, KEPT_ACT_PREFIX, type ConsentToRecord } from './kept-acts.js';
 
-export { ConsentOutbox } from './consent-outbox.js';
+export type { ConsentToRecord } from './kept-acts.js';
 export { confirmationHintFor } from '../legal-text/confirmation-hint.js';
-
-/** A ticked consent as the element knows it when the booking is made. */
-export interface ConsentToRecord {
-  id: string;
-  /** The purposes ticked, in the order offered. */
-  purposes: readonly string[];
-  textVersion: string;
-  /** The language and the canonical full text shown (see composeWidgetText). */
-  locale: string;
-  text: string;
-  subject: ConsentSubject;
-  bookingRef?: string | undefined;
-}
 
 /** Why no event can be made: the message names the settings to fix. */
 export class ConsentNotRecordable extends Error {}
@@ -50,10 +39,88 @@ export async function consentEventFor(
     subject,
     purposes: act.purposes.map((purpose) => ({ purpose, granted: true })),
     notice: { textVersion: act.textVersion, locale: act.locale, text: act.text, sha256 },
-    clientTime: new Date().toISOString(),
+    clientTime: act.clientTime,
     method: 'online-booking',
-    // Origin and path only: query strings on booking pages often carry personal data.
-    source: { pageUrl: location.origin + location.pathname, widget: { name: WIDGET_NAME, version: WIDGET_VERSION } },
+    source: { pageUrl: act.pageUrl, widget: { name: WIDGET_NAME, version: WIDGET_VERSION } },
     ...(act.bookingRef ? { bookingRef: act.bookingRef } : {}),
   };
+}
+
+/**
+ * Makes the event for an act and hands it to the outbox for `endpoint`
+ * (none: the element works as a form field only). The act kept at the
+ * booking goes once the outbox holds the event, or when none can ever be
+ * made (ConsentNotRecordable, thrown on).
+ */
+export async function recordAct(
+  act: ConsentToRecord,
+  fields: { email: string; phone: string; customerId: string | undefined },
+  endpoint: string | undefined,
+): Promise<{ event: ConsentEvent; delivered?: Promise<DeliveryOutcome> }> {
+  let event: ConsentEvent;
+  try {
+    event = await consentEventFor(act, fields);
+  } catch (error) {
+    if (error instanceof ConsentNotRecordable) keepAct(act.id);
+    throw error;
+  }
+  if (!endpoint) return { event };
+  // The outbox stores the event before deliver() returns.
+  const delivered = outboxFor(endpoint).deliver(event);
+  keepAct(act.id);
+  return { event, delivered };
+}
+
+/** Endpoints whose kept acts this page has taken in. */
+const adopted = new Set<string>();
+
+/**
+ * The page's outbox for an endpoint. Its first use on a page also turns the
+ * acts that pages left before their event was made (see kept-acts.ts) into
+ * events in it, to be sent with the rest.
+ */
+export function outboxFor(endpoint: string): ConsentOutbox {
+  const outbox = ConsentOutbox.for(endpoint);
+  if (!adopted.has(outbox.endpoint)) {
+    adopted.add(outbox.endpoint);
+    void adoptKeptActs(outbox);
+  }
+  return outbox;
+}
+
+async function adoptKeptActs(outbox: ConsentOutbox): Promise<void> {
+  for (const { endpoint, act } of keptActs()) {
+    if (endpoint !== outbox.endpoint) continue;
+    // As for events in the outbox: a consent delivered weeks late is doubtful proof.
+    if (!(Date.now() - Date.parse(act.clientTime) < OUTBOX_MAX_AGE_MS)) {
+      keepAct(act.id);
+      continue;
+    }
+    try {
+      outbox.adopt(await consentEventFor(act, { email: 'email', phone: 'phone', customerId: undefined }));
+    } catch (error) {
+      // Nobody to record it for: it can never become an event (its page said so when it was made).
+      if (!(error instanceof ConsentNotRecordable)) continue;
+    }
+    keepAct(act.id);
+  }
+}
+
+/** The acts kept in this browser, for every endpoint. */
+function keptActs(): { endpoint: string; act: ConsentToRecord }[] {
+  const kept = [];
+  try {
+    for (let i = 0; i < localStorage.length; i += 1) {
+      const key = localStorage.key(i);
+      if (!key?.startsWith(KEPT_ACT_PREFIX)) continue;
+      try {
+        kept.push(JSON.parse(localStorage.getItem(key)!) as { endpoint: string; act: ConsentToRecord });
+      } catch {
+        localStorage.removeItem(key);
+      }
+    }
+  } catch {
+    // storage blocked: nothing was kept
+  }
+  return kept;
 }

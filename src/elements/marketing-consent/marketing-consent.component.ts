@@ -4,6 +4,7 @@ import type { KnownPurpose } from '../../contract/vocabulary.js';
 import { parseLegalMarkup } from '../../legal-text/legal-markup.js';
 import { composeWidgetText } from '../../legal-text/widget-text.js';
 import type { ConsentOutbox, OutboxOutcomeDetail } from '../../delivery/consent-outbox.js';
+import { keepAct } from '../../delivery/kept-acts.js';
 import { emit } from '../../events/emit.js';
 import '../../events/marketing-consent-recorded.js';
 import '../../events/marketing-consent-confirmation-pending.js';
@@ -356,7 +357,7 @@ export class MarketingConsentElement extends LitElement {
   async #followOutbox(endpoint: string): Promise<void> {
     let outbox: ConsentOutbox;
     try {
-      outbox = (await loadRecording()).ConsentOutbox.for(endpoint);
+      outbox = (await loadRecording()).outboxFor(endpoint);
     } catch {
       return; // Tried again when the customer ticks or the booking is recorded.
     }
@@ -490,17 +491,14 @@ export class MarketingConsentElement extends LitElement {
    * tick where the click is cancelable (and a label's forwarding); Chromium
    * fires a trusted `change` after an untrusted `click()`, and a dispatched
    * click may not be cancelable, so the `change` that follows in the same
-   * dispatch is refused too, and the boxes are set back to the customer's own
-   * ticks once the script's call returns.
+   * dispatch is refused too. The update that follows once the script's call
+   * returns sets the boxes back to the customer's own ticks (see updated()).
    */
   readonly #onClick = (event: MouseEvent): void => {
     if (event.isTrusted) return;
     event.preventDefault();
     this.#scriptClicking = true;
-    queueMicrotask(() => {
-      this.#scriptClicking = false;
-      for (const input of this.renderRoot.querySelectorAll('input')) input.checked = this.#ticked.has(input.value);
-    });
+    this.requestUpdate();
     this.#warnPreTick('a script clicked or changed the box');
   };
 
@@ -533,21 +531,13 @@ export class MarketingConsentElement extends LitElement {
   };
 
   #subjectFromForm(): ConsentSubject {
-    const fields = this.#config?.fields;
-    const form = this.#form;
-    const read = (name: string | undefined): string | undefined => {
-      if (!name || !form) return undefined;
-      const field = form.elements.namedItem(name);
-      const value = field && 'value' in field ? String(field.value).trim() : '';
-      return value || undefined;
-    };
     const subject: ConsentSubject = {};
-    const email = read(fields?.email);
-    const phone = read(fields?.phone);
-    const customerId = read(fields?.customerId);
-    if (email) subject.email = email;
-    if (phone) subject.phone = phone;
-    if (customerId) subject.customerId = customerId;
+    for (const key of ['email', 'phone', 'customerId'] as const) {
+      const name = this.#config?.fields[key];
+      const field = name ? this.#form?.elements.namedItem(name) : null;
+      const value = field && 'value' in field ? String(field.value).trim() : '';
+      if (value) subject[key] = value;
+    }
     return subject;
   }
 
@@ -557,7 +547,7 @@ export class MarketingConsentElement extends LitElement {
    * short by the navigation arrives there rather than on the next visit.
    */
   static async deliverPending(endpoint: string): Promise<void> {
-    (await loadRecording()).ConsentOutbox.for(endpoint).flush();
+    (await loadRecording()).outboxFor(endpoint).flush();
   }
 
   /**
@@ -590,28 +580,32 @@ export class MarketingConsentElement extends LitElement {
       text: act.notice.text,
       subject: { ...this.#subjectFromForm(), ...options.subject },
       bookingRef: options.bookingRef,
+      clientTime: new Date().toISOString(),
+      pageUrl: location.origin + location.pathname,
     };
-    let code: RecordingCode;
-    let event: ConsentEvent;
+    // Kept at once, synchronously: a page left now may never finish making the event (see kept-acts.ts).
+    const endpoint = config.endpoint && new URL(config.endpoint, document.baseURI).href;
+    if (endpoint) keepAct(consent.id, { endpoint, act: consent });
+    let code: RecordingCode | undefined;
+    let recorded: Awaited<ReturnType<RecordingCode['recordAct']>>;
     try {
       code = await loadRecording();
+      recorded = await code.recordAct(consent, config.fields, endpoint);
     } catch (error) {
+      if (code && error instanceof code.ConsentNotRecordable)
+        this.#report('error', `<marketing-consent> ${error.message}`);
       return failed((error as Error).message);
     }
-    try {
-      event = await code.consentEventFor(consent, config.fields);
-    } catch (error) {
-      if (error instanceof code.ConsentNotRecordable) this.#report('error', `<marketing-consent> ${error.message}`);
-      return failed((error as Error).message);
-    }
-    if (!config.endpoint) return null;
-    const outcome = await code.ConsentOutbox.for(config.endpoint).deliver(event);
+    const { event, delivered } = recorded;
+    if (!delivered) return null;
+    const outcome = await delivered;
     this.#emitOutcome({ event, outcome });
     return outcome.ok ? outcome.receipt : null;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
+    this.#scriptClicking = false;
     // Each box shows exactly what the customer ticked, whatever a script, a
     // form reset or the browser's restore did to it meanwhile.
     for (const box of this.renderRoot.querySelectorAll('input'))
@@ -657,7 +651,6 @@ export class MarketingConsentElement extends LitElement {
               <input
                 type="checkbox"
                 id="box-${purpose}"
-                value=${purpose}
                 part="checkbox"
                 autocomplete="off"
                 aria-describedby="text-${purpose} notice"
