@@ -49,6 +49,15 @@ JSON.stringify(manifest, (key, value) => {
   return value;
 });
 for (const path of named) need(path, 'a module named in custom-elements.json');
+// An attribute the manifest offers is one the element takes: each stands for a property (`checked` is refused).
+for (const declaration of manifest.modules.flatMap((module) => module.declarations ?? [])) {
+  for (const attribute of declaration.attributes ?? []) {
+    if (!attribute.fieldName)
+      problems.push(
+        `custom-elements.json offers the attribute ${attribute.name} of <${declaration.tagName}>, which no property takes`,
+      );
+  }
+}
 for (const [dep, range] of Object.entries(pkg.dependencies)) {
   if (/^\d/.test(range)) problems.push(`dependency ${dep} is pinned to ${range}: consumers would get a second copy`);
 }
