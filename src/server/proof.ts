@@ -181,11 +181,10 @@ function printedText(markup: string) {
 }
 
 export const PROOF_PAGE = styledPage(`
-body { font: 11pt/1.45 Georgia, 'Times New Roman', serif; color: #111; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }
+body { font: 11pt/1.45 Georgia, 'Times New Roman', serif; color: #111; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; overflow-wrap: anywhere; }
 h1 { font-size: 1.5rem; margin-bottom: 0.25rem; }
 h2 { font-size: 1.2rem; margin: 1.5rem 0 0.5rem; }
 h3 { font-size: 1.1rem; margin: 0 0 0.5rem; }
-h1, .meta { overflow-wrap: anywhere; }
 .meta, .note { color: #444; }
 article { border: 1px solid #999; border-radius: 4px; padding: 0.75rem 1rem; margin: 1rem 0; break-inside: avoid; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 1rem; margin: 0.5rem 0; }

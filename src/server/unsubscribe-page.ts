@@ -9,7 +9,7 @@ import { inLanguage, purposeLabel, uiLocaleOf, uiStringsFor } from '../legal-tex
 import { renderPage, styledPage } from './html-page.js';
 
 const PAGE = styledPage(`
-body { font: 1.05rem/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif; color: #222; max-width: 34rem; margin: 3rem auto; padding: 0 1rem; }
+body { font: 1.05rem/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif; color: #222; max-width: 34rem; margin: 3rem auto; padding: 0 1rem; overflow-wrap: anywhere; }
 h1 { font-size: 1.5rem; }
 button { font: inherit; font-weight: 600; min-height: 44px; padding: 0.6rem 1.4rem; border-radius: 999px; border: 2px solid #222; background: #222; color: #fff; cursor: pointer; }
 button:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
