@@ -2,6 +2,8 @@
 // minified, built from tsc's output in dist/ (TypeScript compiles once).
 // Server code is not reachable from these entries; the build fails if it
 // ever is.
+import { readdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 
@@ -31,23 +33,70 @@ export const minify = () =>
 
 const plugins = () => [refuseServerCode, nodeResolve({ browser: true }), minify()];
 
+/**
+ * The parts of the booking bundle that come later, each a file of its own in
+ * dist/chunks/ that needs nothing from the entry. The entry imports them as
+ * ./chunks/<file>, relative to itself: recording works whatever the entry's
+ * file is called and wherever it is served from, as long as chunks/ sits
+ * beside it (a renamed copy for cache busting, a CMS media library, a
+ * bundler that re-hashes the entry's name).
+ */
+const LATER_PARTS = {
+  'consent-recording': 'dist/delivery/consent-recording.js',
+  'settings-messages': 'dist/elements/marketing-consent/settings-messages.js',
+};
+export const laterPartFile = (name) => `marketing-consent-${name}-`;
+
+/** In the entry's build: each dynamic import of a later part becomes an import of its file beside the entry. */
+const laterPartsBesideTheEntry = {
+  name: 'later-parts-beside-the-entry',
+  async resolveDynamicImport(specifier, importer) {
+    if (typeof specifier !== 'string' || !importer) return null;
+    const target = resolve(dirname(importer), specifier);
+    const name = Object.keys(LATER_PARTS).find((part) => target === resolve(LATER_PARTS[part]));
+    if (!name) return null;
+    // Built just before the entry (the builds below run in order).
+    const file = (await readdir('dist/chunks')).find((f) => f.startsWith(laterPartFile(name)) && f.endsWith('.js'));
+    if (!file) throw new Error(`dist/chunks/${laterPartFile(name)}….js is missing: build the later parts first`);
+    return { id: `./chunks/${file}`, external: true };
+  },
+  // Imported by its full URL, beside the entry; when it cannot be loaded (404, CSP, offline), the error and a
+  // console message name that URL and the fix, in every browser (WebKit's own message names no file).
+  renderDynamicImport: ({ targetModuleId }) =>
+    targetModuleId?.startsWith('./chunks/')
+      ? {
+          left: '((u)=>import(u).catch((e)=>{const m=`${u} could not be loaded (${e.message}): serve chunks/ beside the bundle`;console.error(`<marketing-consent> ${m}`);throw Error(m)}))(new URL(',
+          right: ',import.meta.url).href)',
+        }
+      : null,
+};
+
 export default [
+  ...Object.entries(LATER_PARTS).map(([name, input]) => ({
+    onwarn,
+    input,
+    preserveEntrySignatures: 'strict',
+    output: {
+      dir: 'dist/chunks',
+      format: 'es',
+      sourcemap: true,
+      entryFileNames: `${laterPartFile(name)}[hash].js`,
+    },
+    plugins: plugins(),
+  })),
   // For booking pages: <marketing-consent>. What the boxes need comes in the
-  // entry; the outbox and the words for wrong settings come later, as chunks
-  // beside it in dist/chunks/ (a CDN serves dist/ as is).
+  // entry; the outbox and the words for wrong settings come later, from the
+  // files above in chunks/ beside it (a CDN serves dist/ as is).
   {
     onwarn,
     input: { 'marketing-consent.bundle': 'dist/elements/marketing-consent/marketing-consent.js' },
-    // The chunks import what they share with the entry from the entry itself.
-    preserveEntrySignatures: 'allow-extension',
     output: {
       dir: 'dist',
       format: 'es',
       sourcemap: true,
       entryFileNames: '[name].js',
-      chunkFileNames: 'chunks/marketing-consent-[name]-[hash].js',
     },
-    plugins: plugins(),
+    plugins: [laterPartsBesideTheEntry, ...plugins()],
   },
   // The same in one file, for pages that load it from a CDN and need one
   // Subresource Integrity hash to cover all of it (see the README).

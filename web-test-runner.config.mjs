@@ -57,6 +57,9 @@ const faultCommands = {
 const STRICT_CSP =
   "default-src 'self'; connect-src 'self' http://127.0.0.1:* ; img-src 'self' data:; object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'";
 
+/** Per self-hosted page id, the bundle's path under it (see the selfHosted middleware). */
+const selfHostedBundles = new Map();
+
 const launchers = {
   chromium: () =>
     chromeLauncher({ launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS } }),
@@ -121,14 +124,30 @@ export default {
     },
   ],
   middleware: [
-    // A slow connection, as a page sees it: /slow-<ms>-<id>/… serves dist/…, and its lazily loaded chunks
-    // (the recording code among them) <ms> later. A fresh <id> per page: no cache hides the delay.
-    async function slowDist(context, next) {
-      const slow = /^\/slow-(\d+)-[\w-]+\/(.*)$/.exec(context.path);
-      if (!slow) return next();
-      if (slow[2].startsWith('chunks/')) await new Promise((resolve) => setTimeout(resolve, Number(slow[1])));
-      context.url = `/dist/${slow[2]}`;
-      return next();
+    // The bundle as a salon's site serves it, and nothing else: /self-hosted/<id>/<chunks>/<path> is
+    // dist/marketing-consent.bundle.js under that path (any folder, any name); <path>'s folder /chunks/<file>
+    // is dist/chunks/<file>, arriving <chunks> ms later (a slow connection), or "missing" (404: not copied,
+    // blocked). Any other file there is a 404, as on the salon's site. A fresh <id> per page: no cache hides a
+    // delay.
+    async function selfHosted(context, next) {
+      const hosted = /^\/self-hosted\/([\w-]+)\/(\d+|missing)\/(.*)$/.exec(context.path);
+      if (!hosted) return next();
+      const [, id, chunks, path] = hosted;
+      const bundle = selfHostedBundles.get(id);
+      if (!bundle) selfHostedBundles.set(id, path);
+      const chunk = /^(.*\/)?chunks\/([^/]+)$/.exec(path);
+      const folder = (bundle ?? path).replace(/[^/]*$/, '');
+      if (chunk && (chunk[1] ?? '') === folder && chunks !== 'missing') {
+        await new Promise((resolve) => setTimeout(resolve, Number(chunks)));
+        context.url = `/dist/chunks/${chunk[2]}`;
+        return next();
+      }
+      // The first file asked for under an <id> is the bundle (the page imports it first).
+      if (!chunk && (bundle ?? path) === path) {
+        context.url = '/dist/marketing-consent.bundle.js';
+        return next();
+      }
+      context.status = 404;
     },
     // Fixture pages that must run under the strict policy get it as a header.
     async function strictCsp(context, next) {

@@ -49,9 +49,18 @@ async function build(input, options, output = { format: 'es' }) {
 }
 
 // The script-tag bundle, exactly as written to dist/ by rollup.config.mjs.
-const [bookingConfig] = (await import('../rollup.config.mjs')).default;
+const bookingConfig = (await import('../rollup.config.mjs')).default.find(
+  (config) => config.output.entryFileNames === '[name].js',
+);
 const { output: bookingOutput, ...bookingOptions } = bookingConfig;
 const scriptTag = await build(bookingConfig.input, bookingOptions, bookingOutput);
+// The later parts are files of their own, built before the entry (see rollup.config.mjs): as chunks of its graph.
+const bookingEntry = scriptTag.find((chunk) => chunk.isEntry);
+bookingEntry.dynamicImports = bookingEntry.dynamicImports.map((name) => name.replace(/^\.\//, ''));
+for (const fileName of bookingEntry.dynamicImports) {
+  if (!scriptTag.some((chunk) => chunk.fileName === fileName))
+    scriptTag.push({ type: 'chunk', fileName, imports: [], dynamicImports: [], isEntry: false });
+}
 // Sized as served: the files in dist/, with their source-map comments.
 for (const chunk of scriptTag) {
   const file = new URL(`../dist/${chunk.fileName}`, import.meta.url);

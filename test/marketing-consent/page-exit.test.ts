@@ -11,7 +11,7 @@ import { uniqueEmail, waitForEntries } from '../support/ledger.js';
 async function bookAndLeave(runs: number, { waitMs = 8000, chunkDelayMs = 0 } = {}): Promise<void> {
   for (let run = 0; run < runs; run += 1) {
     const email = uniqueEmail();
-    const slow = `/slow-${chunkDelayMs}-${crypto.randomUUID()}/marketing-consent.bundle.js`;
+    const slow = `/self-hosted/${crypto.randomUUID()}/${chunkDelayMs}/marketing-consent.bundle.js`;
     const { frame, doc, tick } = await openBookingPage(email, chunkDelayMs ? `bundle=${slow}` : '');
     await tick();
     const navigated = loadOf(frame);
