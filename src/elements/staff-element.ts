@@ -1,12 +1,14 @@
 import { LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
+import { KNOWN_PURPOSES } from '../contract/vocabulary.js';
 import { StaffApiClient, type StaffFetch } from '../staff-client/staff-api-client.js';
+import { purposeListConverter, toPurposeList } from './purpose-list-converter.js';
 import { staffStyles } from './staff-styles.js';
 
 /**
  * What the staff elements share: where the ledger is, how requests are
- * authenticated (the host app's fetch or headers, never an attribute), and
- * the interface language.
+ * authenticated (the host app's fetch or headers, never an attribute), the
+ * purposes offered, and the interface language.
  */
 export abstract class StaffElement extends LitElement {
   static override styles = staffStyles;
@@ -25,6 +27,16 @@ export abstract class StaffElement extends LitElement {
 
   /** Extra request headers, e.g. `{ authorization: 'Bearer …' }`. Property only, never an attribute. */
   @property({ attribute: false }) headers: Record<string, string> | undefined;
+
+  #purposes: string[] = [...KNOWN_PURPOSES];
+  /** The purposes to show and offer: a list, or a string separated by spaces or commas, like the attribute. */
+  @property({ converter: purposeListConverter })
+  set purposes(value: readonly string[] | string | undefined) {
+    this.#purposes = toPurposeList(value) ?? [...KNOWN_PURPOSES];
+  }
+  get purposes(): string[] {
+    return this.#purposes;
+  }
 
   protected get uiLocale(): string {
     return this.locale ?? (this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en');

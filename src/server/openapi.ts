@@ -110,22 +110,21 @@ export const subjectParameters: ParameterList = (['email', 'phone', 'customerId'
   description: 'At least one of email, phone, customerId: any one finds the whole customer.',
 }));
 
-/** Query parameters of a signed link: each required, as the ledger wrote them into the link. */
+/** A string query parameter of a signed link, from its name and description. */
+const linkParameter =
+  (required: boolean) =>
+  ([name, description]: [string, string]) => ({
+    name,
+    in: 'query' as const,
+    required,
+    schema: { type: 'string' as const },
+    description,
+  });
+
+/** Query parameters of a signed link, as the ledger wrote them into it: `names` required, `optional` not. */
 export const linkParameters = (names: Record<string, string>, optional: Record<string, string> = {}): ParameterList => [
-  ...Object.entries(names).map(([name, description]) => ({
-    name,
-    in: 'query' as const,
-    required: true,
-    schema: { type: 'string' as const },
-    description,
-  })),
-  ...Object.entries(optional).map(([name, description]) => ({
-    name,
-    in: 'query' as const,
-    required: false,
-    schema: { type: 'string' as const },
-    description,
-  })),
+  ...Object.entries(names).map(linkParameter(true)),
+  ...Object.entries(optional).map(linkParameter(false)),
 ];
 
 /** A staff entry's answer: its receipt, and the customer's status after it. */

@@ -5,7 +5,7 @@
  * unsubscribe from mail clients (RFC 8058) POSTs to the same URL directly.
  */
 import { html } from 'hono/html';
-import { inLanguage, purposeLabel, uiLocaleOf, uiStringsFor } from '../legal-text/ui-strings.js';
+import { purposeLabel, uiLocaleOf, uiStringsFor } from '../legal-text/ui-strings.js';
 import { renderPage, styledPage } from './html-page.js';
 
 const PAGE = styledPage(`
@@ -64,7 +64,7 @@ export interface UnsubscribeView {
 
 export function renderUnsubscribePage(view: UnsubscribeView) {
   const lang = uiLocaleOf(view.locale) ?? 'de';
-  const t = inLanguage(STRINGS, lang);
+  const t = STRINGS[lang];
   const what = view.purpose ? purposeLabel(uiStringsFor(lang).purposeLabels, view.purpose) : '';
   const body =
     view.state === 'invalid'

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import type { ConsentEvent } from '../../src/contract/consent-event.js';
 import type { ChainEntry } from '../../src/server/ledger-store.js';
 import { startMailbox, type Mailbox } from '../../scripts/mailbox.mjs';
 import { killHard, serve } from './cli-fixture.js';
@@ -41,7 +42,15 @@ async function unsubscribeLink(url: string, address: string): Promise<string> {
   return ((await response.json()) as { url: string }).url;
 }
 
-/** Posts `event` to the first ledger; `count` requests at once, spread over the ledgers' origins. */
+/** Records `event` as the booking page does. */
+const book = (url: string, event: ConsentEvent) =>
+  fetch(`${url}/v1/consent-events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN },
+    body: JSON.stringify(event),
+  });
+
+/** `AT_ONCE` requests at once, spread over the processes serving the ledger; their statuses. */
 async function atOnce(urls: string[], request: (url: string, index: number) => Promise<Response>) {
   const responses = await Promise.all(Array.from({ length: AT_ONCE }, (_, i) => request(urls[i % urls.length]!, i)));
   return responses.map((response) => response.status);
@@ -53,21 +62,13 @@ function onceChecks(setup: () => Promise<{ urls: string[]; close: () => Promise<
     const { urls, close } = await setup();
     try {
       const event = consentEvent();
-      await fetch(`${urls[0]}/v1/consent-events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN },
-        body: JSON.stringify(event),
-      });
+      await book(urls[0]!, event);
       const link = new URL(await unsubscribeLink(urls[0]!, event.subject.email!));
       const statuses = await atOnce(urls, (url) => fetch(`${url}${link.pathname}${link.search}`, ONE_CLICK));
       assert.deepEqual(new Set(statuses), new Set([200]));
       assert.equal(withMethod(await entriesAt(urls[0]!), 'unsubscribe-link').length, 1);
       // A later grant and a later unsubscribe are a new decision, recorded again.
-      await fetch(`${urls[0]}/v1/consent-events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN },
-        body: JSON.stringify(consentEvent({ subject: event.subject })),
-      });
+      await book(urls[0]!, consentEvent({ subject: event.subject }));
       await atOnce(urls, (url) => fetch(`${url}${link.pathname}${link.search}`, ONE_CLICK));
       assert.equal(withMethod(await entriesAt(urls[0]!), 'unsubscribe-link').length, 2);
     } finally {
@@ -79,11 +80,7 @@ function onceChecks(setup: () => Promise<{ urls: string[]; close: () => Promise<
     const { urls, close } = await setup();
     try {
       const event = consentEvent();
-      await fetch(`${urls[0]}/v1/consent-events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN },
-        body: JSON.stringify(event),
-      });
+      await book(urls[0]!, event);
       const statuses = await atOnce(urls, (url, i) =>
         fetch(`${url}/v1/staff/erasures`, {
           method: 'POST',

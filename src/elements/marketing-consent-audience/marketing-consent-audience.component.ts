@@ -1,7 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { purposeLabel } from '../../legal-text/ui-strings.js';
-import { KNOWN_PURPOSES } from '../../contract/vocabulary.js';
-import { purposeListConverter, toPurposeList } from '../purpose-list-converter.js';
 import { property, state } from 'lit/decorators.js';
 import type { Audience } from '../../contract/ledger-records.js';
 import { StaffApiError, type StaffError } from '../../staff-client/staff-api-client.js';
@@ -31,16 +29,6 @@ export class MarketingConsentAudienceElement extends StaffElement {
 
   /** The channel of the campaign. */
   @property() purpose = 'email-newsletter';
-
-  #purposes: string[] = [...KNOWN_PURPOSES];
-  /** Channels to choose from: a list, or a string separated by spaces or commas, like the attribute. */
-  @property({ converter: purposeListConverter })
-  set purposes(value: readonly string[] | string | undefined) {
-    this.#purposes = toPurposeList(value) ?? [...KNOWN_PURPOSES];
-  }
-  get purposes(): string[] {
-    return this.#purposes;
-  }
 
   /** Customers in the salon's file in all, when the host knows it: the ones the ledger never heard of are counted as left out too. */
   @property({ type: Number, attribute: 'total-customers' }) totalCustomers: number | undefined;

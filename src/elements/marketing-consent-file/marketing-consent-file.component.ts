@@ -1,6 +1,5 @@
 import { emit } from '../../events/emit.js';
 import { purposeLabel } from '../../legal-text/ui-strings.js';
-import { KNOWN_PURPOSES } from '../../contract/vocabulary.js';
 import '../../events/marketing-consent-file-changed.js';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
@@ -10,7 +9,6 @@ import { parseLegalMarkup } from '../../legal-text/legal-markup.js';
 import { StaffApiError, type StaffError } from '../../staff-client/staff-api-client.js';
 import { fileStringsFor, formatDate, type FileStrings } from './file-strings.js';
 import { StaffElement } from '../staff-element.js';
-import { purposeListConverter, toPurposeList } from '../purpose-list-converter.js';
 
 type Loaded = { status: SubjectStatus; history: LedgerEntry[] };
 type FormKind = 'grant' | 'withdraw' | 'erase';
@@ -62,16 +60,6 @@ export class MarketingConsentFileElement extends StaffElement {
 
   /** The platform's customer id. */
   @property({ attribute: 'customer-id' }) customerId: string | undefined;
-
-  #purposes: string[] = [...KNOWN_PURPOSES];
-  /** Purposes to show and to offer in the forms: a list, or a string separated by spaces or commas, like the attribute. */
-  @property({ converter: purposeListConverter })
-  set purposes(value: readonly string[] | string | undefined) {
-    this.#purposes = toPurposeList(value) ?? [...KNOWN_PURPOSES];
-  }
-  get purposes(): string[] {
-    return this.#purposes;
-  }
 
   /** Prefills the staff name in the forms (the signed-in user). */
   @property({ attribute: 'staff-name' }) staffName = '';

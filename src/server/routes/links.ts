@@ -109,7 +109,7 @@ export function linkRoutes(
       // Using the link twice changes nothing the second time. Requests at once (mail providers send
       // one-click unsubscribes in parallel) make one id, for the decision they withdraw: one record.
       if (current?.state === 'granted' || current?.state === 'pending') {
-        const key = target.purpose === 'sms-newsletter' ? `phone:${target.address}` : `email:${target.address}`;
+        const key = ledger.addresses.addressKey(target.purpose, subject)!;
         await ledger.appendRecord({
           schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
           id: derivedId('unsubscribe-link', target.purpose, ledger.store.identifierDigest(key), current.seq ?? 0),
