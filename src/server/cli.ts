@@ -24,8 +24,9 @@ import { createPlatformApp, sharedLedgerOptions } from './salons/platform-app.js
 import { FileSalonRegistry, salonIdProblem, UnknownSalonError } from './salons/salon-registry.js';
 import { openSalonRegistry, salonsCommand } from './salons/salons-cli.js';
 import { parseTrustProxy } from './client-address.js';
-import { CHECKPOINT_LOG_NAME, JsonlLedgerStore, LEDGER_FILE_NAME, storedEntries } from './jsonl-ledger-store.js';
-import type { ChainEntry, LedgerStore } from './ledger-store.js';
+import { CHECKPOINT_LOG_NAME, isTornLine, JsonlLedgerStore, LEDGER_FILE_NAME } from './jsonl-ledger-store.js';
+import { ledgerLines } from './jsonl-index-files.js';
+import type { LedgerStore } from './ledger-store.js';
 import { PostgresLedgerStore, readPostgresChain } from './postgres-ledger-store.js';
 import { startLedgerServer } from './node-server.js';
 import type { PublishedText } from './text-registry.js';
@@ -705,7 +706,7 @@ async function verify(
     : platformKeys;
   let path: string;
   let tornTail = false;
-  let pages: AsyncIterable<ChainEntry[]>;
+  let pages: AsyncIterable<string[]>;
   let done: () => Promise<void>;
   const own: CheckpointSource[] = [];
   if ('directory' in where) {
@@ -715,13 +716,14 @@ async function verify(
     const size = (await file.stat()).size;
     // A page of lines at a time: a ledger of millions of entries is never one string in memory.
     pages = (async function* () {
-      let page: ChainEntry[] = [];
-      for await (const read of storedEntries(file, 0, size)) {
-        if ('torn' in read) {
+      let page: string[] = [];
+      for await (const { text, end, complete } of ledgerLines(file, 0, size)) {
+        // A last line a crash cut off was never acknowledged: start-up drops it.
+        if (end === size && isTornLine(text, complete)) {
           tornTail = true;
           break;
         }
-        page.push(read.entry);
+        page.push(text);
         if (page.length === 5000) {
           yield page;
           page = [];

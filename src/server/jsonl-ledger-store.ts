@@ -60,7 +60,14 @@ import {
 } from './jsonl-index-files.js';
 import type { AppendOutcome, Identify, LedgerStore } from './ledger-store.js';
 import { RECORD_KEY_BYTES, isLiveKey, newRecordKey } from './personal-data.js';
-import { chainEntry, erasedForm, erasureRefusal, isSameRecord, readStoredEntry } from './stored-entry.js';
+import {
+  chainEntry,
+  erasedForm,
+  erasureRefusal,
+  isSameRecord,
+  parseStoredLine,
+  readStoredEntry,
+} from './stored-entry.js';
 
 export const LEDGER_FILE_NAME = 'ledger.jsonl';
 export const CHECKPOINT_LOG_NAME = 'checkpoints.log';
@@ -103,6 +110,29 @@ export interface JsonlStoreOptions {
 }
 
 /**
+ * Whether a last line is what a crash mid-write leaves (never acknowledged:
+ * its fsync had not returned): cut off before its newline, or holding the
+ * zeros a file system leaves where data never reached the disk. A whole
+ * line of anything else is damage, even at the end.
+ */
+export function isTornLine(text: string, complete: boolean): boolean {
+  return !complete || text.includes('\0');
+}
+
+/** The entry a line holds; throws, naming the line, when it is not one (see parseStoredLine), or when it is a torn line anywhere but last. */
+function entryOfLine(text: string, complete: boolean, line: number, isLast: boolean): ChainEntry | undefined {
+  if (isLast && isTornLine(text, complete)) return undefined;
+  let entry: ChainEntry | undefined;
+  try {
+    entry = parseStoredLine(text);
+  } catch (error) {
+    throw new Error(`ledger line ${line}: ${(error as Error).message}`, { cause: error });
+  }
+  if (!entry) throw new Error(`ledger line ${line} is not valid JSON`);
+  return entry;
+}
+
+/**
  * Reads a ledger file: the entries as stored (public parts, sealed personal
  * parts), and the byte length of its intact part.
  */
@@ -112,14 +142,9 @@ export function parseLedger(text: string): { entries: ChainEntry[]; intactBytes:
   while (offset < text.length) {
     const end = text.indexOf('\n', offset);
     const line = end === -1 ? text.slice(offset) : text.slice(offset, end);
-    const entry = parseLine(line);
     const isLast = end === -1 || end === text.length - 1;
-    if (end === -1 || !entry) {
-      // A crash mid-write can leave only the last line unfinished; anything
-      // broken before it is damage, not a torn write.
-      if (isLast) return { entries, intactBytes: Buffer.byteLength(text.slice(0, offset)), tornTail: true };
-      throw new Error(`ledger line ${entries.length + 1} is not valid JSON`);
-    }
+    const entry = entryOfLine(line, end !== -1, entries.length + 1, isLast);
+    if (!entry) return { entries, intactBytes: Buffer.byteLength(text.slice(0, offset)), tornTail: true };
     entries.push(entry);
     offset = end + 1;
   }
@@ -130,7 +155,7 @@ export function parseLedger(text: string): { entries: ChainEntry[]; intactBytes:
  * The entries stored between two byte offsets of a ledger file, read a few
  * MiB at a time, each with where its line ends. A last line cut off by a
  * crash (never acknowledged) ends it as `{ torn: true }`; a line that is
- * not an entry anywhere before that is damage, and throws. `firstLine`: the
+ * not an entry anywhere else is damage, and throws. `firstLine`: the
  * line number `from` is at, for the message.
  */
 export async function* storedEntries(
@@ -141,13 +166,10 @@ export async function* storedEntries(
 ): AsyncGenerator<{ entry: ChainEntry; end: number } | { torn: true }> {
   let line = firstLine;
   for await (const { text, end, complete } of ledgerLines(file, from, to)) {
-    const entry = complete ? parseLine(text) : undefined;
+    const entry = entryOfLine(text, complete, line, end === to);
     if (!entry) {
-      if (end === to) {
-        yield { torn: true };
-        return;
-      }
-      throw new Error(`ledger line ${line} is not valid JSON`);
+      yield { torn: true };
+      return;
     }
     yield { entry, end };
     line += 1;
@@ -476,6 +498,19 @@ export class JsonlLedgerStore implements LedgerStore {
     const seqs = Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
     const read = await this.#readMany(seqs);
     return seqs.map((seq) => read.get(seq)!);
+  }
+
+  async storedLines(options: { afterSeq?: number; limit?: number } = {}): Promise<string[]> {
+    await this.#writesSettled();
+    const first = Math.max(0, options.afterSeq ?? 0) + 1;
+    const last = Math.min(this.#slots.count, options.limit === undefined ? Infinity : first + options.limit - 1);
+    if (last < first) return [];
+    const from = this.#slots.start(first);
+    const buffer = Buffer.alloc(this.#slots.end(last) - from);
+    await this.#files.ledger.read(buffer, 0, buffer.length, from);
+    return Array.from({ length: last - first + 1 }, (_, i) =>
+      buffer.toString('utf8', this.#slots.start(first + i) - from, this.#slots.end(first + i) - from - 1),
+    );
   }
 
   async close(): Promise<void> {

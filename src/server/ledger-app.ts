@@ -17,7 +17,7 @@ import { clientAddress, type TrustProxy } from './client-address.js';
 import { DEFAULT_MAX_BODY_BYTES, fail, limitBody as limitBodyTo, securityHeaders } from './http.js';
 import { ConfirmationSender, type ConfirmationMailSettings } from './double-opt-in/confirmation-sender.js';
 import { createLedgerContext } from './ledger-context.js';
-import type { ChainEntry, LedgerStore } from './ledger-store.js';
+import type { LedgerStore } from './ledger-store.js';
 import { buildOpenApi, healthSchema, jsonAnswer, openApiDocumentSchema, publicOperation } from './openapi.js';
 import { buildProof, renderProofPage, PROOF_PAGE, type Controller } from './proof.js';
 import { rateLimit, type RateLimitOptions } from './rate-limit.js';
@@ -429,10 +429,10 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
   });
 }
 
-/** The store's entries after the first `afterCount`, a page at a time. */
-async function* pagesAfter(store: LedgerStore, afterCount: number): AsyncGenerator<ChainEntry[]> {
+/** The store's entries after the first `afterCount` as stored, a page at a time. */
+async function* pagesAfter(store: LedgerStore, afterCount: number): AsyncGenerator<string[]> {
   for (let taken = afterCount; ;) {
-    const page = await store.entries({ afterSeq: taken, limit: 2_000 });
+    const page = await store.storedLines({ afterSeq: taken, limit: 2_000 });
     if (page.length === 0) return;
     yield page;
     taken += page.length;

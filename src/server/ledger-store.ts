@@ -63,6 +63,11 @@ export interface LedgerStore {
   customerEntries(identifiers: readonly string[]): Promise<ChainEntry[]>;
   /** Every customer's entries, a customer at a time, in no particular order (for audiences and retention). */
   customers(): AsyncGenerator<ChainEntry[]>;
+  /**
+   * Entries exactly as stored (a line of the file, a row's `stored` text),
+   * after `afterSeq`: what verifying the chain reads, every byte of it.
+   */
+  storedLines(options?: { afterSeq?: number; limit?: number }): Promise<string[]>;
   /** The entry of an event id, if the ledger holds it. */
   entryById(id: string): Promise<ChainEntry | undefined>;
   close(): Promise<void>;

@@ -28,7 +28,7 @@ import {
 } from '../contract/ledger-records.js';
 import { openCheckpoint, type CheckpointSigner } from './checkpoint.js';
 import { GENESIS_HASH } from './hash-chain.js';
-import { checkpointMismatch } from './verify-ledger.js';
+import { checkpointMismatch, LedgerVerifier } from './verify-ledger.js';
 import type { AppendOutcome, Identify, LedgerStore } from './ledger-store.js';
 import type { RateBuckets } from './rate-limit.js';
 import { newRecordKey } from './personal-data.js';
@@ -213,6 +213,7 @@ export class PostgresLedgerStore implements LedgerStore {
           [salon],
         );
         store.#lastCheckpoint = last.rows[0]?.note;
+        await checkChain(client, salon);
         if (options.signer && store.#lastCheckpoint) await checkHead(client, salon, store.#lastCheckpoint, options);
         return store;
       } finally {
@@ -425,6 +426,11 @@ export class PostgresLedgerStore implements LedgerStore {
       [this.#salon, options.afterSeq ?? 0, options.limit ?? null],
     );
     return rows.map(readable);
+  }
+
+  async storedLines(options: { afterSeq?: number; limit?: number } = {}): Promise<string[]> {
+    await this.#latestWrite;
+    return (await storedRows(this.#pool, this.#salon, options.afterSeq ?? 0, options.limit ?? null)).lines;
   }
 
   async close(): Promise<void> {
@@ -766,6 +772,23 @@ async function checkHead(
 }
 
 /**
+ * Every stored byte of the salon's chain, checked at open: a row edited in
+ * the database (a field added, a grant turned into a refusal) stops the
+ * start, as an edited line of the file store does.
+ */
+async function checkChain(client: pg.PoolClient, salon: string): Promise<void> {
+  const chain = new LedgerVerifier();
+  for await (const page of storedPages(client, salon)) {
+    chain.take(page);
+    if (!chain.chainHolds) {
+      throw new Error(
+        `the ledger of salon "${salon}" in the database is broken: ${chain.report().problems[0]}. Run "marketing-consent-ledger verify --database-url …" and restore it from a backup.`,
+      );
+    }
+  }
+}
+
+/**
  * The chain as stored (public parts and sealed bytes, no keys needed), a
  * page at a time, and the latest checkpoint: what `verify --database-url`
  * checks. `pages` may be read once.
@@ -773,25 +796,38 @@ async function checkHead(
 export async function readPostgresChain(
   connectionString: string,
   salon = 'default',
-): Promise<{ pages: AsyncGenerator<ChainEntry[]>; latestCheckpoint: string | undefined; close(): Promise<void> }> {
+): Promise<{ pages: AsyncGenerator<string[]>; latestCheckpoint: string | undefined; close(): Promise<void> }> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   const latest = await client.query<{ note: string }>(
     'SELECT note FROM ledger_checkpoints WHERE salon = $1 ORDER BY size DESC LIMIT 1',
     [salon],
   );
-  async function* pages(): AsyncGenerator<ChainEntry[]> {
-    for (let after = 0; ;) {
-      const { rows } = await client.query<{ seq: string; stored: string }>(
-        'SELECT seq, stored FROM ledger_entries WHERE salon = $1 AND seq > $2 ORDER BY seq LIMIT 5000',
-        [salon, after],
-      );
-      if (rows.length === 0) return;
-      yield rows.map((row) => JSON.parse(row.stored) as ChainEntry);
-      after = Number(rows.at(-1)!.seq);
-    }
+  return { pages: storedPages(client, salon), latestCheckpoint: latest.rows[0]?.note, close: () => client.end() };
+}
+
+/** The stored text of the salon's entries after `afterSeq`, in chain order (up to `limit`; null: all), and the last seq read. */
+async function storedRows(
+  db: pg.Pool | pg.ClientBase,
+  salon: string,
+  afterSeq: number,
+  limit: number | null,
+): Promise<{ lines: string[]; lastSeq: number }> {
+  const { rows } = await db.query<{ seq: string; stored: string }>(
+    'SELECT seq, stored FROM ledger_entries WHERE salon = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+    [salon, afterSeq, limit],
+  );
+  return { lines: rows.map((row) => row.stored), lastSeq: Number(rows.at(-1)?.seq ?? afterSeq) };
+}
+
+/** The salon's whole chain as stored, 5,000 entries at a time. */
+async function* storedPages(db: pg.Pool | pg.ClientBase, salon: string): AsyncGenerator<string[]> {
+  for (let after = 0; ;) {
+    const { lines, lastSeq } = await storedRows(db, salon, after, 5000);
+    if (lines.length === 0) return;
+    yield lines;
+    after = lastSeq;
   }
-  return { pages: pages(), latestCheckpoint: latest.rows[0]?.note, close: () => client.end() };
 }
 
 /** Runs `work` in one transaction on a pooled connection: committed when it resolves, rolled back when it throws. */

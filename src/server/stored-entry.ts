@@ -44,11 +44,63 @@ export function chainEntry(
   const withSeal = sealed ? { sealed } : {};
   return {
     entry: { seq, receivedAt, event, flags, prevHash, hash, ...withSeal } as ChainEntry,
-    // As JSON.stringify({ seq, receivedAt, event, flags, prevHash, hash, sealed }) writes it.
-    stored: `{"seq":${JSON.stringify(seq)},"receivedAt":${JSON.stringify(receivedAt)},"event":${eventJson},"flags":${JSON.stringify(flags)},"prevHash":${JSON.stringify(prevHash)},"hash":"${hash}"${sealed === undefined ? '' : `,"sealed":${JSON.stringify(sealed)}`}}`,
+    stored: storedLine({ seq, receivedAt, eventJson, flags, prevHash, hash, sealed }),
     key,
   };
 }
+
+/**
+ * The one form an entry is stored in (a line of the file store, a row's
+ * `stored` column): as JSON.stringify({ seq, receivedAt, event, flags,
+ * prevHash, hash, sealed }) writes it. The hash covers everything in it but
+ * the hash itself, so a stored entry holding anything else (a field added to
+ * its event or beside it, keys reordered, spaces) is not one the ledger wrote.
+ */
+function storedLine(parts: {
+  seq: unknown;
+  receivedAt: unknown;
+  eventJson: string;
+  flags: unknown;
+  prevHash: unknown;
+  hash: unknown;
+  sealed: unknown;
+}): string {
+  const { seq, receivedAt, eventJson, flags, prevHash, hash, sealed } = parts;
+  return `{"seq":${JSON.stringify(seq)},"receivedAt":${JSON.stringify(receivedAt)},"event":${eventJson},"flags":${JSON.stringify(flags)},"prevHash":${JSON.stringify(prevHash)},"hash":${JSON.stringify(hash)}${sealed === undefined ? '' : `,"sealed":${JSON.stringify(sealed)}`}}`;
+}
+
+/**
+ * The entry a stored line holds, in its stored form (public event, sealed
+ * part); undefined when the line is not JSON at all (a write a crash cut
+ * off). Throws when it is JSON but not byte for byte the line the ledger
+ * writes for that content: whatever the hash does not cover must not be there.
+ */
+export function parseStoredLine(line: string): ChainEntry | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const entry = (parsed && typeof parsed === 'object' ? parsed : {}) as Partial<ChainEntry> & { sealed?: unknown };
+  const { seq, receivedAt, event, flags, prevHash, hash, sealed } = entry;
+  const isObject = Boolean(event && typeof event === 'object' && !Array.isArray(event));
+  // A sealed entry keeps its personal fields only in the sealed part: one in clear was added after the hash.
+  const eventJson = JSON.stringify(isObject && typeof sealed === 'string' ? publicPart(event!) : event);
+  if (
+    !isObject ||
+    typeof hash !== 'string' ||
+    line !== storedLine({ seq, receivedAt, eventJson, flags, prevHash, hash, sealed })
+  ) {
+    throw new StoredLineError(
+      'the stored entry holds more, less or other than the ledger writes (a field added, removed or moved outside the hash)',
+    );
+  }
+  return entry as ChainEntry;
+}
+
+/** A stored entry that is not in the form the ledger writes (see parseStoredLine). */
+export class StoredLineError extends Error {}
 
 /**
  * Whether a record sent again under a stored id is the same act: compared by

@@ -13,6 +13,7 @@
 import { openCheckpoint } from './checkpoint.js';
 import { findChainBreak, GENESIS_HASH } from './hash-chain.js';
 import type { ChainEntry } from './ledger-store.js';
+import { parseStoredLine } from './stored-entry.js';
 
 export interface CheckpointSource {
   /** Where the checkpoint came from (a file name), for the report. */
@@ -83,20 +84,38 @@ export class LedgerVerifier {
     return !this.#broken;
   }
 
-  /** Takes the next entries of the chain. */
-  take(entries: readonly ChainEntry[]): void {
+  /** Takes the next entries of the chain, as stored (see parseStoredLine): every byte of them is checked. */
+  take(lines: readonly string[]): void {
+    const entries: ChainEntry[] = [];
+    for (const line of lines) {
+      let entry: ChainEntry | undefined;
+      let problem = 'not JSON';
+      try {
+        entry = parseStoredLine(line);
+      } catch (error) {
+        problem = (error as Error).message;
+      }
+      if (!entry) {
+        this.#breaks(this.#count + entries.length + 1, this.#count + entries.length + 1, problem);
+        break;
+      }
+      entries.push(entry);
+    }
     if (!this.#broken) {
       const broken = findChainBreak(entries, { index: this.#count, prevHash: this.#prevHash });
-      if (broken) {
-        this.#problems.push(`hash chain BROKEN at entry ${broken.seq} (line ${broken.index + 1}): ${broken.reason}`);
-        this.#broken = true;
-      }
+      if (broken) this.#breaks(broken.seq, broken.index + 1, broken.reason);
     }
     for (const entry of entries) {
       this.#count += 1;
       this.#prevHash = entry.hash;
       if (this.#hashAt.has(this.#count)) this.#hashAt.set(this.#count, entry.hash);
     }
+  }
+
+  #breaks(seq: number, line: number, reason: string): void {
+    if (this.#broken) return;
+    this.#problems.push(`hash chain BROKEN at entry ${seq} (line ${line}): ${reason}`);
+    this.#broken = true;
   }
 
   report(): LedgerReport {
@@ -123,11 +142,12 @@ export class LedgerVerifier {
   }
 }
 
+/** Checks a whole chain given as its stored lines (the file's lines, or the rows' `stored` column). */
 export function verifyLedger(
-  entries: readonly ChainEntry[],
+  lines: readonly string[],
   options: { trustedKeys?: readonly string[]; checkpoints?: readonly CheckpointSource[] } = {},
 ): LedgerReport {
   const verifier = new LedgerVerifier(options);
-  verifier.take(entries);
+  verifier.take(lines);
   return verifier.report();
 }
