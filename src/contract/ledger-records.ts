@@ -172,6 +172,31 @@ export const erasureRecordSchema = z.object({
 });
 export type ErasureRecord = z.infer<typeof erasureRecordSchema>;
 
+/**
+ * The operator's explicit acceptance of the ledger as found when it could not
+ * vouch for it at start-up (no checkpoint log, a log that does not match the
+ * chain, entries no checkpoint or MAC of the ledger's covers): `found` says
+ * what the ledger found and why it refused, `note` why the operator accepts
+ * it. Holds no personal data; the ledger signs a checkpoint over it.
+ */
+export const historyAcceptanceRecordSchema = z.object({
+  schemaVersion: z.literal(CONSENT_EVENT_SCHEMA_VERSION),
+  id: z.uuid(),
+  method: z.literal('history-accepted'),
+  found: z.object({
+    /** Entries in the chain, and its head hash, before this one. */
+    entries: z.number().check(z.int(), z.minimum(0)),
+    headHash: z.string(),
+    /** Why the start was refused. */
+    problem: text(2000),
+    /** The last signed checkpoint the ledger had for this chain (its note), if any. */
+    lastCheckpoint: z.optional(z.string()),
+  }),
+  operator: z.object({ name: text(120) }),
+  note: text(500),
+});
+export type HistoryAcceptanceRecord = z.infer<typeof historyAcceptanceRecordSchema>;
+
 /** Staff erase one customer's personal data (the customer asked). */
 export const erasureRequestSchema = z.object({
   subject: consentSubjectSchema,
@@ -217,6 +242,8 @@ export const ledgerEntrySchema = z.object({
   hash: z.string(),
   /** The record's personal fields, encrypted under the record's own key (absent in entries from before 0.2). */
   sealed: z.optional(z.string()),
+  /** With a signing key: HMAC-SHA-256 of what the hash covers, with a secret only the key's holder can derive. */
+  mac: z.optional(z.string()),
 });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
@@ -226,11 +253,16 @@ const chainPosition = {
   flags: ledgerEntrySchema.shape.flags,
   prevHash: z.string(),
   hash: z.string(),
+  mac: ledgerEntrySchema.shape.mac,
 };
 
 /** An erasure in the chain. */
 export const erasureEntrySchema = z.object({ ...chainPosition, event: erasureRecordSchema });
 export type ErasureEntry = z.infer<typeof erasureEntrySchema>;
+
+/** The operator's acceptance of history as found, in the chain. */
+export const historyAcceptanceEntrySchema = z.object({ ...chainPosition, event: historyAcceptanceRecordSchema });
+export type HistoryAcceptanceEntry = z.infer<typeof historyAcceptanceEntrySchema>;
 
 /**
  * A record whose personal data was erased: its public part only (purposes,
@@ -244,14 +276,29 @@ export const erasedEntrySchema = z.object({
 });
 export type ErasedEntry = z.infer<typeof erasedEntrySchema>;
 
-/** Every entry of the chain as the store reads it: a record, an erasure, or an erased record. */
-export const chainEntrySchema = z.union([ledgerEntrySchema, erasureEntrySchema, erasedEntrySchema]);
-export type ChainEntry = LedgerEntry | ErasureEntry | ErasedEntry;
+/** Every entry of the chain as the store reads it: a record, an erasure, an erased record, or an acceptance of history. */
+export const chainEntrySchema = z.union([
+  ledgerEntrySchema,
+  erasureEntrySchema,
+  erasedEntrySchema,
+  historyAcceptanceEntrySchema,
+]);
+export type ChainEntry = LedgerEntry | ErasureEntry | ErasedEntry | HistoryAcceptanceEntry;
+
+/** Anything the ledger stores: a customer's record, or one of its own (an erasure, an acceptance of history). */
+export type StoredRecord = LedgerRecord | ErasureRecord | HistoryAcceptanceRecord;
+
+/** The ledger's own records: about the ledger, not a customer, and with no personal data to seal. */
+export const isLedgerOwnRecord = (record: StoredRecord): record is ErasureRecord | HistoryAcceptanceRecord =>
+  record.method === 'erasure' || record.method === 'history-accepted';
 
 export const isErasure = (entry: ChainEntry): entry is ErasureEntry => entry.event.method === 'erasure';
+export const isHistoryAcceptance = (entry: ChainEntry): entry is HistoryAcceptanceEntry =>
+  entry.event.method === 'history-accepted';
 export const isErased = (entry: ChainEntry): entry is ErasedEntry => 'erased' in entry;
-/** A record the customer's status and proof read: neither an erasure nor erased. */
-export const isRecord = (entry: ChainEntry): entry is LedgerEntry => !isErased(entry) && !isErasure(entry);
+/** A customer's record the status and proof read: not one of the ledger's own, not erased. */
+export const isRecord = (entry: ChainEntry): entry is LedgerEntry =>
+  !isErased(entry) && !isLedgerOwnRecord(entry.event as StoredRecord);
 
 /**
  * Where one purpose stands for one customer: `granted` while at least one of

@@ -22,6 +22,7 @@ import {
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
+  hkdfSync,
   sign,
   verify,
   type KeyObject,
@@ -87,6 +88,17 @@ export class CheckpointSigner {
    */
   forLedger(name: string): CheckpointSigner {
     return new CheckpointSigner(name, this.#key.export({ format: 'pem', type: 'pkcs8' }) as string);
+  }
+
+  /**
+   * A secret for one use, derived from the private key (HKDF-SHA-256) and
+   * bound to this ledger's name: what the ledger MACs with it (its entries,
+   * its index files) only the holder of the key can make, and no salon's
+   * MAC holds for another's. The key file lives outside the data folder.
+   */
+  secretFor(use: 'entries' | 'index'): Buffer {
+    const seed = Buffer.from(this.#key.export({ format: 'jwk' }).d!, 'base64url');
+    return Buffer.from(hkdfSync('sha256', seed, 'marketing-consent ledger', `${this.name}\n${use}`, 32));
   }
 
   /** The signed note for a checkpoint. The origin is the key name: one key, one ledger. */

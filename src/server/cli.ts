@@ -42,6 +42,7 @@ const USAGE = `usage:
   marketing-consent-ledger verify --data DIR | --database-url URL [--public-key KEY]... [--checkpoints FILE|DIR]...
   marketing-consent-ledger retention --data DIR | --database-url URL [--dry-run] [--key FILE] [retention options]
   marketing-consent-ledger retention --url LEDGER_URL [--dry-run]
+  marketing-consent-ledger accept-history --data DIR | --database-url URL --key FILE --operator NAME --note TEXT
   marketing-consent-ledger keygen --key FILE --name NAME
   marketing-consent-ledger rotate-key --key FILE
 
@@ -103,6 +104,13 @@ verify options:
   --public-key KEY|FILE    verifier key(s) whose checkpoints to trust (a .pub file from keygen; repeatable)
   --checkpoints FILE|DIR   checkpoints kept elsewhere: a witness directory, receipts saved as text (repeatable)
 
+accept-history: when a ledger with a key refuses to start because it cannot vouch for what it found (no
+  checkpoint log, a log that does not match the chain, entries written without the key), and verify
+  shows the chain is as it should be (a backup restored, a ledger kept without a key until now), the
+  operator accepts it as found: an entry of the chain says who, why and what was found, and is signed.
+  --operator NAME          who accepts it
+  --note TEXT              why (no personal data)
+
 environment:
   MARKETING_CONSENT_STAFF_TOKEN  token for the staff API (Authorization: Bearer …)
   MARKETING_CONSENT_LINK_SECRET  secret that signs unsubscribe and confirmation links (at least 32 characters)
@@ -146,6 +154,8 @@ const OPTIONS = {
   'database-url': { type: 'string' },
   salons: { type: 'boolean', default: false },
   'salon-id': { type: 'string' },
+  operator: { type: 'string' },
+  note: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   from: { type: 'string', multiple: true, default: [] },
@@ -197,6 +207,7 @@ async function main(argv: string[]): Promise<number> {
   if (salonId !== undefined && !(await isRegistered(platform, salonId))) return 2;
   const where = salonId === undefined ? platform : salonPlace(platform, salonId);
   if (command === 'verify') return verify(where, values['public-key'], values.checkpoints, salonId);
+  if (command === 'accept-history') return acceptHistory(where, salonId, values);
   if (command !== 'serve' && command !== 'retention') {
     console.error(`unknown command "${command}".\n${USAGE}`);
     return 2;
@@ -679,6 +690,7 @@ function openStore(
     onCheckpoint?: (note: string) => void;
     /** A pool shared by every salon's store (PostgreSQL). */
     pool?: pg.Pool;
+    acceptHistory?: { operator: string; note: string };
   },
 ): Promise<LedgerStore & { lastCheckpoint: string | undefined }> {
   return 'directory' in where
@@ -688,6 +700,44 @@ function openStore(
         ...(where.salon ? { salon: where.salon } : {}),
         ...options,
       });
+}
+
+/**
+ * accept-history: the operator vouches for a chain the ledger cannot vouch
+ * for itself (see startUpVerdict), after checking it with verify. The
+ * acceptance is an entry of the chain, signed like any other; verify shows it.
+ */
+async function acceptHistory(
+  where: LedgerPlace,
+  salonId: string | undefined,
+  values: { key?: string | undefined; operator?: string | undefined; note?: string | undefined },
+): Promise<number> {
+  const operator = values.operator?.trim() ?? '';
+  const note = values.note?.trim() ?? '';
+  if (!values.key) {
+    console.error('--key is missing: the acceptance is signed with the ledger’s key, like every checkpoint.');
+    return 2;
+  }
+  if (!operator || operator.length > 120 || !note || note.length > 500) {
+    console.error(
+      '--operator NAME (who accepts, up to 120 characters) and --note TEXT (why, up to 500 characters, no personal data) are needed: both go into the chain.',
+    );
+    return 2;
+  }
+  const platformSigner = await readSigner(values.key);
+  const platformKeys = await readVerifierKeys([`${values.key}.pub`]).catch(() => []);
+  const { signer, trustedKeys } =
+    salonId === undefined
+      ? { signer: platformSigner, trustedKeys: platformKeys }
+      : salonSigning(platformSigner, platformKeys, salonId);
+  const store = await openStore(where, { signer, trustedKeys, acceptHistory: { operator, note } });
+  // The acceptance is the last entry, and the checkpoint signed over it names its number.
+  const entry = store.lastCheckpoint?.split('\n')[1];
+  await store.close();
+  console.log(
+    `${describePlace(where)}: history accepted as found by ${operator}: recorded as entry ${entry} and signed; the ledger starts again.`,
+  );
+  return 0;
 }
 
 async function verify(
@@ -752,6 +802,12 @@ async function verify(
     await done();
   }
   const report = verifier.report();
+  // An operator's acceptance of history is part of what verify vouches for: always shown.
+  for (const { seq, at, operator, note, found } of report.acceptances) {
+    console.log(
+      `${path}: entry ${seq} (${at}): history accepted as found by ${operator}: "${note}"; the ledger had refused: ${found}`,
+    );
+  }
   if (!report.intact) {
     console.error(`${path}: BROKEN`);
     for (const problem of report.problems) console.error(`  • ${problem}`);

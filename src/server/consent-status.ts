@@ -33,7 +33,7 @@
  */
 import type { ConsentSubject } from '../contract/consent-event.js';
 import {
-  isErased,
+  isRecord,
   isErasure,
   type Audience,
   type ChainEntry,
@@ -188,7 +188,7 @@ export class ConsentView {
       for (const digest of entry.event.identifierDigests ?? []) this.#erasures.set(digest, entry);
       return;
     }
-    if (isErased(entry)) return;
+    if (!isRecord(entry)) return;
     const record = entry.event;
     const keys = this.#addresses.keysOf(record.subject);
     if (keys.length === 0) return;

@@ -1,18 +1,27 @@
 /**
  * The ledger's hash chain: each entry's hash covers the previous entry's
  * hash and its own sequence number, receive time, public record, sealed
- * personal part and flags. Editing, deleting or reordering any entry breaks
- * every hash after it. The personal data enters only as sealed bytes, so
- * erasing it (destroying its key) changes no hash, and checking the chain
- * needs no key.
+ * personal part, flags and MAC. Editing, deleting or reordering any entry
+ * breaks every hash after it. The personal data enters only as sealed
+ * bytes, so erasing it (destroying its key) changes no hash, and checking
+ * the chain needs no key.
+ *
+ * A ledger with a signing key also MACs every entry (HMAC-SHA-256 over what
+ * the hash covers without the MAC, with a secret derived from the key): the
+ * MAC is inside the hash, so anyone can check the chain, and only the ledger
+ * can tell an entry it wrote from one written by someone without its key
+ * (what it signs a checkpoint over after a crash, see jsonl-ledger-store.ts).
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { ChainEntry } from '../contract/ledger-records.js';
 import { publicPart } from './personal-data.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-type Hashed = Pick<ChainEntry, 'seq' | 'receivedAt' | 'event' | 'flags'> & { sealed?: string | undefined };
+type Hashed = Pick<ChainEntry, 'seq' | 'receivedAt' | 'event' | 'flags'> & {
+  sealed?: string | undefined;
+  mac?: string | undefined;
+};
 
 export function entryHash(prevHash: string, entry: Hashed): string {
   // Entries without a sealed part (written before sealing) are hashed as they were then.
@@ -24,23 +33,48 @@ export function storedEntryHash(prevHash: string, entry: Hashed): string {
   return hashOfJson(prevHash, { ...entry, eventJson: JSON.stringify(entry.event) });
 }
 
+type HashedJson = Pick<Hashed, 'seq' | 'receivedAt' | 'flags' | 'sealed' | 'mac'> & { eventJson: string };
+
 /**
- * The same hash from the public event's JSON, as JSON.stringify({ seq,
- * receivedAt, event, sealed, flags }) would write it: an append
- * stringifies the event once, for the hash and the stored line both.
+ * What the hash covers, in three parts, as JSON.stringify({ seq, receivedAt,
+ * event, sealed, flags, mac }) would write it after `prevHash` and a newline
+ * (the last part closes the object, with the MAC when there is one). In
+ * parts: the event's JSON goes in as it is, not copied into one long string.
  */
-export function hashOfJson(
-  prevHash: string,
-  entry: Pick<Hashed, 'seq' | 'receivedAt' | 'flags' | 'sealed'> & { eventJson: string },
-): string {
+function hashedParts(prevHash: string, entry: HashedJson, mac: string | undefined): [string, string, string] {
   const { seq, receivedAt, eventJson, sealed, flags } = entry;
   const sealedJson = sealed === undefined ? '' : `,"sealed":${JSON.stringify(sealed)}`;
-  // In three parts: the event's JSON goes in as it is, not copied into one long string first.
-  return createHash('sha256')
-    .update(`${prevHash}\n{"seq":${JSON.stringify(seq)},"receivedAt":${JSON.stringify(receivedAt)},"event":`)
-    .update(eventJson)
-    .update(`${sealedJson},"flags":${JSON.stringify(flags)}}`)
-    .digest('hex');
+  return [
+    `${prevHash}\n{"seq":${JSON.stringify(seq)},"receivedAt":${JSON.stringify(receivedAt)},"event":`,
+    eventJson,
+    `${sealedJson},"flags":${JSON.stringify(flags)}${mac === undefined ? '' : `,"mac":${JSON.stringify(mac)}`}}`,
+  ];
+}
+
+/**
+ * The hash from the public event's JSON: an append stringifies the event
+ * once, for the hash, the MAC and the stored line.
+ */
+export function hashOfJson(prevHash: string, entry: HashedJson): string {
+  const hash = createHash('sha256');
+  for (const part of hashedParts(prevHash, entry, entry.mac)) hash.update(part);
+  return hash.digest('hex');
+}
+
+/** The entry's MAC under `secret`: over what its hash covers without the MAC (base64url). */
+export function entryMac(secret: Buffer, prevHash: string, entry: HashedJson): string {
+  const mac = createHmac('sha256', secret);
+  for (const part of hashedParts(prevHash, entry, undefined)) mac.update(part);
+  return mac.digest('base64url');
+}
+
+/** Whether a stored entry (public event, sealed part) carries a MAC made with `secret`. */
+export function hasValidMac(secret: Buffer, entry: ChainEntry): boolean {
+  const { mac } = entry as { mac?: unknown };
+  if (typeof mac !== 'string') return false;
+  const expected = Buffer.from(entryMac(secret, entry.prevHash, { ...entry, eventJson: JSON.stringify(entry.event) }));
+  const given = Buffer.from(mac);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /**

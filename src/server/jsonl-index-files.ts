@@ -5,17 +5,24 @@
  * ledger when missing or when they do not match it, and neither is fsynced
  * (what a crash loses is read again from the ledger's tail).
  *
+ * Whatever start-up takes from them instead of reading the ledger is
+ * vouched for by a MAC with a secret derived from the ledger's signing key
+ * (which lives outside the data folder): someone who can write the folder
+ * can edit the ledger and recompute a plain hash, not a MAC. Without a
+ * signing key there is no such secret, so start-up trusts neither file and
+ * reads every line.
+ *
  * `ledger.index`: one 128-byte slot per entry, at offset seq × 128 (slot 0
  * is a header naming the format and the digest secret it was made with):
- * where the entry's line ends in the ledger, its event id, its kind, and
- * its identifiers as keyed digests (never the identifiers themselves; an
- * erasure zeroes them).
+ * where the entry's line ends in the ledger, its event id, its kind, its
+ * identifiers as keyed digests (never the identifiers themselves; an
+ * erasure zeroes them), and the slot's MAC.
  *
- * `ledger.chunks`: the SHA-256 of every complete MiB of the ledger file. At
- * start they are checked against the file (one pass of hashing, about a
- * second per GB), so an edited byte anywhere is still found at start-up.
+ * `ledger.chunks`: a MAC of every complete MiB of the ledger file. At start
+ * they are checked against the file (one pass, about a second per GB), so
+ * an edited byte anywhere is still found at start-up.
  */
-import { createHash, createHmac, type Hash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual, type Hmac } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { DIGEST_KEY_BYTES } from './customer-index.js';
 
@@ -24,9 +31,13 @@ export const CHUNKS_FILE_NAME = 'ledger.chunks';
 
 export const SLOT_BYTES = 128;
 export const MAX_IDENTIFIERS = 3;
-const DIGEST_BYTES = 32;
+/** The leading bytes of an identifier digest a slot keeps (the customer index keys by fewer). */
+const DIGEST_BYTES = 16;
 const DIGESTS_AT = 32;
-const MAGIC = Buffer.from('MCLIDX01');
+/** The slot's MAC: its first 16 bytes, over the entry's number and the slot's bytes before it. */
+const SLOT_MAC_AT = 112;
+const MAC_BYTES = 32;
+const MAGIC = Buffer.from('MCLIDX02');
 /** Where in the header the identity version sits (before it: the format, and the digest secret it belongs to). */
 const IDENTITY_AT = 24;
 export const CHUNK_BYTES = 1 << 20;
@@ -39,6 +50,8 @@ export const enum SlotKind {
   Unidentified = 3,
   /** A record whose personal data is erased: no digests. */
   Erased = 4,
+  /** One of the ledger's own records that is not an erasure (an acceptance of history). */
+  Note = 5,
 }
 
 /** The slots, in memory as one buffer, and written back to the file range by range. */
@@ -49,27 +62,37 @@ export class IndexSlots {
   #dirty = new Set<number>();
   /** Whether the file may hold slots past `count` (to be cut off at the next write). */
   #shortened = false;
+  readonly #secret: Buffer | undefined;
 
-  private constructor(bytes: Buffer) {
+  private constructor(bytes: Buffer, secret: Buffer | undefined) {
     this.#bytes = bytes;
+    this.#secret = secret;
   }
 
   /**
    * The slots read from the file, and how many of them form an unbroken run
    * from entry 1 (each line ending after the one before, within the ledger's
-   * `ledgerBytes`). A file made with another digest secret counts as empty.
+   * `ledgerBytes`, its MAC made with `secret`). A file made with another
+   * digest secret counts as empty; without a `secret` every file does.
    */
-  static read(bytes: Buffer, digestSecret: Buffer, ledgerBytes: number): IndexSlots {
-    const slots = new IndexSlots(Buffer.alloc(Math.max(bytes.length, SLOT_BYTES * 1024)));
+  static read(bytes: Buffer, digestSecret: Buffer, ledgerBytes: number, secret: Buffer | undefined): IndexSlots {
+    const slots = new IndexSlots(Buffer.alloc(Math.max(bytes.length, SLOT_BYTES * 1024)), secret);
     const header = headerFor(digestSecret);
-    if (bytes.length >= SLOT_BYTES && bytes.subarray(0, IDENTITY_AT).equals(header.subarray(0, IDENTITY_AT))) {
+    if (
+      secret &&
+      bytes.length >= SLOT_BYTES &&
+      bytes.subarray(0, IDENTITY_AT).equals(header.subarray(0, IDENTITY_AT))
+    ) {
       bytes.copy(slots.#bytes);
       let count = 0;
       let previous = 0;
       while ((count + 2) * SLOT_BYTES <= bytes.length) {
-        const end = slots.end(count + 1);
-        const kind = slots.kind(count + 1);
-        if (!(end > previous && end <= ledgerBytes && kind >= SlotKind.Record && kind <= SlotKind.Erased)) break;
+        const seq = count + 1;
+        const end = slots.end(seq);
+        const kind = slots.kind(seq);
+        const at = seq * SLOT_BYTES + SLOT_MAC_AT;
+        const holds = timingSafeEqual(slots.#macOf(seq), slots.#bytes.subarray(at, at + SLOT_BYTES - SLOT_MAC_AT));
+        if (!(holds && end > previous && end <= ledgerBytes && kind >= SlotKind.Record && kind <= SlotKind.Note)) break;
         previous = end;
         count += 1;
       }
@@ -79,6 +102,24 @@ export class IndexSlots {
     slots.#dirty.add(0);
     slots.#shortened = true;
     return slots;
+  }
+
+  /** The MAC slot `seq` must carry (zeros without a secret: such a slot is never trusted). */
+  #macOf(seq: number): Buffer {
+    if (!this.#secret) return Buffer.alloc(SLOT_BYTES - SLOT_MAC_AT);
+    const number = Buffer.alloc(8);
+    number.writeDoubleLE(seq);
+    const at = seq * SLOT_BYTES;
+    return createHmac('sha256', this.#secret)
+      .update(number)
+      .update(this.#bytes.subarray(at, at + SLOT_MAC_AT))
+      .digest()
+      .subarray(0, SLOT_BYTES - SLOT_MAC_AT);
+  }
+
+  #seal(seq: number): void {
+    this.#macOf(seq).copy(this.#bytes, seq * SLOT_BYTES + SLOT_MAC_AT);
+    this.#dirty.add(seq);
   }
 
   /** Which rules the digests were made by (see Identify.version), as a hash; zeros: none yet. */
@@ -163,10 +204,10 @@ export class IndexSlots {
     this.#bytes[at + 24] = slot.kind;
     this.#bytes[at + 25] = digests.length;
     for (const [i, digest] of digests.entries()) {
-      Buffer.from(digest, 'base64url').copy(this.#bytes, at + DIGESTS_AT + i * DIGEST_BYTES);
+      Buffer.from(digest, 'base64url').copy(this.#bytes, at + DIGESTS_AT + i * DIGEST_BYTES, 0, DIGEST_BYTES);
     }
     this.#count = Math.max(this.#count, seq);
-    this.#dirty.add(seq);
+    this.#seal(seq);
   }
 
   /** Marks an entry's record erased: its digests are zeroed. */
@@ -174,8 +215,8 @@ export class IndexSlots {
     const at = seq * SLOT_BYTES;
     this.#bytes[at + 24] = SlotKind.Erased;
     this.#bytes[at + 25] = 0;
-    this.#bytes.fill(0, at + DIGESTS_AT, at + SLOT_BYTES);
-    this.#dirty.add(seq);
+    this.#bytes.fill(0, at + DIGESTS_AT, at + SLOT_MAC_AT);
+    this.#seal(seq);
   }
 
   /** Writes what changed since the last call to the file (not fsynced: the ledger can rebuild it). */
@@ -218,24 +259,40 @@ function headerFor(digestSecret: Buffer): Buffer {
   return header;
 }
 
-/** The SHA-256 of each complete MiB of the ledger file, kept up to date as lines are appended. */
+/**
+ * A MAC of each complete MiB of the ledger file (HMAC-SHA-256 of the chunk's
+ * number and bytes), kept up to date as lines are appended. Without a
+ * secret it keeps none, and vouches for nothing.
+ */
 export class ChunkHashes {
   readonly #hashes: Buffer[];
-  #current: Hash = createHash('sha256');
+  readonly #secret: Buffer | undefined;
+  #current: Hmac | undefined;
   #fill = 0;
   #savedCount: number;
 
-  private constructor(hashes: Buffer[]) {
+  private constructor(hashes: Buffer[], secret: Buffer | undefined) {
     this.#hashes = hashes;
+    this.#secret = secret;
     this.#savedCount = hashes.length;
   }
 
-  static read(bytes: Buffer): ChunkHashes {
+  static read(bytes: Buffer, secret: Buffer | undefined): ChunkHashes {
     const hashes: Buffer[] = [];
-    for (let at = 0; at + DIGEST_BYTES <= bytes.length; at += DIGEST_BYTES) {
-      hashes.push(Buffer.from(bytes.subarray(at, at + DIGEST_BYTES)));
+    for (let at = 0; secret && at + MAC_BYTES <= bytes.length; at += MAC_BYTES) {
+      hashes.push(Buffer.from(bytes.subarray(at, at + MAC_BYTES)));
     }
-    return new ChunkHashes(hashes);
+    const chunks = new ChunkHashes(hashes, secret);
+    // A file with entries this one cannot vouch for is cut at the next write.
+    if (!secret) chunks.#savedCount = -1;
+    return chunks;
+  }
+
+  /** A MAC over chunk `index`, to be fed its bytes. */
+  #macFor(index: number): Hmac {
+    const number = Buffer.alloc(8);
+    number.writeDoubleLE(index);
+    return createHmac('sha256', this.#secret!).update(number);
   }
 
   /** How many leading MiB of the file the hashes vouch for. */
@@ -256,10 +313,10 @@ export class ChunkHashes {
       const { bytesRead } = await file.read(buffer, 0, n * CHUNK_BYTES, chunk * CHUNK_BYTES);
       for (let i = 0; i < n; i += 1) {
         if ((i + 1) * CHUNK_BYTES > bytesRead) break outer;
-        const hash = createHash('sha256')
+        const hash = this.#macFor(chunk + i)
           .update(buffer.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES))
           .digest();
-        if (!hash.equals(this.#hashes[chunk + i]!)) break outer;
+        if (!timingSafeEqual(hash, this.#hashes[chunk + i]!)) break outer;
         matching += 1;
       }
     }
@@ -273,7 +330,8 @@ export class ChunkHashes {
    * from there to `ledgerBytes` (checked otherwise: by parsing them).
    */
   async resume(file: FileHandle, ledgerBytes: number): Promise<void> {
-    this.#current = createHash('sha256');
+    if (!this.#secret) return;
+    this.#current = this.#macFor(this.#hashes.length);
     this.#fill = 0;
     const from = this.#hashes.length * CHUNK_BYTES;
     const buffer = Buffer.alloc(CHUNK_BYTES);
@@ -285,6 +343,7 @@ export class ChunkHashes {
 
   /** Takes in bytes appended to the ledger. */
   append(bytes: Buffer): void {
+    if (!this.#current) return;
     let at = 0;
     while (at < bytes.length) {
       const take = Math.min(bytes.length - at, CHUNK_BYTES - this.#fill);
@@ -293,7 +352,7 @@ export class ChunkHashes {
       at += take;
       if (this.#fill === CHUNK_BYTES) {
         this.#hashes.push(this.#current.digest());
-        this.#current = createHash('sha256');
+        this.#current = this.#macFor(this.#hashes.length);
         this.#fill = 0;
       }
     }
@@ -305,10 +364,10 @@ export class ChunkHashes {
       return;
     }
     const from = this.#savedCount;
-    const bytes = Buffer.concat(this.#hashes.slice(from));
+    const bytes = Buffer.concat(this.#hashes.slice(Math.max(0, from)));
     this.#savedCount = this.#hashes.length;
-    await file.write(bytes, 0, bytes.length, from * DIGEST_BYTES);
-    await file.truncate(this.#hashes.length * DIGEST_BYTES);
+    await file.write(bytes, 0, bytes.length, Math.max(0, from) * MAC_BYTES);
+    await file.truncate(this.#hashes.length * MAC_BYTES);
   }
 
   /** Drops the hashes of chunks at or past byte `ledgerBytes` (entries dropped at start-up). */

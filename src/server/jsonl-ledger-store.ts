@@ -32,22 +32,24 @@
  * writing the same files at once.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   isErasure,
+  isHistoryAcceptance,
+  isLedgerOwnRecord,
   isRecord,
   type ChainEntry,
   type ErasureEntry,
   type ErasureRecord,
-  type LedgerRecord,
   type RecordFlag,
+  type StoredRecord,
 } from '../contract/ledger-records.js';
 import { splitCheckpoints, openCheckpoint, type CheckpointSigner } from './checkpoint.js';
 import { ByteKeyTable } from './byte-key-table.js';
 import { CustomerIndex, digestKeys } from './customer-index.js';
-import { GENESIS_HASH, findChainBreak } from './hash-chain.js';
-import { checkpointMismatch } from './verify-ledger.js';
+import { GENESIS_HASH, findChainBreak, hasValidMac } from './hash-chain.js';
+import { refusalFix, startUpVerdict } from './verify-ledger.js';
 import {
   CHUNK_BYTES,
   CHUNKS_FILE_NAME,
@@ -63,6 +65,7 @@ import { RECORD_KEY_BYTES, isLiveKey, newRecordKey } from './personal-data.js';
 import {
   chainEntry,
   erasedForm,
+  historyAcceptance,
   erasureRefusal,
   isSameRecord,
   parseStoredLine,
@@ -107,6 +110,14 @@ export interface JsonlStoreOptions {
   trustedKeys?: readonly string[] | undefined;
   /** Called with every new checkpoint once it is durable (to hand it to witnesses). */
   onCheckpoint?: ((note: string) => void) | undefined;
+  /**
+   * The operator accepts the chain as found although the ledger cannot vouch
+   * for it (see startUpVerdict): recorded in the chain as a `history-accepted`
+   * entry, and signed. Without it, such a ledger refuses to open.
+   */
+  acceptHistory?: { operator: string; note: string } | undefined;
+  /** Why this store takes no entry (set by open). */
+  writeRefusal?: string | undefined;
 }
 
 /**
@@ -206,6 +217,10 @@ interface OpenedLedger {
   count: number;
   lastHash: string;
   lastCheckpoint: string | undefined;
+  /** The first of the entries only the checkpoint lacks (see startUpVerdict): sign them at open. */
+  checkpointTail: number | undefined;
+  /** Why the ledger cannot vouch for its chain as found, and the last checkpoint it had. */
+  refusal: { problem: string; lastCheckpoint: string | undefined } | undefined;
   erasures: ErasureEntry[];
 }
 
@@ -251,6 +266,8 @@ export class JsonlLedgerStore implements LedgerStore {
   #broken: unknown;
   readonly #now: () => Date;
   readonly #options: JsonlStoreOptions;
+  /** What the entries' MACs are made with (see hash-chain.ts); none without a signing key. */
+  readonly #entrySecret: Buffer | undefined;
   #lastCheckpoint: string | undefined;
   /** Index file writes, one after another (two at once could leave an older slot written last). */
   #indexWrites: Promise<void> = Promise.resolve();
@@ -270,6 +287,7 @@ export class JsonlLedgerStore implements LedgerStore {
     this.#now = options.now ?? (() => new Date());
     this.#index = new CustomerIndex((seq) => this.#slots.digestKeys(seq), state.count);
     this.#byId = new ByteKeyTable(16, state.count);
+    this.#entrySecret = options.signer?.secretFor('entries');
   }
 
   /** The latest signed checkpoint, covering every acknowledged entry (undefined without a signer). */
@@ -302,21 +320,50 @@ export class JsonlLedgerStore implements LedgerStore {
       const index = await openFile(INDEX_FILE_NAME);
       const chunkFile = await openFile(CHUNKS_FILE_NAME);
       const opened = await openLedger(directory, path, { ledger, keys, index, chunks: chunkFile }, options);
-      const checkpoints = options.signer ? await open(join(directory, CHECKPOINT_LOG_NAME), 'a') : undefined;
+      const logPath = join(directory, CHECKPOINT_LOG_NAME);
+      if (opened.refusal) {
+        // Accepting history as found: the checkpoints of the history it replaces are kept aside, not deleted.
+        await rename(logPath, join(directory, `checkpoints.before-entry-${opened.count + 1}.log`)).catch(
+          (error: NodeJS.ErrnoException) => {
+            if (error.code !== 'ENOENT') throw error;
+          },
+        );
+      }
+      const checkpoints = options.signer ? await open(logPath, 'a') : undefined;
       if (checkpoints) handles.push(checkpoints);
-      if (options.signer && !opened.lastCheckpoint && opened.count > 0) {
-        // A ledger from before checkpoints: vouch for it as it is now.
-        opened.lastCheckpoint = options.signer.sign(opened.count, opened.lastHash);
-        await checkpoints!.appendFile(opened.lastCheckpoint);
-        await checkpoints!.datasync();
+      if (options.signer && checkpoints && !opened.refusal) {
+        let signed: string | undefined;
+        if (opened.count === 0 && !opened.lastCheckpoint) {
+          // A new ledger signs its empty chain at once: from now on, entries without a checkpoint are explained.
+          signed = options.signer.sign(0, GENESIS_HASH);
+        } else if (opened.checkpointTail !== undefined) {
+          console.warn(
+            `ledger: entries ${opened.checkpointTail}–${opened.count} of ${path} were written by this ledger (they carry its MAC) but their checkpoint was not (a crash between the two writes, or a checkpoint log cut short): signed now`,
+          );
+          signed = options.signer.sign(opened.count, opened.lastHash);
+        }
+        if (signed) {
+          await checkpoints.appendFile(signed);
+          await checkpoints.datasync();
+          opened.lastCheckpoint = signed;
+        }
       }
       await syncDirectory(directory);
-      const store = new JsonlLedgerStore(
-        { ledger, keys, index, chunks: chunkFile, checkpoints, lockPath },
-        opened,
-        options,
-      );
+      // A ledger that signs its checkpoints takes no entry without its key (it could not vouch for it later).
+      const hasLog =
+        !options.signer &&
+        (await stat(logPath).then(
+          (file) => file.size > 0,
+          () => false,
+        ));
+      const store = new JsonlLedgerStore({ ledger, keys, index, chunks: chunkFile, checkpoints, lockPath }, opened, {
+        ...options,
+        writeRefusal: hasLog
+          ? `the ledger in ${directory} signs its checkpoints (${CHECKPOINT_LOG_NAME}): open it with its key (--key), or entries written now could not be vouched for`
+          : undefined,
+      });
       await store.#load(opened.erasures);
+      if (opened.refusal && options.acceptHistory) await store.#acceptHistory(opened, options.acceptHistory);
       return store;
     } catch (error) {
       for (const handle of handles) await handle.close().catch(() => undefined);
@@ -342,6 +389,14 @@ export class JsonlLedgerStore implements LedgerStore {
     }
   }
 
+  /** Records the operator's acceptance of the chain as found; the checkpoint signed over it vouches for it from now on. */
+  async #acceptHistory(
+    opened: OpenedLedger,
+    acceptance: NonNullable<JsonlStoreOptions['acceptHistory']>,
+  ): Promise<void> {
+    await this.append(historyAcceptance(opened, opened.refusal!, acceptance));
+  }
+
   /** Settles once every append so far is durable, or failed (its caller hears of that). */
   #writesSettled(): Promise<unknown> {
     return this.#latestWrite.catch(() => undefined);
@@ -360,12 +415,9 @@ export class JsonlLedgerStore implements LedgerStore {
     this.#indexFromSlots({ trustDigests: true });
   }
 
-  async append(
-    event: LedgerRecord | ErasureRecord,
-    flags: RecordFlag[] = [],
-    identifiers?: readonly string[],
-  ): Promise<AppendOutcome> {
+  async append(event: StoredRecord, flags: RecordFlag[] = [], identifiers?: readonly string[]): Promise<AppendOutcome> {
     if (this.#broken) throw new Error('the ledger stopped writing after a write error; restart it');
+    if (this.#options.writeRefusal) throw new Error(this.#options.writeRefusal);
     const idBytes = eventIdBytes(event.id);
     const known = this.#byId.get(idBytes);
     if (known !== -1) {
@@ -379,9 +431,16 @@ export class JsonlLedgerStore implements LedgerStore {
     const seq = this.#count;
     const receivedAt = this.#now().toISOString();
     const prevHash = this.#lastHash;
-    const { entry, stored, key } = chainEntry(event, { seq, receivedAt, prevHash, flags, key: this.#keyFor(seq) });
+    const { entry, stored, key } = chainEntry(event, {
+      seq,
+      receivedAt,
+      prevHash,
+      flags,
+      key: this.#keyFor(seq),
+      macSecret: this.#entrySecret,
+    });
     this.#lastHash = entry.hash;
-    const keys = event.method === 'erasure' ? [] : (identifiers ?? this.#identify?.(event));
+    const keys = isLedgerOwnRecord(event) ? [] : (identifiers ?? this.#identify?.(event));
     const digests = keys?.map((identifier) => this.identifierDigest(identifier));
     const durable = new Promise<string | undefined>((resolve, reject) => {
       this.#queue.push({ line: stored, seq, idBytes, entry, digests, key, resolve, reject });
@@ -672,6 +731,8 @@ export class JsonlLedgerStore implements LedgerStore {
       if (isErasure(entry)) {
         this.#slots.set(seq, { end, eventId, kind: SlotKind.Erasure });
         this.#index.addErasure(seq, digestKeys(entry.event.identifierDigests ?? []));
+      } else if (isHistoryAcceptance(entry)) {
+        this.#slots.set(seq, { end, eventId, kind: SlotKind.Note });
       } else if (this.#erasedBy.has(seq)) {
         this.#slots.set(seq, { end, eventId, kind: SlotKind.Erased });
       } else if (digests) {
@@ -725,9 +786,9 @@ export class JsonlLedgerStore implements LedgerStore {
 
 /**
  * Reads the ledger as far as it must: the slots vouch for the lines they
- * cover once the chunk hashes match the file; lines past them are parsed
- * and their chain checked, and get slots. Checks the head against the last
- * signed checkpoint, drops what was never acknowledged, and opens the keys.
+ * cover once the chunk MACs match the file; lines past them are parsed
+ * and their chain checked, and get slots. Checks the chain against the last
+ * signed checkpoint (see startUpVerdict), drops a torn last line, and opens the keys.
  */
 async function openLedger(
   directory: string,
@@ -748,8 +809,10 @@ async function openLedger(
     await files.keys.write(keyBytes, 0, RECORD_KEY_BYTES, 0);
   }
   const digestSecret = keyBytes.subarray(0, RECORD_KEY_BYTES);
-  const slots = IndexSlots.read(await files.index.readFile(), digestSecret, bytes);
-  const chunks = ChunkHashes.read(await files.chunks.readFile());
+  // Only a MAC the ledger's key can make vouches for lines start-up does not read (see jsonl-index-files.ts).
+  const indexSecret = options.signer?.secretFor('index');
+  const slots = IndexSlots.read(await files.index.readFile(), digestSecret, bytes, indexSecret);
+  const chunks = ChunkHashes.read(await files.chunks.readFile(), indexSecret);
 
   // How far the index vouches: its slots, as far as the chunk hashes hold, and their last line must be what the slot says.
   let trusted = slots.count;
@@ -791,7 +854,11 @@ async function openLedger(
       count += 1;
       lastHash = entry.hash;
       intactBytes = end;
-      const kind = isErasure(entry) ? SlotKind.Erasure : SlotKind.Unidentified;
+      const kind = isErasure(entry)
+        ? SlotKind.Erasure
+        : isHistoryAcceptance(entry)
+          ? SlotKind.Note
+          : SlotKind.Unidentified;
       slots.set(count, { end, eventId: entry.event.id, kind });
     }
   } catch (error) {
@@ -809,38 +876,41 @@ async function openLedger(
   }
 
   let lastCheckpoint: string | undefined;
+  let checkpointTail: number | undefined;
+  let refusal: OpenedLedger['refusal'];
   if (options.signer) {
     const notes = splitCheckpoints(await readFile(join(directory, CHECKPOINT_LOG_NAME), 'utf8').catch(() => ''));
     const trustedKeys = [options.signer.verifierKey, ...(options.trustedKeys ?? [])];
     const last = notes.findLast((note) => openCheckpoint(note, trustedKeys).ok);
-    if (last) {
-      const { checkpoint } = openCheckpoint(last, trustedKeys) as Extract<
-        ReturnType<typeof openCheckpoint>,
-        { ok: true }
-      >;
-      const covered =
-        checkpoint.size === 0 || checkpoint.size > count
-          ? undefined
-          : await lineAt(files.ledger, slots.start(checkpoint.size), slots.end(checkpoint.size));
-      const problem = checkpointMismatch(count, checkpoint, covered?.hash);
-      if (problem) {
-        throw new Error(
-          `the ledger ${path} does not match its last signed checkpoint: ${problem}. Run "marketing-consent-ledger verify" and restore it from a backup.`,
-        );
-      }
-      if (count > checkpoint.size) {
-        // Written but never acknowledged: the crash came before the checkpoint.
-        console.warn(
-          `ledger: dropping ${count - checkpoint.size} entries after the last signed checkpoint (#${checkpoint.size}); they were never acknowledged`,
-        );
-        count = checkpoint.size;
-        intactBytes = slots.end(count);
-        lastHash = covered?.hash ?? GENESIS_HASH;
-        tornTail = true;
-        erasures.splice(0, erasures.length, ...erasures.filter((erasure) => erasure.seq <= count));
-      }
-      lastCheckpoint = last;
-    }
+    const opened = last ? openCheckpoint(last, trustedKeys) : undefined;
+    const checkpoint = opened?.ok ? opened.checkpoint : undefined;
+    const covered =
+      !checkpoint || checkpoint.size === 0 || checkpoint.size > count
+        ? undefined
+        : await lineAt(files.ledger, slots.start(checkpoint.size), slots.end(checkpoint.size));
+    const entrySecret = options.signer.secretFor('entries');
+    const verdict = await startUpVerdict({
+      count,
+      last: checkpoint,
+      hashAtSize: covered?.hash,
+      tailVouched: async (from) => {
+        for await (const read of storedEntries(files.ledger, slots.start(from), slots.end(count), from)) {
+          if ('torn' in read || !hasValidMac(entrySecret, read.entry)) return false;
+        }
+        return true;
+      },
+    });
+    if (verdict.kind === 'refuse') refusal = { problem: verdict.problem, lastCheckpoint: last };
+    else lastCheckpoint = last;
+    if (verdict.kind === 'sign') checkpointTail = verdict.from;
+  }
+  if (refusal && !options.acceptHistory) {
+    throw new Error(
+      `the ledger ${path} cannot be vouched for: ${refusal.problem}. ${refusalFix(`--data ${directory}`)}`,
+    );
+  }
+  if (!refusal && options.acceptHistory) {
+    throw new Error(`the ledger ${path} matches its signed checkpoints: there is no history to accept`);
   }
   if (tornTail) {
     // The torn line was never acknowledged: its fsync had not returned.
@@ -855,7 +925,7 @@ async function openLedger(
   keyBytes = keyBytes.subarray(0, Math.min(keyBytes.length, (count + 1) * RECORD_KEY_BYTES));
   await files.keys.truncate(Math.max(RECORD_KEY_BYTES, (count + 1) * RECORD_KEY_BYTES));
   await files.keys.datasync();
-  return { keyBytes, slots, chunks, count, lastHash, lastCheckpoint, erasures };
+  return { keyBytes, slots, chunks, count, lastHash, lastCheckpoint, checkpointTail, refusal, erasures };
 }
 
 /** The entry stored between two byte offsets, or undefined when that is not one whole line. */

@@ -156,6 +156,10 @@ export const verifyAnswerSchema = z.object({
   checkpointsChecked: z.number(),
   /** The largest entry count a valid checkpoint vouches for (0: none). */
   coveredUpTo: z.number(),
+  /** Where an operator accepted the chain as found (accept-history): when, who, why, and what was found. */
+  acceptances: z.array(
+    z.object({ seq: z.number(), at: z.string(), operator: z.string(), note: z.string(), found: z.string() }),
+  ),
 });
 export const proofSchema = z.object({
   subject: z.object({

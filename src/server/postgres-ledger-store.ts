@@ -19,20 +19,29 @@ import { createHmac } from 'node:crypto';
 import pg from 'pg';
 import {
   isErasure,
+  isLedgerOwnRecord,
   isRecord,
   type ChainEntry,
   type ErasureEntry,
   type ErasureRecord,
   type LedgerRecord,
   type RecordFlag,
+  type StoredRecord,
 } from '../contract/ledger-records.js';
 import { openCheckpoint, type CheckpointSigner } from './checkpoint.js';
-import { GENESIS_HASH } from './hash-chain.js';
-import { checkpointMismatch, LedgerVerifier } from './verify-ledger.js';
+import { GENESIS_HASH, hasValidMac } from './hash-chain.js';
+import { LedgerVerifier, refusalFix, startUpVerdict } from './verify-ledger.js';
 import type { AppendOutcome, Identify, LedgerStore } from './ledger-store.js';
 import type { RateBuckets } from './rate-limit.js';
 import { newRecordKey } from './personal-data.js';
-import { chainEntry, erasureRefusal, isSameRecord, readStoredEntry } from './stored-entry.js';
+import {
+  chainEntry,
+  erasureRefusal,
+  historyAcceptance,
+  isSameRecord,
+  parseStoredLine,
+  readStoredEntry,
+} from './stored-entry.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:5432/database */
@@ -48,6 +57,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** A pool shared with other stores (one per salon on a platform); the store then leaves it open at close. */
   pool?: pg.Pool;
+  /** The operator accepts the chain as found although the ledger cannot vouch for it (see the file store's option). */
+  acceptHistory?: { operator: string; note: string } | undefined;
 }
 
 /** Versioned schema changes, applied in order, each once. Never edit one that shipped: add the next. */
@@ -120,6 +131,13 @@ const MIGRATIONS: readonly string[] = [
      seq bigint NOT NULL,
      PRIMARY KEY (salon, digest, seq)
    );`,
+  // Checkpoints of a history the operator replaced by accepting the chain as found (accept-history).
+  `CREATE TABLE ledger_superseded_checkpoints (
+     salon text NOT NULL,
+     size bigint NOT NULL,
+     note text NOT NULL,
+     superseded_after bigint NOT NULL
+   );`,
 ];
 
 /** An entry with what reading it needs: its key, or the erasure that took it (see `readable`). */
@@ -135,7 +153,7 @@ const analyzed = new WeakSet<pg.Pool>();
 const MIGRATION_LOCK = 7_304_215_001;
 
 interface Pending {
-  event: LedgerRecord | ErasureRecord;
+  event: StoredRecord;
   flags: RecordFlag[];
   /** The record's identifier digests, for the customer index; undefined: index it later (see index()). */
   digests: readonly string[] | undefined;
@@ -163,6 +181,10 @@ export class PostgresLedgerStore implements LedgerStore {
   #identify: Identify | undefined;
   /** Settles when this process's latest append so far is committed: what a read waits for. */
   #latestWrite: Promise<unknown> = Promise.resolve();
+  /** Why this store takes no entry (set by open). */
+  #writeRefusal: string | undefined;
+  /** What the entries' MACs are made with (see hash-chain.ts); none without a signing key. */
+  readonly #entrySecret: Buffer | undefined;
 
   private constructor(pool: pg.Pool, salon: string, digestSecret: Buffer, options: PostgresStoreOptions) {
     this.#pool = pool;
@@ -170,6 +192,7 @@ export class PostgresLedgerStore implements LedgerStore {
     this.#digestSecret = digestSecret;
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
+    this.#entrySecret = options.signer?.secretFor('entries');
   }
 
   /** The latest checkpoint this process wrote or found at open (undefined without a signer). */
@@ -208,13 +231,84 @@ export class PostgresLedgerStore implements LedgerStore {
           [salon],
         );
         const store = new PostgresLedgerStore(pool, salon, rows[0]!.digest_secret, options);
-        const last = await client.query<{ note: string }>(
-          'SELECT note FROM ledger_checkpoints WHERE salon = $1 ORDER BY size DESC LIMIT 1',
-          [salon],
-        );
-        store.#lastCheckpoint = last.rows[0]?.note;
-        await checkChain(client, salon);
-        if (options.signer && store.#lastCheckpoint) await checkHead(client, salon, store.#lastCheckpoint, options);
+        const { signer } = options;
+        const trustedKeys = signer ? [signer.verifierKey, ...(options.trustedKeys ?? [])] : [];
+        const found = await inspectChain(client, salon, trustedKeys);
+        const place = `--database-url …${salon === 'default' ? '' : ` --salon-id ${salon}`}`;
+        let refusal = found.headMatches
+          ? undefined
+          : `the chain head kept in ledger_salons is not the last entry of the chain (entries were deleted from the end, or the head was edited)`;
+        if (signer && !refusal) {
+          const entrySecret = signer.secretFor('entries');
+          const verdict = await startUpVerdict({
+            count: found.count,
+            last: found.last,
+            hashAtSize: found.hashAtSize,
+            tailVouched: async () => found.tail.every((line) => hasValidMac(entrySecret, parseStoredLine(line)!)),
+          });
+          if (verdict.kind === 'refuse') refusal = verdict.problem;
+          else if (verdict.kind === 'sign' || !found.last) {
+            if (verdict.kind === 'sign') {
+              console.warn(
+                `ledger: entries ${verdict.from}–${found.count} of salon "${salon}" carry this ledger's MAC but no checkpoint covers them: signed now`,
+              );
+            }
+            // A new chain's checkpoint of its empty head, or the entries only the checkpoint lacked.
+            const note = signer.sign(found.count, found.lastHash);
+            await client.query(
+              'INSERT INTO ledger_checkpoints (salon, size, note) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+              [salon, found.count, note],
+            );
+            store.#lastCheckpoint = note;
+          } else store.#lastCheckpoint = found.lastNote;
+        }
+        if (!signer) {
+          store.#lastCheckpoint = (
+            await client.query<{ note: string }>(
+              'SELECT note FROM ledger_checkpoints WHERE salon = $1 ORDER BY size DESC LIMIT 1',
+              [salon],
+            )
+          ).rows[0]?.note;
+          // A ledger that signs its checkpoints takes no entry without its key (it could not vouch for it later).
+          if (found.hasCheckpoints) {
+            store.#writeRefusal = `the ledger of salon "${salon}" signs its checkpoints: open it with its key (--key), or entries written now could not be vouched for`;
+          }
+        }
+        if (refusal && !options.acceptHistory) {
+          throw new Error(
+            `the ledger of salon "${salon}" in the database cannot be vouched for: ${refusal}. ${refusalFix(place)}`,
+          );
+        }
+        if (!refusal && options.acceptHistory) {
+          throw new Error(
+            `the ledger of salon "${salon}" matches its signed checkpoints: there is no history to accept`,
+          );
+        }
+        if (refusal && options.acceptHistory) {
+          if (!signer) throw new Error('accepting history needs the signing key (--key): the acceptance is signed');
+          await inTransaction(pool, async (tx) => {
+            // The checkpoints of the history it replaces are kept aside, not deleted; the head is the chain's end.
+            await tx.query(
+              `WITH moved AS (DELETE FROM ledger_checkpoints WHERE salon = $1 RETURNING size, note)
+               INSERT INTO ledger_superseded_checkpoints (salon, size, note, superseded_after) SELECT $1, size, note, $2 FROM moved`,
+              [salon, found.count],
+            );
+            await tx.query('UPDATE ledger_salons SET head_seq = $2, head_hash = $3 WHERE salon = $1', [
+              salon,
+              found.count,
+              found.lastHash,
+            ]);
+          });
+          await store.#enqueue(
+            historyAcceptance(
+              { count: found.count, lastHash: found.lastHash },
+              { problem: refusal, lastCheckpoint: found.lastNote },
+              options.acceptHistory,
+            ),
+            [],
+            undefined,
+          );
+        }
         return store;
       } finally {
         client.release();
@@ -438,11 +532,8 @@ export class PostgresLedgerStore implements LedgerStore {
     if (!this.#options.pool) await this.#pool.end();
   }
 
-  #enqueue(
-    event: LedgerRecord | ErasureRecord,
-    flags: RecordFlag[],
-    digests: readonly string[] | undefined,
-  ): Promise<AppendOutcome> {
+  #enqueue(event: StoredRecord, flags: RecordFlag[], digests: readonly string[] | undefined): Promise<AppendOutcome> {
+    if (this.#writeRefusal) return Promise.reject(new Error(this.#writeRefusal));
     const written = new Promise<AppendOutcome>((resolve, reject) => {
       this.#queue.push({ event, flags, digests, resolve, reject });
       this.#flushing ??= this.#flush();
@@ -529,7 +620,13 @@ export class PostgresLedgerStore implements LedgerStore {
         continue;
       }
       seq += 1;
-      const { entry, stored, key } = chainEntry(event, { seq, receivedAt, prevHash, flags });
+      const { entry, stored, key } = chainEntry(event, {
+        seq,
+        receivedAt,
+        prevHash,
+        flags,
+        macSecret: this.#entrySecret,
+      });
       // The same id twice in one batch (requests at once): the second is a repeat of the first.
       byId.set(event.id, entry);
       const isErasureRecord = event.method === 'erasure';
@@ -539,9 +636,9 @@ export class PostgresLedgerStore implements LedgerStore {
         erasure: isErasureRecord,
         stored,
         key: key ?? null,
-        indexed: isErasureRecord || digests !== undefined,
+        indexed: isLedgerOwnRecord(event) || digests !== undefined,
       });
-      if (isErasureRecord) erasing.push({ seq, event });
+      if (event.method === 'erasure') erasing.push({ seq, event });
       else if (digests) linking.push({ seq, digests });
       byId.set(event.id, entry);
       outcomes.push({ kind: 'created', entry });
@@ -567,6 +664,7 @@ export class PostgresLedgerStore implements LedgerStore {
            ON CONFLICT DO NOTHING
          ), checkpoint AS (
            INSERT INTO ledger_checkpoints (salon, size, note) SELECT $1, $13, $14::text WHERE $14::text IS NOT NULL
+           ON CONFLICT DO NOTHING
          )
          UPDATE ledger_salons SET head_seq = $13, head_hash = $15 WHERE salon = $1`,
         [
@@ -739,52 +837,76 @@ async function noteErasure(client: pg.PoolClient, salon: string, seq: number, er
   }
 }
 
-/**
- * Like the file store at start: the chain must still hold everything its
- * latest signed checkpoint vouches for (a deleted tail or a rewritten chain
- * stops the start). The whole chain is checked by `verify`.
- */
-async function checkHead(
-  client: pg.PoolClient,
-  salon: string,
-  note: string,
-  options: PostgresStoreOptions,
-): Promise<void> {
-  const opened = openCheckpoint(note, [options.signer!.verifierKey, ...(options.trustedKeys ?? [])]);
-  if (!opened.ok) return;
-  const { size, headHash } = opened.checkpoint;
-  const { rows } = await client.query<{ stored: string }>(
-    'SELECT stored FROM ledger_entries WHERE salon = $1 AND seq = $2',
-    [salon, size],
-  );
-  // The entries there are (not the head the table says): a deleted tail shows as one.
-  const { rows: last } = await client.query<{ seq: string | null }>(
-    'SELECT max(seq) AS seq FROM ledger_entries WHERE salon = $1',
-    [salon],
-  );
-  const hashAtSize = rows[0] ? (JSON.parse(rows[0].stored) as ChainEntry).hash : undefined;
-  const problem = checkpointMismatch(Number(last[0]?.seq ?? 0), { size, headHash }, hashAtSize);
-  if (problem) {
-    throw new Error(
-      `the ledger in the database does not match its last signed checkpoint: ${problem}. Run "marketing-consent-ledger verify --database-url …" and restore it from a backup.`,
-    );
-  }
+/** The salon's chain as open found it, in one snapshot (see inspectChain). */
+interface FoundChain {
+  count: number;
+  lastHash: string;
+  /** Whether ledger_salons' head is the chain's last entry. */
+  headMatches: boolean;
+  /** The latest checkpoint a trusted key signed, and its note. */
+  last: { size: number; headHash: string } | undefined;
+  lastNote: string | undefined;
+  hashAtSize: string | undefined;
+  /** Entries after the latest checkpoint, as stored. */
+  tail: string[];
+  /** Whether the salon has any checkpoint at all. */
+  hasCheckpoints: boolean;
 }
 
 /**
- * Every stored byte of the salon's chain, checked at open: a row edited in
- * the database (a field added, a grant turned into a refusal) stops the
- * start, as an edited line of the file store does.
+ * Every stored byte of the salon's chain, checked at open in one snapshot
+ * (other processes may be appending): a row edited in the database (a field
+ * added, a grant turned into a refusal) stops the start, as an edited line
+ * of the file store does. With trusted keys, also what startUpVerdict needs.
  */
-async function checkChain(client: pg.PoolClient, salon: string): Promise<void> {
-  const chain = new LedgerVerifier();
-  for await (const page of storedPages(client, salon)) {
-    chain.take(page);
-    if (!chain.chainHolds) {
-      throw new Error(
-        `the ledger of salon "${salon}" in the database is broken: ${chain.report().problems[0]}. Run "marketing-consent-ledger verify --database-url …" and restore it from a backup.`,
-      );
+async function inspectChain(client: pg.PoolClient, salon: string, trustedKeys: readonly string[]): Promise<FoundChain> {
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    const notes = await client.query<{ note: string }>(
+      'SELECT note FROM ledger_checkpoints WHERE salon = $1 ORDER BY size DESC',
+      [salon],
+    );
+    let last: FoundChain['last'];
+    let lastNote: string | undefined;
+    for (const { note } of trustedKeys.length > 0 ? notes.rows : []) {
+      const opened = openCheckpoint(note, trustedKeys);
+      if (!opened.ok) continue;
+      [last, lastNote] = [opened.checkpoint, note];
+      break;
     }
+    const head = await client.query<{ head_seq: string; head_hash: string }>(
+      'SELECT head_seq, head_hash FROM ledger_salons WHERE salon = $1',
+      [salon],
+    );
+    const chain = new LedgerVerifier();
+    let hashAtSize: string | undefined;
+    const tail: string[] = [];
+    for await (const page of storedPages(client, salon)) {
+      const before = chain.head.count;
+      chain.take(page);
+      if (!chain.chainHolds) {
+        throw new Error(
+          `the ledger of salon "${salon}" in the database is broken: ${chain.report().problems[0]}. Run "marketing-consent-ledger verify --database-url …" and restore it from a backup.`,
+        );
+      }
+      if (last && last.size > before && last.size <= chain.head.count) {
+        hashAtSize = parseStoredLine(page[last.size - before - 1]!)!.hash;
+      }
+      tail.push(...page.slice(Math.max(0, (last?.size ?? 0) - before)));
+    }
+    const { count, hash } = chain.head;
+    return {
+      count,
+      lastHash: hash,
+      headMatches: Number(head.rows[0]!.head_seq) === count && head.rows[0]!.head_hash === hash,
+      last,
+      lastNote,
+      hashAtSize,
+      tail,
+      hasCheckpoints: notes.rows.length > 0,
+    };
+  } finally {
+    await client.query('COMMIT');
   }
 }
 

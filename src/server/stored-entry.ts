@@ -10,11 +10,14 @@ import {
   type ChainEntry,
   type ErasedEntry,
   type ErasureEntry,
-  type ErasureRecord,
-  type LedgerRecord,
   type RecordFlag,
+  type HistoryAcceptanceRecord,
+  type StoredRecord,
+  historyAcceptanceRecordSchema,
+  isLedgerOwnRecord,
 } from '../contract/ledger-records.js';
-import { hashOfJson } from './hash-chain.js';
+import { CONSENT_EVENT_SCHEMA_VERSION } from '../contract/vocabulary.js';
+import { entryMac, hashOfJson } from './hash-chain.js';
 import {
   canonicalJson,
   isLiveKey,
@@ -28,23 +31,33 @@ import {
 
 /**
  * A record at its place in the chain: the entry as readers see it, its stored JSON, and its key (none
- * for an erasure). `key`: the record's key when the store made it beforehand; a fresh one otherwise.
+ * for a record of the ledger's own). `key`: the record's key when the store made it beforehand; a fresh
+ * one otherwise. `macSecret`: the ledger's entry secret, when it has a signing key (see hash-chain.ts).
  */
 export function chainEntry(
-  event: LedgerRecord | ErasureRecord,
-  place: { seq: number; receivedAt: string; prevHash: string; flags: RecordFlag[]; key?: Buffer },
+  event: StoredRecord,
+  place: { seq: number; receivedAt: string; prevHash: string; flags: RecordFlag[]; key?: Buffer; macSecret?: Buffer },
 ): { entry: ChainEntry; stored: string; key: Buffer | undefined } {
-  const { seq, receivedAt, prevHash, flags } = place;
-  const personal = event.method === 'erasure' ? undefined : personalPart(event);
+  const { seq, receivedAt, prevHash, flags, macSecret } = place;
+  const personal = isLedgerOwnRecord(event) ? undefined : personalPart(event);
   const key = personal ? (place.key ?? newRecordKey()) : undefined;
   const sealed = personal && key ? seal(personal, key, event.id) : undefined;
-  // The public record is stringified once, for the hash and the stored line both (the costliest step of an append).
+  // The public record is stringified once, for the hash, the MAC and the stored line (the costliest step of an append).
   const eventJson = JSON.stringify(sealed ? publicPart(event) : event);
-  const hash = hashOfJson(prevHash, { seq, receivedAt, eventJson, sealed, flags });
-  const withSeal = sealed ? { sealed } : {};
+  const mac = macSecret ? entryMac(macSecret, prevHash, { seq, receivedAt, eventJson, sealed, flags }) : undefined;
+  const hash = hashOfJson(prevHash, { seq, receivedAt, eventJson, sealed, flags, mac });
   return {
-    entry: { seq, receivedAt, event, flags, prevHash, hash, ...withSeal } as ChainEntry,
-    stored: storedLine({ seq, receivedAt, eventJson, flags, prevHash, hash, sealed }),
+    entry: {
+      seq,
+      receivedAt,
+      event,
+      flags,
+      prevHash,
+      hash,
+      ...(sealed ? { sealed } : {}),
+      ...(mac ? { mac } : {}),
+    } as ChainEntry,
+    stored: storedLine({ seq, receivedAt, eventJson, flags, prevHash, hash, sealed, mac }),
     key,
   };
 }
@@ -52,9 +65,10 @@ export function chainEntry(
 /**
  * The one form an entry is stored in (a line of the file store, a row's
  * `stored` column): as JSON.stringify({ seq, receivedAt, event, flags,
- * prevHash, hash, sealed }) writes it. The hash covers everything in it but
- * the hash itself, so a stored entry holding anything else (a field added to
- * its event or beside it, keys reordered, spaces) is not one the ledger wrote.
+ * prevHash, hash, sealed, mac }) writes it. The hash covers everything in it
+ * but the hash itself, so a stored entry holding anything else (a field
+ * added to its event or beside it, keys reordered, spaces) is not one the
+ * ledger wrote.
  */
 function storedLine(parts: {
   seq: unknown;
@@ -64,9 +78,10 @@ function storedLine(parts: {
   prevHash: unknown;
   hash: unknown;
   sealed: unknown;
+  mac: unknown;
 }): string {
-  const { seq, receivedAt, eventJson, flags, prevHash, hash, sealed } = parts;
-  return `{"seq":${JSON.stringify(seq)},"receivedAt":${JSON.stringify(receivedAt)},"event":${eventJson},"flags":${JSON.stringify(flags)},"prevHash":${JSON.stringify(prevHash)},"hash":${JSON.stringify(hash)}${sealed === undefined ? '' : `,"sealed":${JSON.stringify(sealed)}`}}`;
+  const { seq, receivedAt, eventJson, flags, prevHash, hash, sealed, mac } = parts;
+  return `{"seq":${JSON.stringify(seq)},"receivedAt":${JSON.stringify(receivedAt)},"event":${eventJson},"flags":${JSON.stringify(flags)},"prevHash":${JSON.stringify(prevHash)},"hash":${JSON.stringify(hash)}${sealed === undefined ? '' : `,"sealed":${JSON.stringify(sealed)}`}${mac === undefined ? '' : `,"mac":${JSON.stringify(mac)}`}}`;
 }
 
 /**
@@ -82,15 +97,18 @@ export function parseStoredLine(line: string): ChainEntry | undefined {
   } catch {
     return undefined;
   }
-  const entry = (parsed && typeof parsed === 'object' ? parsed : {}) as Partial<ChainEntry> & { sealed?: unknown };
-  const { seq, receivedAt, event, flags, prevHash, hash, sealed } = entry;
+  const entry = (parsed && typeof parsed === 'object' ? parsed : {}) as Partial<ChainEntry> & {
+    sealed?: unknown;
+    mac?: unknown;
+  };
+  const { seq, receivedAt, event, flags, prevHash, hash, sealed, mac } = entry;
   const isObject = Boolean(event && typeof event === 'object' && !Array.isArray(event));
   // A sealed entry keeps its personal fields only in the sealed part: one in clear was added after the hash.
   const eventJson = JSON.stringify(isObject && typeof sealed === 'string' ? publicPart(event!) : event);
   if (
     !isObject ||
     typeof hash !== 'string' ||
-    line !== storedLine({ seq, receivedAt, eventJson, flags, prevHash, hash, sealed })
+    line !== storedLine({ seq, receivedAt, eventJson, flags, prevHash, hash, sealed, mac })
   ) {
     throw new StoredLineError(
       'the stored entry holds more, less or other than the ledger writes (a field added, removed or moved outside the hash)',
@@ -103,12 +121,37 @@ export function parseStoredLine(line: string): ChainEntry | undefined {
 export class StoredLineError extends Error {}
 
 /**
+ * The record of an operator accepting the chain as found (see
+ * startUpVerdict): what the ledger found, why it refused, and why the
+ * operator accepts it.
+ */
+export function historyAcceptance(
+  found: { count: number; lastHash: string },
+  refusal: { problem: string; lastCheckpoint: string | undefined },
+  acceptance: { operator: string; note: string },
+): HistoryAcceptanceRecord {
+  return historyAcceptanceRecordSchema.parse({
+    schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
+    id: crypto.randomUUID(),
+    method: 'history-accepted',
+    found: {
+      entries: found.count,
+      headHash: found.lastHash,
+      problem: refusal.problem,
+      ...(refusal.lastCheckpoint === undefined ? {} : { lastCheckpoint: refusal.lastCheckpoint }),
+    },
+    operator: { name: acceptance.operator },
+    note: acceptance.note,
+  });
+}
+
+/**
  * Whether a record sent again under a stored id is the same act: compared by
  * content whatever the order of its fields (a record read back was put
  * together again). An erased record cannot be compared any more: its id
  * coming back is the same act sent again.
  */
-export function isSameRecord(stored: ChainEntry, event: LedgerRecord | ErasureRecord): boolean {
+export function isSameRecord(stored: ChainEntry, event: StoredRecord): boolean {
   return 'erased' in stored || canonicalJson(stored.event) === canonicalJson(event);
 }
 
@@ -132,6 +175,7 @@ export function erasedForm(
   erasure: Pick<ErasureEntry, 'seq' | 'receivedAt' | 'event'>,
 ): ErasedEntry {
   const { seq, receivedAt, flags, prevHash, hash } = entry;
+  const { mac } = entry as { mac?: string };
   return {
     seq,
     receivedAt,
@@ -140,6 +184,7 @@ export function erasedForm(
     prevHash,
     hash,
     sealed: (entry as { sealed: string }).sealed,
+    ...(mac === undefined ? {} : { mac }),
     erased: { seq: erasure.seq, at: erasure.receivedAt, reason: erasure.event.reason },
   };
 }

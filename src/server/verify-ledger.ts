@@ -12,6 +12,7 @@
  */
 import { openCheckpoint } from './checkpoint.js';
 import { findChainBreak, GENESIS_HASH } from './hash-chain.js';
+import { isHistoryAcceptance } from '../contract/ledger-records.js';
 import type { ChainEntry } from './ledger-store.js';
 import { parseStoredLine } from './stored-entry.js';
 
@@ -30,6 +31,8 @@ export interface LedgerReport {
   checkpointsChecked: number;
   /** The largest entry count a valid checkpoint vouches for (0: none). */
   coveredUpTo: number;
+  /** Where an operator accepted the chain as found (accept-history): when, who, why, and what was found. */
+  acceptances: { seq: number; at: string; operator: string; note: string; found: string }[];
 }
 
 /**
@@ -57,6 +60,7 @@ export function checkpointMismatch(
  */
 export class LedgerVerifier {
   readonly #problems: string[] = [];
+  readonly #acceptances: LedgerReport['acceptances'] = [];
   #count = 0;
   #prevHash = GENESIS_HASH;
   #broken = false;
@@ -108,6 +112,16 @@ export class LedgerVerifier {
     for (const entry of entries) {
       this.#count += 1;
       this.#prevHash = entry.hash;
+      if (isHistoryAcceptance(entry)) {
+        const { operator, note, found } = entry.event;
+        this.#acceptances.push({
+          seq: entry.seq,
+          at: entry.receivedAt,
+          operator: operator.name,
+          note,
+          found: found.problem,
+        });
+      }
       if (this.#hashAt.has(this.#count)) this.#hashAt.set(this.#count, entry.hash);
     }
   }
@@ -138,7 +152,14 @@ export class LedgerVerifier {
         `entries ${coveredUpTo + 1}–${this.#count} are covered by no signed checkpoint: they were appended without the ledger's key, or the checkpoints given are not the latest`,
       );
     }
-    return { entries: this.#count, intact: problems.length === 0, problems, checkpointsChecked: checked, coveredUpTo };
+    return {
+      entries: this.#count,
+      intact: problems.length === 0,
+      problems,
+      checkpointsChecked: checked,
+      coveredUpTo,
+      acceptances: [...this.#acceptances],
+    };
   }
 }
 
@@ -150,4 +171,53 @@ export function verifyLedger(
   const verifier = new LedgerVerifier(options);
   verifier.take(lines);
   return verifier.report();
+}
+
+/**
+ * What a ledger with a signing key does at start with the chain it found
+ * (whose hash chain holds): start, sign entries that only its checkpoint
+ * lacks, or refuse. One rule for both stores:
+ *
+ * - a ledger with entries must have a signed checkpoint (a ledger made with
+ *   the key signs one for its empty chain at once): without, its history
+ *   before the key, or a deleted checkpoint log, is vouched for only by the
+ *   operator (accept-history);
+ * - the last signed checkpoint must match the chain (a deleted tail or a
+ *   rewritten chain refuses);
+ * - entries after it are signed only when every one carries the ledger's own
+ *   MAC (written by this ledger, its checkpoint lost to a crash between the
+ *   two writes, or a log cut short: nothing is lost, and the checkpoint made
+ *   again is the same); an entry without it was written without the key.
+ *
+ * The ledger never drops an entry here, and never signs one it cannot vouch for.
+ */
+export async function startUpVerdict(found: {
+  count: number;
+  last: { size: number; headHash: string } | undefined;
+  /** The hash of entry `last.size`, when the chain has it. */
+  hashAtSize: string | undefined;
+  /** Whether every entry from `fromSeq` on carries the ledger's MAC (read only when needed). */
+  tailVouched: (fromSeq: number) => Promise<boolean>;
+}): Promise<{ kind: 'start' } | { kind: 'sign'; from: number } | { kind: 'refuse'; problem: string }> {
+  const { count, last, hashAtSize } = found;
+  if (!last) {
+    if (count === 0) return { kind: 'start' };
+    return {
+      kind: 'refuse',
+      problem: `it has ${count} entries but no signed checkpoint: its checkpoint log was deleted, or it ran without a signing key until now`,
+    };
+  }
+  const mismatch = checkpointMismatch(count, last, hashAtSize);
+  if (mismatch) return { kind: 'refuse', problem: `it does not match its last signed checkpoint: ${mismatch}` };
+  if (count === last.size) return { kind: 'start' };
+  if (await found.tailVouched(last.size + 1)) return { kind: 'sign', from: last.size + 1 };
+  return {
+    kind: 'refuse',
+    problem: `entries ${last.size + 1}–${count} are covered by no signed checkpoint, and not all of them carry this ledger's MAC: they were written without its key (by someone else, or by this ledger run without --key), or its checkpoint log was cut short`,
+  };
+}
+
+/** What a refused start says to do, for a ledger at `place` (`--data DIR`, or `--database-url …`). */
+export function refusalFix(place: string): string {
+  return `Check it with "marketing-consent-ledger verify ${place} --public-key KEY.pub --checkpoints WITNESS_DIR". If it is as it should be (a backup restored, a ledger kept without a key until now), accept it as found with "marketing-consent-ledger accept-history ${place} --key KEY --operator NAME --note TEXT", which records the acceptance in the chain; otherwise restore the ledger from a backup.`;
 }

@@ -6,13 +6,14 @@
  * Tried as someone with write access to the data folder or the database would.
  */
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import pg from 'pg';
 import type { LedgerRecord } from '../../src/contract/ledger-records.js';
+import { CheckpointSigner, generateCheckpointKey } from '../../src/server/checkpoint.js';
 import { JsonlLedgerStore, LEDGER_FILE_NAME } from '../../src/server/jsonl-ledger-store.js';
 import type { LedgerStore } from '../../src/server/ledger-store.js';
 import { PostgresLedgerStore } from '../../src/server/postgres-ledger-store.js';
@@ -54,14 +55,19 @@ interface Place {
   copy(): Promise<Place>;
 }
 
-async function jsonlPlace(dir?: string): Promise<Place> {
-  const data = dir ?? (await mkdtemp(join(tmpdir(), 'stored-bytes-')));
-  if (!dir) {
-    const store = await JsonlLedgerStore.open(data);
+/** A file store: the twelve records, or (`minBytes`) as many more as make it that big, with a signing key or without. */
+async function jsonlPlace(setup: { signer?: CheckpointSigner; minBytes?: number; dir?: string } = {}): Promise<Place> {
+  const { signer, minBytes = 0 } = setup;
+  const data = setup.dir ?? (await mkdtemp(join(tmpdir(), 'stored-bytes-')));
+  const file = join(data, LEDGER_FILE_NAME);
+  if (!setup.dir) {
+    const store = await JsonlLedgerStore.open(data, { signer });
     for (const record of records()) await store.append(record);
+    while ((await stat(file)).size < minBytes) {
+      await Promise.all(Array.from({ length: 200 }, () => store.append(consentEvent())));
+    }
     await store.close();
   }
-  const file = join(data, LEDGER_FILE_NAME);
   const lines = async () => (await readFile(file, 'utf8')).split('\n').slice(0, -1);
   return {
     name: 'file store',
@@ -71,12 +77,12 @@ async function jsonlPlace(dir?: string): Promise<Place> {
       all[seq - 1] = stored;
       await writeFile(file, `${all.join('\n')}\n`);
     },
-    open: () => JsonlLedgerStore.open(data),
+    open: () => JsonlLedgerStore.open(data, { signer }),
     verify: () => cli('verify', '--data', data),
     copy: async () => {
       const copy = await mkdtemp(join(tmpdir(), 'stored-bytes-copy-'));
       for (const name of await readdir(data)) await copyFile(join(data, name), join(copy, name));
-      return jsonlPlace(copy);
+      return jsonlPlace({ ...setup, dir: copy });
     },
   };
 }
@@ -137,8 +143,20 @@ const withJson = (change: (entry: Edited) => void) => (stored: string) => {
   return JSON.stringify(entry);
 };
 
-for (const makePlace of [jsonlPlace, postgresPlace]) {
-  describe(`every stored byte is hashed: ${makePlace === jsonlPlace ? 'file store' : 'PostgreSQL store'}`, () => {
+const signer = (() => {
+  const { privateKeyPem } = generateCheckpointKey('salon-bella.example/consent-ledger');
+  return new CheckpointSigner('salon-bella.example/consent-ledger', privateKeyPem);
+})();
+
+const PLACES: [string, () => Promise<Place>, number][] = [
+  ['file store', () => jsonlPlace(), 120],
+  ['PostgreSQL store', postgresPlace, 30],
+  // Over 1 MiB with a key: start-up reads only what its MAC'd index files do not vouch for.
+  ['file store over 1 MiB with a signing key', () => jsonlPlace({ signer, minBytes: 1.3 * 2 ** 20 }), 40],
+];
+
+for (const [placeName, makePlace, runs] of PLACES) {
+  describe(`every stored byte is hashed: ${placeName}`, () => {
     let place: Place;
     const placeReady = makePlace().then((made) => (place = made));
 
@@ -230,7 +248,7 @@ for (const makePlace of [jsonlPlace, postgresPlace]) {
             assert.ok(startError, 'the ledger started on an edited entry');
           },
         ),
-        { numRuns: makePlace === jsonlPlace ? 120 : 30, seed: 24 },
+        { numRuns: runs, seed: 24 },
       );
     });
   });

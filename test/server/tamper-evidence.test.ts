@@ -4,17 +4,23 @@
  * through the command as operators run it.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
-import { CheckpointSigner, openCheckpoint } from '../../src/server/checkpoint.js';
+import { after, describe, it } from 'node:test';
+import pg from 'pg';
+import { CheckpointSigner, openCheckpoint, splitCheckpoints } from '../../src/server/checkpoint.js';
 import { entryHash } from '../../src/server/hash-chain.js';
 import { JsonlLedgerStore, LEDGER_FILE_NAME } from '../../src/server/jsonl-ledger-store.js';
+import { PostgresLedgerStore } from '../../src/server/postgres-ledger-store.js';
+import { AddressBook } from '../../src/server/addresses.js';
+import { identifiersOf } from '../../src/server/ledger-context.js';
 import { CheckpointWitnesses } from '../../src/server/witness.js';
 import type { LedgerEntry } from '../../src/server/ledger-store.js';
 import { cli } from './cli-fixture.js';
 import { consentEvent, startLedger } from './ledger-fixture.js';
+import { freshDatabase, stopPostgres } from './postgres-fixture.js';
 
 /** A key made by the CLI, kept outside the ledger's folder, and a ledger with 6 signed entries. */
 async function signedLedger() {
@@ -166,5 +172,272 @@ describe('signed checkpoints (C2SP signed note, Ed25519)', () => {
     } finally {
       await ledger.close();
     }
+  });
+});
+
+/** Checkpoints in a log, one string each. */
+const notesOf = async (log: string) => splitCheckpoints(await readFile(log, 'utf8').catch(() => ''));
+
+describe('the ledger never deletes an acknowledged entry on its own, and never signs what it cannot vouch for', () => {
+  it('a checkpoint log cut short loses nothing: the entries carry the ledger’s MAC, and the checkpoints made again are the same', async () => {
+    const { dataDir, signer, verify, lines } = await signedLedger();
+    const log = join(dataDir, 'checkpoints.log');
+    const notes = await notesOf(log);
+    // The last four checkpoints go (what a crash between the two writes leaves, for the last one).
+    await writeFile(log, notes.slice(0, -4).join(''));
+    const store = await JsonlLedgerStore.open(dataDir, { signer });
+    assert.equal((await store.entries()).length, lines.length, 'no acknowledged entry was dropped');
+    assert.equal(store.lastCheckpoint, notes.at(-1), 'the checkpoint made again is byte for byte the one cut off');
+    await store.close();
+    assert.equal(verify().code, 0, verify().output);
+  });
+
+  it('an entry appended without the key is refused at start-up (it used to be dropped as never acknowledged)', async () => {
+    const { file, lines, dataDir, signer } = await signedLedger();
+    const forged = JSON.parse(lines.at(-1)!) as LedgerEntry & { mac?: string };
+    forged.seq = 7;
+    forged.prevHash = forged.hash;
+    forged.event = { ...forged.event, id: crypto.randomUUID() };
+    delete forged.mac;
+    forged.hash = entryHash(forged.prevHash, forged);
+    await writeFile(file, `${lines.join('\n')}\n${JSON.stringify(forged)}\n`);
+    await assert.rejects(
+      JsonlLedgerStore.open(dataDir, { signer }),
+      /entries 7–7 are covered by no signed checkpoint, and not all of them carry this ledger's MAC.*accept-history/s,
+    );
+    assert.equal((await readFile(file, 'utf8')).trimEnd().split('\n').length, 7, 'nothing was deleted');
+  });
+
+  it('a rewrite with a recomputed chain and a log cut back before it is refused, and nothing is deleted', async () => {
+    const { file, lines, dataDir, signer, verify } = await signedLedger();
+    const log = join(dataDir, 'checkpoints.log');
+    const notes = await notesOf(log);
+    // Entry 3's grant becomes a refusal; every hash after it recomputed (the MACs cannot be); the log cut to entry 2
+    // (its first checkpoint is the empty chain's, signed when the ledger was made).
+    const edited = lines.map((line, i) => (i === 2 ? line.replace('"granted":true', '"granted":false') : line));
+    const rewritten = rechain(edited);
+    await writeFile(file, rewritten);
+    await writeFile(log, notes.slice(0, 3).join(''));
+    await assert.rejects(JsonlLedgerStore.open(dataDir, { signer }), /entries 3–6 are covered by no signed checkpoint/);
+    assert.equal(await readFile(file, 'utf8'), rewritten, 'the ledger deleted nothing');
+    // The witness holds the truth.
+    assert.match(verify().output, /witness.*(rewritten|deleted)/);
+  });
+
+  it('a deleted checkpoint log refuses the start and names the fix; accept-history records the acceptance in the chain and verify shows it', async () => {
+    const { dataDir, keyFile, signer } = await signedLedger();
+    await unlink(join(dataDir, 'checkpoints.log'));
+    await assert.rejects(
+      JsonlLedgerStore.open(dataDir, { signer }),
+      /it has 6 entries but no signed checkpoint.*marketing-consent-ledger accept-history --data/s,
+    );
+    assert.equal(cli('accept-history', '--data', dataDir, '--key', keyFile).code, 2, 'no operator, no note: refused');
+    const accepted = cli(
+      'accept-history',
+      '--data',
+      dataDir,
+      '--key',
+      keyFile,
+      '--operator',
+      'Platform operator',
+      '--note',
+      'checkpoints.log lost with the old disk; chain checked against the witness',
+    );
+    assert.equal(accepted.code, 0, accepted.output);
+    assert.match(accepted.output, /recorded as entry 7 and signed/);
+    const store = await JsonlLedgerStore.open(dataDir, { signer });
+    const [acceptance] = await store.entries({ afterSeq: 6 });
+    assert.equal(acceptance?.event.method, 'history-accepted');
+    await store.close();
+    const verified = cli('verify', '--data', dataDir, '--public-key', `${keyFile}.pub`);
+    assert.equal(verified.code, 0, verified.output);
+    assert.match(
+      verified.output,
+      /entry 7 \([^)]+\): history accepted as found by Platform operator: "checkpoints\.log lost with the old disk; chain checked against the witness"; the ledger had refused: it has 6 entries but no signed checkpoint/,
+    );
+    assert.match(verified.output, /entries 1–7 are covered by a signature/);
+    // Only once: a ledger that matches its checkpoints has nothing to accept.
+    const again = cli('accept-history', '--data', dataDir, '--key', keyFile, '--operator', 'X', '--note', 'again');
+    assert.equal(again.code, 1);
+    assert.match(again.output, /there is no history to accept/);
+  });
+
+  it('a ledger kept without a key is vouched for only by the operator when the key comes: the start refuses until accept-history', async () => {
+    const { dataDir, keyFile, signer } = await signedLedger();
+    const plain = await mkdtemp(join(tmpdir(), 'ledger-unsigned-'));
+    const store = await JsonlLedgerStore.open(plain);
+    for (let i = 0; i < 3; i += 1) await store.append(consentEvent());
+    await store.close();
+    await assert.rejects(JsonlLedgerStore.open(plain, { signer }), /it has 3 entries but no signed checkpoint/);
+    const accepted = cli(
+      'accept-history',
+      '--data',
+      plain,
+      '--key',
+      keyFile,
+      '--operator',
+      'Mia',
+      '--note',
+      'key introduced',
+    );
+    assert.equal(accepted.code, 0, accepted.output);
+    // A signed ledger takes no entry without its key: it could not vouch for it at the next start.
+    const unsigned = await JsonlLedgerStore.open(dataDir);
+    await assert.rejects(unsigned.append(consentEvent()), /signs its checkpoints.*open it with its key/);
+    await unsigned.close();
+  });
+
+  it('a ledger over 1 MiB: its index file edited (two customers’ identifier digests swapped) moves no entry to another customer', async () => {
+    const { dataDir, signer, file } = await signedLedger();
+    const identify = identifiersOf(new AddressBook('CH'));
+    let store = await JsonlLedgerStore.open(dataDir, { signer });
+    await store.index(identify);
+    while ((await stat(file)).size < 1.3 * 2 ** 20) {
+      await Promise.all(Array.from({ length: 200 }, () => store.append(consentEvent())));
+    }
+    const [, second, third] = await store.entries({ limit: 3 });
+    await store.close();
+    // Slots 2 and 3 (128 bytes each after a 128-byte header) trade their digests (bytes 32–112 of a slot).
+    const index = await readFile(join(dataDir, 'ledger.index'));
+    const [a, b] = [2 * 128 + 32, 3 * 128 + 32];
+    const digestsOf2 = Buffer.from(index.subarray(a, a + 80));
+    index.copy(index, a, b, b + 80);
+    digestsOf2.copy(index, b);
+    await writeFile(join(dataDir, 'ledger.index'), index);
+    store = await JsonlLedgerStore.open(dataDir, { signer });
+    await store.index(identify);
+    const found = await store.customerEntries(identify((second as LedgerEntry).event));
+    assert.deepEqual(
+      found.map((entry) => entry.seq),
+      [2],
+      `entry ${third!.seq} passed for the customer of entry 2`,
+    );
+    await store.close();
+  });
+
+  it('a ledger over 1 MiB: an edit in its first MiB that keeps the line’s length, with ledger.chunks recomputed, stops the start', async () => {
+    const { dataDir, signer, file } = await signedLedger();
+    const store = await JsonlLedgerStore.open(dataDir, { signer });
+    while ((await stat(file)).size < 1.3 * 2 ** 20) {
+      await Promise.all(Array.from({ length: 200 }, () => store.append(consentEvent())));
+    }
+    const customer = consentEvent();
+    await store.append(customer);
+    await store.close();
+    const original = await readFile(file);
+    // The customer's first entry, an early one: its purpose renamed (same length), so its grant no longer counts.
+    const at = original.indexOf('"purpose":"email-newsletter"', original.indexOf('\n', 1000));
+    assert.ok(at > 0 && at < 2 ** 20);
+    original.write('"purpose":"email-newslettez"', at);
+    await writeFile(file, original);
+    // The cache recomputed as someone with the folder can: a plain SHA-256 per MiB (the format this ledger used to trust).
+    const chunks = [];
+    for (let from = 0; from + 2 ** 20 <= original.length; from += 2 ** 20) {
+      chunks.push(
+        createHash('sha256')
+          .update(original.subarray(from, from + 2 ** 20))
+          .digest(),
+      );
+    }
+    await writeFile(join(dataDir, 'ledger.chunks'), Buffer.concat(chunks));
+    await assert.rejects(JsonlLedgerStore.open(dataDir, { signer }), /broken at entry \d+: hash does not match/);
+    // Without the key no cache is trusted at all: every line is read.
+    await assert.rejects(JsonlLedgerStore.open(dataDir), /broken at entry \d+: hash does not match/);
+  });
+});
+
+describe('the same guarantees on PostgreSQL, rows edited directly in the database', () => {
+  after(stopPostgres);
+
+  /** A signed chain of six entries in a fresh database, the key made by the CLI, and SQL on it. */
+  async function signedDatabase() {
+    const root = await mkdtemp(join(tmpdir(), 'ledger-pg-signed-'));
+    const keyFile = join(root, 'checkpoint.pem');
+    assert.equal(cli('keygen', '--key', keyFile, '--name', 'salon-bella.example/consent-ledger').code, 0);
+    const pem = await readFile(keyFile, 'utf8');
+    const signer = new CheckpointSigner(/^# name: (\S+)$/m.exec(pem)![1]!, pem);
+    const url = await freshDatabase();
+    const store = await PostgresLedgerStore.open({ connectionString: url, signer });
+    for (let i = 0; i < 6; i += 1) await store.append(consentEvent());
+    await store.close();
+    const sql = async (text: string, values: unknown[] = []) => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        return (await client.query(text, values)).rows as Record<string, string>[];
+      } finally {
+        await client.end();
+      }
+    };
+    const open = () => PostgresLedgerStore.open({ connectionString: url, signer });
+    const verify = () => cli('verify', '--database-url', url, '--public-key', `${keyFile}.pub`);
+    return { url, keyFile, signer, sql, open, verify };
+  }
+
+  it('checkpoints deleted from the table lose nothing: the entries carry the ledger’s MAC and are signed again', async () => {
+    const { sql, open, verify } = await signedDatabase();
+    await sql('DELETE FROM ledger_checkpoints WHERE size > 3');
+    const store = await open();
+    assert.equal((await store.entries()).length, 6);
+    assert.match(store.lastCheckpoint!, /\n6\n/);
+    await store.close();
+    assert.equal(verify().code, 0, verify().output);
+  });
+
+  it('the last rows deleted, a forged row appended, or every checkpoint deleted: the start refuses, nothing is deleted', async () => {
+    const { sql, open } = await signedDatabase();
+    const [last] = await sql('SELECT stored FROM ledger_entries WHERE seq = 6');
+    await sql('DELETE FROM ledger_entries WHERE seq = 6');
+    await assert.rejects(open(), /chain head kept in ledger_salons is not the last entry/);
+    // The head moved back too: the checkpoint still says 6.
+    const [fifth] = await sql('SELECT stored FROM ledger_entries WHERE seq = 5');
+    await sql('UPDATE ledger_salons SET head_seq = 5, head_hash = $1', [JSON.parse(fifth!.stored!).hash]);
+    await assert.rejects(open(), /has 5 entries, but a signed checkpoint says it had 6/);
+    // Put back, and a row appended by someone without the key.
+    await sql(
+      "INSERT INTO ledger_entries (salon, seq, event_id, is_erasure, stored) VALUES ('default', 6, $1, false, $2)",
+      [JSON.parse(last!.stored!).event.id, last!.stored],
+    );
+    const forged = JSON.parse(last!.stored!) as LedgerEntry & { mac?: string };
+    forged.seq = 7;
+    forged.prevHash = forged.hash;
+    forged.event = { ...forged.event, id: crypto.randomUUID() };
+    delete forged.mac;
+    forged.hash = entryHash(forged.prevHash, forged);
+    await sql(
+      "INSERT INTO ledger_entries (salon, seq, event_id, is_erasure, stored) VALUES ('default', 7, $1, false, $2)",
+      [forged.event.id, JSON.stringify(forged)],
+    );
+    await sql('UPDATE ledger_salons SET head_seq = 7, head_hash = $1', [forged.hash]);
+    await assert.rejects(
+      open(),
+      /entries 7–7 are covered by no signed checkpoint, and not all of them carry this ledger's MAC/,
+    );
+    assert.equal((await sql('SELECT count(*) AS n FROM ledger_entries'))[0]!.n, '7', 'nothing was deleted');
+    await sql('DELETE FROM ledger_checkpoints');
+    await assert.rejects(open(), /it has 7 entries but no signed checkpoint.*accept-history --database-url/s);
+  });
+
+  it('accept-history on the database: the acceptance is an entry of the chain, signed, and verify shows it', async () => {
+    const { url, keyFile, sql, open, verify } = await signedDatabase();
+    await sql('DELETE FROM ledger_checkpoints');
+    const accepted = cli(
+      'accept-history',
+      '--database-url',
+      url,
+      '--key',
+      keyFile,
+      '--operator',
+      'DBA',
+      '--note',
+      'restored',
+    );
+    assert.equal(accepted.code, 0, accepted.output);
+    const store = await open();
+    assert.equal((await store.entries()).at(-1)?.event.method, 'history-accepted');
+    await store.close();
+    const verified = verify();
+    assert.equal(verified.code, 0, verified.output);
+    assert.match(verified.output, /entry 7 \([^)]+\): history accepted as found by DBA: "restored"/);
   });
 });
