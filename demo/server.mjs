@@ -19,7 +19,7 @@ import { startMailbox } from '../scripts/mailbox.mjs';
 import {
   CheckpointSigner,
   createLedgerApp,
-  findChainBreak,
+  verifyLedger,
   generateCheckpointKey,
   JsonlLedgerStore,
   PostgresLedgerStore,
@@ -372,7 +372,8 @@ app.get('/mailbox', (c) => {
 // What the ledger holds, newest first: the salon's proof, in a demo dress.
 app.get('/received', async (c) => {
   const entries = await store.entries();
-  const broken = findChainBreak(entries);
+  // Every stored byte checked, as verify does.
+  const broken = verifyLedger(await store.storedLines()).problems[0];
   const rows = entries
     .slice()
     .reverse()
@@ -384,7 +385,9 @@ app.get('/received', async (c) => {
         ? `Personenbezogene Daten gelöscht am ${formatTime(entry.erased.at)} (#${entry.erased.seq})`
         : record.method === 'erasure'
           ? `Löschung: ${ERASURE_REASON_NAMES.de[record.reason]}`
-          : (record.subject.email ?? record.subject.phone ?? record.subject.customerId);
+          : record.method === 'history-accepted'
+            ? `Verlauf wie vorgefunden übernommen von ${record.operator.name}`
+            : (record.subject.email ?? record.subject.phone ?? record.subject.customerId);
       return html`<article class="record" data-event-id="${record.id}" data-method="${record.method}">
         <h2>#${entry.seq} · ${who}</h2>
         <dl class="facts">
@@ -467,7 +470,7 @@ app.get('/received', async (c) => {
             ${entries.length} ${entries.length === 1 ? 'Eintrag' : 'Einträge'} in
             ${databaseUrl ? 'PostgreSQL' : html`<code>${dataDir}/ledger.jsonl</code>`}. Hash-Kette:
             ${broken ? raw('<strong class="bad">gebrochen</strong>') : raw('<strong class="ok">intakt</strong>')}
-            ${broken ? `bei Eintrag ${broken.seq}: ${broken.reason}` : ''}
+            ${broken ?? ''}
           </p>
           <p class="hint">Eine Demo-Seite: Ein echtes Protokoll zeigt dies nur angemeldetem Personal.</p>
         </section>

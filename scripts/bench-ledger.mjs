@@ -14,10 +14,12 @@
 //
 // With --records 10000,100000 it measures reads instead: for each size it fills a store, starts the
 // ledger on it and prints the start-up time, status p50/p99 over HTTP, the time to stream the
-// campaign audience as CSV, and the ledger process's peak memory.
+// campaign audience as CSV, and the ledger process's peak memory. With --key it does so for a
+// ledger with a signing key (checkpoints, MACs; its index files vouched for by them), and without one
+// (nothing vouches for the index files: start-up reads every line), one row each.
 //
 //   npm run bench:ledger -- [--clients 64] [--seconds 5] [--runs 5] [--store jsonl|postgres] [--processes 1] [--profile DIR]
-//   npm run bench:ledger -- --records 10000,100000 [--store jsonl|postgres]
+//   npm run bench:ledger -- --records 10000,100000 [--store jsonl|postgres] [--key]
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { createHash, randomUUID } from 'node:crypto';
@@ -36,6 +38,8 @@ const { values } = parseArgs({
     store: { type: 'string', default: 'jsonl' },
     processes: { type: 'string', default: '1' },
     records: { type: 'string' },
+    // With --records: a row with a signing key beside each row without.
+    key: { type: 'boolean', default: false },
     // Writes a V8 CPU profile of each ledger process into this folder (open it in Chrome's DevTools).
     profile: { type: 'string' },
   },
@@ -259,13 +263,20 @@ async function readBench(sizes) {
   console.log(
     '  records    fill      start-up   status p50 / p99      audience (recipients)   audience extra   ledger peak RSS',
   );
-  for (const size of sizes) {
+  const { CheckpointSigner, generateCheckpointKey } = await import('../dist/server/index.js');
+  const keyDir = await mkdtemp(join(tmpdir(), 'bench-key-'));
+  const keyFile = join(keyDir, 'checkpoint.pem');
+  const { privateKeyPem } = generateCheckpointKey('bench/ledger');
+  await writeFile(keyFile, `# name: bench/ledger\n${privateKeyPem}`);
+  const runs = sizes.flatMap((size) => (values.key ? [[size, false], [size, true]] : [[size, false]]));
+  for (const [size, keyed] of runs) {
     const dataDir = await mkdtemp(join(tmpdir(), 'bench-reads-'));
     const databaseUrl = store === 'postgres' ? await freshDatabase() : undefined;
     const filling = performance.now();
+    const signer = keyed ? new CheckpointSigner('bench/ledger', privateKeyPem) : undefined;
     const opened = databaseUrl
-      ? await PostgresLedgerStore.open({ connectionString: databaseUrl })
-      : await JsonlLedgerStore.open(dataDir);
+      ? await PostgresLedgerStore.open({ connectionString: databaseUrl, signer })
+      : await JsonlLedgerStore.open(dataDir, { signer });
     // Indexed as the ledger indexes what it is given (its customer index is kept at append).
     await opened.index(identify);
     for (let i = 0; i < size; i += 2000) {
@@ -276,7 +287,7 @@ async function readBench(sizes) {
     const started = performance.now();
     // Without the retention run at start, which reads every customer once (as the audience below does).
     const where = databaseUrl ? ['--database-url', databaseUrl] : ['--data', dataDir];
-    const { child, url } = await startLedger([...where, '--no-retention'], {
+    const { child, url } = await startLedger([...where, '--no-retention', ...(keyed ? ['--key', keyFile] : [])], {
       MARKETING_CONSENT_STAFF_TOKEN: 'bench-token',
     });
     const headers = { authorization: 'Bearer bench-token' };
@@ -310,7 +321,7 @@ async function readBench(sizes) {
     await new Promise((resolve) => child.once('exit', resolve));
     await rm(dataDir, { recursive: true, force: true });
     console.log(
-      `  ${String(size).padStart(7)}   ${fillSeconds.toFixed(0).padStart(4)} s   ${(startup / 1000).toFixed(1).padStart(6)} s   ${times[500].toFixed(1).padStart(6)} / ${times[989].toFixed(1).padStart(6)} ms   ${(audienceMs / 1000).toFixed(2).padStart(6)} s (${recipients})   ${extra.toFixed(0).padStart(6)} MiB     ${peak.toFixed(0).padStart(6)} MiB`,
+      `  ${String(size).padStart(7)}${values.key ? (keyed ? ' key' : '    ') : ''}   ${fillSeconds.toFixed(0).padStart(4)} s   ${(startup / 1000).toFixed(1).padStart(6)} s   ${times[500].toFixed(1).padStart(6)} / ${times[989].toFixed(1).padStart(6)} ms   ${(audienceMs / 1000).toFixed(2).padStart(6)} s (${recipients})   ${extra.toFixed(0).padStart(6)} MiB     ${peak.toFixed(0).padStart(6)} MiB`,
     );
   }
 }

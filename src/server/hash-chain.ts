@@ -23,7 +23,16 @@ type Hashed = Pick<ChainEntry, 'seq' | 'receivedAt' | 'event' | 'flags'> & {
   mac?: string | undefined;
 };
 
+/**
+ * The JSON of a stored entry's event as its line holds it, kept by
+ * parseStoredLine (which had to write it to compare): checking the chain
+ * then costs one stringify per entry, not two.
+ */
+export const storedEventJson = new WeakMap<object, string>();
+
 export function entryHash(prevHash: string, entry: Hashed): string {
+  const eventJson = storedEventJson.get(entry);
+  if (eventJson !== undefined) return hashOfJson(prevHash, { ...entry, eventJson });
   // Entries without a sealed part (written before sealing) are hashed as they were then.
   return storedEntryHash(prevHash, entry.sealed === undefined ? entry : { ...entry, event: publicPart(entry.event) });
 }

@@ -503,12 +503,17 @@ export class JsonlLedgerStore implements LedgerStore {
     }
     const waiting = this.#unidentified;
     this.#unidentified = [];
-    for (const seq of waiting) {
-      const entry = await this.#read(seq);
-      if (!isRecord(entry)) continue;
-      const digests = identify(entry.event).map((key) => this.identifierDigest(key));
-      this.#slots.set(seq, { end: this.#slots.end(seq), eventId: entry.event.id, kind: SlotKind.Record, digests });
-      this.#index.add(seq, this.#slots.digestKeys(seq));
+    // A thousand at a time, their lines read in runs (a start without trusted index files has every record here).
+    for (let from = 0; from < waiting.length; from += 1000) {
+      const seqs = waiting.slice(from, from + 1000);
+      const read = await this.#readMany(seqs);
+      for (const seq of seqs) {
+        const entry = read.get(seq)!;
+        if (!isRecord(entry)) continue;
+        const digests = identify(entry.event).map((key) => this.identifierDigest(key));
+        this.#slots.set(seq, { end: this.#slots.end(seq), eventId: entry.event.id, kind: SlotKind.Record, digests });
+        this.#index.add(seq, this.#slots.digestKeys(seq));
+      }
     }
     await this.#saveIndex();
   }

@@ -17,7 +17,7 @@ import {
   isLedgerOwnRecord,
 } from '../contract/ledger-records.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../contract/vocabulary.js';
-import { entryMac, hashOfJson } from './hash-chain.js';
+import { entryMac, hashOfJson, storedEventJson } from './hash-chain.js';
 import {
   canonicalJson,
   isLiveKey,
@@ -114,6 +114,7 @@ export function parseStoredLine(line: string): ChainEntry | undefined {
       'the stored entry holds more, less or other than the ledger writes (a field added, removed or moved outside the hash)',
     );
   }
+  storedEventJson.set(entry, eventJson);
   return entry as ChainEntry;
 }
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { CheckpointSigner, openCheckpoint, splitCheckpoints } from '../../src/server/checkpoint.js';
-import { entryHash } from '../../src/server/hash-chain.js';
+import { entryHash, entryMac, GENESIS_HASH, hashOfJson } from '../../src/server/hash-chain.js';
 import { JsonlLedgerStore, LEDGER_FILE_NAME } from '../../src/server/jsonl-ledger-store.js';
 import { PostgresLedgerStore } from '../../src/server/postgres-ledger-store.js';
 import { AddressBook } from '../../src/server/addresses.js';
@@ -180,11 +180,14 @@ const notesOf = async (log: string) => splitCheckpoints(await readFile(log, 'utf
 
 describe('the ledger never deletes an acknowledged entry on its own, and never signs what it cannot vouch for', () => {
   it('a checkpoint log cut short loses nothing: the entries carry the ledger’s MAC, and the checkpoints made again are the same', async () => {
-    const { dataDir, signer, verify, lines } = await signedLedger();
+    const { dataDir, signer, verify, lines, keyFile } = await signedLedger();
     const log = join(dataDir, 'checkpoints.log');
     const notes = await notesOf(log);
     // The last four checkpoints go (what a crash between the two writes leaves, for the last one).
     await writeFile(log, notes.slice(0, -4).join(''));
+    const ownLog = cli('verify', '--data', dataDir, '--public-key', `${keyFile}.pub`);
+    assert.equal(ownLog.code, 1);
+    assert.match(ownLog.output, /entries 3–6 are covered by no signed checkpoint/);
     const store = await JsonlLedgerStore.open(dataDir, { signer });
     assert.equal((await store.entries()).length, lines.length, 'no acknowledged entry was dropped');
     assert.equal(store.lastCheckpoint, notes.at(-1), 'the checkpoint made again is byte for byte the one cut off');
@@ -209,7 +212,7 @@ describe('the ledger never deletes an acknowledged entry on its own, and never s
   });
 
   it('a rewrite with a recomputed chain and a log cut back before it is refused, and nothing is deleted', async () => {
-    const { file, lines, dataDir, signer, verify } = await signedLedger();
+    const { file, lines, dataDir, signer, verify, keyFile } = await signedLedger();
     const log = join(dataDir, 'checkpoints.log');
     const notes = await notesOf(log);
     // Entry 3's grant becomes a refusal; every hash after it recomputed (the MACs cannot be); the log cut to entry 2
@@ -220,6 +223,9 @@ describe('the ledger never deletes an acknowledged entry on its own, and never s
     await writeFile(log, notes.slice(0, 3).join(''));
     await assert.rejects(JsonlLedgerStore.open(dataDir, { signer }), /entries 3–6 are covered by no signed checkpoint/);
     assert.equal(await readFile(file, 'utf8'), rewritten, 'the ledger deleted nothing');
+    const ownLog = cli('verify', '--data', dataDir, '--public-key', `${keyFile}.pub`);
+    assert.equal(ownLog.code, 1);
+    assert.match(ownLog.output, /entries 3–6 are covered by no signed checkpoint/);
     // The witness holds the truth.
     assert.match(verify().output, /witness.*(rewritten|deleted)/);
   });
@@ -227,6 +233,10 @@ describe('the ledger never deletes an acknowledged entry on its own, and never s
   it('a deleted checkpoint log refuses the start and names the fix; accept-history records the acceptance in the chain and verify shows it', async () => {
     const { dataDir, keyFile, signer } = await signedLedger();
     await unlink(join(dataDir, 'checkpoints.log'));
+    assert.match(
+      cli('verify', '--data', dataDir, '--public-key', `${keyFile}.pub`).output,
+      /entries 1–6 are covered by no signed checkpoint/,
+    );
     await assert.rejects(
       JsonlLedgerStore.open(dataDir, { signer }),
       /it has 6 entries but no signed checkpoint.*marketing-consent-ledger accept-history --data/s,
@@ -260,6 +270,46 @@ describe('the ledger never deletes an acknowledged entry on its own, and never s
     const again = cli('accept-history', '--data', dataDir, '--key', keyFile, '--operator', 'X', '--note', 'again');
     assert.equal(again.code, 1);
     assert.match(again.output, /there is no history to accept/);
+  });
+
+  it('the last entries deleted and the log cut to match: the ledger cannot know (it starts), only a witness can', async () => {
+    const { file, lines, dataDir, signer, keyFile, verify } = await signedLedger();
+    const log = join(dataDir, 'checkpoints.log');
+    const notes = await notesOf(log);
+    await writeFile(file, `${lines.slice(0, 4).join('\n')}\n`);
+    await writeFile(log, notes.slice(0, 5).join(''));
+    const store = await JsonlLedgerStore.open(dataDir, { signer });
+    assert.equal((await store.entries()).length, 4);
+    await store.close();
+    assert.equal(cli('verify', '--data', dataDir, '--public-key', `${keyFile}.pub`).code, 0, 'the own log is fooled');
+    assert.match(
+      verify().output,
+      /has 4 entries, but a signed checkpoint says it had 6: entries were deleted from the end/,
+    );
+  });
+
+  it('someone holding the key can rewrite everything (hashes, MACs, checkpoints): the ledger and its own log are fooled, a witness is not', async () => {
+    const { file, lines, dataDir, signer, keyFile, verify } = await signedLedger();
+    const secret = signer.secretFor('entries');
+    let prevHash = GENESIS_HASH;
+    const forged = lines.map((line, i) => {
+      const entry = JSON.parse(i === 2 ? line.replace('"granted":true', '"granted":false') : line) as Record<
+        string,
+        unknown
+      >;
+      const parts = { ...(entry as never as LedgerEntry), eventJson: JSON.stringify(entry['event']) };
+      const mac = entryMac(secret, prevHash, parts);
+      const hash = hashOfJson(prevHash, { ...parts, mac });
+      const rewritten = { ...entry, prevHash, hash, mac };
+      prevHash = hash;
+      return JSON.stringify(rewritten);
+    });
+    await writeFile(file, `${forged.join('\n')}\n`);
+    await writeFile(join(dataDir, 'checkpoints.log'), signer.sign(0, GENESIS_HASH) + signer.sign(6, prevHash));
+    const store = await JsonlLedgerStore.open(dataDir, { signer });
+    await store.close();
+    assert.equal(cli('verify', '--data', dataDir, '--public-key', `${keyFile}.pub`).code, 0);
+    assert.match(verify().output, /witness.*entry 6 differs from the signed checkpoint: the chain was rewritten/);
   });
 
   it('a ledger kept without a key is vouched for only by the operator when the key comes: the start refuses until accept-history', async () => {
