@@ -383,7 +383,7 @@ async function retentionInStore(
     ));
   if (hasCheckpoints && !signer && !dryRun) {
     console.error(
-      `${describePlace(where)} has signed checkpoints: give --key, or the erasures would be dropped at the next start as never acknowledged`,
+      `${describePlace(where)} has signed checkpoints: give --key (a signed ledger takes no entry without its key, which it could not vouch for at the next start)`,
     );
     return 2;
   }

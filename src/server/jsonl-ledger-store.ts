@@ -5,12 +5,14 @@
  * flight share the next write and fsync (group commit), so durability does
  * not cap throughput at one fsync per request.
  *
- * With a checkpoint signer, every batch is also covered by a signed
- * checkpoint appended to `checkpoints.log` (and fsynced) before any entry
- * of the batch is acknowledged. At start-up the ledger must match its last
- * checkpoint: a deleted tail or a rewritten entry stops it; entries after
- * the last checkpoint were never acknowledged (a crash between the two
- * writes) and are dropped like a torn line.
+ * With a checkpoint signer, every entry carries the ledger's MAC (see
+ * hash-chain.ts) and every batch is covered by a signed checkpoint appended
+ * to `checkpoints.log` (and fsynced) before any entry of the batch is
+ * acknowledged. At start-up the ledger is judged against its last checkpoint
+ * (see startUpVerdict): a deleted tail or a rewritten entry stops it;
+ * entries after it are signed when they all carry its MAC (a crash between
+ * the two writes), and stop it otherwise. Nothing is ever dropped but a torn
+ * last line.
  *
  * Personal data is sealed per record (see personal-data.ts); the keys live
  * in `record-keys.bin`, 32 bytes per entry at offset seq × 32 (offset 0
@@ -18,7 +20,7 @@
  * entries, a few thousand at a time, and fsynced before any line sealed
  * with one is written: every entry on disk has its key, and a batch waits
  * for one fsync (its lines), not two. Keys made for entries that never came
- * are cut at start-up, with the tail that was never acknowledged. An erasure is
+ * are cut at start-up. An erasure is
  * appended and acknowledged like any record, then the keys it names are
  * overwritten with zeros and fsynced; at start-up every erasure in the chain
  * is applied again, so a crash between the two steps leaves nothing readable.
@@ -926,7 +928,7 @@ async function openLedger(
   slots.truncate(count);
   chunks.truncate(bytes);
   await chunks.resume(files.ledger, bytes);
-  // Keys of entries that were never acknowledged (dropped above) go too.
+  // Keys made ahead for entries that never came (a torn line's too) go.
   keyBytes = keyBytes.subarray(0, Math.min(keyBytes.length, (count + 1) * RECORD_KEY_BYTES));
   await files.keys.truncate(Math.max(RECORD_KEY_BYTES, (count + 1) * RECORD_KEY_BYTES));
   await files.keys.datasync();
