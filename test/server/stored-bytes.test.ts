@@ -19,7 +19,7 @@ import type { LedgerStore } from '../../src/server/ledger-store.js';
 import { PostgresLedgerStore } from '../../src/server/postgres-ledger-store.js';
 import { verifyLedger } from '../../src/server/verify-ledger.js';
 import { cli } from './cli-fixture.js';
-import { consentEvent } from './ledger-fixture.js';
+import { consentEvent, startLedger } from './ledger-fixture.js';
 import { freshDatabase, stopPostgres } from './postgres-fixture.js';
 
 after(stopPostgres);
@@ -253,3 +253,29 @@ for (const [placeName, makePlace, runs] of PLACES) {
     });
   });
 }
+
+describe('a running ledger’s verify endpoint reads every stored byte', () => {
+  it('a field added to a row of a running PostgreSQL ledger is reported at that entry (it answered "intact")', async () => {
+    const databaseUrl = await freshDatabase();
+    const ledger = await startLedger({}, { databaseUrl });
+    try {
+      for (let i = 0; i < 5; i += 1)
+        assert.equal((await ledger.post('/v1/consent-events', consentEvent())).status, 201);
+      assert.equal((await (await ledger.staff('/v1/staff/verify')).json()).intact, true);
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      const [row] = (await client.query('SELECT stored FROM ledger_entries WHERE seq = 3')).rows as {
+        stored: string;
+      }[];
+      const edited = JSON.parse(row!.stored) as { event: Record<string, unknown> };
+      edited.event['bookingRef'] = 'B-FORGED';
+      await client.query('UPDATE ledger_entries SET stored = $1 WHERE seq = 3', [JSON.stringify(edited)]);
+      await client.end();
+      const report = await (await ledger.staff('/v1/staff/verify')).json();
+      assert.equal(report.intact, false);
+      assert.match(report.problems[0], /BROKEN at entry 3 /);
+    } finally {
+      await ledger.close();
+    }
+  });
+});
