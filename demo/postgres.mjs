@@ -6,14 +6,18 @@
 import { spawn } from 'node:child_process';
 import { startEmbeddedPostgres } from '../scripts/embedded-postgres.mjs';
 
-const postgres = await startEmbeddedPostgres({
-  dir: process.env.POSTGRES_DIR ?? '.demo-data-postgres',
-  persistent: true,
-});
+const postgresDir = process.env.POSTGRES_DIR ?? '.demo-data-postgres';
+const postgres = await startEmbeddedPostgres({ dir: postgresDir, persistent: true });
 console.log('PostgreSQL (embedded) is running; starting the demo on it');
 const demo = spawn(process.execPath, [new URL('./server.mjs', import.meta.url).pathname], {
   stdio: 'inherit',
-  env: { ...process.env, DATABASE_URL: `${postgres.url}/postgres`, DATA_DIR: process.env.DATA_DIR ?? '.demo-data-pg' },
+  env: {
+    ...process.env,
+    DATABASE_URL: `${postgres.url}/postgres`,
+    DATA_DIR: process.env.DATA_DIR ?? '.demo-data-pg',
+    // The key that signs the chain stays with the chain: another key could not vouch for it.
+    CHECKPOINT_KEY: `${postgresDir}-checkpoint-key.pem`,
+  },
 });
 const stop = () => demo.kill('SIGTERM');
 process.once('SIGINT', stop);

@@ -78,7 +78,7 @@ const CSP = [
  * the ledger (a real deployment keeps it off the ledger's disk; see the README).
  */
 async function checkpointSigner() {
-  const file = `${dataDir}-checkpoint-key.pem`;
+  const file = process.env.CHECKPOINT_KEY ?? `${dataDir}-checkpoint-key.pem`;
   let pem = await readFile(file, 'utf8').catch(() => undefined);
   if (!pem) {
     pem = generateCheckpointKey('salon-bella.demo/consent-ledger').privateKeyPem;
