@@ -172,6 +172,11 @@ export function openCheckpoint(
   return { ok: false, reason: 'no signature by a trusted key holds' };
 }
 
+/** The entry count a signed note names (its second line); check its signature with openCheckpoint first. */
+export function checkpointSize(note: string): number {
+  return Number(note.split('\n')[1]);
+}
+
 /** Splits a file that may hold several checkpoints (a witness log, receipts) into notes. */
 export function splitCheckpoints(text: string): string[] {
   const notes: string[] = [];

@@ -19,7 +19,13 @@ import { WIDGET_NAME, WIDGET_VERSION } from '../version.js';
 import { checkLedgerSettings, createLedgerApp, ledgerDecisions, type LedgerOptions } from './ledger-app.js';
 import { applyRetention, type ErasurePlan } from './erasure.js';
 import { customerViews, identifiersOf } from './ledger-context.js';
-import { CheckpointSigner, generateCheckpointKey, renameVerifierKey, splitCheckpoints } from './checkpoint.js';
+import {
+  CheckpointSigner,
+  checkpointSize,
+  generateCheckpointKey,
+  renameVerifierKey,
+  splitCheckpoints,
+} from './checkpoint.js';
 import { createPlatformApp, sharedLedgerOptions } from './salons/platform-app.js';
 import { FileSalonRegistry, salonIdProblem, UnknownSalonError } from './salons/salon-registry.js';
 import { openSalonRegistry, salonsCommand } from './salons/salons-cli.js';
@@ -732,7 +738,7 @@ async function acceptHistory(
       : salonSigning(platformSigner, platformKeys, salonId);
   const store = await openStore(where, { signer, trustedKeys, acceptHistory: { operator, note } });
   // The acceptance is the last entry, and the checkpoint signed over it names its number.
-  const entry = store.lastCheckpoint?.split('\n')[1];
+  const entry = store.lastCheckpoint && checkpointSize(store.lastCheckpoint);
   await store.close();
   console.log(
     `${describePlace(where)}: history accepted as found by ${operator}: recorded as entry ${entry} and signed; the ledger starts again.`,

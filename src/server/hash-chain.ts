@@ -70,20 +70,32 @@ export function hashOfJson(prevHash: string, entry: HashedJson): string {
   return hash.digest('hex');
 }
 
-/** The entry's MAC under `secret`: over what its hash covers without the MAC (base64url). */
-export function entryMac(secret: Buffer, prevHash: string, entry: HashedJson): string {
-  const mac = createHmac('sha256', secret);
+/**
+ * The entry's MAC under `secret`: over what its hash covers without the MAC
+ * (base64url), and the size of the ledger's last durable checkpoint when the
+ * entry was made (not stored: a ledger finding entries after its last
+ * checkpoint tells by it whether they are the write a crash interrupted, or
+ * more than that).
+ */
+export function entryMac(secret: Buffer, prevHash: string, entry: HashedJson, checkpointed: number): string {
+  const mac = createHmac('sha256', secret).update(`${checkpointed}\n`);
   for (const part of hashedParts(prevHash, entry, undefined)) mac.update(part);
   return mac.digest('base64url');
 }
 
-/** Whether a stored entry (public event, sealed part) carries a MAC made with `secret`. */
-export function hasValidMac(secret: Buffer, entry: ChainEntry): boolean {
+/**
+ * Whether a stored entry (public event, sealed part) carries a MAC made with
+ * `secret` when the last durable checkpoint was one of `checkpointed`.
+ */
+export function hasValidMac(secret: Buffer, entry: ChainEntry, checkpointed: readonly number[]): boolean {
   const { mac } = entry as { mac?: unknown };
   if (typeof mac !== 'string') return false;
-  const expected = Buffer.from(entryMac(secret, entry.prevHash, { ...entry, eventJson: JSON.stringify(entry.event) }));
   const given = Buffer.from(mac);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  const parts = { ...entry, eventJson: storedEventJson.get(entry) ?? JSON.stringify(entry.event) };
+  return checkpointed.some((size) => {
+    const expected = Buffer.from(entryMac(secret, entry.prevHash, parts, size));
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
 }
 
 /**

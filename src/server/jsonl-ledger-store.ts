@@ -47,7 +47,7 @@ import {
   type RecordFlag,
   type StoredRecord,
 } from '../contract/ledger-records.js';
-import { splitCheckpoints, openCheckpoint, type CheckpointSigner } from './checkpoint.js';
+import { checkpointSize, splitCheckpoints, openCheckpoint, type CheckpointSigner } from './checkpoint.js';
 import { ByteKeyTable } from './byte-key-table.js';
 import { CustomerIndex, digestKeys } from './customer-index.js';
 import { GENESIS_HASH, findChainBreak, hasValidMac } from './hash-chain.js';
@@ -270,6 +270,8 @@ export class JsonlLedgerStore implements LedgerStore {
   readonly #options: JsonlStoreOptions;
   /** What the entries' MACs are made with (see hash-chain.ts); none without a signing key. */
   readonly #entrySecret: Buffer | undefined;
+  /** The size of the last checkpoint that is durable: every new entry's MAC names it (see entryMac). */
+  #checkpointed = 0;
   #lastCheckpoint: string | undefined;
   /** Index file writes, one after another (two at once could leave an older slot written last). */
   #indexWrites: Promise<void> = Promise.resolve();
@@ -290,6 +292,7 @@ export class JsonlLedgerStore implements LedgerStore {
     this.#index = new CustomerIndex((seq) => this.#slots.digestKeys(seq), state.count);
     this.#byId = new ByteKeyTable(16, state.count);
     this.#entrySecret = options.signer?.secretFor('entries');
+    this.#checkpointed = state.lastCheckpoint ? checkpointSize(state.lastCheckpoint) : 0;
   }
 
   /** The latest signed checkpoint, covering every acknowledged entry (undefined without a signer). */
@@ -439,7 +442,7 @@ export class JsonlLedgerStore implements LedgerStore {
       prevHash,
       flags,
       key: this.#keyFor(seq),
-      macSecret: this.#entrySecret,
+      mac: this.#entrySecret && { secret: this.#entrySecret, checkpointed: this.#checkpointed },
     });
     this.#lastHash = entry.hash;
     const keys = isLedgerOwnRecord(event) ? [] : (identifiers ?? this.#identify?.(event));
@@ -684,6 +687,7 @@ export class JsonlLedgerStore implements LedgerStore {
           await this.#files.checkpoints.appendFile(checkpoint);
           await this.#files.checkpoints.datasync();
           this.#lastCheckpoint = checkpoint;
+          this.#checkpointed = size;
           this.#options.onCheckpoint?.(checkpoint);
         }
         this.#indexBatch(batch, ends);
@@ -888,9 +892,12 @@ async function openLedger(
   if (options.signer) {
     const notes = splitCheckpoints(await readFile(join(directory, CHECKPOINT_LOG_NAME), 'utf8').catch(() => ''));
     const trustedKeys = [options.signer.verifierKey, ...(options.trustedKeys ?? [])];
-    const last = notes.findLast((note) => openCheckpoint(note, trustedKeys).ok);
+    const trusted = notes.filter((note) => openCheckpoint(note, trustedKeys).ok);
+    const last = trusted.at(-1);
     const opened = last ? openCheckpoint(last, trustedKeys) : undefined;
     const checkpoint = opened?.ok ? opened.checkpoint : undefined;
+    // A write a crash interrupted was made when the last checkpoint, or the one before it, was durable.
+    const inFlight = trusted.slice(-2).map(checkpointSize);
     const covered =
       !checkpoint || checkpoint.size === 0 || checkpoint.size > count
         ? undefined
@@ -902,7 +909,7 @@ async function openLedger(
       hashAtSize: covered?.hash,
       tailVouched: async (from) => {
         for await (const read of storedEntries(files.ledger, slots.start(from), slots.end(count), from)) {
-          if ('torn' in read || !hasValidMac(entrySecret, read.entry)) return false;
+          if ('torn' in read || !hasValidMac(entrySecret, read.entry, inFlight)) return false;
         }
         return true;
       },

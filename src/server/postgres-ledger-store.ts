@@ -28,7 +28,7 @@ import {
   type RecordFlag,
   type StoredRecord,
 } from '../contract/ledger-records.js';
-import { openCheckpoint, type CheckpointSigner } from './checkpoint.js';
+import { checkpointSize, openCheckpoint, type CheckpointSigner } from './checkpoint.js';
 import { GENESIS_HASH, hasValidMac } from './hash-chain.js';
 import { LedgerVerifier, refusalFix, startUpVerdict } from './verify-ledger.js';
 import type { AppendOutcome, Identify, LedgerStore } from './ledger-store.js';
@@ -244,7 +244,8 @@ export class PostgresLedgerStore implements LedgerStore {
             count: found.count,
             last: found.last,
             hashAtSize: found.hashAtSize,
-            tailVouched: async () => found.tail.every((line) => hasValidMac(entrySecret, parseStoredLine(line)!)),
+            tailVouched: async () =>
+              found.tail.every((line) => hasValidMac(entrySecret, parseStoredLine(line)!, found.inFlight)),
           });
           if (verdict.kind === 'refuse') refusal = verdict.problem;
           else if (verdict.kind === 'sign' || !found.last) {
@@ -575,7 +576,8 @@ export class PostgresLedgerStore implements LedgerStore {
       'SELECT head_seq, head_hash FROM ledger_salons WHERE salon = $1 FOR UPDATE',
       [this.#salon],
     );
-    let seq = Number(head.rows[0]!.head_seq);
+    const headSeq = Number(head.rows[0]!.head_seq);
+    let seq = headSeq;
     let prevHash = head.rows[0]!.head_hash;
     // Read once the head is held (a fresh snapshot): ids already in the chain (another process, or a
     // resend) are repeats or conflicts, not new entries; the customers the batch's identifiers belong to.
@@ -625,7 +627,8 @@ export class PostgresLedgerStore implements LedgerStore {
         receivedAt,
         prevHash,
         flags,
-        macSecret: this.#entrySecret,
+        // The head read under the lock is the last checkpoint's size: the two are written in one transaction.
+        mac: this.#entrySecret && { secret: this.#entrySecret, checkpointed: headSeq },
       });
       // The same id twice in one batch (requests at once): the second is a repeat of the first.
       byId.set(event.id, entry);
@@ -851,6 +854,8 @@ interface FoundChain {
   tail: string[];
   /** Whether the salon has any checkpoint at all. */
   hasCheckpoints: boolean;
+  /** The sizes of the latest two trusted checkpoints: what a write in flight names in its MACs. */
+  inFlight: number[];
 }
 
 /**
@@ -866,14 +871,14 @@ async function inspectChain(client: pg.PoolClient, salon: string, trustedKeys: r
       'SELECT note FROM ledger_checkpoints WHERE salon = $1 ORDER BY size DESC',
       [salon],
     );
-    let last: FoundChain['last'];
-    let lastNote: string | undefined;
-    for (const { note } of trustedKeys.length > 0 ? notes.rows : []) {
-      const opened = openCheckpoint(note, trustedKeys);
-      if (!opened.ok) continue;
-      [last, lastNote] = [opened.checkpoint, note];
-      break;
-    }
+    // The latest two a trusted key signed (newest first): a write in flight was made when one was the last.
+    const trusted = (trustedKeys.length > 0 ? notes.rows : [])
+      .map(({ note }) => ({ note, opened: openCheckpoint(note, trustedKeys) }))
+      .filter(({ opened }) => opened.ok)
+      .slice(0, 2);
+    const newest = trusted[0]?.opened;
+    const last = newest?.ok ? newest.checkpoint : undefined;
+    const lastNote = trusted[0]?.note;
     const head = await client.query<{ head_seq: string; head_hash: string }>(
       'SELECT head_seq, head_hash FROM ledger_salons WHERE salon = $1',
       [salon],
@@ -904,6 +909,7 @@ async function inspectChain(client: pg.PoolClient, salon: string, trustedKeys: r
       hashAtSize,
       tail,
       hasCheckpoints: notes.rows.length > 0,
+      inFlight: trusted.map(({ note }) => checkpointSize(note)),
     };
   } finally {
     await client.query('COMMIT');

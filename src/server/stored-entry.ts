@@ -32,19 +32,28 @@ import {
 /**
  * A record at its place in the chain: the entry as readers see it, its stored JSON, and its key (none
  * for a record of the ledger's own). `key`: the record's key when the store made it beforehand; a fresh
- * one otherwise. `macSecret`: the ledger's entry secret, when it has a signing key (see hash-chain.ts).
+ * one otherwise. `mac`: what the entry's MAC is made with, when the ledger has a signing key (see hash-chain.ts).
  */
 export function chainEntry(
   event: StoredRecord,
-  place: { seq: number; receivedAt: string; prevHash: string; flags: RecordFlag[]; key?: Buffer; macSecret?: Buffer },
+  place: {
+    seq: number;
+    receivedAt: string;
+    prevHash: string;
+    flags: RecordFlag[];
+    key?: Buffer;
+    /** With a signing key: the entry secret, and the size of the last durable checkpoint (see entryMac). */
+    mac?: { secret: Buffer; checkpointed: number } | undefined;
+  },
 ): { entry: ChainEntry; stored: string; key: Buffer | undefined } {
-  const { seq, receivedAt, prevHash, flags, macSecret } = place;
+  const { seq, receivedAt, prevHash, flags } = place;
   const personal = isLedgerOwnRecord(event) ? undefined : personalPart(event);
   const key = personal ? (place.key ?? newRecordKey()) : undefined;
   const sealed = personal && key ? seal(personal, key, event.id) : undefined;
   // The public record is stringified once, for the hash, the MAC and the stored line (the costliest step of an append).
   const eventJson = JSON.stringify(sealed ? publicPart(event) : event);
-  const mac = macSecret ? entryMac(macSecret, prevHash, { seq, receivedAt, eventJson, sealed, flags }) : undefined;
+  const hashed = { seq, receivedAt, eventJson, sealed, flags };
+  const mac = place.mac ? entryMac(place.mac.secret, prevHash, hashed, place.mac.checkpointed) : undefined;
   const hash = hashOfJson(prevHash, { seq, receivedAt, eventJson, sealed, flags, mac });
   return {
     entry: {

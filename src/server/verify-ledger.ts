@@ -185,9 +185,12 @@ export function verifyLedger(
  * - the last signed checkpoint must match the chain (a deleted tail or a
  *   rewritten chain refuses);
  * - entries after it are signed only when every one carries the ledger's own
- *   MAC (written by this ledger, its checkpoint lost to a crash between the
- *   two writes, or a log cut short: nothing is lost, and the checkpoint made
- *   again is the same); an entry without it was written without the key.
+ *   MAC made while that checkpoint or the one before it was the last durable
+ *   one: the write a crash interrupted between the entries and their
+ *   checkpoint (nothing is lost, and the checkpoint made again is the same).
+ *   An entry without it was written without the key; entries from writes
+ *   before that mean the checkpoint log was cut short by more than a crash
+ *   leaves.
  *
  * The ledger never drops an entry here, and never signs one it cannot vouch for.
  */
@@ -196,7 +199,7 @@ export async function startUpVerdict(found: {
   last: { size: number; headHash: string } | undefined;
   /** The hash of entry `last.size`, when the chain has it. */
   hashAtSize: string | undefined;
-  /** Whether every entry from `fromSeq` on carries the ledger's MAC (read only when needed). */
+  /** Whether every entry from `fromSeq` on carries the ledger's MAC of a write in flight (read only when needed). */
   tailVouched: (fromSeq: number) => Promise<boolean>;
 }): Promise<{ kind: 'start' } | { kind: 'sign'; from: number } | { kind: 'refuse'; problem: string }> {
   const { count, last, hashAtSize } = found;
@@ -213,7 +216,7 @@ export async function startUpVerdict(found: {
   if (await found.tailVouched(last.size + 1)) return { kind: 'sign', from: last.size + 1 };
   return {
     kind: 'refuse',
-    problem: `entries ${last.size + 1}–${count} are covered by no signed checkpoint, and not all of them carry this ledger's MAC: they were written without its key (by someone else, or by this ledger run without --key), or its checkpoint log was cut short`,
+    problem: `entries ${last.size + 1}–${count} are covered by no signed checkpoint, and not all of them are the write a crash interrupted (this ledger's MAC, made after its last checkpoint): they were written without its key (by someone else, or by this ledger run without --key), or its checkpoint log was cut short`,
   };
 }
 

@@ -8,6 +8,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkpointSize } from './checkpoint.js';
 
 export class CheckpointWitnesses {
   readonly #directories: readonly string[];
@@ -39,7 +40,7 @@ export class CheckpointWitnesses {
     this.#latest = undefined;
     if (!note) return;
     this.#lastHanded = Date.now();
-    const size = note.split('\n')[1];
+    const size = checkpointSize(note);
     await Promise.all(
       this.#directories.map((directory) =>
         // 'wx': a witness never has a checkpoint replaced, only new ones added.

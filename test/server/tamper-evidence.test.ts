@@ -179,20 +179,33 @@ describe('signed checkpoints (C2SP signed note, Ed25519)', () => {
 const notesOf = async (log: string) => splitCheckpoints(await readFile(log, 'utf8').catch(() => ''));
 
 describe('the ledger never deletes an acknowledged entry on its own, and never signs what it cannot vouch for', () => {
-  it('a checkpoint log cut short loses nothing: the entries carry the ledger’s MAC, and the checkpoints made again are the same', async () => {
+  it('a crash between the entries and their checkpoint loses nothing: the entries carry the ledger’s MAC, and the checkpoint made again is the same', async () => {
     const { dataDir, signer, verify, lines, keyFile } = await signedLedger();
     const log = join(dataDir, 'checkpoints.log');
     const notes = await notesOf(log);
-    // The last four checkpoints go (what a crash between the two writes leaves, for the last one).
-    await writeFile(log, notes.slice(0, -4).join(''));
+    // What a crash after the last write's fsync and before its checkpoint's leaves: the last checkpoint missing.
+    await writeFile(log, notes.slice(0, -1).join(''));
     const ownLog = cli('verify', '--data', dataDir, '--public-key', `${keyFile}.pub`);
     assert.equal(ownLog.code, 1);
-    assert.match(ownLog.output, /entries 3–6 are covered by no signed checkpoint/);
+    assert.match(ownLog.output, /entries 6–6 are covered by no signed checkpoint/);
     const store = await JsonlLedgerStore.open(dataDir, { signer });
     assert.equal((await store.entries()).length, lines.length, 'no acknowledged entry was dropped');
-    assert.equal(store.lastCheckpoint, notes.at(-1), 'the checkpoint made again is byte for byte the one cut off');
+    assert.equal(store.lastCheckpoint, notes.at(-1), 'the checkpoint made again is byte for byte the one lost');
     await store.close();
     assert.equal(verify().code, 0, verify().output);
+  });
+
+  it('a checkpoint log cut short by more than a crash leaves refuses the start (it deleted the entries after it), and nothing is deleted', async () => {
+    const { dataDir, signer, file } = await signedLedger();
+    const log = join(dataDir, 'checkpoints.log');
+    const notes = await notesOf(log);
+    const before = await readFile(file, 'utf8');
+    await writeFile(log, notes.slice(0, -4).join(''));
+    await assert.rejects(
+      JsonlLedgerStore.open(dataDir, { signer }),
+      /entries 3–6 are covered by no signed checkpoint, and not all of them are the write a crash interrupted.*accept-history/s,
+    );
+    assert.equal(await readFile(file, 'utf8'), before, 'nothing was deleted');
   });
 
   it('an entry appended without the key is refused at start-up (it used to be dropped as never acknowledged)', async () => {
@@ -206,7 +219,7 @@ describe('the ledger never deletes an acknowledged entry on its own, and never s
     await writeFile(file, `${lines.join('\n')}\n${JSON.stringify(forged)}\n`);
     await assert.rejects(
       JsonlLedgerStore.open(dataDir, { signer }),
-      /entries 7–7 are covered by no signed checkpoint, and not all of them carry this ledger's MAC.*accept-history/s,
+      /entries 7–7 are covered by no signed checkpoint, and not all of them are the write a crash interrupted.*accept-history/s,
     );
     assert.equal((await readFile(file, 'utf8')).trimEnd().split('\n').length, 7, 'nothing was deleted');
   });
@@ -298,7 +311,8 @@ describe('the ledger never deletes an acknowledged entry on its own, and never s
         unknown
       >;
       const parts = { ...(entry as never as LedgerEntry), eventJson: JSON.stringify(entry['event']) };
-      const mac = entryMac(secret, prevHash, parts);
+      // Each entry was written alone, when the checkpoint of the ones before it was the last.
+      const mac = entryMac(secret, prevHash, parts, i);
       const hash = hashOfJson(prevHash, { ...parts, mac });
       const rewritten = { ...entry, prevHash, hash, mac };
       prevHash = hash;
@@ -424,14 +438,22 @@ describe('the same guarantees on PostgreSQL, rows edited directly in the databas
     return { url, keyFile, signer, sql, open, verify };
   }
 
-  it('checkpoints deleted from the table lose nothing: the entries carry the ledger’s MAC and are signed again', async () => {
+  it('the latest checkpoint deleted from the table loses nothing: its entries carry the ledger’s MAC and are signed again', async () => {
     const { sql, open, verify } = await signedDatabase();
-    await sql('DELETE FROM ledger_checkpoints WHERE size > 3');
+    const [latest] = await sql('SELECT note FROM ledger_checkpoints WHERE size = 6');
+    await sql('DELETE FROM ledger_checkpoints WHERE size = 6');
     const store = await open();
     assert.equal((await store.entries()).length, 6);
-    assert.match(store.lastCheckpoint!, /\n6\n/);
+    assert.equal(store.lastCheckpoint, latest!['note'], 'the checkpoint made again is the one deleted');
     await store.close();
     assert.equal(verify().code, 0, verify().output);
+  });
+
+  it('checkpoints deleted back by more than a crash leaves refuse the start, and nothing is deleted', async () => {
+    const { sql, open } = await signedDatabase();
+    await sql('DELETE FROM ledger_checkpoints WHERE size > 3');
+    await assert.rejects(open(), /entries 4–6 are covered by no signed checkpoint, and not all of them are the write/);
+    assert.equal((await sql('SELECT count(*) AS n FROM ledger_entries'))[0]!['n'], '6');
   });
 
   it('the last rows deleted, a forged row appended, or every checkpoint deleted: the start refuses, nothing is deleted', async () => {
@@ -461,7 +483,7 @@ describe('the same guarantees on PostgreSQL, rows edited directly in the databas
     await sql('UPDATE ledger_salons SET head_seq = 7, head_hash = $1', [forged.hash]);
     await assert.rejects(
       open(),
-      /entries 7–7 are covered by no signed checkpoint, and not all of them carry this ledger's MAC/,
+      /entries 7–7 are covered by no signed checkpoint, and not all of them are the write a crash interrupted/,
     );
     assert.equal((await sql('SELECT count(*) AS n FROM ledger_entries'))[0]!.n, '7', 'nothing was deleted');
     await sql('DELETE FROM ledger_checkpoints');
