@@ -242,7 +242,7 @@ export const ledgerEntrySchema = z.object({
   hash: z.string(),
   /** The record's personal fields, encrypted under the record's own key (absent in entries from before 0.2). */
   sealed: z.optional(z.string()),
-  /** With a signing key: HMAC-SHA-256 of what the hash covers, with a secret only the key's holder can derive. */
+  /** With a signing key: HMAC-SHA-256 of what the hash covers (and the last checkpoint's size), with a secret only the key's holder can derive. */
   mac: z.optional(z.string()),
 });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
