@@ -268,7 +268,14 @@ async function readBench(sizes) {
   const keyFile = join(keyDir, 'checkpoint.pem');
   const { privateKeyPem } = generateCheckpointKey('bench/ledger');
   await writeFile(keyFile, `# name: bench/ledger\n${privateKeyPem}`);
-  const runs = sizes.flatMap((size) => (values.key ? [[size, false], [size, true]] : [[size, false]]));
+  const runs = sizes.flatMap((size) =>
+    values.key
+      ? [
+          [size, false],
+          [size, true],
+        ]
+      : [[size, false]],
+  );
   for (const [size, keyed] of runs) {
     const dataDir = await mkdtemp(join(tmpdir(), 'bench-reads-'));
     const databaseUrl = store === 'postgres' ? await freshDatabase() : undefined;

@@ -6,7 +6,7 @@ import { consentEventSchema, consentReceiptSchema } from '../dist/contract/conse
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildOpenApi } from '../dist/server/openapi.js';
+import { buildOpenApi } from '../dist/server/app/openapi.js';
 import { createLedgerApp, JsonlLedgerStore } from '../dist/server/index.js';
 
 const schema = {

@@ -16,30 +16,35 @@ import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type pg from 'pg';
 import { WIDGET_NAME, WIDGET_VERSION } from '../version.js';
-import { checkLedgerSettings, createLedgerApp, ledgerDecisions, type LedgerOptions } from './ledger-app.js';
-import { applyRetention, type ErasurePlan } from './erasure.js';
-import { customerViews, identifiersOf } from './ledger-context.js';
+import { checkLedgerSettings, createLedgerApp, ledgerDecisions, type LedgerOptions } from './app/ledger-app.js';
+import { applyRetention, type ErasurePlan } from './consent/erasure.js';
+import { customerViews, identifiersOf } from './app/ledger-context.js';
 import {
   CheckpointSigner,
   checkpointSize,
   generateCheckpointKey,
   renameVerifierKey,
   splitCheckpoints,
-} from './checkpoint.js';
+} from './integrity/checkpoint.js';
 import { createPlatformApp, sharedLedgerOptions } from './salons/platform-app.js';
 import { FileSalonRegistry, salonIdProblem, UnknownSalonError } from './salons/salon-registry.js';
 import { openSalonRegistry, salonsCommand } from './salons/salons-cli.js';
-import { parseTrustProxy } from './client-address.js';
-import { CHECKPOINT_LOG_NAME, isTornLine, JsonlLedgerStore, LEDGER_FILE_NAME } from './jsonl-ledger-store.js';
-import { ledgerLines } from './jsonl-index-files.js';
-import type { LedgerStore } from './ledger-store.js';
-import { PostgresLedgerStore, readPostgresChain } from './postgres-ledger-store.js';
-import { startLedgerServer } from './node-server.js';
-import type { PublishedText } from './text-registry.js';
-import { mergePublishedTexts, publishedTextsFromHtml } from './published-texts.js';
-import { LedgerVerifier, type CheckpointSource } from './verify-ledger.js';
-import { CheckpointWitnesses } from './witness.js';
-import type { CountryCode } from './addresses.js';
+import { parseTrustProxy } from './app/client-address.js';
+import {
+  CHECKPOINT_LOG_NAME,
+  isTornLine,
+  JsonlLedgerStore,
+  LEDGER_FILE_NAME,
+} from './store/file/jsonl-ledger-store.js';
+import { ledgerLines } from './store/file/jsonl-index-files.js';
+import type { LedgerStore } from './store/ledger-store.js';
+import { PostgresLedgerStore, readPostgresChain } from './store/postgres/postgres-ledger-store.js';
+import { startLedgerServer } from './app/node-server.js';
+import type { PublishedText } from './consent/text-registry.js';
+import { mergePublishedTexts, publishedTextsFromHtml } from './consent/published-texts.js';
+import { LedgerVerifier, type CheckpointSource } from './integrity/verify-ledger.js';
+import { CheckpointWitnesses } from './integrity/witness.js';
+import type { CountryCode } from './consent/addresses.js';
 
 const USAGE = `usage:
   marketing-consent-ledger [serve] --data DIR | --database-url URL [options]

@@ -10,10 +10,10 @@ export {
   type LedgerApp,
   type LedgerOptions,
   type ConfirmationMode,
-} from './ledger-app.js';
+} from './app/ledger-app.js';
 export type { ConfirmationMailSettings } from './double-opt-in/confirmation-sender.js';
-export type { LedgerStore, LedgerEntry, ChainEntry, AppendOutcome, Identify } from './ledger-store.js';
-export { identifiersOf } from './ledger-context.js';
+export type { LedgerStore, LedgerEntry, ChainEntry, AppendOutcome, Identify } from './store/ledger-store.js';
+export { identifiersOf } from './app/ledger-context.js';
 export {
   JsonlLedgerStore,
   LEDGER_FILE_NAME,
@@ -22,15 +22,15 @@ export {
   LOCK_FILE_NAME,
   parseLedger,
   type JsonlStoreOptions,
-} from './jsonl-ledger-store.js';
-export { PERSONAL_FIELDS, publicPart } from './personal-data.js';
+} from './store/file/jsonl-ledger-store.js';
+export { PERSONAL_FIELDS, publicPart } from './store/personal-data.js';
 export {
   PostgresLedgerStore,
   readPostgresChain,
   openPostgresPool,
   migratePostgres,
   type PostgresStoreOptions,
-} from './postgres-ledger-store.js';
+} from './store/postgres/postgres-ledger-store.js';
 export {
   createPlatformApp,
   salonLedgerOptions,
@@ -59,10 +59,10 @@ export {
   erasureRecords,
   type ErasurePlan,
   type RetentionPolicy,
-} from './erasure.js';
-export { GENESIS_HASH, entryHash, findChainBreak } from './hash-chain.js';
-export { ConsentView, type SubjectQuery, type AddressDecision } from './consent-status.js';
-export { AddressBook, normalizeEmail, normalizePhone, type CountryCode } from './addresses.js';
+} from './consent/erasure.js';
+export { GENESIS_HASH, entryHash, findChainBreak } from './integrity/hash-chain.js';
+export { ConsentView, type SubjectQuery, type AddressDecision } from './consent/consent-status.js';
+export { AddressBook, normalizeEmail, normalizePhone, type CountryCode } from './consent/addresses.js';
 export {
   CheckpointSigner,
   generateCheckpointKey,
@@ -70,19 +70,19 @@ export {
   verifierKey,
   renameVerifierKey,
   type Checkpoint,
-} from './checkpoint.js';
-export { verifyLedger, type LedgerReport, type CheckpointSource } from './verify-ledger.js';
-export { CheckpointWitnesses } from './witness.js';
-export { clientAddress, type TrustProxy } from './client-address.js';
-export { csvField } from './csv.js';
-export { TextRegistry, type PublishedText } from './text-registry.js';
-export { publishedTextsFromHtml, mergePublishedTexts } from './published-texts.js';
+} from './integrity/checkpoint.js';
+export { verifyLedger, type LedgerReport, type CheckpointSource } from './integrity/verify-ledger.js';
+export { CheckpointWitnesses } from './integrity/witness.js';
+export { clientAddress, type TrustProxy } from './app/client-address.js';
+export { csvField } from './app/csv.js';
+export { TextRegistry, type PublishedText } from './consent/text-registry.js';
+export { publishedTextsFromHtml, mergePublishedTexts } from './consent/published-texts.js';
 export {
   createUnsubscribeUrl,
   signUnsubscribe,
   verifyUnsubscribe,
   type UnsubscribeTarget,
-} from './unsubscribe-link.js';
+} from './links/unsubscribe-link.js';
 export {
   buildProof,
   kantaraReceipt,
@@ -90,7 +90,7 @@ export {
   type Controller,
   type Proof,
   type KantaraReceipt,
-} from './proof.js';
-export { rateLimit, memoryBuckets, type RateLimitOptions, type RateBuckets } from './rate-limit.js';
-export { startLedgerServer, type RunningLedger } from './node-server.js';
-export { buildOpenApi } from './openapi.js';
+} from './proof/proof.js';
+export { rateLimit, memoryBuckets, type RateLimitOptions, type RateBuckets } from './app/rate-limit.js';
+export { startLedgerServer, type RunningLedger } from './app/node-server.js';
+export { buildOpenApi } from './app/openapi.js';

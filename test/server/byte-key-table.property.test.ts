@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { ByteKeyTable } from '../../src/server/byte-key-table.js';
+import { ByteKeyTable } from '../../src/server/store/byte-key-table.js';
 
 const KEY_BYTES = 12;
 

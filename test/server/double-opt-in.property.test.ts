@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { LedgerEntry, LedgerRecord } from '../../src/contract/ledger-records.js';
-import { AddressBook } from '../../src/server/addresses.js';
-import { ConsentView } from '../../src/server/consent-status.js';
+import { AddressBook } from '../../src/server/consent/addresses.js';
+import { ConsentView } from '../../src/server/consent/consent-status.js';
 import { consentEvent } from './ledger-fixture.js';
 
 const PURPOSE = 'email-newsletter';

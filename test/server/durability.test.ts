@@ -4,7 +4,11 @@ import { appendFile, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { JsonlLedgerStore, LEDGER_FILE_NAME, RECORD_KEYS_FILE_NAME } from '../../src/server/jsonl-ledger-store.js';
+import {
+  JsonlLedgerStore,
+  LEDGER_FILE_NAME,
+  RECORD_KEYS_FILE_NAME,
+} from '../../src/server/store/file/jsonl-ledger-store.js';
 import { CLI, serve, startCli } from './cli-fixture.js';
 import { consentEvent, STAFF_TOKEN } from './ledger-fixture.js';
 

@@ -10,16 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
-import { CheckpointSigner } from '../../src/server/checkpoint.js';
-import { GENESIS_HASH, entryHash } from '../../src/server/hash-chain.js';
+import { CheckpointSigner } from '../../src/server/integrity/checkpoint.js';
+import { GENESIS_HASH, entryHash } from '../../src/server/integrity/hash-chain.js';
 import {
   CHUNKS_FILE_NAME,
   INDEX_FILE_NAME,
   JsonlLedgerStore,
   LEDGER_FILE_NAME,
   RECORD_KEYS_FILE_NAME,
-} from '../../src/server/jsonl-ledger-store.js';
-import type { ChainEntry } from '../../src/server/ledger-store.js';
+} from '../../src/server/store/file/jsonl-ledger-store.js';
+import type { ChainEntry } from '../../src/server/store/ledger-store.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../../src/contract/vocabulary.js';
 import { startMailbox } from '../../scripts/mailbox.mjs';
 import { CLI, cli, killHard, startCli } from './cli-fixture.js';

@@ -63,9 +63,9 @@ describe('public intake', () => {
   });
 
   it('its OpenAPI description lists exactly the routes the app serves', async () => {
-    const { createLedgerApp } = await import('../../src/server/ledger-app.js');
-    const { buildOpenApi } = await import('../../src/server/openapi.js');
-    const { JsonlLedgerStore } = await import('../../src/server/jsonl-ledger-store.js');
+    const { createLedgerApp } = await import('../../src/server/app/ledger-app.js');
+    const { buildOpenApi } = await import('../../src/server/app/openapi.js');
+    const { JsonlLedgerStore } = await import('../../src/server/store/file/jsonl-ledger-store.js');
     const { mkdtemp } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');

@@ -7,10 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import type { ConsentEvent } from '../../src/contract/consent-event.js';
-import { createLedgerApp, type LedgerOptions } from '../../src/server/ledger-app.js';
-import { JsonlLedgerStore, LEDGER_FILE_NAME, type JsonlStoreOptions } from '../../src/server/jsonl-ledger-store.js';
-import { startLedgerServer } from '../../src/server/node-server.js';
-import { PostgresLedgerStore } from '../../src/server/postgres-ledger-store.js';
+import { createLedgerApp, type LedgerOptions } from '../../src/server/app/ledger-app.js';
+import {
+  JsonlLedgerStore,
+  LEDGER_FILE_NAME,
+  type JsonlStoreOptions,
+} from '../../src/server/store/file/jsonl-ledger-store.js';
+import { startLedgerServer } from '../../src/server/app/node-server.js';
+import { PostgresLedgerStore } from '../../src/server/store/postgres/postgres-ledger-store.js';
 
 export const STAFF_TOKEN = 'staff-token-for-tests-0123456789abcdef';
 export const LINK_SECRET = 'link-secret-for-tests-0123456789abcdef-xyz';

@@ -13,8 +13,8 @@ import { after, before, describe, it } from 'node:test';
 import { getRequestListener } from '@hono/node-server';
 import express from 'express';
 import { Hono } from 'hono';
-import { createLedgerApp, type LedgerApp } from '../../src/server/ledger-app.js';
-import { JsonlLedgerStore } from '../../src/server/jsonl-ledger-store.js';
+import { createLedgerApp, type LedgerApp } from '../../src/server/app/ledger-app.js';
+import { JsonlLedgerStore } from '../../src/server/store/file/jsonl-ledger-store.js';
 import { consentEvent, LINK_SECRET, STAFF_TOKEN } from './ledger-fixture.js';
 import { startMailbox as startMailServer, type Mailbox as MailServer } from '../../scripts/mailbox.mjs';
 

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { ConsentEvent } from '../../src/contract/consent-event.js';
-import type { ChainEntry } from '../../src/server/ledger-store.js';
+import type { ChainEntry } from '../../src/server/store/ledger-store.js';
 import { startMailbox, type Mailbox } from '../../scripts/mailbox.mjs';
 import { killHard, serve } from './cli-fixture.js';
 import { consentEvent, LINK_SECRET, PAGE_ORIGIN, STAFF_TOKEN, startLedger, type Ledger } from './ledger-fixture.js';

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { consentEventSchema } from '../../src/contract/consent-event.js';
-import { isPlainConsentEvent } from '../../src/server/plain-consent-event.js';
+import { isPlainConsentEvent } from '../../src/server/routes/plain-consent-event.js';
 
 type Json = Record<string, unknown>;
 

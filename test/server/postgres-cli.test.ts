@@ -9,7 +9,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { ChainEntry } from '../../src/server/ledger-store.js';
+import type { ChainEntry } from '../../src/server/store/ledger-store.js';
 import { CLI, cli, killHard, serve } from './cli-fixture.js';
 import { consentEvent, PAGE_ORIGIN, STAFF_TOKEN } from './ledger-fixture.js';
 import { freshDatabase, stopPostgres } from './postgres-fixture.js';

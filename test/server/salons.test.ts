@@ -9,7 +9,7 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { ChainEntry } from '../../src/server/ledger-store.js';
+import type { ChainEntry } from '../../src/server/store/ledger-store.js';
 import { cli, killHard, servePlatform } from './cli-fixture.js';
 import { consentEvent } from './ledger-fixture.js';
 import { databaseText, freshDatabase, stopPostgres } from './postgres-fixture.js';

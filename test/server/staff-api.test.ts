@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { consentEvent, LINK_SECRET, NOTICE_TEXT, startLedger, type Ledger } from './ledger-fixture.js';
-import { createUnsubscribeUrl } from '../../src/server/unsubscribe-link.js';
-import { createProofUrl } from '../../src/server/proof-link.js';
+import { createUnsubscribeUrl } from '../../src/server/links/unsubscribe-link.js';
+import { createProofUrl } from '../../src/server/links/proof-link.js';
 
 const INTAKE = '/v1/consent-events';
 const json = (body: unknown) => ({ method: 'POST', body: JSON.stringify(body) });

@@ -10,9 +10,9 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { ErasureRecord, LedgerRecord } from '../../src/contract/ledger-records.js';
-import { entryHash, findChainBreak } from '../../src/server/hash-chain.js';
-import { PERSONAL_FIELDS, publicPart } from '../../src/server/personal-data.js';
-import { chainEntry, readStoredEntry } from '../../src/server/stored-entry.js';
+import { entryHash, findChainBreak } from '../../src/server/integrity/hash-chain.js';
+import { PERSONAL_FIELDS, publicPart } from '../../src/server/store/personal-data.js';
+import { chainEntry, readStoredEntry } from '../../src/server/store/stored-entry.js';
 
 const text = fc.string({ unit: 'binary', maxLength: 40 });
 

@@ -3,7 +3,7 @@
  * reached over HTTP like any client would.
  */
 import type { ConsentEvent } from '../../src/contract/consent-event.js';
-import type { ChainEntry, LedgerEntry } from '../../src/server/ledger-store.js';
+import type { ChainEntry, LedgerEntry } from '../../src/server/store/ledger-store.js';
 
 /** An entry the widget made: its record is a consent event. */
 export type ConsentEntry = LedgerEntry & { event: ConsentEvent };

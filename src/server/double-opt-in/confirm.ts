@@ -7,11 +7,11 @@
  */
 import type { Context } from 'hono';
 import { isRecord } from '../../contract/ledger-records.js';
-import type { LedgerEntry } from '../ledger-store.js';
+import type { LedgerEntry } from '../store/ledger-store.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
-import { normalizeEmail } from '../addresses.js';
-import { derivedId } from '../derived-id.js';
-import type { LedgerContext } from '../ledger-context.js';
+import { normalizeEmail } from '../consent/addresses.js';
+import { derivedId } from '../links/derived-id.js';
+import type { LedgerContext } from '../app/ledger-context.js';
 import { readConfirmationUrl, verifyConfirmation } from './confirmation-link.js';
 import type { ConfirmationPageView } from './confirmation-page.js';
 

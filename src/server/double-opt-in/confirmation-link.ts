@@ -4,7 +4,7 @@
  * covers all of them and the address, so a link cannot be edited into a
  * confirmation of another grant, address or purpose, or made to live longer.
  */
-import { signParts, verifyParts } from '../signed-link.js';
+import { signParts, verifyParts } from '../links/signed-link.js';
 
 export interface ConfirmationTarget {
   grantId: string;

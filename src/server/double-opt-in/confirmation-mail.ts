@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { plainText } from '../../legal-text/legal-markup.js';
 import { purposeLabel, uiLocaleOf, uiStringsFor, type UiLocale } from '../../legal-text/ui-strings.js';
-import type { Controller } from '../proof.js';
+import type { Controller } from '../proof/proof.js';
 
 interface MailStrings {
   subject: (what: string, salon: string) => string;

@@ -7,7 +7,7 @@
  */
 import { html } from 'hono/html';
 import { purposeLabel, uiLocaleOf, uiStringsFor, type UiLocale } from '../../legal-text/ui-strings.js';
-import { renderPage, styledPage } from '../html-page.js';
+import { renderPage, styledPage } from '../pages/html-page.js';
 
 const PAGE = styledPage(`
 body { font: 1.05rem/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif; color: #222; max-width: 34rem; margin: 3rem auto; padding: 0 1rem; overflow-wrap: anywhere; }

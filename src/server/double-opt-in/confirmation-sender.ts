@@ -15,10 +15,10 @@ import { createTransport } from 'nodemailer';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport/index.js';
 import type { ConfirmationMailRecord } from '../../contract/ledger-records.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
-import { normalizeEmail } from '../addresses.js';
-import type { Confirmation, ConsentView } from '../consent-status.js';
-import type { LedgerContext } from '../ledger-context.js';
-import type { LedgerEntry } from '../ledger-store.js';
+import { normalizeEmail } from '../consent/addresses.js';
+import type { Confirmation, ConsentView } from '../consent/consent-status.js';
+import type { LedgerContext } from '../app/ledger-context.js';
+import type { LedgerEntry } from '../store/ledger-store.js';
 import { createConfirmationUrl, withoutSignature } from './confirmation-link.js';
 import { composeConfirmationMail, sha256Hex } from './confirmation-mail.js';
 

@@ -7,10 +7,10 @@
 import { Hono, type Context } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { consentEventSchema, consentReceiptSchema } from '../../contract/consent-event.js';
-import { errorAnswer, jsonAnswer, jsonBody, publicAnswers, publicOperation } from '../openapi.js';
-import { isPlainConsentEvent } from '../plain-consent-event.js';
-import { fail, presetHeader, readBody, requestHeader } from '../http.js';
-import { receiptOf, type LedgerContext } from '../ledger-context.js';
+import { errorAnswer, jsonAnswer, jsonBody, publicAnswers, publicOperation } from '../app/openapi.js';
+import { isPlainConsentEvent } from './plain-consent-event.js';
+import { fail, presetHeader, readBody, requestHeader } from '../app/http.js';
+import { receiptOf, type LedgerContext } from '../app/ledger-context.js';
 
 /** Intake path, relative to where the ledger is mounted. */
 export const INTAKE_PATH = '/v1/consent-events';

@@ -8,9 +8,9 @@ import { describeRoute } from 'hono-openapi';
 import type { ConsentSubject } from '../../contract/consent-event.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
 import { uiLocaleOf } from '../../legal-text/ui-strings.js';
-import { derivedId } from '../derived-id.js';
-import { fail } from '../http.js';
-import { setPageHeaders } from '../html-page.js';
+import { derivedId } from '../links/derived-id.js';
+import { fail } from '../app/http.js';
+import { setPageHeaders } from '../pages/html-page.js';
 import {
   errorAnswer,
   htmlAnswer,
@@ -20,17 +20,17 @@ import {
   publicAnswers,
   publicOperation,
   subjectParameters,
-} from '../openapi.js';
-import type { LedgerContext } from '../ledger-context.js';
-import { verifyProofLink } from '../proof-link.js';
-import { verifyUnsubscribe } from '../unsubscribe-link.js';
+} from '../app/openapi.js';
+import type { LedgerContext } from '../app/ledger-context.js';
+import { verifyProofLink } from '../links/proof-link.js';
+import { verifyUnsubscribe } from '../links/unsubscribe-link.js';
 import { checkConfirmationLink, confirm } from '../double-opt-in/confirm.js';
 import {
   CONFIRMATION_PAGE_CSP,
   renderConfirmationPage,
   type ConfirmationPageView,
 } from '../double-opt-in/confirmation-page.js';
-import { renderUnsubscribePage, UNSUBSCRIBE_PAGE_CSP, type UnsubscribeView } from '../unsubscribe-page.js';
+import { renderUnsubscribePage, UNSUBSCRIBE_PAGE_CSP, type UnsubscribeView } from '../pages/unsubscribe-page.js';
 
 const UNSUBSCRIBE_LINK = linkParameters(
   { p: 'The purpose', a: 'The address', sig: 'The signature over purpose and address' },

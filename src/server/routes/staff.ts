@@ -11,7 +11,7 @@ import { cors } from 'hono/cors';
 import { stream } from 'hono/streaming';
 import { timingSafeEqual } from 'hono/utils/buffer';
 import * as z from 'zod/mini';
-import { hashStaffToken } from '../secrets.js';
+import { hashStaffToken } from '../app/secrets.js';
 import { consentSubjectSchema } from '../../contract/consent-event.js';
 import {
   audienceSchema,
@@ -27,9 +27,9 @@ import {
   type StaffRecord,
 } from '../../contract/ledger-records.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
-import { audienceAcross, audienceOf, type SubjectQuery } from '../consent-status.js';
-import { csvRow } from '../csv.js';
-import { fail, noStore, readBody } from '../http.js';
+import { audienceAcross, audienceOf, type SubjectQuery } from '../consent/consent-status.js';
+import { csvRow } from '../app/csv.js';
+import { fail, noStore, readBody } from '../app/http.js';
 import {
   erasureAnswerSchema,
   errorAnswer,
@@ -44,13 +44,13 @@ import {
   staffWriteAnswerSchema,
   subjectParameters,
   verifyAnswerSchema,
-} from '../openapi.js';
-import { receiptOf, type LedgerContext } from '../ledger-context.js';
-import { createProofUrl } from '../proof-link.js';
-import { createUnsubscribeUrl } from '../unsubscribe-link.js';
-import { normalizeEmail } from '../addresses.js';
-import { planCustomerErasure } from '../erasure.js';
-import { UnsealedEntryError } from '../stored-entry.js';
+} from '../app/openapi.js';
+import { receiptOf, type LedgerContext } from '../app/ledger-context.js';
+import { createProofUrl } from '../links/proof-link.js';
+import { createUnsubscribeUrl } from '../links/unsubscribe-link.js';
+import { normalizeEmail } from '../consent/addresses.js';
+import { planCustomerErasure } from '../consent/erasure.js';
+import { UnsealedEntryError } from '../store/stored-entry.js';
 
 export const STAFF_ENTRIES_PATH = '/v1/staff/entries';
 

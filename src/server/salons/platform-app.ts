@@ -13,11 +13,11 @@
  * token) take effect.
  */
 import { Hono } from 'hono';
-import { fail } from '../http.js';
-import { checkLedgerSettings, createLedgerApp, type LedgerApp, type LedgerOptions } from '../ledger-app.js';
-import type { LedgerStore } from '../ledger-store.js';
+import { fail } from '../app/http.js';
+import { checkLedgerSettings, createLedgerApp, type LedgerApp, type LedgerOptions } from '../app/ledger-app.js';
+import type { LedgerStore } from '../store/ledger-store.js';
 import type { ConfirmationMailSettings } from '../double-opt-in/confirmation-sender.js';
-import type { CountryCode } from '../addresses.js';
+import type { CountryCode } from '../consent/addresses.js';
 import { SALON_ID, type SalonRegistry, type SalonSettings } from './salon-registry.js';
 
 /** What the salons of a platform share; everything else is each salon's own (see SalonSettings). */

@@ -15,10 +15,10 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { inTransaction } from '../postgres-ledger-store.js';
+import { inTransaction } from '../store/postgres/postgres-ledger-store.js';
 import * as z from 'zod/mini';
-import type { Controller } from '../proof.js';
-import type { PublishedText } from '../text-registry.js';
+import type { Controller } from '../proof/proof.js';
+import type { PublishedText } from '../consent/text-registry.js';
 
 /** A salon's id: its part of the ledger's URLs (/salons/ID/v1/…) and of the folder names. */
 export const SALON_ID = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -90,7 +90,7 @@ export function salonIdProblem(id: string): string | undefined {
     : `"${id}" is not a salon id: use 1–63 lowercase letters, digits and inner hyphens, e.g. "salon-bella"`;
 }
 
-export { hashStaffToken, newSecret } from '../secrets.js';
+export { hashStaffToken, newSecret } from '../app/secrets.js';
 
 export interface SalonRegistry {
   /** Every salon, disabled ones included, by id. */

@@ -10,7 +10,7 @@
  * Each works on a running platform too: it reads the registry again within seconds.
  */
 import type pg from 'pg';
-import { migratePostgres, openPostgresPool } from '../postgres-ledger-store.js';
+import { migratePostgres, openPostgresPool } from '../store/postgres/postgres-ledger-store.js';
 import {
   FileSalonRegistry,
   hashStaffToken,
@@ -20,7 +20,7 @@ import {
   type SalonRegistry,
   type SalonSettings,
 } from './salon-registry.js';
-import type { PublishedText } from '../text-registry.js';
+import type { PublishedText } from '../consent/text-registry.js';
 
 const LOCALES = ['de', 'fr', 'it', 'en'];
 

@@ -6,12 +6,12 @@
  * tests), which auditors know.
  */
 import { html } from 'hono/html';
-import type { ConsentSubject } from '../contract/consent-event.js';
-import type { LedgerRecord, SubjectStatus } from '../contract/ledger-records.js';
-import { parseLegalMarkup } from '../legal-text/legal-markup.js';
-import { RECORD_FLAG_NAMES } from '../legal-text/record-flag-names.js';
-import type { LedgerEntry } from './ledger-store.js';
-import { renderPage, styledPage } from './html-page.js';
+import type { ConsentSubject } from '../../contract/consent-event.js';
+import type { LedgerRecord, SubjectStatus } from '../../contract/ledger-records.js';
+import { parseLegalMarkup } from '../../legal-text/legal-markup.js';
+import { RECORD_FLAG_NAMES } from '../../legal-text/record-flag-names.js';
+import type { LedgerEntry } from '../store/ledger-store.js';
+import { renderPage, styledPage } from '../pages/html-page.js';
 import { proofStringsFor, type ProofStrings } from './proof-strings.js';
 
 /** Who is responsible for the data: the salon. Shown on proofs and in receipts. */

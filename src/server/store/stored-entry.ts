@@ -15,9 +15,9 @@ import {
   type StoredRecord,
   historyAcceptanceRecordSchema,
   isLedgerOwnRecord,
-} from '../contract/ledger-records.js';
-import { CONSENT_EVENT_SCHEMA_VERSION } from '../contract/vocabulary.js';
-import { entryMac, hashOfJson, storedEventJson } from './hash-chain.js';
+} from '../../contract/ledger-records.js';
+import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
+import { entryMac, hashOfJson, storedEventJson } from '../integrity/hash-chain.js';
 import {
   canonicalJson,
   isLiveKey,

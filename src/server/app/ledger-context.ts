@@ -5,17 +5,17 @@
 import { memoryBuckets } from './rate-limit.js';
 import type { Context, MiddlewareHandler } from 'hono';
 import * as z from 'zod/mini';
-import { consentSubjectSchema, type ConsentReceipt, type ConsentSubject } from '../contract/consent-event.js';
-import { describeIssues } from '../contract/zod-issues.js';
-import type { ChainEntry, LedgerRecord } from '../contract/ledger-records.js';
-import { AddressBook, missingAddresses } from './addresses.js';
-import { ConsentView, type ConsentViewOptions, type SubjectQuery } from './consent-status.js';
-import type { ConfirmationSender } from './double-opt-in/confirmation-sender.js';
-import { applyRetention, erasureRecords, type ErasurePlan, type RetentionPolicy } from './erasure.js';
+import { consentSubjectSchema, type ConsentReceipt, type ConsentSubject } from '../../contract/consent-event.js';
+import { describeIssues } from '../../contract/zod-issues.js';
+import type { ChainEntry, LedgerRecord } from '../../contract/ledger-records.js';
+import { AddressBook, missingAddresses } from '../consent/addresses.js';
+import { ConsentView, type ConsentViewOptions, type SubjectQuery } from '../consent/consent-status.js';
+import type { ConfirmationSender } from '../double-opt-in/confirmation-sender.js';
+import { applyRetention, erasureRecords, type ErasurePlan, type RetentionPolicy } from '../consent/erasure.js';
 import { fail } from './http.js';
-import type { AppendOutcome, Identify, LedgerStore } from './ledger-store.js';
-import type { Controller } from './proof.js';
-import { TextRegistry } from './text-registry.js';
+import type { AppendOutcome, Identify, LedgerStore } from '../store/ledger-store.js';
+import type { Controller } from '../proof/proof.js';
+import { TextRegistry } from '../consent/text-registry.js';
 
 export interface LedgerContext {
   store: LedgerStore;

@@ -8,7 +8,7 @@
 import type { Hono } from 'hono';
 import { generateSpecs, resolver, type DescribeRouteOptions, type ResponsesWithResolver } from 'hono-openapi';
 import * as z from 'zod/mini';
-import { consentEventSchema, consentReceiptSchema } from '../contract/consent-event.js';
+import { consentEventSchema, consentReceiptSchema } from '../../contract/consent-event.js';
 import {
   audienceSchema,
   chainEntrySchema,
@@ -22,8 +22,8 @@ import {
   subjectStatusSchema,
   unsubscribeLinkRequestSchema,
   withdrawalRequestSchema,
-} from '../contract/ledger-records.js';
-import { WIDGET_VERSION } from '../version.js';
+} from '../../contract/ledger-records.js';
+import { WIDGET_VERSION } from '../../version.js';
 
 export const errorSchema = z.object({
   error: z.string(),

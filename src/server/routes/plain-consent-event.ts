@@ -9,13 +9,13 @@
  * holds it to zod: whatever it accepts, zod accepts unchanged.
  */
 import { regexes } from 'zod/v4/core';
-import { EVENT_LIMITS, PHONE_PATTERN, SHA256_PATTERN, type ConsentEvent } from '../contract/consent-event.js';
+import { EVENT_LIMITS, PHONE_PATTERN, SHA256_PATTERN, type ConsentEvent } from '../../contract/consent-event.js';
 import {
   CONSENT_EVENT_SCHEMA_VERSION,
   CONSENT_METHODS,
   LANGUAGE_TAG_PATTERN,
   PURPOSE_ID_PATTERN,
-} from '../contract/vocabulary.js';
+} from '../../contract/vocabulary.js';
 
 // The patterns zod's formats use (z.uuid(), z.email(), z.iso.datetime({ offset: true })).
 const UUID = regexes.uuid();

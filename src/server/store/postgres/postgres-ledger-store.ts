@@ -27,13 +27,13 @@ import {
   type LedgerRecord,
   type RecordFlag,
   type StoredRecord,
-} from '../contract/ledger-records.js';
-import { checkpointSize, openCheckpoint, type CheckpointSigner } from './checkpoint.js';
-import { GENESIS_HASH, hasValidMac } from './hash-chain.js';
-import { LedgerVerifier, refusalFix, startUpVerdict } from './verify-ledger.js';
-import type { AppendOutcome, Identify, LedgerStore } from './ledger-store.js';
-import type { RateBuckets } from './rate-limit.js';
-import { newRecordKey } from './personal-data.js';
+} from '../../../contract/ledger-records.js';
+import { checkpointSize, openCheckpoint, type CheckpointSigner } from '../../integrity/checkpoint.js';
+import { GENESIS_HASH, hasValidMac } from '../../integrity/hash-chain.js';
+import { LedgerVerifier, refusalFix, startUpVerdict } from '../../integrity/verify-ledger.js';
+import type { AppendOutcome, Identify, LedgerStore } from '../ledger-store.js';
+import type { RateBuckets } from '../../app/rate-limit.js';
+import { newRecordKey } from '../personal-data.js';
 import {
   chainEntry,
   erasureRefusal,
@@ -41,7 +41,7 @@ import {
   isSameRecord,
   parseStoredLine,
   readStoredEntry,
-} from './stored-entry.js';
+} from '../stored-entry.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:5432/database */

@@ -46,12 +46,12 @@ import {
   type ErasureRecord,
   type RecordFlag,
   type StoredRecord,
-} from '../contract/ledger-records.js';
-import { checkpointSize, splitCheckpoints, openCheckpoint, type CheckpointSigner } from './checkpoint.js';
-import { ByteKeyTable } from './byte-key-table.js';
-import { CustomerIndex, digestKeys } from './customer-index.js';
-import { GENESIS_HASH, findChainBreak, hasValidMac } from './hash-chain.js';
-import { refusalFix, startUpVerdict } from './verify-ledger.js';
+} from '../../../contract/ledger-records.js';
+import { checkpointSize, splitCheckpoints, openCheckpoint, type CheckpointSigner } from '../../integrity/checkpoint.js';
+import { ByteKeyTable } from '../byte-key-table.js';
+import { CustomerIndex, digestKeys } from '../customer-index.js';
+import { GENESIS_HASH, findChainBreak, hasValidMac } from '../../integrity/hash-chain.js';
+import { refusalFix, startUpVerdict } from '../../integrity/verify-ledger.js';
 import {
   CHUNK_BYTES,
   CHUNKS_FILE_NAME,
@@ -62,8 +62,8 @@ import {
   eventIdBytes,
   ledgerLines,
 } from './jsonl-index-files.js';
-import type { AppendOutcome, Identify, LedgerStore } from './ledger-store.js';
-import { RECORD_KEY_BYTES, isLiveKey, newRecordKey } from './personal-data.js';
+import type { AppendOutcome, Identify, LedgerStore } from '../ledger-store.js';
+import { RECORD_KEY_BYTES, isLiveKey, newRecordKey } from '../personal-data.js';
 import {
   chainEntry,
   erasedForm,
@@ -72,7 +72,7 @@ import {
   isSameRecord,
   parseStoredLine,
   readStoredEntry,
-} from './stored-entry.js';
+} from '../stored-entry.js';
 
 export const LEDGER_FILE_NAME = 'ledger.jsonl';
 export const CHECKPOINT_LOG_NAME = 'checkpoints.log';

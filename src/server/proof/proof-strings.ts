@@ -3,9 +3,9 @@
  * hands to a lawyer is in the salon's language. Purpose names are the
  * widget's own box labels, so a purpose has one name everywhere.
  */
-import type { ErasureReason, LedgerRecord } from '../contract/ledger-records.js';
-import { ERASURE_REASON_NAMES } from '../legal-text/erasure-reason-names.js';
-import { purposeLabel, uiLocaleOf, uiStringsFor, type UiLocale } from '../legal-text/ui-strings.js';
+import type { ErasureReason, LedgerRecord } from '../../contract/ledger-records.js';
+import { ERASURE_REASON_NAMES } from '../../legal-text/erasure-reason-names.js';
+import { purposeLabel, uiLocaleOf, uiStringsFor, type UiLocale } from '../../legal-text/ui-strings.js';
 
 export interface ProofStrings {
   lang: UiLocale;

@@ -8,7 +8,7 @@
  * "079 781 78 78", "+41 79 781 78 78" and "0041797817878" are one number.
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import type { ConsentSubject } from '../contract/consent-event.js';
+import type { ConsentSubject } from '../../contract/consent-event.js';
 
 export type { CountryCode };
 

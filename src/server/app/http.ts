@@ -5,8 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import * as z from 'zod/mini';
-import type { LedgerErrorBody } from '../contract/consent-event.js';
-import { describeIssues } from '../contract/zod-issues.js';
+import type { LedgerErrorBody } from '../../contract/consent-event.js';
+import { describeIssues } from '../../contract/zod-issues.js';
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 

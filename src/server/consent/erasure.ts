@@ -14,11 +14,11 @@
  *   3 years, the usual German limitation period for claims).
  * Retention keeps no digests: it forgets; it does not remember who it forgot.
  */
-import { derivedId } from './derived-id.js';
-import type { ErasureReason, ErasureRecord } from '../contract/ledger-records.js';
-import { CONSENT_EVENT_SCHEMA_VERSION } from '../contract/vocabulary.js';
+import { derivedId } from '../links/derived-id.js';
+import type { ErasureReason, ErasureRecord } from '../../contract/ledger-records.js';
+import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
 import type { ConsentView, CustomerRecords, SubjectQuery } from './consent-status.js';
-import type { LedgerStore } from './ledger-store.js';
+import type { LedgerStore } from '../store/ledger-store.js';
 
 export interface RetentionPolicy {
   /**

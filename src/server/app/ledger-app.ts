@@ -6,32 +6,32 @@
  * and any Fetch-based runtime; storage is whatever LedgerStore it is given.
  * Every route and its schemas are listed in openapi.ts.
  */
-import { setPageHeaders } from './html-page.js';
+import { setPageHeaders } from '../pages/html-page.js';
 import { Hono, type Context } from 'hono';
 import { every } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
 import { describeRoute } from 'hono-openapi';
-import { KNOWN_PURPOSES } from '../contract/vocabulary.js';
-import { AddressBook, type CountryCode } from './addresses.js';
+import { KNOWN_PURPOSES } from '../../contract/vocabulary.js';
+import { AddressBook, type CountryCode } from '../consent/addresses.js';
 import { clientAddress, type TrustProxy } from './client-address.js';
 import { DEFAULT_MAX_BODY_BYTES, fail, limitBody as limitBodyTo, securityHeaders } from './http.js';
-import { ConfirmationSender, type ConfirmationMailSettings } from './double-opt-in/confirmation-sender.js';
+import { ConfirmationSender, type ConfirmationMailSettings } from '../double-opt-in/confirmation-sender.js';
 import { createLedgerContext } from './ledger-context.js';
-import type { LedgerStore } from './ledger-store.js';
+import type { LedgerStore } from '../store/ledger-store.js';
 import { buildOpenApi, healthSchema, jsonAnswer, openApiDocumentSchema, publicOperation } from './openapi.js';
-import { buildProof, renderProofPage, PROOF_PAGE, type Controller } from './proof.js';
+import { buildProof, renderProofPage, PROOF_PAGE, type Controller } from '../proof/proof.js';
 import { rateLimit, type RateLimitOptions } from './rate-limit.js';
-import { intakeRoutes } from './routes/intake.js';
-import { linkRoutes } from './routes/links.js';
-import { staffRoutes } from './routes/staff.js';
-import type { ConsentViewOptions, SubjectQuery } from './consent-status.js';
-import { TextRegistry, type PublishedText } from './text-registry.js';
-import { checkpointMismatch, LedgerVerifier } from './verify-ledger.js';
-import { openCheckpoint } from './checkpoint.js';
-import type { RetentionPolicy } from './erasure.js';
+import { intakeRoutes } from '../routes/intake.js';
+import { linkRoutes } from '../routes/links.js';
+import { staffRoutes } from '../routes/staff.js';
+import type { ConsentViewOptions, SubjectQuery } from '../consent/consent-status.js';
+import { TextRegistry, type PublishedText } from '../consent/text-registry.js';
+import { checkpointMismatch, LedgerVerifier } from '../integrity/verify-ledger.js';
+import { openCheckpoint } from '../integrity/checkpoint.js';
+import type { RetentionPolicy } from '../consent/erasure.js';
 
-export { INTAKE_PATH } from './routes/intake.js';
-export { STAFF_ENTRIES_PATH } from './routes/staff.js';
+export { INTAKE_PATH } from '../routes/intake.js';
+export { STAFF_ENTRIES_PATH } from '../routes/staff.js';
 export { receiptOf } from './ledger-context.js';
 
 export interface LedgerOptions {

@@ -2,8 +2,14 @@
  * The ledger's storage interface. The handler speaks only to this, so a
  * PostgreSQL store can replace the embedded file store without touching it.
  */
-import type { ChainEntry, ErasureRecord, LedgerEntry, LedgerRecord, RecordFlag } from '../contract/ledger-records.js';
-import type { RateBuckets } from './rate-limit.js';
+import type {
+  ChainEntry,
+  ErasureRecord,
+  LedgerEntry,
+  LedgerRecord,
+  RecordFlag,
+} from '../../contract/ledger-records.js';
+import type { RateBuckets } from '../app/rate-limit.js';
 
 export type { ChainEntry, LedgerEntry };
 

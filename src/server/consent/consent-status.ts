@@ -31,7 +31,7 @@
  * so it links no one and decides nothing. The erasure's keyed digests of the identifiers let a
  * lookup say "erased" while nothing newer is on record for them.
  */
-import type { ConsentSubject } from '../contract/consent-event.js';
+import type { ConsentSubject } from '../../contract/consent-event.js';
 import {
   isRecord,
   isErasure,
@@ -43,9 +43,9 @@ import {
   type ConfirmationStatus,
   type PurposeStatus,
   type SubjectStatus,
-} from '../contract/ledger-records.js';
+} from '../../contract/ledger-records.js';
 import type { AddressBook, IdentifierKey } from './addresses.js';
-import type { LedgerEntry } from './ledger-store.js';
+import type { LedgerEntry } from '../store/ledger-store.js';
 
 /** Identifiers to look a customer up by; any one of them finds the whole customer. */
 export type SubjectQuery = Partial<ConsentSubject>;

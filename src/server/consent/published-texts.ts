@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
-import { DEFAULT_PURPOSES } from '../contract/vocabulary.js';
-import { composeWidgetText } from '../legal-text/widget-text.js';
+import { DEFAULT_PURPOSES } from '../../contract/vocabulary.js';
+import { composeWidgetText } from '../../legal-text/widget-text.js';
 import type { PublishedText } from './text-registry.js';
 
 type Node = DefaultTreeAdapterMap['node'];

@@ -12,9 +12,9 @@
  */
 import { openCheckpoint } from './checkpoint.js';
 import { findChainBreak, GENESIS_HASH } from './hash-chain.js';
-import { isHistoryAcceptance } from '../contract/ledger-records.js';
-import type { ChainEntry } from './ledger-store.js';
-import { parseStoredLine } from './stored-entry.js';
+import { isHistoryAcceptance } from '../../contract/ledger-records.js';
+import type { ChainEntry } from '../store/ledger-store.js';
+import { parseStoredLine } from '../store/stored-entry.js';
 
 export interface CheckpointSource {
   /** Where the checkpoint came from (a file name), for the report. */

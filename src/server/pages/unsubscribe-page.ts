@@ -5,7 +5,7 @@
  * unsubscribe from mail clients (RFC 8058) POSTs to the same URL directly.
  */
 import { html } from 'hono/html';
-import { purposeLabel, uiLocaleOf, uiStringsFor } from '../legal-text/ui-strings.js';
+import { purposeLabel, uiLocaleOf, uiStringsFor } from '../../legal-text/ui-strings.js';
 import { renderPage, styledPage } from './html-page.js';
 
 const PAGE = styledPage(`

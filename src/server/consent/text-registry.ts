@@ -6,7 +6,7 @@
  * flagged, so nobody mistakes it for a consent under the published text.
  */
 import { createHash } from 'node:crypto';
-import type { LedgerRecord, RecordFlag } from '../contract/ledger-records.js';
+import type { LedgerRecord, RecordFlag } from '../../contract/ledger-records.js';
 
 export interface PublishedText {
   version: string;

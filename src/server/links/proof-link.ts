@@ -4,7 +4,7 @@
  * send; so the staff API hands out a link that opens the proof page for ten
  * minutes, for that one customer, and nothing else.
  */
-import type { SubjectQuery } from './consent-status.js';
+import type { SubjectQuery } from '../consent/consent-status.js';
 import { signParts, verifyParts } from './signed-link.js';
 
 export const PROOF_LINK_LIFETIME_MS = 10 * 60_000;

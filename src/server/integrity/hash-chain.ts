@@ -13,8 +13,8 @@
  * (what it signs a checkpoint over after a crash, see jsonl-ledger-store.ts).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { ChainEntry } from '../contract/ledger-records.js';
-import { publicPart } from './personal-data.js';
+import type { ChainEntry } from '../../contract/ledger-records.js';
+import { publicPart } from '../store/personal-data.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 

@@ -24,7 +24,7 @@
  */
 import { createHash, createHmac, timingSafeEqual, type Hmac } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import { DIGEST_KEY_BYTES } from './customer-index.js';
+import { DIGEST_KEY_BYTES } from '../customer-index.js';
 
 export const INDEX_FILE_NAME = 'ledger.index';
 export const CHUNKS_FILE_NAME = 'ledger.chunks';
