@@ -22,13 +22,11 @@
 //   npm run bench:ledger -- --records 10000,100000 [--store jsonl|postgres] [--key]
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { startEmbeddedPostgres } from './embedded-postgres.mjs';
+import { cpuSeconds, freshDatabase, makeEvent, noticeSha256 as sha256, stopPostgres } from './bench-support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -57,38 +55,6 @@ if (store === 'jsonl' && processes > 1) {
 const clients = Number(values.clients);
 const seconds = Number(values.seconds);
 const runs = Number(values.runs);
-
-const text =
-  'Neuigkeiten von Salon Bella (freiwillig)\n\nNewsletter per E-Mail\nJa, ich möchte den Newsletter von Salon Bella mit Angeboten und Neuigkeiten per E-Mail erhalten.\n\nIhre Einwilligung ist freiwillig. Widerruf jederzeit über den Abmeldelink. [Datenschutzerklärung](https://salon-bella.example/datenschutz)';
-const sha256 = createHash('sha256').update(text).digest('hex');
-const makeEvent = (i) => ({
-  schemaVersion: 1,
-  id: randomUUID(),
-  // A phone of its own per customer: a shared one would link them all into one customer.
-  subject: { email: `kundin-${i}@example.ch`, phone: `+4179${String(i % 10_000_000).padStart(7, '0')}` },
-  purposes: [{ purpose: 'email-newsletter', granted: true }],
-  notice: { textVersion: '2026-11-01', locale: 'de', text, sha256 },
-  clientTime: new Date().toISOString(),
-  method: 'online-booking',
-  source: { pageUrl: 'https://salon-bella.example/termin', widget: { name: 'marketing-consent', version: 'bench' } },
-});
-
-/** PostgreSQL for --store postgres: DATABASE_URL's server, or an embedded one; a fresh database per run. */
-let postgres;
-async function freshDatabase() {
-  if (!postgres) {
-    // The server of DATABASE_URL (its database name dropped), or an embedded one.
-    postgres = process.env.DATABASE_URL
-      ? { url: process.env.DATABASE_URL.replace(/\/[^/]*$/, ''), stop: async () => undefined }
-      : await startEmbeddedPostgres({ dir: await mkdtemp(join(tmpdir(), 'bench-pg-')) });
-  }
-  const name = `bench_${randomUUID().replaceAll('-', '')}`;
-  const admin = new pg.Client({ connectionString: `${postgres.url}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return `${postgres.url}/${name}`;
-}
 
 async function startLedger(where, env = {}) {
   const child = spawn(
@@ -220,12 +186,6 @@ async function loadRun(servers) {
   };
 }
 
-/** CPU seconds a process has used so far (Linux /proc), to show where the time goes. */
-async function cpuSeconds(pid) {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 /** Appending and fsyncing ledger-sized lines with nothing else going on: the disk's limit. */
 async function rawRun(linesPerSync) {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-raw-'));
@@ -248,7 +208,7 @@ async function rawRun(linesPerSync) {
 
 if (values.records) {
   await readBench(values.records.split(',').map(Number));
-  await postgres?.stop();
+  await stopPostgres();
   process.exit(0);
 }
 
@@ -353,7 +313,7 @@ for (let run = 0; run < runs; run += 1) {
   rawSingle.push(await rawRun(1));
   rawGrouped.push(await rawRun(clients));
 }
-await postgres?.stop();
+await stopPostgres();
 const middle = ledger.slice().sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs / 2)];
 const grouped = median(rawGrouped);
 const bareMiddle = bare.slice().sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs / 2)];
