@@ -22,12 +22,12 @@ export const DIGEST_KEY_BYTES = 12;
 export class CustomerIndex {
   /** Customer id per identifier digest key. */
   readonly #customerOf: ByteKeyTable;
-  /** Per entry: its customer's id (0: not indexed). */
-  #customerOfSeq = new Int32Array(1024);
+  /** Per entry: its customer's id (0: not indexed). Sized as the ledger (a platform holds many small ones), grown as needed. */
+  #customerOfSeq = new Int32Array(16);
   /** Per entry: the next entry of the same customer (0: the last). A customer's list starts at its id. */
-  #next = new Int32Array(1024);
+  #next = new Int32Array(16);
   /** Per customer id: the last entry of its list. */
-  #last = new Int32Array(1024);
+  #last = new Int32Array(16);
   /** The erasures that named each identifier digest (few: a map will do). */
   readonly #erasures = new Map<string, number[]>();
   #highest = 0;

@@ -76,7 +76,8 @@ export class IndexSlots {
    * digest secret counts as empty; without a `secret` every file does.
    */
   static read(bytes: Buffer, digestSecret: Buffer, ledgerBytes: number, secret: Buffer | undefined): IndexSlots {
-    const slots = new IndexSlots(Buffer.alloc(Math.max(bytes.length, SLOT_BYTES * 1024)), secret);
+    // Sized to the file (and a little room): a platform opens many small ledgers.
+    const slots = new IndexSlots(Buffer.alloc(Math.max(bytes.length, SLOT_BYTES * 16)), secret);
     const header = headerFor(digestSecret);
     if (
       secret &&
@@ -306,7 +307,8 @@ export class ChunkHashes {
    */
   async verify(file: FileHandle, count: number): Promise<number> {
     const limit = Math.min(count, this.#hashes.length);
-    const buffer = Buffer.alloc(16 * CHUNK_BYTES);
+    // Up to 16 MiB at a time, never more than the chunks to check.
+    const buffer = Buffer.allocUnsafe(Math.min(16, limit) * CHUNK_BYTES);
     let matching = 0;
     outer: for (let chunk = 0; chunk < limit; chunk += 16) {
       const n = Math.min(16, limit - chunk);
@@ -334,7 +336,7 @@ export class ChunkHashes {
     this.#current = this.#macFor(this.#hashes.length);
     this.#fill = 0;
     const from = this.#hashes.length * CHUNK_BYTES;
-    const buffer = Buffer.alloc(CHUNK_BYTES);
+    const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(CHUNK_BYTES, ledgerBytes - from)));
     for (let at = from; at < ledgerBytes; at += CHUNK_BYTES) {
       const { bytesRead } = await file.read(buffer, 0, Math.min(CHUNK_BYTES, ledgerBytes - at), at);
       this.append(buffer.subarray(0, bytesRead));
@@ -387,7 +389,8 @@ export async function* ledgerLines(
   from: number,
   to: number,
 ): AsyncGenerator<{ start: number; end: number; text: string; complete: boolean }> {
-  const buffer = Buffer.alloc(8 * CHUNK_BYTES);
+  // Up to 8 MiB at a time, never more than the range (the lines after a small ledger's index are few).
+  const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(8 * CHUNK_BYTES, to - from)));
   let carry = Buffer.alloc(0);
   let carryStart = from;
   for (let at = from; at < to;) {

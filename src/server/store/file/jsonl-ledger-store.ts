@@ -80,8 +80,12 @@ export const RECORD_KEYS_FILE_NAME = 'record-keys.bin';
 export const LOCK_FILE_NAME = 'ledger.lock';
 export { INDEX_FILE_NAME, CHUNKS_FILE_NAME };
 
-/** Keys made (and fsynced) at a time, ahead of the entries that will use them: 128 KiB. */
-const KEYS_AHEAD = 4096;
+/**
+ * Keys made (and fsynced) at a time, ahead of the entries that will use
+ * them: as many as the ledger has entries, from 64 (2 KiB: a platform holds
+ * many small ledgers) up to 4096 (128 KiB).
+ */
+const KEYS_AHEAD = { least: 64, most: 4096 };
 /**
  * While appending, the index files' changes are written at most this often:
  * one write for many batches. They are not needed for the proof; a crash
@@ -758,16 +762,17 @@ export class JsonlLedgerStore implements LedgerStore {
 
   /** The key made for entry `seq`. Half a block before the keys run out, the next block is made. */
   #keyFor(seq: number): Buffer {
-    while (seq + KEYS_AHEAD / 2 > this.#keysMadeTo) this.#makeKeys();
+    const block = Math.min(KEYS_AHEAD.most, Math.max(KEYS_AHEAD.least, 2 ** Math.ceil(Math.log2(seq))));
+    while (seq + block / 2 > this.#keysMadeTo) this.#makeKeys(block);
     const at = seq * RECORD_KEY_BYTES;
     return Buffer.from(this.#keyBytes.subarray(at, at + RECORD_KEY_BYTES));
   }
 
-  /** Makes the next KEYS_AHEAD keys, in memory now, and writes and fsyncs them after the blocks before. */
-  #makeKeys(): void {
+  /** Makes the next `count` keys, in memory now, and writes and fsyncs them after the blocks before. */
+  #makeKeys(count: number): void {
     const first = this.#keysMadeTo + 1;
-    const last = first + KEYS_AHEAD - 1;
-    const keys = randomBytes(KEYS_AHEAD * RECORD_KEY_BYTES);
+    const last = first + count - 1;
+    const keys = randomBytes(count * RECORD_KEY_BYTES);
     const at = first * RECORD_KEY_BYTES;
     if (at + keys.length > this.#keyBytes.length) {
       const grown = Buffer.alloc(Math.max(at + keys.length, this.#keyBytes.length * 2));
