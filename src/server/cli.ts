@@ -529,11 +529,11 @@ async function servePlatform(
   });
   await app.start();
   const running = await startLedgerServer(app, { port: run.port, hostname: run.host });
-  const served = app.served();
+  const registered = app.registered();
   console.log(
-    `consent ledger for ${plural('en', served.length, { one: '# salon', other: '# salons' })} listening on ${running.url} (each under /salons/ID/; registry: ${describePlace(platform)}${run.signer ? '' : '; checkpoints unsigned: pass --key'})`,
+    `consent ledger for ${plural('en', registered.length, { one: '# salon', other: '# salons' })} listening on ${running.url} (each under /salons/ID/, opened when first asked for; registry: ${describePlace(platform)}${run.signer ? '' : '; checkpoints unsigned: pass --key'})`,
   );
-  if (served.length === 0)
+  if (registered.length === 0)
     console.log('no salons yet: add one with "marketing-consent-ledger salons add ID --salon NAME"');
   const stop = async () => {
     await running.close();

@@ -5,11 +5,12 @@
  * a disabled salon answers nothing and keeps its records.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { ChainEntry } from '../../src/server/store/ledger-store.js';
+import { hashStaffToken, newSecret } from '../../src/server/app/secrets.js';
 import { cli, killHard, servePlatform } from './cli-fixture.js';
 import { consentEvent } from './ledger-fixture.js';
 import { databaseText, freshDatabase, stopPostgres } from './postgres-fixture.js';
@@ -331,3 +332,47 @@ async function waitFor(check: () => Promise<boolean>, what: string): Promise<voi
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+describe('a platform of many salons', () => {
+  it('answers as soon as it has read the registry; a salon opens when first asked for, once, however many ask at the same time', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'platform-many-'));
+    const token = newSecret();
+    const salons = Array.from({ length: 300 }, (_, i) => ({
+      id: `s${i}`,
+      controller: { name: `Salon ${i}` },
+      origins: [BELLA],
+      staffOrigins: [],
+      staffTokenSha256: hashStaffToken(token),
+      linkSecret: newSecret(),
+      texts: [],
+      singleOptIn: ['email-newsletter'],
+      createdAt: new Date().toISOString(),
+    }));
+    await writeFile(join(dir, 'salons.json'), JSON.stringify({ salons }));
+    const platform = await servePlatform('--data', dir);
+    try {
+      assert.match(platform.output(), /consent ledger for 300 salons listening/);
+      // It listened before opening them all (each open salon holds five files).
+      const openFiles = (await readdir(`/proc/${platform.child.pid}/fd`)).length;
+      assert.ok(openFiles < 5 * 150, `${openFiles} files open as it began to listen`);
+      // Twenty bookings for the last salon at once, while the background is still opening the first ones:
+      // each waits for the one opening (a second open of its folder would be refused by its lock).
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          post(`${platform.url}/salons/s299/v1/consent-events`, consentEvent(), { origin: BELLA }),
+        ),
+      );
+      assert.deepEqual(
+        answers.map((answer) => answer.status),
+        Array.from({ length: 20 }, () => 201),
+      );
+      const { entries } = (await (
+        await fetch(`${platform.url}/salons/s299/v1/staff/entries`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as { entries: ChainEntry[] };
+      assert.equal(entries.length, 20);
+      assert.doesNotMatch(platform.output(), /cannot be served/);
+    } finally {
+      await killHard(platform.child);
+    }
+  });
+});

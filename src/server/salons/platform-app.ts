@@ -7,9 +7,12 @@
  * staff token, origins and link secret. So another salon's token, link or
  * sequence number finds nothing there.
  *
- * The registry is read again every `refreshMs`, and at once for an id not
- * yet served: a salon added by the CLI is served within a moment, a disabled
- * one stops answering (its records are kept), changed settings (a new staff
+ * The platform answers as soon as it has read the registry: a salon is
+ * opened when it is first asked for (a request that comes while it opens
+ * waits for it), and the others one after another in the background. The
+ * registry is read again every `refreshMs`, and at once for an id not yet
+ * known: a salon added by the CLI is served within a moment, a disabled one
+ * stops answering (its records are kept), changed settings (a new staff
  * token) take effect.
  */
 import { Hono } from 'hono';
@@ -97,18 +100,35 @@ interface Served {
 }
 
 export type PlatformApp = Hono & {
-  /** Opens every enabled salon (their retention and waiting confirmation mails start). */
+  /**
+   * Reads the registry and returns: salons are opened when first asked for,
+   * and the others one after another in the background (their retention and
+   * waiting confirmation mails start then), so the platform answers at once
+   * whatever the number of salons.
+   */
   start(): Promise<void>;
   close(): Promise<void>;
-  /** The ids served now. */
+  /** The ids of the salons open now. */
   served(): string[];
+  /** The ids of the enabled salons in the registry. */
+  registered(): string[];
 };
+
+/** Salons opened at once in the background (a request's own salon does not wait for them). */
+const WARM_UP_CONCURRENCY = 2;
 
 export function createPlatformApp(options: PlatformOptions): PlatformApp {
   const { registry } = options;
   const refreshMs = options.refreshMs ?? 5_000;
   const ledgers = new Map<string, Promise<SalonLedger>>();
   const apps = new Map<string, Served>();
+  /** The enabled salons of the registry as last read. */
+  const known = new Map<string, SalonSettings>();
+  /** Salons being opened (or re-served with new settings): a request for one waits for it. */
+  const opening = new Map<string, Promise<void>>();
+  /** Salons not opened yet, for the background to open one after another. */
+  const toWarm = new Set<string>();
+  let warming = 0;
   /** Salons that cannot be served, and why (for the operator's log, said once). */
   const broken = new Map<string, string>();
   let refreshing: Promise<void> | undefined;
@@ -123,6 +143,7 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
   };
 
   const stopSalon = async (id: string) => {
+    await opening.get(id);
     const served = apps.get(id);
     apps.delete(id);
     await served?.ledgerApp.close();
@@ -158,7 +179,33 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
     }
   };
 
-  /** Brings the served salons in line with the registry. */
+  /** Opens (or re-serves) a salon once, however many ask at the same time. */
+  const open = (salon: SalonSettings): Promise<void> => {
+    let pending = opening.get(salon.id);
+    if (!pending) {
+      pending = serveSalon(salon).finally(() => opening.delete(salon.id));
+      opening.set(salon.id, pending);
+    }
+    return pending;
+  };
+
+  /** Opens the salons not asked for yet, a few at a time, until none is left. */
+  const warmUp = () => {
+    while (!closed && warming < WARM_UP_CONCURRENCY && toWarm.size > 0) {
+      const id = toWarm.values().next().value!;
+      toWarm.delete(id);
+      const salon = known.get(id);
+      // A salon that could not be served is tried again (its cause is logged once).
+      if (!salon || apps.has(id)) continue;
+      warming += 1;
+      void open(salon).finally(() => {
+        warming -= 1;
+        warmUp();
+      });
+    }
+  };
+
+  /** Brings the served salons in line with the registry; opens none itself (see warmUp). */
   const refresh = (): Promise<void> => {
     refreshing ??= (async () => {
       try {
@@ -166,9 +213,16 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
         lastRefresh = Date.now();
         if (closed) return;
         const enabled = new Map(salons.filter((salon) => !salon.disabledAt).map((salon) => [salon.id, salon]));
+        known.clear();
+        for (const [id, salon] of enabled) known.set(id, salon);
         for (const id of [...ledgers.keys()]) if (!enabled.has(id)) await stopSalon(id);
         for (const id of [...broken.keys()]) if (!enabled.has(id)) broken.delete(id);
-        for (const salon of enabled.values()) await serveSalon(salon);
+        for (const salon of enabled.values()) {
+          // Served ones take changed settings now; the others are opened in the background (or when asked for).
+          if (apps.has(salon.id)) await open(salon);
+          else toWarm.add(salon.id);
+        }
+        warmUp();
       } catch (error) {
         console.error('ledger: could not read the salon registry; serving the salons as they were', error);
       } finally {
@@ -186,7 +240,10 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
     const id = c.req.param('salon');
     if (!SALON_ID.test(id)) return fail(c, 404, `no salon "${id}" here`);
     // A salon added a moment ago: read the registry now rather than at the next interval (at most once a second).
-    if (!apps.has(id) && Date.now() - lastRefresh > 1_000) await refresh();
+    if (!known.has(id) && Date.now() - lastRefresh > 1_000) await refresh();
+    // Its own salon first: a request does not wait for the background to reach it.
+    const salon = known.get(id);
+    if (salon && !apps.has(id) && !broken.has(id)) await open(salon);
     const served = apps.get(id);
     if (served) return served.app.fetch(c.req.raw, c.env);
     if (broken.has(id))
@@ -198,10 +255,13 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
   return Object.assign(app, {
     start: () => refresh(),
     served: () => [...apps.keys()].sort(),
+    registered: () => [...known.keys()].sort(),
     async close() {
       closed = true;
       clearInterval(timer);
+      toWarm.clear();
       await refreshing;
+      await Promise.all(opening.values());
       for (const id of [...ledgers.keys()]) await stopSalon(id);
       await registry.close();
     },
