@@ -62,6 +62,10 @@ many salons on one deployment (a platform):
   marketing-consent-ledger salons set ID [salon options]     changes only what is given
   marketing-consent-ledger salons list | disable ID | enable ID | new-token ID
   marketing-consent-ledger serve --salons [options]          every enabled salon, under /salons/ID/
+      --max-open-salons 500    at most this many salons open at once (about five files each): the one
+                               asked for least recently is closed to open another
+      --salon-idle-minutes 10  a salon nobody asked for this long is closed (opened again when asked for,
+                               or when its mails are due)
   verify and retention take --salon-id ID for one salon's chain
   salon options: --salon, --salon-address, --salon-email, --jurisdiction, --locale, --privacy-url,
   --phone-country, --origin, --staff-origin, --texts, --mail-from, --single-opt-in (as for serve)
@@ -165,6 +169,8 @@ const OPTIONS = {
   'database-url': { type: 'string' },
   salons: { type: 'boolean', default: false },
   'salon-id': { type: 'string' },
+  'max-open-salons': { type: 'string', default: '500' },
+  'salon-idle-minutes': { type: 'string', default: '10' },
   operator: { type: 'string' },
   note: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -341,7 +347,17 @@ async function main(argv: string[]): Promise<number> {
     });
   }
   if (values.salons) {
+    const maxOpen = Number(values['max-open-salons']);
+    const idleMinutes = Number(values['salon-idle-minutes']);
+    if (!Number.isInteger(maxOpen) || maxOpen < 1 || !(idleMinutes > 0)) {
+      console.error(
+        `--max-open-salons must be a whole number from 1 (not "${values['max-open-salons']}"), --salon-idle-minutes a number of minutes above 0 (not "${values['salon-idle-minutes']}").`,
+      );
+      return 2;
+    }
     return servePlatform(platform, settings, {
+      maxOpen,
+      idleMs: idleMinutes * 60_000,
       port,
       host: values.host,
       signer: platformSigner,
@@ -492,6 +508,8 @@ async function servePlatform(
   platform: LedgerPlace,
   settings: Omit<LedgerOptions, 'store'>,
   run: {
+    maxOpen: number;
+    idleMs: number;
     port: number;
     host: string;
     signer: CheckpointSigner | undefined;
@@ -510,6 +528,9 @@ async function servePlatform(
   const witnesses: CheckpointWitnesses[] = [];
   const app = createPlatformApp({
     registry,
+    maxOpen: run.maxOpen,
+    idleMs: run.idleMs,
+    ...(settings.retention ? { maintenanceMs: (settings.retention.intervalHours ?? 24) * 3_600_000 } : {}),
     // What each salon has of its own comes from the registry; the rest is the platform's.
     shared: sharedLedgerOptions(settings),
     async openSalon(id) {

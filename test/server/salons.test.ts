@@ -5,7 +5,7 @@
  * a disabled salon answers nothing and keeps its records.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -333,22 +333,113 @@ async function waitFor(check: () => Promise<boolean>, what: string): Promise<voi
   }
 }
 
+/** A platform folder with `count` salons registered at once (as many `salons add` would), one staff token for all. */
+async function manySalons(count: number): Promise<{ dir: string; token: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'platform-many-'));
+  const token = newSecret();
+  const salons = Array.from({ length: count }, (_, i) => ({
+    id: `s${i}`,
+    controller: { name: `Salon ${i}` },
+    origins: [BELLA],
+    staffOrigins: [],
+    staffTokenSha256: hashStaffToken(token),
+    linkSecret: newSecret(),
+    texts: [],
+    singleOptIn: ['email-newsletter'],
+    createdAt: new Date().toISOString(),
+  }));
+  await writeFile(join(dir, 'salons.json'), JSON.stringify({ salons }));
+  return { dir, token };
+}
+
+/** The salons whose folder is open now (an open file store holds its lock file). */
+async function openSalons(dir: string): Promise<string[]> {
+  const ids = await readdir(join(dir, 'salons')).catch(() => []);
+  const open = await Promise.all(
+    ids.map((id) =>
+      stat(join(dir, 'salons', id, 'ledger.lock')).then(
+        () => id,
+        () => '',
+      ),
+    ),
+  );
+  return open.filter(Boolean).sort();
+}
+
+const entriesOf = async (url: string, id: string, token: string) =>
+  (
+    (await (
+      await fetch(`${url}/salons/${id}/v1/staff/entries`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { entries: ChainEntry[] }
+  ).entries;
+
 describe('a platform of many salons', () => {
+  it('closes a salon nobody asked for a while, and opens it again when asked, its records whole', async () => {
+    const { dir, token } = await manySalons(2);
+    // Idle after 0.6 s (0.01 minutes).
+    const platform = await servePlatform('--data', dir, '--salon-idle-minutes', '0.01');
+    try {
+      assert.equal(
+        (await post(`${platform.url}/salons/s0/v1/consent-events`, consentEvent(), { origin: BELLA })).status,
+        201,
+      );
+      let open = await openSalons(dir);
+      for (let waited = 0; open.includes('s0') && waited < 100; waited += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        open = await openSalons(dir);
+      }
+      assert.deepEqual(open, [], 'both salons closed once idle');
+      assert.equal(
+        (await post(`${platform.url}/salons/s0/v1/consent-events`, consentEvent(), { origin: BELLA })).status,
+        201,
+      );
+      assert.equal((await entriesOf(platform.url, 's0', token)).length, 2);
+    } finally {
+      await killHard(platform.child);
+    }
+  });
+
+  it('keeps at most --max-open-salons open, closing the one asked for least recently; every booking is kept', async () => {
+    const { dir, token } = await manySalons(8);
+    const platform = await servePlatform('--data', dir, '--max-open-salons', '3');
+    try {
+      for (let i = 0; i < 8; i += 1) {
+        const booked = await post(`${platform.url}/salons/s${i}/v1/consent-events`, consentEvent(), { origin: BELLA });
+        assert.equal(booked.status, 201);
+        assert.ok((await openSalons(dir)).length <= 3, `${(await openSalons(dir)).join(', ')} open at once`);
+      }
+      assert.ok((await openSalons(dir)).includes('s7'), 'the salon asked for last is open');
+      for (let i = 0; i < 8; i += 1) assert.equal((await entriesOf(platform.url, `s${i}`, token)).length, 1);
+    } finally {
+      await killHard(platform.child);
+    }
+  });
+
+  it('requests that come while their salon closes wait, and it opens again: none is lost', async () => {
+    const { dir, token } = await manySalons(3);
+    // One salon open at a time, idle at once: bookings for three salons in turn open and close them all the time.
+    const platform = await servePlatform('--data', dir, '--max-open-salons', '1', '--salon-idle-minutes', '0.001');
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          new Promise((resolve) => setTimeout(resolve, i * 15)).then(() =>
+            post(`${platform.url}/salons/s${i % 3}/v1/consent-events`, consentEvent(), { origin: BELLA }),
+          ),
+        ),
+      );
+      assert.deepEqual(
+        answers.map((answer) => answer.status),
+        Array.from({ length: 60 }, () => 201),
+      );
+      const total = (await Promise.all(['s0', 's1', 's2'].map((id) => entriesOf(platform.url, id, token)))).flat();
+      assert.equal(total.length, 60);
+    } finally {
+      await killHard(platform.child);
+    }
+  });
+
   it('answers as soon as it has read the registry; a salon opens when first asked for, once, however many ask at the same time', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'platform-many-'));
-    const token = newSecret();
-    const salons = Array.from({ length: 300 }, (_, i) => ({
-      id: `s${i}`,
-      controller: { name: `Salon ${i}` },
-      origins: [BELLA],
-      staffOrigins: [],
-      staffTokenSha256: hashStaffToken(token),
-      linkSecret: newSecret(),
-      texts: [],
-      singleOptIn: ['email-newsletter'],
-      createdAt: new Date().toISOString(),
-    }));
-    await writeFile(join(dir, 'salons.json'), JSON.stringify({ salons }));
+    const { dir, token } = await manySalons(300);
     const platform = await servePlatform('--data', dir);
     try {
       assert.match(platform.output(), /consent ledger for 300 salons listening/);

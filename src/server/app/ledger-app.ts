@@ -236,8 +236,13 @@ function confirmationModes(
   return modes;
 }
 
-/** The ledger's request handler; `close()` stops its background work (the confirmation mails). */
-export type LedgerApp = Hono & { close(): Promise<void> };
+/**
+ * The ledger's request handler; `close()` stops its background work (the
+ * confirmation mails, retention), waiting for what is under way;
+ * `nextDueAt()` says when that work next has something to do (undefined:
+ * nothing planned), so a platform that closes an idle salon can open it then.
+ */
+export type LedgerApp = Hono & { close(): Promise<void>; nextDueAt(): number | undefined };
 
 export function createLedgerApp(options: LedgerOptions): LedgerApp {
   const { store } = options;
@@ -270,6 +275,7 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
   });
   // The retention schedule: once at start, then at the interval; a failed run is tried again at the next.
   let retentionTimer: NodeJS.Timeout | undefined;
+  let retentionStart: NodeJS.Timeout | undefined;
   let retentionRun: Promise<unknown> = Promise.resolve();
   if (options.retention !== false) {
     const run = () => {
@@ -284,7 +290,7 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
         },
       );
     };
-    setTimeout(run, 0).unref();
+    retentionStart = setTimeout(run, 0).unref();
     retentionTimer = setInterval(run, (options.retention?.intervalHours ?? 24) * 3_600_000).unref();
   }
   if ([...modes.values()].includes('double-opt-in')) {
@@ -422,10 +428,12 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
   );
   return Object.assign(app, {
     close: async () => {
+      clearTimeout(retentionStart);
       clearInterval(retentionTimer);
       await retentionRun;
       await ledger.confirmations?.close();
     },
+    nextDueAt: () => ledger.confirmations?.nextDueAt,
   });
 }
 

@@ -71,6 +71,8 @@ export class ConfirmationSender {
   #running: Promise<void> | undefined;
   #again = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the next pass is due (undefined: none planned). */
+  #nextAt: number | undefined;
   #closed = false;
 
   constructor(
@@ -139,6 +141,15 @@ export class ConfirmationSender {
     });
   }
 
+  /**
+   * When this sender next has something to do: now while a pass runs, the
+   * time its next pass is planned for, or undefined. A platform that closes
+   * an idle salon opens it again then.
+   */
+  get nextDueAt(): number | undefined {
+    return this.#running ? this.#now() : this.#nextAt;
+  }
+
   /** Resolves when no pass is running (for an orderly shutdown, and for tests). */
   async idle(): Promise<void> {
     while (this.#running) await this.#running;
@@ -154,6 +165,7 @@ export class ConfirmationSender {
   /** One pass over the waiting sign-ups; schedules the next at the earliest due time. */
   async #pass(): Promise<void> {
     clearTimeout(this.#timer);
+    this.#nextAt = undefined;
     let next = Infinity;
     try {
       if (!this.#scanned) {
@@ -203,7 +215,9 @@ export class ConfirmationSender {
     }
     if (!this.#closed && next < Infinity) {
       // Timers beyond 2^31 ms overflow; waking once a day is plenty.
-      this.#timer = setTimeout(() => this.kick(), Math.min(Math.max(next - this.#now(), 50), 86_400_000));
+      const delay = Math.min(Math.max(next - this.#now(), 50), 86_400_000);
+      this.#nextAt = this.#now() + delay;
+      this.#timer = setTimeout(() => this.kick(), delay);
       this.#timer.unref?.();
     }
   }

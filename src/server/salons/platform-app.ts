@@ -65,6 +65,16 @@ export interface PlatformOptions {
   shared?: SharedLedgerOptions;
   /** How often the registry is read again (ms). Default 5 s. */
   refreshMs?: number;
+  /** A salon nobody asked for this long (ms) is closed (its files and memory freed). Default 10 minutes. */
+  idleMs?: number;
+  /**
+   * At most this many salons open at once: opening one more closes the one
+   * asked for least recently that is not answering a request. Default 500
+   * (about five files each).
+   */
+  maxOpen?: number;
+  /** How often every salon is opened in the background for its retention run (ms). Default a day. */
+  maintenanceMs?: number;
 }
 
 /** The path every route of a salon's ledger starts with. */
@@ -97,6 +107,11 @@ interface Served {
   settings: string;
   app: Hono;
   ledgerApp: LedgerApp;
+  /** When a request last reached it, and how many are being answered (their bodies still streaming included). */
+  lastUsed: number;
+  inFlight: number;
+  /** Whether a request has reached it since it opened (not only the background). */
+  asked: boolean;
 }
 
 export type PlatformApp = Hono & {
@@ -114,12 +129,66 @@ export type PlatformApp = Hono & {
   registered(): string[];
 };
 
+/**
+ * A salon's answer to a request, counted as under way until its body has
+ * been read to the end or given up (an audience streams for a while): a
+ * salon is never closed under a request.
+ */
+async function answer(served: Served, request: Request, env: unknown): Promise<Response> {
+  served.inFlight += 1;
+  let done = false;
+  const release = () => {
+    if (done) return;
+    done = true;
+    served.inFlight -= 1;
+    served.lastUsed = Date.now();
+  };
+  served.asked = true;
+  let response: Response;
+  try {
+    response = await served.app.fetch(request, env);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  if (!response.body) {
+    release();
+    return response;
+  }
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done: ended, value } = await reader.read();
+        if (ended) {
+          release();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        release();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      release();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, response);
+}
+
 /** Salons opened at once in the background (a request's own salon does not wait for them). */
 const WARM_UP_CONCURRENCY = 2;
 
 export function createPlatformApp(options: PlatformOptions): PlatformApp {
   const { registry } = options;
   const refreshMs = options.refreshMs ?? 5_000;
+  const idleMs = options.idleMs ?? 10 * 60_000;
+  const maxOpen = options.maxOpen ?? 500;
+  /** Salons being closed: a request for one waits, then opens it again. */
+  const closing = new Map<string, Promise<void>>();
+  /** When a closed salon's background work is due again, it is opened then. */
+  const wakeUps = new Map<string, ReturnType<typeof setTimeout>>();
   const ledgers = new Map<string, Promise<SalonLedger>>();
   const apps = new Map<string, Served>();
   /** The enabled salons of the registry as last read. */
@@ -142,13 +211,60 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
     await (await ledger?.catch(() => undefined))?.store.close();
   };
 
-  const stopSalon = async (id: string) => {
-    await opening.get(id);
-    const served = apps.get(id);
-    apps.delete(id);
-    await served?.ledgerApp.close();
-    await closeLedger(id);
+  const stopSalon = (id: string): Promise<void> => {
+    const under = closing.get(id);
+    if (under) return under;
+    const stopping = (async () => {
+      await opening.get(id);
+      const served = apps.get(id);
+      apps.delete(id);
+      // Its mails waiting for a retry are sent when they are due: the salon is opened again then.
+      const due = served?.ledgerApp.nextDueAt();
+      await served?.ledgerApp.close();
+      await closeLedger(id);
+      if (due !== undefined && !closed && known.has(id)) wakeUpAt(id, due);
+    })().finally(() => closing.delete(id));
+    closing.set(id, stopping);
+    return stopping;
   };
+
+  const wakeUpAt = (id: string, at: number) => {
+    clearTimeout(wakeUps.get(id));
+    const timer = setTimeout(
+      () => {
+        wakeUps.delete(id);
+        toWarm.add(id);
+        warmUp();
+      },
+      Math.min(Math.max(at - Date.now(), 0), 86_400_000),
+    );
+    timer.unref();
+    wakeUps.set(id, timer);
+  };
+
+  /**
+   * Closes salons idle for `idleMs`, and the least recently asked for beyond
+   * `maxOpen` with `room` more to open (never one answering). For the
+   * background (`forBackground`), only salons no request needed since they
+   * opened, or idle ones, make room.
+   */
+  const closeIdle = async (room = 0, forBackground = false) => {
+    const now = Date.now();
+    const idle = [...apps.entries()]
+      .filter(([id, served]) => served.inFlight === 0 && !opening.has(id) && !closing.has(id))
+      .filter(([, served]) => !forBackground || !served.asked || now - served.lastUsed >= idleMs)
+      .sort(([, a], [, b]) => a.lastUsed - b.lastUsed);
+    let over = apps.size + room - maxOpen;
+    const stopping: Promise<void>[] = [];
+    for (const [id, served] of idle) {
+      if (now - served.lastUsed < idleMs && over <= 0) break;
+      over -= 1;
+      stopping.push(stopSalon(id));
+    }
+    await Promise.all(stopping);
+  };
+  const idleTimer = setInterval(() => void closeIdle(), Math.max(50, Math.min(idleMs / 2, 30_000)));
+  idleTimer.unref();
 
   const serveSalon = async (salon: SalonSettings) => {
     const settings = JSON.stringify(salon);
@@ -167,7 +283,14 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
       const app = new Hono().route(salonPath(salon.id), ledgerApp);
       app.notFound((c) => fail(c, 404, `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}`));
       const previous = apps.get(salon.id);
-      apps.set(salon.id, { settings, app, ledgerApp });
+      apps.set(salon.id, {
+        settings,
+        app,
+        ledgerApp,
+        lastUsed: Date.now(),
+        inFlight: previous?.inFlight ?? 0,
+        asked: previous?.asked ?? false,
+      });
       broken.delete(salon.id);
       await previous?.ledgerApp.close();
     } catch (error) {
@@ -179,11 +302,31 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
     }
   };
 
-  /** Opens (or re-serves) a salon once, however many ask at the same time. */
-  const open = (salon: SalonSettings): Promise<void> => {
+  /** Salons being opened that are not served yet: they count against the cap. */
+  let reserved = 0;
+
+  /**
+   * Opens (or re-serves) a salon once, however many ask at the same time; one
+   * being closed is let close first. Room is made under the cap first; the
+   * background (`forBackground`) opens only where it can make room without
+   * closing a salon requests use, and otherwise leaves the salon closed.
+   */
+  const open = (salon: SalonSettings, forBackground = false): Promise<void> => {
     let pending = opening.get(salon.id);
     if (!pending) {
-      pending = serveSalon(salon).finally(() => opening.delete(salon.id));
+      clearTimeout(wakeUps.get(salon.id));
+      wakeUps.delete(salon.id);
+      const isNew = !apps.has(salon.id);
+      if (isNew) reserved += 1;
+      pending = (async () => {
+        await closing.get(salon.id);
+        if (isNew && apps.size + reserved > maxOpen) await closeIdle(reserved, forBackground);
+        if (isNew && forBackground && apps.size + reserved > maxOpen) return;
+        await serveSalon(salon);
+      })().finally(() => {
+        if (isNew) reserved -= 1;
+        opening.delete(salon.id);
+      });
       opening.set(salon.id, pending);
     }
     return pending;
@@ -198,7 +341,7 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
       // A salon that could not be served is tried again (its cause is logged once).
       if (!salon || apps.has(id)) continue;
       warming += 1;
-      void open(salon).finally(() => {
+      void open(salon, true).finally(() => {
         warming -= 1;
         warmUp();
       });
@@ -241,16 +384,31 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
     if (!SALON_ID.test(id)) return fail(c, 404, `no salon "${id}" here`);
     // A salon added a moment ago: read the registry now rather than at the next interval (at most once a second).
     if (!known.has(id) && Date.now() - lastRefresh > 1_000) await refresh();
-    // Its own salon first: a request does not wait for the background to reach it.
+    // Its own salon first: a request does not wait for the background to reach it; one closing is opened again.
     const salon = known.get(id);
-    if (salon && !apps.has(id) && !broken.has(id)) await open(salon);
+    await closing.get(id);
+    if (salon && !apps.has(id) && !broken.has(id)) {
+      await open(salon);
+      // The background was opening it, and left it closed for want of room: open it for this request.
+      if (!apps.has(id) && !broken.has(id)) await open(salon);
+    }
     const served = apps.get(id);
-    if (served) return served.app.fetch(c.req.raw, c.env);
+    if (served) return answer(served, c.req.raw, c.env);
     if (broken.has(id))
       return fail(c, 503, `the ledger of salon "${id}" cannot be served now; the operator's log says why`);
     return fail(c, 404, `no salon "${id}" here`);
   });
   app.notFound((c) => fail(c, 404, `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}`));
+
+  // Every salon opened once in a while in the background, for its retention run (it closes again when idle).
+  const maintenance = setInterval(
+    () => {
+      for (const id of known.keys()) toWarm.add(id);
+      warmUp();
+    },
+    Math.min(options.maintenanceMs ?? 86_400_000, 2 ** 31 - 1),
+  );
+  maintenance.unref();
 
   return Object.assign(app, {
     start: () => refresh(),
@@ -259,6 +417,9 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
     async close() {
       closed = true;
       clearInterval(timer);
+      clearInterval(idleTimer);
+      clearInterval(maintenance);
+      for (const wakeUp of wakeUps.values()) clearTimeout(wakeUp);
       toWarm.clear();
       await refreshing;
       await Promise.all(opening.values());
