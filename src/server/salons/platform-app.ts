@@ -129,10 +129,14 @@ export type PlatformApp = Hono & {
   registered(): string[];
 };
 
+/** The answers a ledger streams (the audience as CSV or JSON lines): their bodies outlive the handler. */
+const STREAMED = /^(text\/csv|application\/jsonl)\b/;
+
 /**
- * A salon's answer to a request, counted as under way until its body has
- * been read to the end or given up (an audience streams for a while): a
- * salon is never closed under a request.
+ * A salon's answer to a request, counted as under way until it is made, and
+ * a streamed one until its body has been read to the end or given up: a
+ * salon is never closed under a request. (Only streamed bodies are wrapped:
+ * the Node adapter sends a plain answer faster as it is.)
  */
 async function answer(served: Served, request: Request, env: unknown): Promise<Response> {
   served.inFlight += 1;
@@ -151,7 +155,7 @@ async function answer(served: Served, request: Request, env: unknown): Promise<R
     release();
     throw error;
   }
-  if (!response.body) {
+  if (!response.body || !STREAMED.test(response.headers.get('content-type') ?? '')) {
     release();
     return response;
   }
