@@ -2,7 +2,8 @@
 // anchor), on the file store or PostgreSQL. For each N it prints:
 //   - registration: the median time of one more `registry.add` at N salons (in process, the registry's own cost)
 //   - start-up: from spawning the ledger to its first answer for a salon (health of /salons/s0/)
-//   - RSS and open files of the ledger process after start-up, and memory per salon above the anchor
+//   - RSS and open files of the ledger process after start-up and after the writes, and memory per salon
+//     above the anchor after start-up
 //   - writes: bookings from 32 clients spread over all salons for --seconds: durable records/s, p50, p99
 //   - status p99 over 300 staff status reads of random salons' customers
 //   - idle CPU: the ledger's CPU use over 5 s with no request, in % of one core
@@ -194,6 +195,9 @@ async function measure(n) {
       }),
     );
     latencies.sort((a, b) => a - b);
+    // What the writes left open: the salons they reached.
+    row.rssAfter = kib(await readFile(`/proc/${platform.child.pid}/status`, 'utf8'), 'VmRSS') / 1024;
+    row.filesAfter = (await readdir(`/proc/${platform.child.pid}/fd`)).length;
     row.writes = {
       perSecond: latencies.length / ((performance.now() - writeStarted) / 1000),
       p50: at(latencies, 0.5),
@@ -230,7 +234,7 @@ console.log(
   `platform benchmark: ${store} store, serve --salons --key, bookings from 32 clients spread over all salons for ${seconds} s`,
 );
 console.log(
-  '  salons   register   listening   first answer   RSS (MiB)   per salon   open files   records/s   p50 / p99 (ms)      status p99   idle CPU   log lines',
+  '  salons   register   listening   first answer   RSS (MiB)   per salon   open files   records/s   p50 / p99 (ms)      status p99   idle CPU   log lines   after writes: RSS, files',
 );
 let anchor;
 for (const n of sizes) {
@@ -238,7 +242,7 @@ for (const n of sizes) {
   anchor ??= row;
   const perSalon = n > 1 && row.rss !== undefined ? ((row.rss - anchor.rss) * 1024) / (n - 1) : undefined;
   console.log(
-    `  ${String(n).padStart(6)}   ${fmt(row.registration, 1).padStart(6)} ms   ${fmt(row.listening / 1000, 1).padStart(7)} s   ${fmt(row.startup / 1000, 1).padStart(10)} s   ${fmt(row.rss).padStart(9)}   ${perSalon === undefined ? '        —' : `${fmt(perSalon).padStart(5)} KiB`}   ${fmt(row.files).padStart(10)}   ${fmt(row.writes?.perSecond).padStart(9)}   ${fmt(row.writes?.p50, 1).padStart(6)} / ${fmt(row.writes?.p99, 1).padStart(7)}   ${fmt(row.statusP99, 1).padStart(7)} ms   ${fmt(row.idleCpu * 100, 1).padStart(6)} %   ${fmt(row.logLines).padStart(9)}${row.failed ? `   (${row.failed})` : ''}${row.writes?.failures ? `   (${row.writes.failures} writes failed)` : ''}`,
+    `  ${String(n).padStart(6)}   ${fmt(row.registration, 1).padStart(6)} ms   ${fmt(row.listening / 1000, 1).padStart(7)} s   ${fmt(row.startup / 1000, 1).padStart(10)} s   ${fmt(row.rss).padStart(9)}   ${perSalon === undefined ? '        —' : `${fmt(perSalon).padStart(5)} KiB`}   ${fmt(row.files).padStart(10)}   ${fmt(row.writes?.perSecond).padStart(9)}   ${fmt(row.writes?.p50, 1).padStart(6)} / ${fmt(row.writes?.p99, 1).padStart(7)}   ${fmt(row.statusP99, 1).padStart(7)} ms   ${fmt(row.idleCpu * 100, 1).padStart(6)} %   ${fmt(row.logLines).padStart(9)}   ${fmt(row.rssAfter).padStart(8)} MiB, ${fmt(row.filesAfter)}${row.failed ? `   (${row.failed})` : ''}${row.writes?.failures ? `   (${row.writes.failures} writes failed)` : ''}`,
   );
 }
 agent.destroy();
