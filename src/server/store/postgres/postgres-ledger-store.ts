@@ -146,10 +146,10 @@ const READABLE = `SELECT e.seq, e.stored, k.key, k.erased_by, x.stored AS erasur
   LEFT JOIN ledger_record_keys k ON k.salon = e.salon AND k.seq = e.seq
   LEFT JOIN ledger_entries x ON x.salon = e.salon AND x.seq = k.erased_by`;
 
-/** Pools whose tables were analyzed at open. */
-const analyzed = new WeakSet<pg.Pool>();
+/** Pools whose schema was brought up to date and analyzed at a store's open. */
+const prepared = new WeakSet<pg.Pool>();
 
-/** Any number; the same in every process, so migrations and first inserts wait for each other. */
+/** Any number; the same in every process, so processes starting together migrate once. */
 const MIGRATION_LOCK = 7_304_215_001;
 
 interface Pending {
@@ -207,25 +207,26 @@ export class PostgresLedgerStore implements LedgerStore {
     try {
       const client = await pool.connect();
       try {
-        await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-        try {
-          await migrate(client);
-          await client.query(
-            `INSERT INTO ledger_salons (salon, digest_secret, head_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-            [salon, newRecordKey(), GENESIS_HASH],
-          );
-          await finishErasures(client, salon);
-          // Fresh statistics, so the planner uses the indexes even right after a bulk load or a restore
-          // (once per pool: a platform opens a store per salon on one pool).
-          if (!analyzed.has(pool)) {
-            analyzed.add(pool);
-            await client.query(
-              'ANALYZE ledger_entries, ledger_record_keys, ledger_identifiers, ledger_entry_identifiers, ledger_erasure_digests',
-            );
+        // The schema once per pool (a platform opens a store per salon on one pool), under the lock that
+        // makes processes starting together migrate once; then fresh statistics, so the planner uses the
+        // indexes even right after a bulk load or a restore.
+        if (!prepared.has(pool)) {
+          await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+          try {
+            await migrate(client);
+          } finally {
+            await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
           }
-        } finally {
-          await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+          await client.query(
+            'ANALYZE ledger_entries, ledger_record_keys, ledger_identifiers, ledger_entry_identifiers, ledger_erasure_digests',
+          );
+          prepared.add(pool);
         }
+        await client.query(
+          `INSERT INTO ledger_salons (salon, digest_secret, head_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+          [salon, newRecordKey(), GENESIS_HASH],
+        );
+        await finishErasures(client, salon);
         const { rows } = await client.query<{ digest_secret: Buffer }>(
           'SELECT digest_secret FROM ledger_salons WHERE salon = $1',
           [salon],
