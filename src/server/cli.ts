@@ -290,13 +290,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const trustProxy = values['trust-proxy'] === undefined ? undefined : parseTrustProxy(values['trust-proxy']);
   const texts = values.texts ? await readTextsFlag(values.texts) : [];
-  const platformSigner = values.key ? await readSigner(values.key) : undefined;
-  // After a rotation the last checkpoint was signed by an earlier key: trust every key in the .pub file.
-  const platformKeys = values.key ? await readVerifierKeys([`${values.key}.pub`]).catch(() => []) : [];
-  const { signer, trustedKeys } =
-    salonId === undefined
-      ? { signer: platformSigner, trustedKeys: platformKeys }
-      : salonSigning(platformSigner, platformKeys, salonId);
+  const { platformSigner, platformKeys, signer, trustedKeys } = await signingOf(values.key, salonId);
   const witnesses = new CheckpointWitnesses(values.witness);
   const staffToken = process.env['MARKETING_CONSENT_STAFF_TOKEN'];
   const settings: Omit<LedgerOptions, 'store'> = {
@@ -703,6 +697,29 @@ function salonKeyName(keyName: string, id: string): string {
   return `${keyName}/${id}`;
 }
 
+/**
+ * The key in `keyFile` (none without it) and the verifier keys to trust, for
+ * the ledger itself, or for one salon's chain when `salonId` is given.
+ */
+async function signingOf(
+  keyFile: string | undefined,
+  salonId: string | undefined,
+): Promise<{
+  platformSigner: CheckpointSigner | undefined;
+  platformKeys: string[];
+  signer: CheckpointSigner | undefined;
+  trustedKeys: string[];
+}> {
+  const platformSigner = keyFile ? await readSigner(keyFile) : undefined;
+  // After a rotation the last checkpoint was signed by an earlier key: trust every key in the .pub file.
+  const platformKeys = keyFile ? await readVerifierKeys([`${keyFile}.pub`]).catch(() => []) : [];
+  const { signer, trustedKeys } =
+    salonId === undefined
+      ? { signer: platformSigner, trustedKeys: platformKeys }
+      : salonSigning(platformSigner, platformKeys, salonId);
+  return { platformSigner, platformKeys, signer, trustedKeys };
+}
+
 /** The platform's signing key and trusted verifier keys, as they are for one salon's chain. */
 function salonSigning(
   signer: CheckpointSigner | undefined,
@@ -756,12 +773,7 @@ async function acceptHistory(
     );
     return 2;
   }
-  const platformSigner = await readSigner(values.key);
-  const platformKeys = await readVerifierKeys([`${values.key}.pub`]).catch(() => []);
-  const { signer, trustedKeys } =
-    salonId === undefined
-      ? { signer: platformSigner, trustedKeys: platformKeys }
-      : salonSigning(platformSigner, platformKeys, salonId);
+  const { signer, trustedKeys } = await signingOf(values.key, salonId);
   const store = await openStore(where, { signer, trustedKeys, acceptHistory: { operator, note } });
   // The acceptance is the last entry, and the checkpoint signed over it names its number.
   const entry = store.lastCheckpoint && checkpointSize(store.lastCheckpoint);

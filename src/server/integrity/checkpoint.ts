@@ -69,12 +69,14 @@ export class CheckpointSigner {
   readonly #key: KeyObject;
   readonly #keyId: Buffer;
   readonly verifierKey: string;
+  /** The private key's 32 bytes, for secretFor (read once). */
+  #seed: Buffer | undefined;
 
-  /** `privateKeyPem`: an Ed25519 private key in PKCS#8 PEM (as `keygen` writes it). */
-  constructor(name: string, privateKeyPem: string) {
+  /** `privateKey`: an Ed25519 private key in PKCS#8 PEM (as `keygen` writes it), or the key itself. */
+  constructor(name: string, privateKey: string | KeyObject) {
     if (!/^[^\s+]+$/.test(name)) throw new Error(`checkpoint key name "${name}" must have no spaces and no "+"`);
     this.name = name;
-    this.#key = createPrivateKey(privateKeyPem);
+    this.#key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
     if (this.#key.asymmetricKeyType !== 'ed25519') throw new Error('the checkpoint key must be an Ed25519 key');
     const publicKey = createPublicKey(this.#key);
     this.#keyId = keyId(name, rawPublicKey(publicKey));
@@ -87,7 +89,7 @@ export class CheckpointSigner {
    * pass for another's.
    */
   forLedger(name: string): CheckpointSigner {
-    return new CheckpointSigner(name, this.#key.export({ format: 'pem', type: 'pkcs8' }) as string);
+    return new CheckpointSigner(name, this.#key);
   }
 
   /**
@@ -97,8 +99,8 @@ export class CheckpointSigner {
    * MAC holds for another's. The key file lives outside the data folder.
    */
   secretFor(use: 'entries' | 'index'): Buffer {
-    const seed = Buffer.from(this.#key.export({ format: 'jwk' }).d!, 'base64url');
-    return Buffer.from(hkdfSync('sha256', seed, 'marketing-consent ledger', `${this.name}\n${use}`, 32));
+    this.#seed ??= Buffer.from(this.#key.export({ format: 'jwk' }).d!, 'base64url');
+    return Buffer.from(hkdfSync('sha256', this.#seed, 'marketing-consent ledger', `${this.name}\n${use}`, 32));
   }
 
   /** The signed note for a checkpoint. The origin is the key name: one key, one ledger. */
@@ -170,6 +172,26 @@ export function openCheckpoint(
     }
   }
   return { ok: false, reason: 'no signature by a trusted key holds' };
+}
+
+/**
+ * The latest `count` checkpoints a trusted key signed, newest first, from
+ * notes given newest first: it stops there, so a long log is not verified
+ * signature by signature at every start.
+ */
+export function latestTrusted(
+  notesNewestFirst: Iterable<string>,
+  trustedKeys: readonly string[],
+  count: number,
+): { note: string; checkpoint: Checkpoint }[] {
+  const found: { note: string; checkpoint: Checkpoint }[] = [];
+  if (trustedKeys.length === 0) return found;
+  for (const note of notesNewestFirst) {
+    if (found.length === count) break;
+    const opened = openCheckpoint(note, trustedKeys);
+    if (opened.ok) found.push({ note, checkpoint: opened.checkpoint });
+  }
+  return found;
 }
 
 /** The entry count a signed note names (its second line); check its signature with openCheckpoint first. */

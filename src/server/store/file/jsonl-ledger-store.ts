@@ -47,7 +47,7 @@ import {
   type RecordFlag,
   type StoredRecord,
 } from '../../../contract/ledger-records.js';
-import { checkpointSize, splitCheckpoints, openCheckpoint, type CheckpointSigner } from '../../integrity/checkpoint.js';
+import { checkpointSize, latestTrusted, splitCheckpoints, type CheckpointSigner } from '../../integrity/checkpoint.js';
 import { ByteKeyTable } from '../byte-key-table.js';
 import { CustomerIndex, digestKeys } from '../customer-index.js';
 import { GENESIS_HASH, findChainBreak, hasValidMac } from '../../integrity/hash-chain.js';
@@ -372,7 +372,10 @@ export class JsonlLedgerStore implements LedgerStore {
           : undefined,
       });
       await store.#load(opened.erasures);
-      if (opened.refusal && options.acceptHistory) await store.#acceptHistory(opened, options.acceptHistory);
+      // The operator's acceptance of the chain as found; the checkpoint signed over it vouches for it from now on.
+      if (opened.refusal && options.acceptHistory) {
+        await store.append(historyAcceptance(opened, opened.refusal, options.acceptHistory));
+      }
       return store;
     } catch (error) {
       for (const handle of handles) await handle.close().catch(() => undefined);
@@ -396,14 +399,6 @@ export class JsonlLedgerStore implements LedgerStore {
         this.#index.addErasure(seq, digestKeys(this.#erasures.get(seq)?.event.identifierDigests ?? []));
       }
     }
-  }
-
-  /** Records the operator's acceptance of the chain as found; the checkpoint signed over it vouches for it from now on. */
-  async #acceptHistory(
-    opened: OpenedLedger,
-    acceptance: NonNullable<JsonlStoreOptions['acceptHistory']>,
-  ): Promise<void> {
-    await this.append(historyAcceptance(opened, opened.refusal!, acceptance));
   }
 
   /** Settles once every append so far is durable, or failed (its caller hears of that). */
@@ -897,12 +892,11 @@ async function openLedger(
   if (options.signer) {
     const notes = splitCheckpoints(await readFile(join(directory, CHECKPOINT_LOG_NAME), 'utf8').catch(() => ''));
     const trustedKeys = [options.signer.verifierKey, ...(options.trustedKeys ?? [])];
-    const trusted = notes.filter((note) => openCheckpoint(note, trustedKeys).ok);
-    const last = trusted.at(-1);
-    const opened = last ? openCheckpoint(last, trustedKeys) : undefined;
-    const checkpoint = opened?.ok ? opened.checkpoint : undefined;
     // A write a crash interrupted was made when the last checkpoint, or the one before it, was durable.
-    const inFlight = trusted.slice(-2).map(checkpointSize);
+    const trusted = latestTrusted(notes.reverse(), trustedKeys, 2);
+    const last = trusted[0]?.note;
+    const checkpoint = trusted[0]?.checkpoint;
+    const inFlight = trusted.map((found) => found.checkpoint.size);
     const covered =
       !checkpoint || checkpoint.size === 0 || checkpoint.size > count
         ? undefined

@@ -28,7 +28,7 @@ import {
   type RecordFlag,
   type StoredRecord,
 } from '../../../contract/ledger-records.js';
-import { checkpointSize, openCheckpoint, type CheckpointSigner } from '../../integrity/checkpoint.js';
+import { latestTrusted, type CheckpointSigner } from '../../integrity/checkpoint.js';
 import { GENESIS_HASH, hasValidMac } from '../../integrity/hash-chain.js';
 import { LedgerVerifier, refusalFix, startUpVerdict } from '../../integrity/verify-ledger.js';
 import type { AppendOutcome, Identify, LedgerStore } from '../ledger-store.js';
@@ -868,17 +868,26 @@ interface FoundChain {
 async function inspectChain(client: pg.PoolClient, salon: string, trustedKeys: readonly string[]): Promise<FoundChain> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
-    const notes = await client.query<{ note: string }>(
-      'SELECT note FROM ledger_checkpoints WHERE salon = $1 ORDER BY size DESC',
-      [salon],
-    );
     // The latest two a trusted key signed (newest first): a write in flight was made when one was the last.
-    const trusted = (trustedKeys.length > 0 ? notes.rows : [])
-      .map(({ note }) => ({ note, opened: openCheckpoint(note, trustedKeys) }))
-      .filter(({ opened }) => opened.ok)
-      .slice(0, 2);
-    const newest = trusted[0]?.opened;
-    const last = newest?.ok ? newest.checkpoint : undefined;
+    // Read a page at a time from the newest, so the salon's whole history of checkpoints is not read.
+    const trusted: ReturnType<typeof latestTrusted> = [];
+    let hasCheckpoints = false;
+    for (let offset = 0; trusted.length < 2; offset += 16) {
+      const { rows } = await client.query<{ note: string }>(
+        'SELECT note FROM ledger_checkpoints WHERE salon = $1 ORDER BY size DESC LIMIT 16 OFFSET $2',
+        [salon, offset],
+      );
+      hasCheckpoints ||= rows.length > 0;
+      trusted.push(
+        ...latestTrusted(
+          rows.map((row) => row.note),
+          trustedKeys,
+          2 - trusted.length,
+        ),
+      );
+      if (rows.length < 16 || trustedKeys.length === 0) break;
+    }
+    const last = trusted[0]?.checkpoint;
     const lastNote = trusted[0]?.note;
     const head = await client.query<{ head_seq: string; head_hash: string }>(
       'SELECT head_seq, head_hash FROM ledger_salons WHERE salon = $1',
@@ -909,8 +918,8 @@ async function inspectChain(client: pg.PoolClient, salon: string, trustedKeys: r
       lastNote,
       hashAtSize,
       tail,
-      hasCheckpoints: notes.rows.length > 0,
-      inFlight: trusted.map(({ note }) => checkpointSize(note)),
+      hasCheckpoints,
+      inFlight: trusted.map((found) => found.checkpoint.size),
     };
   } finally {
     await client.query('COMMIT');
