@@ -4,15 +4,18 @@
 //   - start-up: from spawning the ledger to its first answer for a salon (health of /salons/s0/)
 //   - RSS and open files of the ledger process after start-up and after the writes, and memory per salon
 //     above the anchor after start-up
-//   - writes: bookings from 32 clients spread over all salons for --seconds: durable records/s, p50, p99
+//   - first bookings: each salon's first booking (it is opened for it), for --seconds or until every salon has one
+//   - writes: then bookings from 32 clients spread at random over the salons reached, for --seconds: durable
+//     records/s, p50, p99
 //   - status p99 over 300 staff status reads of random salons' customers
 //   - idle CPU: the ledger's CPU use over 5 s with no request, in % of one core
 // A size whose ledger is not ready within --timeout seconds is reported as such, and the next size is run.
 //
-//   npm run bench:platform -- [--salons 10,100,1000] [--store jsonl|postgres] [--seconds 5] [--timeout 180]
+//   npm run bench:platform -- [--salons 10,100,1000] [--store jsonl|postgres] [--processes 1] [--seconds 5] [--max-open-salons N]
+//                             [--timeout 180] [--cpu-prof DIR]
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,12 +35,21 @@ const { values } = parseArgs({
     salons: { type: 'string', default: '10,100,1000' },
     store: { type: 'string', default: 'jsonl' },
     seconds: { type: 'string', default: '5' },
+    // PostgreSQL: this many ledger processes serving every salon on the one database; clients take turns.
+    processes: { type: 'string', default: '1' },
+    // The ledger's cap on open salons (its default unless given).
+    'max-open-salons': { type: 'string' },
     timeout: { type: 'string', default: '180' },
+    // A CPU profile of each ledger process into this folder (node --cpu-prof), to see where its time goes.
+    'cpu-prof': { type: 'string' },
   },
 });
 const store = values.store;
-if (!['jsonl', 'postgres'].includes(store)) {
-  console.error('--store must be jsonl or postgres');
+const processes = Number(values.processes);
+if (!['jsonl', 'postgres'].includes(store) || !(processes >= 1) || (store === 'jsonl' && processes > 1)) {
+  console.error(
+    '--store must be jsonl or postgres, --processes a number from 1 (above 1 only with postgres: a folder is locked by one process)',
+  );
   process.exit(2);
 }
 const sizes = [1, ...values.salons.split(',').map(Number)];
@@ -63,11 +75,17 @@ const salonSettings = (i) => ({
 async function platformOf(n) {
   if (store === 'jsonl') {
     const dir = await mkdtemp(join(tmpdir(), 'bench-platform-'));
-    // Written at once (adding 10,000 one by one is what the registration time below measures a step of).
-    await writeFile(
-      join(dir, 'salons.json'),
-      JSON.stringify({ salons: Array.from({ length: n }, (_, i) => salonSettings(i)) }),
-    );
+    // Each salon's file written directly, as `salons add` leaves it (adding one more is what the
+    // registration time below measures).
+    for (let i = 0; i < n; i += 200) {
+      await Promise.all(
+        Array.from({ length: Math.min(200, n - i) }, async (_, j) => {
+          const salon = salonSettings(i + j);
+          await mkdir(join(dir, 'salons', salon.id), { recursive: true });
+          await writeFile(join(dir, 'salons', salon.id, 'salon.json'), JSON.stringify(salon));
+        }),
+      );
+    }
     const registry = new FileSalonRegistry(dir);
     const registration = await medianAdd(registry, n);
     await registry.close();
@@ -106,6 +124,7 @@ function startPlatform(where) {
   const child = spawn(
     process.execPath,
     [
+      ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : []),
       'dist/server/cli.js',
       'serve',
       '--salons',
@@ -117,6 +136,7 @@ function startPlatform(where) {
       '--key',
       keyFile,
       '--no-retention',
+      ...(values['max-open-salons'] ? ['--max-open-salons', values['max-open-salons']] : []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -156,10 +176,13 @@ async function measure(n) {
   const { where, registration } = await platformOf(n);
   const served = n + 5;
   const started = performance.now();
-  const platform = startPlatform(where);
+  // The first process is the one measured; the others serve the same salons from the same database.
+  const platforms = Array.from({ length: processes }, () => startPlatform(where));
+  const [platform] = platforms;
   const row = { n, registration };
   try {
-    const url = await platform.url;
+    const urls = await Promise.all(platforms.map((one) => one.url));
+    const [url] = urls;
     row.listening = performance.now() - started;
     // The first answer of a salon's ledger.
     for (;;) {
@@ -173,43 +196,64 @@ async function measure(n) {
     row.rss = kib(status, 'VmRSS') / 1024;
     row.files = (await readdir(`/proc/${platform.child.pid}/fd`)).length;
 
-    // Writes spread over every salon.
+    // Bookings, each to a salon of `pick(i)`, from 32 clients for `seconds` (or until `limit` bookings).
     let counter = 0;
-    let failures = 0;
-    const latencies = [];
-    const deadline = performance.now() + seconds * 1000;
-    const writeStarted = performance.now();
-    await Promise.all(
-      Array.from({ length: 32 }, async () => {
-        while (performance.now() < deadline) {
-          const i = counter++;
-          const body = JSON.stringify(makeEvent(i));
-          const { status: code, ms } = await request(`${url}/salons/s${i % served}/v1/consent-events`, {
-            method: 'POST',
-            body,
-            headers: { 'content-type': 'application/json', origin: ORIGIN, 'content-length': Buffer.byteLength(body) },
-          });
-          if (code !== 201) failures += 1;
-          latencies.push(ms);
-        }
-      }),
-    );
-    latencies.sort((a, b) => a - b);
+    /** Which salon each customer booked at, for the status reads. */
+    const written = [];
+    const book = async (pick, limit = Infinity) => {
+      let failures = 0;
+      const latencies = [];
+      const deadline = performance.now() + seconds * 1000;
+      const writeStarted = performance.now();
+      let sent = 0;
+      await Promise.all(
+        Array.from({ length: 32 }, async (_, client) => {
+          while (performance.now() < deadline && sent < limit) {
+            const salon = pick(sent++);
+            const i = counter++;
+            const body = JSON.stringify(makeEvent(i));
+            const { status: code, ms } = await request(
+              `${urls[client % urls.length]}/salons/s${salon}/v1/consent-events`,
+              {
+                method: 'POST',
+                body,
+                headers: {
+                  'content-type': 'application/json',
+                  origin: ORIGIN,
+                  'content-length': Buffer.byteLength(body),
+                },
+              },
+            );
+            if (code === 201) written.push([i, salon]);
+            else failures += 1;
+            latencies.push(ms);
+          }
+        }),
+      );
+      latencies.sort((a, b) => a - b);
+      return {
+        perSecond: latencies.length / ((performance.now() - writeStarted) / 1000),
+        p50: at(latencies, 0.5),
+        p99: at(latencies, 0.99),
+        count: latencies.length,
+        failures,
+      };
+    };
+    // First each salon's first booking (it is opened for it), in turn; then bookings spread at random over
+    // the salons reached, open now unless the cap closed them again.
+    row.firstWrites = n > 1 ? await book((k) => k % served, served) : undefined;
+    const reached = Math.max(1, Math.min(served, row.firstWrites?.count ?? 1));
+    row.writes = await book(() => Math.floor(Math.random() * reached));
+    row.reached = reached;
     // What the writes left open: the salons they reached.
     row.rssAfter = kib(await readFile(`/proc/${platform.child.pid}/status`, 'utf8'), 'VmRSS') / 1024;
     row.filesAfter = (await readdir(`/proc/${platform.child.pid}/fd`)).length;
-    row.writes = {
-      perSecond: latencies.length / ((performance.now() - writeStarted) / 1000),
-      p50: at(latencies, 0.5),
-      p99: at(latencies, 0.99),
-      failures,
-    };
 
-    // Status of customers written above, at random salons.
+    // Status of customers written above, at their salons.
     const reads = [];
     for (let k = 0; k < 300; k += 1) {
-      const i = Math.floor(Math.random() * counter);
-      const { ms } = await request(`${url}/salons/s${i % served}/v1/staff/status?email=kundin-${i}@example.ch`, {
+      const [i, salon] = written[Math.floor(Math.random() * written.length)];
+      const { ms } = await request(`${url}/salons/s${salon}/v1/staff/status?email=kundin-${i}@example.ch`, {
         headers: { authorization: `Bearer ${STAFF_TOKEN}` },
       });
       reads.push(ms);
@@ -224,25 +268,38 @@ async function measure(n) {
   } catch (error) {
     row.failed = error.message;
   } finally {
-    platform.child.kill('SIGKILL');
+    // A graceful stop (its profile is written with --cpu-prof), then a hard one.
+    await Promise.all(
+      platforms.map(async ({ child }) => {
+        child.kill('SIGTERM');
+        const stopped = await Promise.race([
+          new Promise((resolve) => child.once('exit', () => resolve(true))),
+          new Promise((resolve) => setTimeout(() => resolve(false), 5000)),
+        ]);
+        if (!stopped) child.kill('SIGKILL');
+      }),
+    );
   }
   return row;
 }
 
 const fmt = (value, digits = 0) => (value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits));
 console.log(
-  `platform benchmark: ${store} store, serve --salons --key, bookings from 32 clients spread over all salons for ${seconds} s`,
+  `platform benchmark: ${store} store, ${processes} ledger process${processes > 1 ? 'es (RSS, files and CPU of the first)' : ''}, serve --salons --key, bookings from 32 clients spread over all salons for ${seconds} s`,
 );
 console.log(
-  '  salons   register   listening   first answer   RSS (MiB)   per salon   open files   records/s   p50 / p99 (ms)      status p99   idle CPU   log lines   after writes: RSS, files',
+  '  salons   register   listening   first answer   RSS (MiB)   per salon   open files   first bookings/s, p99   spread over    bookings/s   p50 / p99 (ms)      status p99   idle CPU   log lines   after writes: RSS, files',
 );
 let anchor;
 for (const n of sizes) {
   const row = await measure(n);
   anchor ??= row;
   const perSalon = n > 1 && row.rss !== undefined ? ((row.rss - anchor.rss) * 1024) / (n - 1) : undefined;
+  const first = row.firstWrites
+    ? `${fmt(row.firstWrites.perSecond).padStart(6)}, ${fmt(row.firstWrites.p99).padStart(5)} ms`
+    : '           —';
   console.log(
-    `  ${String(n).padStart(6)}   ${fmt(row.registration, 1).padStart(6)} ms   ${fmt(row.listening / 1000, 1).padStart(7)} s   ${fmt(row.startup / 1000, 1).padStart(10)} s   ${fmt(row.rss).padStart(9)}   ${perSalon === undefined ? '        —' : `${fmt(perSalon).padStart(5)} KiB`}   ${fmt(row.files).padStart(10)}   ${fmt(row.writes?.perSecond).padStart(9)}   ${fmt(row.writes?.p50, 1).padStart(6)} / ${fmt(row.writes?.p99, 1).padStart(7)}   ${fmt(row.statusP99, 1).padStart(7)} ms   ${fmt(row.idleCpu * 100, 1).padStart(6)} %   ${fmt(row.logLines).padStart(9)}   ${fmt(row.rssAfter).padStart(8)} MiB, ${fmt(row.filesAfter)}${row.failed ? `   (${row.failed})` : ''}${row.writes?.failures ? `   (${row.writes.failures} writes failed)` : ''}`,
+    `  ${String(n).padStart(6)}   ${fmt(row.registration, 1).padStart(6)} ms   ${fmt(row.listening / 1000, 1).padStart(7)} s   ${fmt(row.startup / 1000, 1).padStart(10)} s   ${fmt(row.rss).padStart(9)}   ${perSalon === undefined ? '        —' : `${fmt(perSalon).padStart(5)} KiB`}   ${fmt(row.files).padStart(10)}   ${first.padStart(21)}   ${fmt(row.reached).padStart(7)} salons   ${fmt(row.writes?.perSecond).padStart(9)}   ${fmt(row.writes?.p50, 1).padStart(6)} / ${fmt(row.writes?.p99, 1).padStart(7)}   ${fmt(row.statusP99, 1).padStart(7)} ms   ${fmt(row.idleCpu * 100, 1).padStart(6)} %   ${fmt(row.logLines).padStart(9)}   ${fmt(row.rssAfter).padStart(8)} MiB, ${fmt(row.filesAfter)}${row.failed ? `   (${row.failed})` : ''}${row.writes?.failures || row.firstWrites?.failures ? `   (${(row.writes?.failures ?? 0) + (row.firstWrites?.failures ?? 0)} writes failed)` : ''}`,
   );
 }
 agent.destroy();

@@ -74,7 +74,9 @@ many salons on one deployment (a platform):
 where the ledger is:
   --data DIR               a folder with the ledger file (the embedded store)
   --database-url URL       PostgreSQL, postgres://user:password@host:5432/db (or DATABASE_URL, which keeps
-                           the password out of the process list); the schema is made and upgraded at start
+                           the password out of the process list); the schema is made and upgraded at start;
+                           the URL's parameters (sslmode, application_name, options, host=/socket/dir) apply
+  --db-pool-size 10        connections to PostgreSQL this process keeps at most (all salons share them)
 
 serve options:
   --port 8787              port (0: any free port)
@@ -167,6 +169,7 @@ const OPTIONS = {
   'dry-run': { type: 'boolean', default: false },
   url: { type: 'string' },
   'database-url': { type: 'string' },
+  'db-pool-size': { type: 'string', default: '10' },
   salons: { type: 'boolean', default: false },
   'salon-id': { type: 'string' },
   'max-open-salons': { type: 'string', default: '500' },
@@ -214,7 +217,14 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const platform: LedgerPlace = databaseUrl ? { databaseUrl } : { directory: values.data! };
+  const poolSize = Number(values['db-pool-size']);
+  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000) {
+    console.error(
+      `--db-pool-size must be a whole number of connections from 1 to 1000, not "${values['db-pool-size']}" (the server's max_connections bounds all processes together).`,
+    );
+    return 2;
+  }
+  const platform: LedgerPlace = databaseUrl ? { databaseUrl, poolSize } : { directory: values.data! };
   if (command === 'salons') {
     const texts = values.texts ? await readTextsFlag(values.texts) : undefined;
     return salonsCommand(positionals[1], positionals[2], values, texts, platform);
@@ -676,7 +686,7 @@ async function readCheckpoints(paths: readonly string[]): Promise<CheckpointSour
 
 /** Where the ledger is: a folder (the embedded store) or a PostgreSQL database. */
 /** A data folder, or a database and the salon whose chain in it (default: the single salon's). */
-type LedgerPlace = { directory: string } | { databaseUrl: string; salon?: string };
+type LedgerPlace = { directory: string } | { databaseUrl: string; poolSize?: number; salon?: string };
 
 /** For messages and logs: the folder, or the database without its password. */
 function describePlace(where: LedgerPlace): string {
@@ -746,6 +756,7 @@ function openStore(
     ? JsonlLedgerStore.open(where.directory, options)
     : PostgresLedgerStore.open({
         connectionString: where.databaseUrl,
+        ...(where.poolSize ? { poolSize: where.poolSize } : {}),
         ...(where.salon ? { salon: where.salon } : {}),
         ...options,
       });

@@ -248,9 +248,10 @@ for (const store of stores) {
         await killHard(platform.child);
       }
       if (where[0] === '--data') {
-        const registry = await readFile(join(where[1]!, 'salons.json'), 'utf8');
-        assert.doesNotMatch(registry, new RegExp(token), 'the registry keeps only a hash of the token');
         assert.deepEqual((await readdir(join(where[1]!, 'salons'))).sort(), ['bella', 'chic']);
+        const registry = await registryText(where[1]!);
+        assert.match(registry, /Salon Bella/);
+        assert.doesNotMatch(registry, new RegExp(token), 'the registry keeps only a hash of the token');
       } else {
         assert.doesNotMatch(await databaseText(where[1]!), new RegExp(token));
       }
@@ -284,7 +285,7 @@ describe('salons: settings that cannot work', () => {
   it('are refused with the fix named, and the registry is left as it was', async () => {
     const where = ['--data', await mkdtemp(join(tmpdir(), 'platform-bad-'))];
     addSalon(where, 'bella', '--salon', 'Salon Bella', '--single-opt-in', 'email-newsletter');
-    const before = await readFile(join(where[1]!, 'salons.json'), 'utf8');
+    const before = await registryText(where[1]!);
     const cases: [string[], RegExp][] = [
       [['add', 'Bella!', '--salon', 'X', '--single-opt-in', 'email-newsletter'], /not a salon id/],
       [['add', 'bella', '--salon', 'Other', '--single-opt-in', 'email-newsletter'], /already registered/],
@@ -315,7 +316,7 @@ describe('salons: settings that cannot work', () => {
       assert.notEqual(result.code, 0, args.join(' '));
       assert.match(result.output, message, args.join(' '));
     }
-    assert.equal(await readFile(join(where[1]!, 'salons.json'), 'utf8'), before);
+    assert.equal(await registryText(where[1]!), before);
     const mixed = cli('serve', '--salons', ...where, '--origin', BELLA);
     assert.equal(mixed.code, 2);
     assert.match(
@@ -324,6 +325,14 @@ describe('salons: settings that cannot work', () => {
     );
   });
 });
+
+/** Every file of a file-store registry (each salon's salon.json, the log of changes), as one text. */
+async function registryText(dir: string): Promise<string> {
+  const ids = (await readdir(join(dir, 'salons')).catch(() => [])).sort();
+  const files = [...ids.map((id) => join(dir, 'salons', id, 'salon.json')), join(dir, 'salon-changes.log')];
+  const texts = await Promise.all(files.map((file) => readFile(file, 'utf8').catch(() => '')));
+  return files.map((file, i) => `${file}\n${texts[i]}`).join('\n');
+}
 
 async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 15_000;

@@ -59,28 +59,40 @@ export function checkpointText(checkpoint: Checkpoint): string {
 
 /** A public key in signed-note form: `<name>+<key id hex>+<base64(0x01 ‖ key)>`. */
 export function verifierKey(name: string, publicKey: KeyObject): string {
-  const raw = rawPublicKey(publicKey);
+  return verifierKeyOfRaw(name, rawPublicKey(publicKey));
+}
+
+function verifierKeyOfRaw(name: string, raw: Buffer): string {
   return `${name}+${keyId(name, raw).toString('hex')}+${Buffer.concat([Buffer.from([ED25519]), raw]).toString('base64')}`;
+}
+
+/** A private key with what every ledger signing with it shares: read from the key once, not per salon. */
+interface SigningKey {
+  key: KeyObject;
+  rawPublicKey: Buffer;
+  /** The private key's 32 bytes, for secretFor (read when first needed). */
+  seed?: Buffer;
 }
 
 /** Signs checkpoints of one ledger. */
 export class CheckpointSigner {
   readonly name: string;
-  readonly #key: KeyObject;
+  readonly #key: SigningKey;
   readonly #keyId: Buffer;
   readonly verifierKey: string;
-  /** The private key's 32 bytes, for secretFor (read once). */
-  #seed: Buffer | undefined;
 
   /** `privateKey`: an Ed25519 private key in PKCS#8 PEM (as `keygen` writes it), or the key itself. */
-  constructor(name: string, privateKey: string | KeyObject) {
+  constructor(name: string, privateKey: string | KeyObject | SigningKey) {
     if (!/^[^\s+]+$/.test(name)) throw new Error(`checkpoint key name "${name}" must have no spaces and no "+"`);
     this.name = name;
-    this.#key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
-    if (this.#key.asymmetricKeyType !== 'ed25519') throw new Error('the checkpoint key must be an Ed25519 key');
-    const publicKey = createPublicKey(this.#key);
-    this.#keyId = keyId(name, rawPublicKey(publicKey));
-    this.verifierKey = verifierKey(name, publicKey);
+    if (typeof privateKey === 'string' || !('rawPublicKey' in privateKey)) {
+      const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
+      if (key.asymmetricKeyType !== 'ed25519') throw new Error('the checkpoint key must be an Ed25519 key');
+      privateKey = { key, rawPublicKey: rawPublicKey(createPublicKey(key)) };
+    }
+    this.#key = privateKey;
+    this.#keyId = keyId(name, privateKey.rawPublicKey);
+    this.verifierKey = verifierKeyOfRaw(name, privateKey.rawPublicKey);
   }
 
   /**
@@ -99,14 +111,15 @@ export class CheckpointSigner {
    * MAC holds for another's. The key file lives outside the data folder.
    */
   secretFor(use: 'entries' | 'index'): Buffer {
-    this.#seed ??= Buffer.from(this.#key.export({ format: 'jwk' }).d!, 'base64url');
-    return Buffer.from(hkdfSync('sha256', this.#seed, 'marketing-consent ledger', `${this.name}\n${use}`, 32));
+    const key = this.#key;
+    key.seed ??= Buffer.from(key.key.export({ format: 'jwk' }).d!, 'base64url');
+    return Buffer.from(hkdfSync('sha256', key.seed, 'marketing-consent ledger', `${this.name}\n${use}`, 32));
   }
 
   /** The signed note for a checkpoint. The origin is the key name: one key, one ledger. */
   sign(size: number, headHash: string): string {
     const text = checkpointText({ origin: this.name, size, headHash });
-    const signature = sign(null, Buffer.from(text), this.#key);
+    const signature = sign(null, Buffer.from(text), this.#key.key);
     return `${text}\n— ${this.name} ${Buffer.concat([this.#keyId, signature]).toString('base64')}\n`;
   }
 }

@@ -9,13 +9,15 @@
  *
  * The platform answers as soon as it has read the registry: a salon is
  * opened when it is first asked for (a request that comes while it opens
- * waits for it), and the others one after another in the background. The
- * registry is read again every `refreshMs`, and at once for an id not yet
+ * waits for it), and the others one after another in the background. What
+ * changed in the registry since it was last read is read when the registry
+ * says so (PostgreSQL), every `refreshMs`, and at once for an id not yet
  * known: a salon added by the CLI is served within a moment, a disabled one
  * stops answering (its records are kept), changed settings (a new staff
- * token) take effect.
+ * token) take effect. A salon that cannot be opened answers 503 and is tried
+ * again after a while; the log says each cause once, not once per salon.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { fail } from '../app/http.js';
 import { checkLedgerSettings, createLedgerApp, type LedgerApp, type LedgerOptions } from '../app/ledger-app.js';
 import type { LedgerStore } from '../store/ledger-store.js';
@@ -183,6 +185,36 @@ async function answer(served: Served, request: Request, env: unknown): Promise<R
 
 /** Salons opened at once in the background (a request's own salon does not wait for them). */
 const WARM_UP_CONCURRENCY = 2;
+/** A salon that could not be opened is tried again, when asked for, after this long (ms). */
+const RETRY_BROKEN_MS = 30_000;
+
+/**
+ * Why salons cannot be served, for the operator's log: each cause said once
+ * (again after an hour, with how many salons it hit meanwhile), not once per
+ * salon and try. A system error is one cause for every salon it hits, by its
+ * code (EMFILE names a different file each time); any other is the salon's
+ * own, by its message.
+ */
+class ProblemLog {
+  readonly #said = new Map<string, { at: number; since: number }>();
+
+  say(salon: string, error: NodeJS.ErrnoException, maxOpen: number): void {
+    const cause = error.code ?? `${salon}: ${error.message}`;
+    const said = this.#said.get(cause);
+    const now = Date.now();
+    if (said && now - said.at < 3_600_000) {
+      said.since += 1;
+      return;
+    }
+    const others = said?.since ? ` (and ${said.since} more salons since it was last said)` : '';
+    const fix =
+      error.code === 'EMFILE' || error.code === 'ENFILE'
+        ? `: the process may open no more files; raise its limit (ulimit -n, LimitNOFILE) or lower --max-open-salons (${maxOpen}, about five files each)`
+        : '';
+    console.error(`ledger: salon ${salon} cannot be served: ${error.message}${fix}${others}`);
+    this.#said.set(cause, { at: now, since: 0 });
+  }
+}
 
 export function createPlatformApp(options: PlatformOptions): PlatformApp {
   const { registry } = options;
@@ -202,10 +234,12 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
   /** Salons not opened yet, for the background to open one after another. */
   const toWarm = new Set<string>();
   let warming = 0;
-  /** Salons that cannot be served, and why (for the operator's log, said once). */
-  const broken = new Map<string, string>();
+  /** Salons that cannot be served: why, and when they were last tried. */
+  const broken = new Map<string, { reason: string; at: number }>();
+  const problems = new ProblemLog();
   let refreshing: Promise<void> | undefined;
-  let lastRefresh = 0;
+  /** Where the registry was last read to (see SalonRegistry.changes). */
+  let cursor: string | undefined;
   let closed = false;
 
   /** Closes a salon's store (one that failed to open has nothing to close). */
@@ -298,9 +332,8 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
       broken.delete(salon.id);
       await previous?.ledgerApp.close();
     } catch (error) {
-      const reason = (error as Error).message;
-      if (broken.get(salon.id) !== reason) console.error(`ledger: salon ${salon.id} cannot be served: ${reason}`);
-      broken.set(salon.id, reason);
+      problems.say(salon.id, error as NodeJS.ErrnoException, maxOpen);
+      broken.set(salon.id, { reason: (error as Error).message, at: Date.now() });
       // A salon served before keeps its store for the app still serving it.
       if (!apps.has(salon.id)) await closeLedger(salon.id);
     }
@@ -336,14 +369,31 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
     return pending;
   };
 
-  /** Opens the salons not asked for yet, a few at a time, until none is left. */
+  /** Whether to try opening a salon: not one that failed a moment ago (it is tried again after a while). */
+  const mayTry = (id: string) => {
+    const failed = broken.get(id);
+    return !failed || Date.now() - failed.at >= RETRY_BROKEN_MS;
+  };
+
+  /** Requests being answered now: the background waits while there are any. */
+  let answering = 0;
+  let warmUpLater: ReturnType<typeof setTimeout> | undefined;
+
+  /** Opens the salons not asked for yet, a few at a time and only while no request waits, until none is left. */
   const warmUp = () => {
+    if (answering > 0 && toWarm.size > 0) {
+      warmUpLater ??= setTimeout(() => {
+        warmUpLater = undefined;
+        warmUp();
+      }, 50);
+      warmUpLater.unref();
+      return;
+    }
     while (!closed && warming < WARM_UP_CONCURRENCY && toWarm.size > 0) {
       const id = toWarm.values().next().value!;
       toWarm.delete(id);
       const salon = known.get(id);
-      // A salon that could not be served is tried again (its cause is logged once).
-      if (!salon || apps.has(id)) continue;
+      if (!salon || apps.has(id) || !mayTry(id)) continue;
       warming += 1;
       void open(salon, true).finally(() => {
         warming -= 1;
@@ -352,22 +402,27 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
     }
   };
 
-  /** Brings the served salons in line with the registry; opens none itself (see warmUp). */
+  /** Takes in what changed in the registry (everything at the first read); opens none itself (see warmUp). */
   const refresh = (): Promise<void> => {
     refreshing ??= (async () => {
       try {
-        const salons = await registry.list();
-        lastRefresh = Date.now();
+        const first = cursor === undefined;
+        const changed = await registry.changes(cursor);
+        cursor = changed.cursor;
         if (closed) return;
-        const enabled = new Map(salons.filter((salon) => !salon.disabledAt).map((salon) => [salon.id, salon]));
-        known.clear();
-        for (const [id, salon] of enabled) known.set(id, salon);
-        for (const id of [...ledgers.keys()]) if (!enabled.has(id)) await stopSalon(id);
-        for (const id of [...broken.keys()]) if (!enabled.has(id)) broken.delete(id);
-        for (const salon of enabled.values()) {
-          // Served ones take changed settings now; the others are opened in the background (or when asked for).
-          if (apps.has(salon.id)) await open(salon);
-          else toWarm.add(salon.id);
+        for (const salon of changed.salons) {
+          const { id } = salon;
+          broken.delete(id);
+          if (salon.disabledAt) {
+            known.delete(id);
+            toWarm.delete(id);
+            if (ledgers.has(id) || apps.has(id)) await stopSalon(id);
+            continue;
+          }
+          known.set(id, salon);
+          // Served ones take changed settings now; new ones are opened in the background (or when asked for).
+          if (apps.has(id)) await open(salon);
+          else if (first || !wakeUps.has(id)) toWarm.add(id);
         }
         warmUp();
       } catch (error) {
@@ -378,20 +433,29 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
     })();
     return refreshing;
   };
+  registry.watch?.(() => void refresh());
   const timer = setInterval(() => void refresh(), refreshMs);
   timer.unref();
 
   const app = new Hono();
   app.get('/v1/health', (c) => c.json({ ok: true }));
   app.all('/salons/:salon/*', async (c) => {
-    const id = c.req.param('salon');
+    answering += 1;
+    try {
+      return await answerFor(c);
+    } finally {
+      answering -= 1;
+    }
+  });
+  const answerFor = async (c: Context) => {
+    const id = c.req.param('salon')!;
     if (!SALON_ID.test(id)) return fail(c, 404, `no salon "${id}" here`);
-    // A salon added a moment ago: read the registry now rather than at the next interval (at most once a second).
-    if (!known.has(id) && Date.now() - lastRefresh > 1_000) await refresh();
+    // A salon added a moment ago: read what changed in the registry now rather than at the next interval.
+    if (!known.has(id)) await refresh();
     // Its own salon first: a request does not wait for the background to reach it; one closing is opened again.
     const salon = known.get(id);
     await closing.get(id);
-    if (salon && !apps.has(id) && !broken.has(id)) {
+    if (salon && !apps.has(id) && mayTry(id)) {
       await open(salon);
       // The background was opening it, and left it closed for want of room: open it for this request.
       if (!apps.has(id) && !broken.has(id)) await open(salon);
@@ -401,7 +465,7 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
     if (broken.has(id))
       return fail(c, 503, `the ledger of salon "${id}" cannot be served now; the operator's log says why`);
     return fail(c, 404, `no salon "${id}" here`);
-  });
+  };
   app.notFound((c) => fail(c, 404, `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}`));
 
   // Every salon opened once in a while in the background, for its retention run (it closes again when idle).
@@ -423,6 +487,7 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
       clearInterval(timer);
       clearInterval(idleTimer);
       clearInterval(maintenance);
+      clearTimeout(warmUpLater);
       for (const wakeUp of wakeUps.values()) clearTimeout(wakeUp);
       toWarm.clear();
       await refreshing;

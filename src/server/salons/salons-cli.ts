@@ -39,12 +39,12 @@ export interface SalonFlags {
   'single-opt-in': string[];
 }
 
-export type RegistryPlace = { directory: string } | { databaseUrl: string };
+export type RegistryPlace = { directory: string } | { databaseUrl: string; poolSize?: number };
 
 /** The registry of the platform at `where`, and the pool it reads through (PostgreSQL). */
 export async function openSalonRegistry(where: RegistryPlace): Promise<{ registry: SalonRegistry; pool?: pg.Pool }> {
   if ('directory' in where) return { registry: new FileSalonRegistry(where.directory) };
-  const pool = openPostgresPool(where.databaseUrl, 2);
+  const pool = openPostgresPool(where.databaseUrl, where.poolSize ?? 2);
   try {
     await migratePostgres(pool);
   } catch (error) {

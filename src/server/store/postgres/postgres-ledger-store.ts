@@ -34,6 +34,10 @@ import { LedgerVerifier, refusalFix, startUpVerdict } from '../../integrity/veri
 import type { AppendOutcome, Identify, LedgerStore } from '../ledger-store.js';
 import type { RateBuckets } from '../../app/rate-limit.js';
 import { newRecordKey } from '../personal-data.js';
+import { commitGroupOf } from './commit-group.js';
+import { inTransaction } from './transaction.js';
+
+export { inTransaction };
 import {
   chainEntry,
   erasureRefusal,
@@ -53,7 +57,7 @@ export interface PostgresStoreOptions {
   /** Verifier keys whose checkpoints count at open: the signer's, and earlier keys after a rotation. */
   trustedKeys?: readonly string[] | undefined;
   onCheckpoint?: ((note: string) => void) | undefined;
-  /** Connections in this process's pool. Default 4. */
+  /** Connections in this process's pool. Default 10 (pg's own default). */
   poolSize?: number;
   /** A pool shared with other stores (one per salon on a platform); the store then leaves it open at close. */
   pool?: pg.Pool;
@@ -138,6 +142,10 @@ const MIGRATIONS: readonly string[] = [
      note text NOT NULL,
      superseded_after bigint NOT NULL
    );`,
+  // The register's changes in order, so a running platform reads only what changed since it last looked.
+  `CREATE SEQUENCE ledger_salon_changes;
+   ALTER TABLE ledger_salon_settings ADD COLUMN change bigint NOT NULL DEFAULT nextval('ledger_salon_changes');
+   CREATE INDEX ledger_salon_settings_by_change ON ledger_salon_settings (change);`,
 ];
 
 /** An entry with what reading it needs: its key, or the erasure that took it (see `readable`). */
@@ -222,6 +230,14 @@ export class PostgresLedgerStore implements LedgerStore {
           );
           prepared.add(pool);
         }
+        const { signer } = options;
+        const made = await makeChain(client, salon, signer);
+        if (made) {
+          if (options.acceptHistory) throw new Error(`salon "${salon}" had no chain: there is no history to accept`);
+          const store = new PostgresLedgerStore(pool, salon, made.digestSecret, options);
+          store.#lastCheckpoint = made.checkpoint;
+          return store;
+        }
         await client.query(
           `INSERT INTO ledger_salons (salon, digest_secret, head_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
           [salon, newRecordKey(), GENESIS_HASH],
@@ -232,7 +248,6 @@ export class PostgresLedgerStore implements LedgerStore {
           [salon],
         );
         const store = new PostgresLedgerStore(pool, salon, rows[0]!.digest_secret, options);
-        const { signer } = options;
         const trustedKeys = signer ? [signer.verifierKey, ...(options.trustedKeys ?? [])] : [];
         const found = await inspectChain(client, salon, trustedKeys);
         const place = `--database-url …${salon === 'default' ? '' : ` --salon-id ${salon}`}`;
@@ -333,6 +348,30 @@ export class PostgresLedgerStore implements LedgerStore {
   async index(identify: Identify): Promise<void> {
     this.#identify = identify;
     const version = identify.version ?? '';
+    // Most opens: the rules are the ones the chain was indexed with, or the chain is empty (one statement).
+    const { rows: kept } = await this.#pool.query<{ same: boolean }>(
+      `WITH empty AS (
+         UPDATE ledger_salons SET identity_version = $2
+          WHERE salon = $1 AND head_seq = 0 AND identity_version IS DISTINCT FROM $2 RETURNING salon)
+       SELECT identity_version IS NOT DISTINCT FROM $2 OR EXISTS (SELECT 1 FROM empty) AS same
+         FROM ledger_salons WHERE salon = $1`,
+      [this.#salon, version],
+    );
+    if (kept[0]?.same) {
+      // Entries written without their identifiers (by an older version): indexed below, else nothing to do.
+      const { rows } = await this.#pool.query('SELECT 1 FROM ledger_entries WHERE salon = $1 AND NOT indexed LIMIT 1', [
+        this.#salon,
+      ]);
+      if (rows.length === 0) return;
+    } else await this.#forgetIndex(version);
+    // A thousand entries a transaction, under the chain head's lock like an append, until none is left.
+    while (await inTransaction(this.#pool, (client) => this.#indexSome(client, identify))) {
+      // The next thousand.
+    }
+  }
+
+  /** Other rules (another phone country): every record is identified again, and linked anew. */
+  async #forgetIndex(version: string): Promise<void> {
     await inTransaction(this.#pool, async (client) => {
       const { rows } = await client.query<{ identity_version: string | null }>(
         'SELECT identity_version FROM ledger_salons WHERE salon = $1 FOR UPDATE',
@@ -348,10 +387,6 @@ export class PostgresLedgerStore implements LedgerStore {
       await client.query('DELETE FROM ledger_entry_identifiers WHERE salon = $1', [this.#salon]);
       await client.query('UPDATE ledger_salons SET identity_version = $2 WHERE salon = $1', [this.#salon, version]);
     });
-    // A thousand entries a transaction, under the chain head's lock like an append, until none is left.
-    while (await inTransaction(this.#pool, (client) => this.#indexSome(client, identify))) {
-      // The next thousand.
-    }
   }
 
   /** Indexes up to a thousand entries not indexed yet; false when there were none. */
@@ -560,7 +595,9 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async #write(batch: readonly Pending[]): Promise<AppendOutcome[]> {
-    const { outcomes, checkpoint } = await inTransaction(this.#pool, (client) => this.#writeIn(client, batch));
+    const { outcomes, checkpoint } = await commitGroupOf(this.#pool).run(this.#salon, (client) =>
+      this.#writeIn(client, batch),
+    );
     if (checkpoint) {
       this.#lastCheckpoint = checkpoint;
       this.#options.onCheckpoint?.(checkpoint);
@@ -573,10 +610,12 @@ export class PostgresLedgerStore implements LedgerStore {
     client: pg.PoolClient,
     batch: readonly Pending[],
   ): Promise<{ outcomes: AppendOutcome[]; checkpoint: string | undefined }> {
-    const head = await client.query<{ head_seq: string; head_hash: string }>(
-      'SELECT head_seq, head_hash FROM ledger_salons WHERE salon = $1 FOR UPDATE',
-      [this.#salon],
-    );
+    // The statements of every write are prepared once per connection (named): PostgreSQL plans them once.
+    const head = await client.query<{ head_seq: string; head_hash: string }>({
+      name: 'ledger-head',
+      text: 'SELECT head_seq, head_hash FROM ledger_salons WHERE salon = $1 FOR UPDATE',
+      values: [this.#salon],
+    });
     const headSeq = Number(head.rows[0]!.head_seq);
     let seq = headSeq;
     let prevHash = head.rows[0]!.head_hash;
@@ -586,12 +625,13 @@ export class PostgresLedgerStore implements LedgerStore {
     const seen = await client.query<{
       known: string[] | null;
       identifiers: { digest: string; customer: number }[] | null;
-    }>(
-      `SELECT (SELECT array_agg(event_id) FROM ledger_entries WHERE salon = $1 AND event_id = ANY($2::text[])) AS known,
+    }>({
+      name: 'ledger-seen',
+      text: `SELECT (SELECT array_agg(event_id) FROM ledger_entries WHERE salon = $1 AND event_id = ANY($2::text[])) AS known,
               (SELECT json_agg(json_build_object('digest', digest, 'customer', customer))
                  FROM ledger_identifiers WHERE salon = $1 AND digest = ANY($3::text[])) AS identifiers`,
-      [this.#salon, batch.map((pending) => pending.event.id), batchDigests],
-    );
+      values: [this.#salon, batch.map((pending) => pending.event.id), batchDigests],
+    });
     const knownIds = seen.rows[0]!.known ?? [];
     const known =
       knownIds.length === 0
@@ -654,8 +694,9 @@ export class PostgresLedgerStore implements LedgerStore {
       await renameCustomers(client, this.#salon, plan.renamed);
       checkpoint = this.#options.signer?.sign(seq, prevHash);
       // Entries with their customers, keys, index rows, the checkpoint and the new head: one statement.
-      await client.query(
-        `WITH entries AS (
+      await client.query({
+        name: 'ledger-append',
+        text: `WITH entries AS (
            INSERT INTO ledger_entries (salon, seq, event_id, is_erasure, stored, indexed, customer)
            SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::bigint[])
          ), keys AS (
@@ -671,7 +712,7 @@ export class PostgresLedgerStore implements LedgerStore {
            ON CONFLICT DO NOTHING
          )
          UPDATE ledger_salons SET head_seq = $13, head_hash = $15 WHERE salon = $1`,
-        [
+        values: [
           this.#salon,
           rows.map((r) => r.seq),
           rows.map((r) => r.id),
@@ -688,7 +729,7 @@ export class PostgresLedgerStore implements LedgerStore {
           checkpoint ?? null,
           prevHash,
         ],
-      );
+      });
       for (const { seq: erasureSeq, event } of erasing) {
         await client.query(
           'UPDATE ledger_record_keys SET key = NULL, erased_by = $3 WHERE salon = $1 AND seq = ANY($2::bigint[]) AND erased_by IS NULL',
@@ -968,32 +1009,12 @@ async function* storedPages(db: pg.Pool | pg.ClientBase, salon: string): AsyncGe
   }
 }
 
-/** Runs `work` in one transaction on a pooled connection: committed when it resolves, rolled back when it throws. */
-export async function inTransaction<T>(
-  pool: pg.Pool,
-  work: (client: pg.PoolClient) => Promise<T>,
-  begin = 'BEGIN',
-): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query(begin);
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
 /**
  * A connection pool for the ledger's tables. An idle connection the server
  * drops (a restart, a failover) must not bring the ledger down: the pool
  * discards it and connects again for the next query.
  */
-export function openPostgresPool(connectionString: string, size = 4): pg.Pool {
+export function openPostgresPool(connectionString: string, size = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString, max: size });
   pool.on('error', (error) => {
     console.error(`ledger: an idle database connection was lost (${error.message}); the next query connects again`);
@@ -1041,6 +1062,36 @@ async function migrate(client: pg.PoolClient): Promise<void> {
       throw new Error(`database migration ${version} failed: ${(error as Error).message}`, { cause: error });
     }
   }
+}
+
+/**
+ * A salon's new chain, made in one statement (one commit): its head and,
+ * with a key, the signed checkpoint of its empty head. Undefined when the
+ * salon already has a head, entries or checkpoints: then its chain is
+ * inspected as found (a head deleted under entries is refused there).
+ */
+async function makeChain(
+  client: pg.PoolClient,
+  salon: string,
+  signer: CheckpointSigner | undefined,
+): Promise<{ digestSecret: Buffer; checkpoint: string | undefined } | undefined> {
+  const exists = await client.query('SELECT 1 FROM ledger_salons WHERE salon = $1', [salon]);
+  if (exists.rows.length > 0) return undefined;
+  const checkpoint = signer?.sign(0, GENESIS_HASH);
+  const { rows } = await client.query<{ digest_secret: Buffer }>(
+    `WITH made AS (
+       INSERT INTO ledger_salons (salon, digest_secret, head_hash)
+       SELECT $1, $2, $3
+        WHERE NOT EXISTS (SELECT 1 FROM ledger_entries WHERE salon = $1)
+          AND NOT EXISTS (SELECT 1 FROM ledger_checkpoints WHERE salon = $1)
+       ON CONFLICT DO NOTHING RETURNING digest_secret
+     ), signed AS (
+       INSERT INTO ledger_checkpoints (salon, size, note) SELECT $1, 0, $4::text FROM made WHERE $4::text IS NOT NULL
+     )
+     SELECT digest_secret FROM made`,
+    [salon, newRecordKey(), GENESIS_HASH, checkpoint ?? null],
+  );
+  return rows[0] && { digestSecret: rows[0].digest_secret, checkpoint };
 }
 
 /** Keys an erasure names but that are still there (written by an older version, or by hand): destroyed now. */
