@@ -30,14 +30,25 @@ export function servePlatform(...args: string[]): Promise<{ child: ChildProcess;
   return spawnServe(['--salons', '--port', '0', '--rate-limit', '0', ...args], {});
 }
 
+/** servePlatform in a process that may open at most `files` files (ulimit -n), as on a host with a low limit. */
+export function servePlatformWithFileLimit(
+  files: number,
+  ...args: string[]
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  return spawnServe(['--salons', '--port', '0', '--rate-limit', '0', ...args], {}, files);
+}
+
 async function spawnServe(
   args: string[],
   env: Record<string, string>,
+  fileLimit?: number,
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const command = [process.execPath, CLI, 'serve', ...args];
+  const child = spawn(
+    fileLimit ? '/bin/sh' : command[0]!,
+    fileLimit ? ['-c', `ulimit -n ${fileLimit} && exec "$@"`, 'sh', ...command] : command.slice(1),
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   // Everything it prints, from the start (the log of its start-up included).
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));

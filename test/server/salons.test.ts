@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { ChainEntry } from '../../src/server/store/ledger-store.js';
 import { hashStaffToken, newSecret } from '../../src/server/app/secrets.js';
-import { cli, killHard, servePlatform } from './cli-fixture.js';
+import { cli, killHard, servePlatform, servePlatformWithFileLimit } from './cli-fixture.js';
 import { consentEvent } from './ledger-fixture.js';
 import { databaseText, freshDatabase, stopPostgres } from './postgres-fixture.js';
 
@@ -419,6 +419,34 @@ describe('a platform of many salons', () => {
       }
       assert.ok((await openSalons(dir)).includes('s7'), 'the salon asked for last is open');
       for (let i = 0; i < 8; i += 1) assert.equal((await entriesOf(platform.url, `s${i}`, token)).length, 1);
+    } finally {
+      await killHard(platform.child);
+    }
+  });
+
+  it('with too few files for every salon, the ones that cannot open answer 503, the others are served, and the log says the cause once with the fix', async () => {
+    const { dir, token } = await manySalons(80);
+    // About five files a salon: 250 files are not enough for 80 open salons, and the cap (1,000) does not stop it.
+    const platform = await servePlatformWithFileLimit(250, '--data', dir, '--max-open-salons', '1000');
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 80 }, (_, i) =>
+          post(`${platform.url}/salons/s${i}/v1/consent-events`, consentEvent(), { origin: BELLA }).then(
+            async (answer) => ({ status: answer.status, body: await answer.text() }),
+          ),
+        ),
+      );
+      const refused = answers.filter((answer) => answer.status === 503);
+      assert.ok(refused.length > 0, 'some salons could not be opened');
+      assert.ok(answers.every((answer) => answer.status === 201 || answer.status === 503));
+      assert.match(refused[0]!.body, /cannot be served now; the operator's log says why/);
+      // The salons that answered keep their bookings.
+      const served = answers.flatMap((answer, i) => (answer.status === 201 ? [i] : []));
+      assert.ok(served.length > 0);
+      for (const i of served.slice(0, 3)) assert.equal((await entriesOf(platform.url, `s${i}`, token)).length, 1);
+      const said = platform.output().match(/cannot be served: EMFILE/g) ?? [];
+      assert.equal(said.length, 1, platform.output());
+      assert.match(platform.output(), /raise its limit \(ulimit -n, LimitNOFILE\) or lower --max-open-salons/);
     } finally {
       await killHard(platform.child);
     }
