@@ -9,6 +9,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import pg from 'pg';
 import type { ChainEntry } from '../../src/server/store/ledger-store.js';
 import { CLI, cli, killHard, serve } from './cli-fixture.js';
 import { consentEvent, PAGE_ORIGIN, STAFF_TOKEN } from './ledger-fixture.js';
@@ -93,6 +94,44 @@ describe('the ledger command on PostgreSQL', () => {
     } finally {
       await Promise.all(ledgers.map(({ child }) => killHard(child)));
     }
+  });
+
+  it("keeps at most --db-pool-size connections, made with the URL's parameters; a bad size is refused with the range", async () => {
+    const url = await freshDatabase();
+    const ledger = await serve(
+      '--database-url',
+      `${url}?application_name=consent-ledger-pool-test`,
+      '--db-pool-size',
+      '3',
+      '--origin',
+      PAGE_ORIGIN,
+    );
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      const bookings = await Promise.all(
+        Array.from({ length: 60 }, () =>
+          fetch(`${ledger.url}/v1/consent-events`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN },
+            body: JSON.stringify(consentEvent()),
+          }),
+        ),
+      );
+      assert.ok(bookings.every((answer) => answer.status === 201));
+      const { rows } = await admin.query<{ count: string }>(
+        `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'consent-ledger-pool-test'`,
+      );
+      const connections = Number(rows[0]!.count);
+      assert.ok(connections >= 1 && connections <= 3, `${connections} connections`);
+    } finally {
+      await admin.end();
+      await killHard(ledger.child);
+    }
+    assert.match(
+      cli('serve', '--database-url', url, '--db-pool-size', '0').output,
+      /--db-pool-size must be a whole number of connections from 1 to 1000, not "0"/,
+    );
   });
 
   it('names the missing place, and refuses two', () => {
