@@ -360,7 +360,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     return servePlatform(platform, settings, {
-      maxOpen,
+      maxOpen: 'directory' in platform ? await maxOpenWithinFileLimit(maxOpen) : maxOpen,
       idleMs: idleMinutes * 60_000,
       port,
       host: values.host,
@@ -570,6 +570,27 @@ async function servePlatform(
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return -1;
+}
+
+/** Files an open salon of the file store keeps open (ledger, index files, lock, checkpoint log). */
+const FILES_PER_SALON = 5;
+/** Files kept free for everything else: connections, the registry, modules, mail. */
+const FILES_FOR_THE_REST = 150;
+
+/**
+ * The cap on open salons (file store), lowered to what the process's
+ * open-files limit allows: past it, opening a salon and accepting a
+ * connection both fail (EMFILE). Linux reports the limit in /proc.
+ */
+async function maxOpenWithinFileLimit(maxOpen: number): Promise<number> {
+  const limits = await readFile('/proc/self/limits', 'utf8').catch(() => '');
+  const soft = Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1]);
+  if (!(soft > 0) || maxOpen * FILES_PER_SALON + FILES_FOR_THE_REST <= soft) return maxOpen;
+  const fits = Math.max(1, Math.floor((soft - FILES_FOR_THE_REST) / FILES_PER_SALON));
+  console.warn(
+    `ledger: --max-open-salons ${maxOpen} needs about ${maxOpen * FILES_PER_SALON + FILES_FOR_THE_REST} open files, and this process may open ${soft}: at most ${fits} salons are open at once (raise the limit, ulimit -n or LimitNOFILE, to keep more open)`,
+  );
+  return fits;
 }
 
 /** Whether a salon of this id is in the registry; says so when not. */

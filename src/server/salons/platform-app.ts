@@ -140,7 +140,7 @@ const STREAMED = /^(text\/csv|application\/jsonl)\b/;
  * salon is never closed under a request. (Only streamed bodies are wrapped:
  * the Node adapter sends a plain answer faster as it is.)
  */
-async function answer(served: Served, request: Request, env: unknown): Promise<Response> {
+async function answer(served: Served, request: Request, env: unknown, answered: () => void): Promise<Response> {
   served.inFlight += 1;
   let done = false;
   const release = () => {
@@ -148,6 +148,7 @@ async function answer(served: Served, request: Request, env: unknown): Promise<R
     done = true;
     served.inFlight -= 1;
     served.lastUsed = Date.now();
+    answered();
   };
   served.asked = true;
   let response: Response;
@@ -187,6 +188,8 @@ async function answer(served: Served, request: Request, env: unknown): Promise<R
 const WARM_UP_CONCURRENCY = 2;
 /** A salon that could not be opened is tried again, when asked for, after this long (ms). */
 const RETRY_BROKEN_MS = 30_000;
+/** How long a request waits for room under --max-open-salons before its salon opens over the cap (ms). */
+const ROOM_WAIT_MS = 10_000;
 
 /**
  * Why salons cannot be served, for the operator's log: each cause said once
@@ -261,7 +264,10 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
       await served?.ledgerApp.close();
       await closeLedger(id);
       if (due !== undefined && !closed && known.has(id)) wakeUpAt(id, due);
-    })().finally(() => closing.delete(id));
+    })().finally(() => {
+      closing.delete(id);
+      roomMayBeFree();
+    });
     closing.set(id, stopping);
     return stopping;
   };
@@ -341,6 +347,37 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
 
   /** Salons being opened that are not served yet: they count against the cap. */
   let reserved = 0;
+  /** Opens waiting for room under the cap: told when a salon stops answering, closes or is opened. */
+  let waitingForRoom: (() => void)[] = [];
+  const roomMayBeFree = () => {
+    if (waitingForRoom.length === 0) return;
+    const waiting = waitingForRoom;
+    waitingForRoom = [];
+    for (const wake of waiting) wake();
+  };
+
+  /**
+   * Room for one more open salon under the cap, made by closing idle ones.
+   * A request waits while every open salon is answering (the cap holds
+   * however many salons are asked for at once), up to ROOM_WAIT_MS, then
+   * opens over the cap rather than fail; the background does not wait.
+   */
+  const roomFor = async (forBackground: boolean): Promise<boolean> => {
+    const deadline = Date.now() + ROOM_WAIT_MS;
+    for (;;) {
+      if (apps.size + reserved < maxOpen) break;
+      await closeIdle(reserved + 1, forBackground);
+      if (apps.size + reserved < maxOpen) break;
+      if (forBackground) return false;
+      if (Date.now() >= deadline) break;
+      await new Promise<void>((resolve) => {
+        waitingForRoom.push(resolve);
+        setTimeout(resolve, 200).unref();
+      });
+    }
+    reserved += 1;
+    return true;
+  };
 
   /**
    * Opens (or re-serves) a salon once, however many ask at the same time; one
@@ -354,16 +391,17 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
       clearTimeout(wakeUps.get(salon.id));
       wakeUps.delete(salon.id);
       const isNew = !apps.has(salon.id);
-      if (isNew) reserved += 1;
       pending = (async () => {
         await closing.get(salon.id);
-        if (isNew && apps.size + reserved > maxOpen) await closeIdle(reserved, forBackground);
-        if (isNew && forBackground && apps.size + reserved > maxOpen) return;
-        await serveSalon(salon);
-      })().finally(() => {
-        if (isNew) reserved -= 1;
-        opening.delete(salon.id);
-      });
+        if (!isNew) return serveSalon(salon);
+        if (!(await roomFor(forBackground))) return;
+        try {
+          await serveSalon(salon);
+        } finally {
+          reserved -= 1;
+          roomMayBeFree();
+        }
+      })().finally(() => opening.delete(salon.id));
       opening.set(salon.id, pending);
     }
     return pending;
@@ -461,7 +499,7 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
       if (!apps.has(id) && !broken.has(id)) await open(salon);
     }
     const served = apps.get(id);
-    if (served) return answer(served, c.req.raw, c.env);
+    if (served) return answer(served, c.req.raw, c.env, roomMayBeFree);
     if (broken.has(id))
       return fail(c, 503, `the ledger of salon "${id}" cannot be served now; the operator's log says why`);
     return fail(c, 404, `no salon "${id}" here`);
