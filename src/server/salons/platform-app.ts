@@ -15,7 +15,7 @@
  * known: a salon added by the CLI is served within a moment, a disabled one
  * stops answering (its records are kept), changed settings (a new staff
  * token) take effect. A salon that cannot be opened answers 503 and is tried
- * again after a while; the log says each cause once, not once per salon.
+ * again after a while; the log says its cause once, not at every try.
  */
 import { Hono, type Context } from 'hono';
 import { fail } from '../app/http.js';
@@ -192,30 +192,29 @@ const RETRY_BROKEN_MS = 30_000;
 const ROOM_WAIT_MS = 10_000;
 
 /**
- * Why salons cannot be served, for the operator's log: each cause said once
- * (again after an hour, with how many salons it hit meanwhile), not once per
- * salon and try. A system error is one cause for every salon it hits, by its
- * code (EMFILE names a different file each time); any other is the salon's
- * own, by its message.
+ * Why salons cannot be served, for the operator's log: each salon's cause
+ * said once, however often the salon is tried again, and again only when
+ * the cause changes or the salon was served in between. A system error's
+ * cause is its code (EMFILE names a different file at each try), any other
+ * error's its message.
  */
 class ProblemLog {
-  readonly #said = new Map<string, { at: number; since: number }>();
+  readonly #said = new Map<string, string>();
 
   say(salon: string, error: NodeJS.ErrnoException, maxOpen: number): void {
-    const cause = error.code ?? `${salon}: ${error.message}`;
-    const said = this.#said.get(cause);
-    const now = Date.now();
-    if (said && now - said.at < 3_600_000) {
-      said.since += 1;
-      return;
-    }
-    const others = said?.since ? ` (and ${said.since} more salons since it was last said)` : '';
+    const cause = error.code ?? error.message;
+    if (this.#said.get(salon) === cause) return;
+    this.#said.set(salon, cause);
     const fix =
       error.code === 'EMFILE' || error.code === 'ENFILE'
         ? `: the process may open no more files; raise its limit (ulimit -n, LimitNOFILE) or lower --max-open-salons (${maxOpen}, about five files each)`
         : '';
-    console.error(`ledger: salon ${salon} cannot be served: ${error.message}${fix}${others}`);
-    this.#said.set(cause, { at: now, since: 0 });
+    console.error(`ledger: salon ${salon} cannot be served: ${error.message}${fix}`);
+  }
+
+  /** The salon is served: a later failure is said again. */
+  served(salon: string): void {
+    this.#said.delete(salon);
   }
 }
 
@@ -336,6 +335,7 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
         asked: previous?.asked ?? false,
       });
       broken.delete(salon.id);
+      problems.served(salon.id);
       await previous?.ledgerApp.close();
     } catch (error) {
       problems.say(salon.id, error as NodeJS.ErrnoException, maxOpen);
