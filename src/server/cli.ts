@@ -378,8 +378,9 @@ async function main(argv: string[]): Promise<number> {
     `consent ledger listening on ${running.url} (data: ${describePlace(where)}${staffToken ? '' : '; staff API disabled: set MARKETING_CONSENT_STAFF_TOKEN'}${signer ? '' : '; checkpoints unsigned: pass --key'})`,
   );
   const stop = async () => {
-    await app.close();
+    // Connections first (the requests under way finish), then the app's background work and the store.
     await running.close();
+    await app.close();
     await store.close();
     await witnesses.flush();
     process.exit(0);

@@ -1,7 +1,31 @@
 /** Serving a ledger app over HTTP under Node. */
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+/** How long answers under way may take to finish when the server stops (ms). */
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * Stops taking connections and lets the requests under way finish (a
+ * booking being written is answered), closing keep-alive connections as
+ * they fall idle; what is still open after the grace period is cut. A load
+ * balancer in front sees refused connections, not cut answers, and sends
+ * new requests to the other processes: a rolling restart loses nothing.
+ */
+function closeGracefully(server: HttpServer): Promise<void> {
+  return new Promise((done) => {
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    const cut = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(cut);
+      done();
+    });
+    server.closeIdleConnections();
+  });
+}
 
 export interface RunningLedger {
   /** Base URL, e.g. http://127.0.0.1:8787 */
@@ -19,12 +43,7 @@ export function startLedgerServer(
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       resolve({
         url: `http://${host}:${info.port}`,
-        close: () =>
-          new Promise((done) => {
-            server.close(() => done());
-            // Idle keep-alive connections would hold close() open.
-            if ('closeAllConnections' in server) server.closeAllConnections();
-          }),
+        close: () => closeGracefully(server as HttpServer),
       });
     });
     server.once('error', reject);
