@@ -14,7 +14,12 @@ import { hashStaffToken, newSecret } from '../../src/server/app/secrets.js';
 import { cli, killHard, servePlatform, servePlatformWithFileLimit } from './cli-fixture.js';
 import { consentEvent } from './ledger-fixture.js';
 import { createPlatformApp } from '../../src/server/salons/platform-app.js';
-import { FileSalonRegistry } from '../../src/server/salons/salon-registry.js';
+import { FileSalonRegistry, PostgresSalonRegistry } from '../../src/server/salons/salon-registry.js';
+import {
+  migratePostgres,
+  openPostgresPool,
+  PostgresLedgerStore,
+} from '../../src/server/store/postgres/postgres-ledger-store.js';
 import { JsonlLedgerStore } from '../../src/server/store/file/jsonl-ledger-store.js';
 import { databaseText, freshDatabase, stopPostgres } from './postgres-fixture.js';
 
@@ -555,4 +560,110 @@ describe('a platform of many salons', () => {
       await killHard(platform.child);
     }
   });
+});
+
+describe('a platform’s salons opened and closed while work is under way (both stores, in process)', () => {
+  const places = [
+    {
+      name: 'file store',
+      async open() {
+        const dir = await mkdtemp(join(tmpdir(), 'platform-under-way-'));
+        return {
+          registry: new FileSalonRegistry(dir),
+          openSalon: async (id: string) => ({
+            store: await JsonlLedgerStore.open(FileSalonRegistry.salonDirectory(dir, id)),
+          }),
+          done: async () => undefined,
+        };
+      },
+    },
+    {
+      name: 'PostgreSQL',
+      async open() {
+        const url = await freshDatabase();
+        const pool = openPostgresPool(url, 6);
+        await migratePostgres(pool);
+        return {
+          registry: new PostgresSalonRegistry(pool),
+          openSalon: async (id: string) => ({
+            store: await PostgresLedgerStore.open({ connectionString: url, pool, salon: id }),
+          }),
+          done: () => pool.end(),
+        };
+      },
+    },
+  ];
+  for (const place of places) {
+    it(`${place.name}: bookings, an erasure and a retention run while one salon at a time is open lose nothing`, async () => {
+      const { registry, openSalon, done } = await place.open();
+      const token = 'staff-token-under-way-0123456789abcdef';
+      for (const id of ['s0', 's1', 's2']) {
+        await registry.add({
+          id,
+          controller: { name: `Salon ${id}` },
+          origins: [BELLA],
+          staffOrigins: [],
+          staffTokenSha256: hashStaffToken(token),
+          linkSecret: newSecret(),
+          texts: [],
+          singleOptIn: ['email-newsletter'],
+          createdAt: new Date().toISOString(),
+        });
+      }
+      // One salon open at a time, closed as soon as it is idle: every request below opens its salon again.
+      const app = createPlatformApp({ registry, openSalon, maxOpen: 1, idleMs: 1 });
+      const staff = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const book = (salon: string, email: string) =>
+        app.request(`/salons/${salon}/v1/consent-events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: BELLA },
+          body: JSON.stringify(consentEvent({ subject: { email } })),
+        });
+      try {
+        await app.start();
+        for (let i = 0; i < 30; i += 1) assert.equal((await book(`s${i % 2}`, `kundin-${i}@example.ch`)).status, 201);
+        // All at once: bookings to every salon, an erasure at s0 and a retention run at s1.
+        const [erasure, retention, ...bookings] = await Promise.all([
+          app.request('/salons/s0/v1/staff/erasures', {
+            method: 'POST',
+            headers: staff,
+            body: JSON.stringify({
+              subject: { email: 'kundin-0@example.ch' },
+              staffName: 'Lea',
+              reason: 'customer-request',
+            }),
+          }),
+          app.request('/salons/s1/v1/staff/retention', { method: 'POST', headers: staff, body: '{}' }),
+          ...Array.from({ length: 45 }, (_, i) => book(`s${i % 3}`, `neu-${i}@example.ch`)),
+        ]);
+        assert.equal(erasure.status, 201, await erasure.clone().text());
+        assert.equal(retention.status, 200, await retention.clone().text());
+        assert.deepEqual(
+          bookings.map((answer) => answer.status),
+          bookings.map(() => 201),
+        );
+        assert.ok(app.served().length <= 1, `${app.served().join(', ')} open`);
+        // Each chain whole: 15 earlier bookings at s0 and s1, 15 new ones everywhere, and s0's erasure.
+        for (const [id, entries] of [
+          ['s0', 31],
+          ['s1', 30],
+          ['s2', 15],
+        ] as const) {
+          const verified = (await (await app.request(`/salons/${id}/v1/staff/verify`, { headers: staff })).json()) as {
+            entries: number;
+            intact: boolean;
+            problems: string[];
+          };
+          assert.deepEqual([verified.entries, verified.intact, verified.problems], [entries, true, []], id);
+        }
+        const erased = await app.request(`/salons/s0/v1/staff/status?email=kundin-0%40example.ch`, { headers: staff });
+        assert.doesNotMatch(await erased.text(), /"state":"granted"/, 'the erased customer is nobody now');
+        const kept = await app.request(`/salons/s0/v1/staff/status?email=kundin-2%40example.ch`, { headers: staff });
+        assert.match(await kept.text(), /"state":"granted"/, 'the others keep their consent');
+      } finally {
+        await app.close();
+        await done();
+      }
+    });
+  }
 });
