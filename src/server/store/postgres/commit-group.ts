@@ -1,43 +1,50 @@
 /**
  * The writes of many salons' chains in one transaction. On a platform,
  * bookings spread over many salons would otherwise each be a transaction of
- * their own: a commit, a WAL flush and two round trips more per booking.
- * Each salon's store still writes one batch at a time (see the store's
- * queue); the group gathers the batches of every salon that wait while
- * earlier ones commit, as a single salon's store gathers its bookings.
+ * their own: a commit, a WAL flush and a few round trips per booking. Each
+ * salon's store still writes one batch at a time (see the store's queue);
+ * the group gathers the batches of every salon that wait while earlier ones
+ * commit, as a single salon's store gathers its bookings, and the writer
+ * writes them together.
  *
- * Salons are locked in the order of their ids, so two processes grouping
- * the same salons never wait for each other in a circle. A group that fails
- * is tried again one salon per transaction: one salon's failure stays its
- * own. (A batch may be tried twice: the store's write reads the head and
- * the ids already written under the lock, so a second try is a repeat.)
+ * The batches are handed over in the order of their salons' ids, so two
+ * processes grouping the same salons lock them in the same order and never
+ * wait for each other in a circle. A group that fails is tried again one
+ * salon per transaction: one salon's failure stays its own. (A batch may so
+ * be tried twice: the writer reads the head and the ids already written
+ * under the lock, so a second try is a repeat.)
  */
 import type pg from 'pg';
 import { inTransaction } from './transaction.js';
 
-interface Job {
+/** Writes the batches (one per salon, sorted by salon) in the transaction `client` holds; a result for each. */
+export type GroupWriter<Batch, Result> = (client: pg.PoolClient, batches: readonly Batch[]) => Promise<Result[]>;
+
+interface Job<Batch, Result> {
   salon: string;
-  work: (client: pg.PoolClient) => Promise<unknown>;
-  resolve: (value: unknown) => void;
+  batch: Batch;
+  resolve: (result: Result) => void;
   reject: (error: unknown) => void;
 }
 
-export class CommitGroup {
+export class CommitGroup<Batch, Result> {
   readonly #pool: pg.Pool;
+  readonly #write: GroupWriter<Batch, Result>;
   /** Transactions of the group at once: the rest of the pool is left for reads and opens. */
   readonly #transactions: number;
-  #waiting: Job[] = [];
+  #waiting: Job<Batch, Result>[] = [];
   #running = 0;
 
-  constructor(pool: pg.Pool) {
+  constructor(pool: pg.Pool, write: GroupWriter<Batch, Result>) {
     this.#pool = pool;
+    this.#write = write;
     this.#transactions = Math.max(1, Math.floor((pool.options.max ?? 10) / 2));
   }
 
-  /** Runs `work` in a transaction that may hold other salons' writes; settles once it is committed. */
-  run<T>(salon: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.#waiting.push({ salon, work, resolve: resolve as (value: unknown) => void, reject });
+  /** Writes one salon's batch, perhaps with other salons' in the same transaction; settles once committed. */
+  run(salon: string, batch: Batch): Promise<Result> {
+    return new Promise<Result>((resolve, reject) => {
+      this.#waiting.push({ salon, batch, resolve, reject });
       this.#next();
     });
   }
@@ -54,15 +61,16 @@ export class CommitGroup {
     }
   }
 
-  async #commit(jobs: Job[]): Promise<void> {
+  async #commit(jobs: Job<Batch, Result>[]): Promise<void> {
     if (jobs.length > 1) {
       try {
-        const results = await inTransaction(this.#pool, async (client) => {
-          const done: unknown[] = [];
-          for (const job of jobs) done.push(await job.work(client));
-          return done;
-        });
-        jobs.forEach((job, index) => job.resolve(results[index]));
+        const results = await inTransaction(this.#pool, (client) =>
+          this.#write(
+            client,
+            jobs.map((job) => job.batch),
+          ),
+        );
+        jobs.forEach((job, index) => job.resolve(results[index]!));
         return;
       } catch {
         // One salon's write failed the whole group: each on its own now, to find whose it was.
@@ -70,8 +78,8 @@ export class CommitGroup {
     }
     await Promise.all(
       jobs.map((job) =>
-        inTransaction(this.#pool, job.work).then(
-          (result) => job.resolve(result),
+        inTransaction(this.#pool, (client) => this.#write(client, [job.batch])).then(
+          ([result]) => job.resolve(result!),
           (error: unknown) => job.reject(error),
         ),
       ),
@@ -79,14 +87,17 @@ export class CommitGroup {
   }
 }
 
-const groups = new WeakMap<pg.Pool, CommitGroup>();
+const groups = new WeakMap<pg.Pool, CommitGroup<never, unknown>>();
 
-/** The group of every store writing through this pool. */
-export function commitGroupOf(pool: pg.Pool): CommitGroup {
-  let group = groups.get(pool);
+/** The group of every store writing through this pool with this writer. */
+export function commitGroupOf<Batch, Result>(
+  pool: pg.Pool,
+  write: GroupWriter<Batch, Result>,
+): CommitGroup<Batch, Result> {
+  let group = groups.get(pool) as CommitGroup<Batch, Result> | undefined;
   if (!group) {
-    group = new CommitGroup(pool);
-    groups.set(pool, group);
+    group = new CommitGroup(pool, write);
+    groups.set(pool, group as unknown as CommitGroup<never, unknown>);
   }
   return group;
 }

@@ -595,8 +595,9 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async #write(batch: readonly Pending[]): Promise<AppendOutcome[]> {
-    const { outcomes, checkpoint } = await commitGroupOf(this.#pool).run(this.#salon, (client) =>
-      this.#writeIn(client, batch),
+    const { outcomes, checkpoint } = await commitGroupOf(this.#pool, PostgresLedgerStore.#writeSalons).run(
+      this.#salon,
+      { store: this, batch },
     );
     if (checkpoint) {
       this.#lastCheckpoint = checkpoint;
@@ -605,140 +606,242 @@ export class PostgresLedgerStore implements LedgerStore {
     return outcomes.map((outcome) => (outcome.kind === 'created' && checkpoint ? { ...outcome, checkpoint } : outcome));
   }
 
-  /** The batch's entries, keys, index rows, head and checkpoint, in the transaction that holds the head. */
-  async #writeIn(
-    client: pg.PoolClient,
-    batch: readonly Pending[],
-  ): Promise<{ outcomes: AppendOutcome[]; checkpoint: string | undefined }> {
+  /**
+   * The batches of several salons (one each, see CommitGroup) in the
+   * transaction that holds their chain heads: their entries, keys, index
+   * rows, heads and checkpoints. Three statements for them all, whatever
+   * their number; only a resent id, customers that become one and an
+   * erasure take statements of their own.
+   */
+  static async #writeSalons(client: pg.PoolClient, parts: readonly SalonBatch[]): Promise<SalonWritten[]> {
+    const salons = parts.map(({ store }) => store.#salon);
+    // Locked in the order of their ids (the group is sorted so), as every process does: no circle of waits.
     // The statements of every write are prepared once per connection (named): PostgreSQL plans them once.
-    const head = await client.query<{ head_seq: string; head_hash: string }>({
-      name: 'ledger-head',
-      text: 'SELECT head_seq, head_hash FROM ledger_salons WHERE salon = $1 FOR UPDATE',
-      values: [this.#salon],
+    const heads = await client.query<{ salon: string; head_seq: string; head_hash: string }>({
+      name: 'ledger-heads',
+      text: 'SELECT salon, head_seq, head_hash FROM ledger_salons WHERE salon = ANY($1::text[]) ORDER BY salon FOR UPDATE',
+      values: [salons],
     });
-    const headSeq = Number(head.rows[0]!.head_seq);
-    let seq = headSeq;
-    let prevHash = head.rows[0]!.head_hash;
-    // Read once the head is held (a fresh snapshot): ids already in the chain (another process, or a
-    // resend) are repeats or conflicts, not new entries; the customers the batch's identifiers belong to.
-    const batchDigests = [...new Set(batch.flatMap((pending) => pending.digests ?? []))];
+    const headOf = new Map(heads.rows.map((row) => [row.salon, row]));
+    // Read once the heads are held (a fresh snapshot): ids already in a chain (another process, or a resend)
+    // are repeats or conflicts, not new entries; the customers the batches' identifiers belong to.
+    const asked = parts.flatMap(({ store, batch }) => batch.map((pending) => [store.#salon, pending.event.id]));
+    const digests = parts.flatMap(({ store, batch }) =>
+      [...new Set(batch.flatMap((pending) => pending.digests ?? []))].map((digest) => [store.#salon, digest]),
+    );
     const seen = await client.query<{
-      known: string[] | null;
-      identifiers: { digest: string; customer: number }[] | null;
+      known: { salon: string; id: string }[] | null;
+      identifiers: { salon: string; digest: string; customer: number }[] | null;
     }>({
       name: 'ledger-seen',
-      text: `SELECT (SELECT array_agg(event_id) FROM ledger_entries WHERE salon = $1 AND event_id = ANY($2::text[])) AS known,
-              (SELECT json_agg(json_build_object('digest', digest, 'customer', customer))
-                 FROM ledger_identifiers WHERE salon = $1 AND digest = ANY($3::text[])) AS identifiers`,
-      values: [this.#salon, batch.map((pending) => pending.event.id), batchDigests],
+      text: `SELECT (SELECT json_agg(json_build_object('salon', salon, 'id', event_id)) FROM ledger_entries
+                      WHERE (salon, event_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))) AS known,
+                    (SELECT json_agg(json_build_object('salon', salon, 'digest', digest, 'customer', customer))
+                       FROM ledger_identifiers
+                      WHERE (salon, digest) IN (SELECT * FROM unnest($3::text[], $4::text[]))) AS identifiers`,
+      values: [
+        asked.map(([salon]) => salon),
+        asked.map(([, id]) => id),
+        digests.map(([salon]) => salon),
+        digests.map(([, digest]) => digest),
+      ],
     });
-    const knownIds = seen.rows[0]!.known ?? [];
-    const known =
-      knownIds.length === 0
-        ? []
-        : (
-            await client.query<Row>(
-              `${READABLE}
+    const written: SalonWritten[] = [];
+    const rows = new Rows();
+    const erasing: { salon: string; seq: number; event: ErasureRecord }[] = [];
+    for (const { store, batch } of parts) {
+      const salon = store.#salon;
+      const head = headOf.get(salon);
+      if (!head) throw new Error(`salon "${salon}" has no chain head in ledger_salons: its chain cannot be written`);
+      const headSeq = Number(head.head_seq);
+      let seq = headSeq;
+      let prevHash = head.head_hash;
+      const knownIds = (seen.rows[0]!.known ?? []).filter((row) => row.salon === salon).map((row) => row.id);
+      const known =
+        knownIds.length === 0
+          ? []
+          : (
+              await client.query<Row>(
+                `${READABLE}
         WHERE e.salon = $1 AND e.event_id = ANY($2::text[])`,
-              [this.#salon, knownIds],
-            )
-          ).rows;
-    const byId = new Map(known.map((row) => [JSON.parse(row.stored).event.id as string, readable(row)]));
-    const receivedAt = this.#now().toISOString();
-    const outcomes: AppendOutcome[] = [];
-    const rows: {
-      seq: number;
-      id: string;
-      erasure: boolean;
-      stored: string;
-      key: Buffer | null;
-      indexed: boolean;
-    }[] = [];
-    const erasing: { seq: number; event: ErasureRecord }[] = [];
-    const linking: { seq: number; digests: readonly string[] }[] = [];
-    for (const { event, flags, digests } of batch) {
-      const existing = byId.get(event.id);
-      if (existing) {
-        outcomes.push({ kind: isSameRecord(existing, event) ? 'repeat' : 'conflict', entry: existing });
-        continue;
+                [salon, knownIds],
+              )
+            ).rows;
+      const byId = new Map(known.map((row) => [JSON.parse(row.stored).event.id as string, readable(row)]));
+      const receivedAt = store.#now().toISOString();
+      const outcomes: AppendOutcome[] = [];
+      const linking: { seq: number; digests: readonly string[] }[] = [];
+      const first = rows.size;
+      for (const { event, flags, digests: keys } of batch) {
+        const existing = byId.get(event.id);
+        if (existing) {
+          outcomes.push({ kind: isSameRecord(existing, event) ? 'repeat' : 'conflict', entry: existing });
+          continue;
+        }
+        seq += 1;
+        const { entry, stored, key } = chainEntry(event, {
+          seq,
+          receivedAt,
+          prevHash,
+          flags,
+          // The head read under the lock is the last checkpoint's size: the two are written in one transaction.
+          mac: store.#entrySecret && { secret: store.#entrySecret, checkpointed: headSeq },
+        });
+        // The same id twice in one batch (requests at once): the second is a repeat of the first.
+        byId.set(event.id, entry);
+        rows.entry(salon, {
+          seq,
+          id: event.id,
+          erasure: event.method === 'erasure',
+          stored,
+          key: key ?? null,
+          indexed: isLedgerOwnRecord(event) || keys !== undefined,
+        });
+        if (event.method === 'erasure') erasing.push({ salon, seq, event });
+        else if (keys) linking.push({ seq, digests: keys });
+        outcomes.push({ kind: 'created', entry });
+        prevHash = entry.hash;
       }
-      seq += 1;
-      const { entry, stored, key } = chainEntry(event, {
-        seq,
-        receivedAt,
-        prevHash,
-        flags,
-        // The head read under the lock is the last checkpoint's size: the two are written in one transaction.
-        mac: this.#entrySecret && { secret: this.#entrySecret, checkpointed: headSeq },
-      });
-      // The same id twice in one batch (requests at once): the second is a repeat of the first.
-      byId.set(event.id, entry);
-      const isErasureRecord = event.method === 'erasure';
-      rows.push({
-        seq,
-        id: event.id,
-        erasure: isErasureRecord,
-        stored,
-        key: key ?? null,
-        indexed: isLedgerOwnRecord(event) || digests !== undefined,
-      });
-      if (event.method === 'erasure') erasing.push({ seq, event });
-      else if (digests) linking.push({ seq, digests });
-      byId.set(event.id, entry);
-      outcomes.push({ kind: 'created', entry });
-      prevHash = entry.hash;
+      let checkpoint: string | undefined;
+      if (rows.size > first) {
+        const plan = planLinks(
+          (seen.rows[0]!.identifiers ?? []).filter((row) => row.salon === salon),
+          linking,
+        );
+        await renameCustomers(client, salon, plan.renamed);
+        rows.links(salon, plan, first);
+        checkpoint = store.#options.signer?.sign(seq, prevHash);
+        rows.head(salon, seq, prevHash, checkpoint);
+      }
+      written.push({ outcomes, checkpoint });
     }
-    let checkpoint: string | undefined;
-    if (rows.length > 0) {
-      const plan = planLinks(seen.rows[0]!.identifiers ?? [], linking);
-      await renameCustomers(client, this.#salon, plan.renamed);
-      checkpoint = this.#options.signer?.sign(seq, prevHash);
-      // Entries with their customers, keys, index rows, the checkpoint and the new head: one statement.
+    if (rows.size > 0) {
       await client.query({
         name: 'ledger-append',
         text: `WITH entries AS (
            INSERT INTO ledger_entries (salon, seq, event_id, is_erasure, stored, indexed, customer)
-           SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::bigint[])
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::boolean[], $5::text[], $6::boolean[], $7::bigint[])
          ), keys AS (
-           INSERT INTO ledger_record_keys (salon, seq, key) SELECT $1, * FROM unnest($2::bigint[], $8::bytea[])
+           INSERT INTO ledger_record_keys (salon, seq, key) SELECT * FROM unnest($1::text[], $2::bigint[], $8::bytea[])
          ), identifiers AS (
-           INSERT INTO ledger_identifiers (salon, digest, customer) SELECT $1, * FROM unnest($9::text[], $10::bigint[])
+           INSERT INTO ledger_identifiers (salon, digest, customer) SELECT * FROM unnest($9::text[], $10::text[], $11::bigint[])
            ON CONFLICT (salon, digest) DO UPDATE SET customer = EXCLUDED.customer
          ), pairs AS (
-           INSERT INTO ledger_entry_identifiers (salon, seq, digest) SELECT $1, * FROM unnest($11::bigint[], $12::text[])
+           INSERT INTO ledger_entry_identifiers (salon, seq, digest) SELECT * FROM unnest($12::text[], $13::bigint[], $14::text[])
            ON CONFLICT DO NOTHING
-         ), checkpoint AS (
-           INSERT INTO ledger_checkpoints (salon, size, note) SELECT $1, $13, $14::text WHERE $14::text IS NOT NULL
+         ), checkpoints AS (
+           INSERT INTO ledger_checkpoints (salon, size, note)
+           SELECT salon, size, note FROM unnest($15::text[], $16::bigint[], $17::text[]) AS c(salon, size, note)
+            WHERE note IS NOT NULL
            ON CONFLICT DO NOTHING
          )
-         UPDATE ledger_salons SET head_seq = $13, head_hash = $15 WHERE salon = $1`,
-        values: [
-          this.#salon,
-          rows.map((r) => r.seq),
-          rows.map((r) => r.id),
-          rows.map((r) => r.erasure),
-          rows.map((r) => r.stored),
-          rows.map((r) => r.indexed),
-          rows.map((r) => plan.entryCustomer.get(r.seq) ?? null),
-          rows.map((r) => r.key),
-          plan.identifiers.map(([digest]) => digest),
-          plan.identifiers.map(([, id]) => id),
-          plan.pairs.map(([entry]) => entry),
-          plan.pairs.map(([, digest]) => digest),
-          seq,
-          checkpoint ?? null,
-          prevHash,
-        ],
+         UPDATE ledger_salons s SET head_seq = h.size, head_hash = h.hash
+           FROM unnest($15::text[], $16::bigint[], $18::text[]) AS h(salon, size, hash)
+          WHERE s.salon = h.salon`,
+        values: rows.values(),
       });
-      for (const { seq: erasureSeq, event } of erasing) {
-        await client.query(
-          'UPDATE ledger_record_keys SET key = NULL, erased_by = $3 WHERE salon = $1 AND seq = ANY($2::bigint[]) AND erased_by IS NULL',
-          [this.#salon, event.erasedSeqs, erasureSeq],
-        );
-        await noteErasure(client, this.#salon, erasureSeq, event);
-      }
     }
-    return { outcomes, checkpoint };
+    for (const { salon, seq, event } of erasing) {
+      await client.query(
+        'UPDATE ledger_record_keys SET key = NULL, erased_by = $3 WHERE salon = $1 AND seq = ANY($2::bigint[]) AND erased_by IS NULL',
+        [salon, event.erasedSeqs, seq],
+      );
+      await noteErasure(client, salon, seq, event);
+    }
+    return written;
+  }
+}
+
+/** One salon's batch in a group's transaction (see CommitGroup), and what writing it gave. */
+interface SalonBatch {
+  store: PostgresLedgerStore;
+  batch: readonly Pending[];
+}
+interface SalonWritten {
+  outcomes: AppendOutcome[];
+  checkpoint: string | undefined;
+}
+
+/** The rows a group's write inserts, column by column (for unnest), and the salons' new heads. */
+class Rows {
+  readonly #entries = { salon: [] as string[], seq: [] as number[], id: [] as string[], erasure: [] as boolean[] };
+  readonly #stored: string[] = [];
+  readonly #indexed: boolean[] = [];
+  readonly #customer: (number | null)[] = [];
+  readonly #key: (Buffer | null)[] = [];
+  readonly #identifiers = { salon: [] as string[], digest: [] as string[], customer: [] as number[] };
+  readonly #pairs = { salon: [] as string[], seq: [] as number[], digest: [] as string[] };
+  readonly #heads = {
+    salon: [] as string[],
+    size: [] as number[],
+    note: [] as (string | null)[],
+    hash: [] as string[],
+  };
+
+  get size(): number {
+    return this.#entries.seq.length;
+  }
+
+  entry(
+    salon: string,
+    row: { seq: number; id: string; erasure: boolean; stored: string; key: Buffer | null; indexed: boolean },
+  ): void {
+    this.#entries.salon.push(salon);
+    this.#entries.seq.push(row.seq);
+    this.#entries.id.push(row.id);
+    this.#entries.erasure.push(row.erasure);
+    this.#stored.push(row.stored);
+    this.#indexed.push(row.indexed);
+    this.#key.push(row.key);
+    this.#customer.push(null);
+  }
+
+  /** The salon's entries from `first` on join their customers; its identifiers and pairs are kept. */
+  links(salon: string, plan: ReturnType<typeof planLinks>, first: number): void {
+    for (let at = first; at < this.size; at += 1) {
+      this.#customer[at] = plan.entryCustomer.get(this.#entries.seq[at]!) ?? null;
+    }
+    for (const [digest, customer] of plan.identifiers) {
+      this.#identifiers.salon.push(salon);
+      this.#identifiers.digest.push(digest);
+      this.#identifiers.customer.push(customer);
+    }
+    for (const [seq, digest] of plan.pairs) {
+      this.#pairs.salon.push(salon);
+      this.#pairs.seq.push(seq);
+      this.#pairs.digest.push(digest);
+    }
+  }
+
+  head(salon: string, size: number, hash: string, checkpoint: string | undefined): void {
+    this.#heads.salon.push(salon);
+    this.#heads.size.push(size);
+    this.#heads.hash.push(hash);
+    this.#heads.note.push(checkpoint ?? null);
+  }
+
+  values(): unknown[] {
+    const { salon, seq, id, erasure } = this.#entries;
+    return [
+      salon,
+      seq,
+      id,
+      erasure,
+      this.#stored,
+      this.#indexed,
+      this.#customer,
+      this.#key,
+      this.#identifiers.salon,
+      this.#identifiers.digest,
+      this.#identifiers.customer,
+      this.#pairs.salon,
+      this.#pairs.seq,
+      this.#pairs.digest,
+      this.#heads.salon,
+      this.#heads.size,
+      this.#heads.note,
+      this.#heads.hash,
+    ];
   }
 }
 
