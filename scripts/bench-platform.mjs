@@ -35,7 +35,8 @@ const { values } = parseArgs({
     salons: { type: 'string', default: '10,100,1000' },
     store: { type: 'string', default: 'jsonl' },
     seconds: { type: 'string', default: '5' },
-    // PostgreSQL: this many ledger processes serving every salon on the one database; clients take turns.
+    // PostgreSQL: this many ledger processes serving every salon on the one database; each salon's bookings go
+    // to one of them (as a load balancer hashing the path sends them), so they do not wait on each other's locks.
     processes: { type: 'string', default: '1' },
     // The ledger's cap on open salons (its default unless given).
     'max-open-salons': { type: 'string' },
@@ -207,13 +208,13 @@ async function measure(n) {
       const writeStarted = performance.now();
       let sent = 0;
       await Promise.all(
-        Array.from({ length: 32 }, async (_, client) => {
+        Array.from({ length: 32 }, async () => {
           while (performance.now() < deadline && sent < limit) {
             const salon = pick(sent++);
             const i = counter++;
             const body = JSON.stringify(makeEvent(i));
             const { status: code, ms } = await request(
-              `${urls[client % urls.length]}/salons/s${salon}/v1/consent-events`,
+              `${urls[salon % urls.length]}/salons/s${salon}/v1/consent-events`,
               {
                 method: 'POST',
                 body,
@@ -253,9 +254,12 @@ async function measure(n) {
     const reads = [];
     for (let k = 0; k < 300; k += 1) {
       const [i, salon] = written[Math.floor(Math.random() * written.length)];
-      const { ms } = await request(`${url}/salons/s${salon}/v1/staff/status?email=kundin-${i}@example.ch`, {
-        headers: { authorization: `Bearer ${STAFF_TOKEN}` },
-      });
+      const { ms } = await request(
+        `${urls[salon % urls.length]}/salons/s${salon}/v1/staff/status?email=kundin-${i}@example.ch`,
+        {
+          headers: { authorization: `Bearer ${STAFF_TOKEN}` },
+        },
+      );
       reads.push(ms);
     }
     reads.sort((a, b) => a - b);

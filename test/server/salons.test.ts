@@ -268,27 +268,35 @@ for (const store of stores) {
 }
 
 describe('salons: settings that cannot work', () => {
-  it('a salon the platform cannot serve answers 503 and is named in the log; the others are served', async () => {
-    const where = ['--data', await mkdtemp(join(tmpdir(), 'platform-503-'))];
-    addSalon(where, 'bella', '--salon', 'Salon Bella', '--origin', BELLA, '--single-opt-in', 'email-newsletter');
-    // Double opt-in with a sender, but the platform is started without a mail server.
-    addSalon(where, 'chic', '--salon', 'Coiffure Chic', '--origin', CHIC, '--mail-from', 'Chic <hallo@chic.example>');
-    const platform = await servePlatform(...where);
-    try {
-      const chic = await post(`${platform.url}/salons/chic/v1/consent-events`, consentEvent(), { origin: CHIC });
-      assert.equal(chic.status, 503);
-      assert.match(((await chic.json()) as { error: string }).error, /salon "chic" cannot be served now/);
-      const bella = await post(`${platform.url}/salons/bella/v1/consent-events`, consentEvent(), { origin: BELLA });
-      assert.equal(bella.status, 201);
-      assert.match(
-        platform.output(),
-        /salon chic cannot be served: .*--smtp-url/,
-        'the log names the salon and the fix',
-      );
-    } finally {
-      await killHard(platform.child);
-    }
-  });
+  for (const store of stores) {
+    it(`${store.name}: a salon the platform cannot serve answers 503 and is named in the log once; the others are served`, async () => {
+      const where = await store.where();
+      addSalon(where, 'bella', '--salon', 'Salon Bella', '--origin', BELLA, '--single-opt-in', 'email-newsletter');
+      // Double opt-in with a sender, but the platform is started without a mail server.
+      addSalon(where, 'chic', '--salon', 'Coiffure Chic', '--origin', CHIC, '--mail-from', 'Chic <hallo@chic.example>');
+      const platform = await servePlatform(...where);
+      try {
+        const chic = await post(`${platform.url}/salons/chic/v1/consent-events`, consentEvent(), { origin: CHIC });
+        assert.equal(chic.status, 503);
+        assert.match(((await chic.json()) as { error: string }).error, /salon "chic" cannot be served now/);
+        const bella = await post(`${platform.url}/salons/bella/v1/consent-events`, consentEvent(), { origin: BELLA });
+        assert.equal(bella.status, 201);
+        assert.match(
+          platform.output(),
+          /salon chic cannot be served: .*--smtp-url/,
+          'the log names the salon and the fix',
+        );
+        // Asked for again, it is still refused, and not logged again.
+        for (let i = 0; i < 3; i += 1) {
+          const again = await post(`${platform.url}/salons/chic/v1/consent-events`, consentEvent(), { origin: CHIC });
+          assert.equal(again.status, 503);
+        }
+        assert.equal(platform.output().match(/salon chic cannot be served/g)?.length, 1);
+      } finally {
+        await killHard(platform.child);
+      }
+    });
+  }
 
   it('are refused with the fix named, and the registry is left as it was', async () => {
     const where = ['--data', await mkdtemp(join(tmpdir(), 'platform-bad-'))];

@@ -186,6 +186,8 @@ async function answer(served: Served, request: Request, env: unknown, answered: 
 
 /** Salons opened at once in the background (a request's own salon does not wait for them). */
 const WARM_UP_CONCURRENCY = 2;
+/** While requests come, the background opens one salon at most this often (ms). */
+const WARM_UP_BUSY_MS = 500;
 /** A salon that could not be opened is tried again, when asked for, after this long (ms). */
 const RETRY_BROKEN_MS = 30_000;
 /** How long a request waits for room under --max-open-salons before its salon opens over the cap (ms). */
@@ -413,26 +415,40 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
     return !failed || Date.now() - failed.at >= RETRY_BROKEN_MS;
   };
 
-  /** Requests being answered now: the background waits while there are any. */
+  /** Requests being answered now, and when the last one ended: the background gives way to them. */
   let answering = 0;
+  let lastAnswered = 0;
+  let lastWarmUp = 0;
   let warmUpLater: ReturnType<typeof setTimeout> | undefined;
+  const warmUpAfter = (ms: number) => {
+    warmUpLater ??= setTimeout(() => {
+      warmUpLater = undefined;
+      warmUp();
+    }, ms);
+    warmUpLater.unref();
+  };
 
-  /** Opens the salons not asked for yet, a few at a time and only while no request waits, until none is left. */
+  /**
+   * Opens the salons not asked for yet until none is left: two at a time
+   * while no request came for a moment, and one every WARM_UP_BUSY_MS while
+   * requests come (so it ends even on a platform never idle, and never takes
+   * more than a sliver of the time requests need).
+   */
   const warmUp = () => {
-    if (answering > 0 && toWarm.size > 0) {
-      warmUpLater ??= setTimeout(() => {
-        warmUpLater = undefined;
-        warmUp();
-      }, 50);
-      warmUpLater.unref();
+    if (closed || toWarm.size === 0) return;
+    const now = Date.now();
+    const busy = answering > 0 || now - lastAnswered < 50;
+    if (busy && (warming > 0 || now - lastWarmUp < WARM_UP_BUSY_MS)) {
+      warmUpAfter(busy && warming === 0 ? WARM_UP_BUSY_MS - (now - lastWarmUp) : 50);
       return;
     }
-    while (!closed && warming < WARM_UP_CONCURRENCY && toWarm.size > 0) {
+    while (!closed && warming < (busy ? 1 : WARM_UP_CONCURRENCY) && toWarm.size > 0) {
       const id = toWarm.values().next().value!;
       toWarm.delete(id);
       const salon = known.get(id);
       if (!salon || apps.has(id) || !mayTry(id)) continue;
       warming += 1;
+      lastWarmUp = Date.now();
       void open(salon, true).finally(() => {
         warming -= 1;
         warmUp();
@@ -483,6 +499,7 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
       return await answerFor(c);
     } finally {
       answering -= 1;
+      lastAnswered = Date.now();
     }
   });
   const answerFor = async (c: Context) => {
