@@ -40,7 +40,8 @@ frontend consent
   bind 127.0.0.1:${port}
   default_backend ledgers
 backend ledgers
-  balance roundrobin
+  balance uri depth 2
+  hash-type consistent
   option httpchk GET /v1/health
   http-check expect status 200
   default-server inter 200ms fall 1 rise 2
