@@ -675,3 +675,46 @@ describe('a platform’s salons opened and closed while work is under way (both 
     });
   }
 });
+
+describe('a platform’s background, when the cap leaves it no room', () => {
+  it('a salon it could not open while every open salon was in use is opened once one is free', async () => {
+    const { dir, token } = await manySalons(2);
+    const app = createPlatformApp({
+      registry: new FileSalonRegistry(dir),
+      openSalon: async (id) => ({ store: await JsonlLedgerStore.open(FileSalonRegistry.salonDirectory(dir, id)) }),
+      maxOpen: 1,
+      idleMs: 100,
+      shared: { rateLimit: false },
+    });
+    try {
+      // s0 is asked for first, and held in use: its audience of 300 customers streams, unread.
+      const start = app.start();
+      for (let i = 0; i < 300; i += 30) {
+        const booked = await Promise.all(
+          Array.from({ length: 30 }, (_, k) =>
+            app.request('/salons/s0/v1/consent-events', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', origin: BELLA },
+              body: JSON.stringify(consentEvent({ subject: { email: `kundin-${i + k}@example.ch` } })),
+            }),
+          ),
+        );
+        assert.ok(booked.every((answer) => answer.status === 201));
+      }
+      const held = await app.request('/salons/s0/v1/staff/audience?purpose=email-newsletter&format=csv', {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(held.status, 200);
+      await start;
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      assert.deepEqual(app.served(), ['s0'], 'no room for s1 while s0 answers');
+      await held.text();
+      // s0 idles out; the background opens s1 in its turn (its retention and waiting mails start).
+      const deadline = Date.now() + 5_000;
+      while (!app.served().includes('s1') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(app.served(), ['s1']);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -419,6 +419,8 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
   let answering = 0;
   let lastAnswered = 0;
   let lastWarmUp = 0;
+  /** The background found no room under the cap: it tries again then. */
+  let noRoomUntil = 0;
   let warmUpLater: ReturnType<typeof setTimeout> | undefined;
   const warmUpAfter = (ms: number) => {
     warmUpLater ??= setTimeout(() => {
@@ -437,6 +439,7 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
   const warmUp = () => {
     if (closed || toWarm.size === 0) return;
     const now = Date.now();
+    if (now < noRoomUntil) return warmUpAfter(noRoomUntil - now);
     const busy = answering > 0 || now - lastAnswered < 50;
     if (busy && (warming > 0 || now - lastWarmUp < WARM_UP_BUSY_MS)) {
       warmUpAfter(busy && warming === 0 ? WARM_UP_BUSY_MS - (now - lastWarmUp) : 50);
@@ -451,6 +454,11 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
       lastWarmUp = Date.now();
       void open(salon, true).finally(() => {
         warming -= 1;
+        // No room under the cap (every open salon is in use): the salon waits its turn, and the background a second.
+        if (!apps.has(id) && !broken.has(id) && known.has(id)) {
+          toWarm.add(id);
+          noRoomUntil = Date.now() + 1_000;
+        }
         warmUp();
       });
     }
