@@ -12,14 +12,29 @@ import { freshDatabase, stopPostgres } from './postgres-fixture.js';
 
 after(() => stopPostgres());
 
+/** `count` salons' stores (s0, s1, …) on one pool of 4 connections in a fresh database, closed after `work`. */
+async function withSalons(
+  count: number,
+  work: (stores: PostgresLedgerStore[], url: string) => Promise<void>,
+): Promise<void> {
+  const url = await freshDatabase();
+  const pool = openPostgresPool(url, 4);
+  try {
+    const stores = await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        PostgresLedgerStore.open({ connectionString: url, pool, salon: `s${i}` }),
+      ),
+    );
+    await work(stores, url);
+    await Promise.all(stores.map((store) => store.close()));
+  } finally {
+    await pool.end();
+  }
+}
+
 describe('salons writing through one pool (PostgreSQL)', () => {
   it('bookings for many salons at once each land in their own chain, in order, none lost', async () => {
-    const url = await freshDatabase();
-    const pool = openPostgresPool(url, 4);
-    try {
-      const stores = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => PostgresLedgerStore.open({ connectionString: url, pool, salon: `s${i}` })),
-      );
+    await withSalons(12, async (stores) => {
       const outcomes = await Promise.all(
         Array.from({ length: 240 }, (_, i) => stores[i % 12]!.append(consentEvent()).then((o) => [i % 12, o] as const)),
       );
@@ -37,19 +52,11 @@ describe('salons writing through one pool (PostgreSQL)', () => {
           Array.from({ length: 20 }, (_, k) => k + 1),
         );
       }
-      await Promise.all(stores.map((store) => store.close()));
-    } finally {
-      await pool.end();
-    }
+    });
   });
 
   it("one salon's failing write fails only its own bookings: the other salons' are written", async () => {
-    const url = await freshDatabase();
-    const pool = openPostgresPool(url, 4);
-    try {
-      const stores = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => PostgresLedgerStore.open({ connectionString: url, pool, salon: `s${i}` })),
-      );
+    await withSalons(6, async (stores, url) => {
       // Salon s3's chain head is gone (a hand-made mistake in the database): its writes cannot be made.
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
@@ -63,9 +70,6 @@ describe('salons writing through one pool (PostgreSQL)', () => {
         assert.equal(result.status, i % 6 === 3 ? 'rejected' : 'fulfilled', `booking ${i} at salon s${i % 6}`),
       );
       for (const i of [0, 1, 2, 4, 5]) assert.equal((await stores[i]!.entries()).length, 10);
-      await Promise.all(stores.map((store) => store.close()));
-    } finally {
-      await pool.end();
-    }
+    });
   });
 });

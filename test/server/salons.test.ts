@@ -14,7 +14,11 @@ import { hashStaffToken, newSecret } from '../../src/server/app/secrets.js';
 import { cli, killHard, servePlatform, servePlatformWithFileLimit } from './cli-fixture.js';
 import { consentEvent } from './ledger-fixture.js';
 import { createPlatformApp } from '../../src/server/salons/platform-app.js';
-import { FileSalonRegistry, PostgresSalonRegistry } from '../../src/server/salons/salon-registry.js';
+import {
+  FileSalonRegistry,
+  PostgresSalonRegistry,
+  type SalonSettings,
+} from '../../src/server/salons/salon-registry.js';
 import {
   migratePostgres,
   openPostgresPool,
@@ -362,9 +366,16 @@ async function waitFor(check: () => Promise<boolean>, what: string): Promise<voi
 async function manySalons(count: number): Promise<{ dir: string; token: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'platform-many-'));
   const token = newSecret();
-  const salons = Array.from({ length: count }, (_, i) => ({
-    id: `s${i}`,
-    controller: { name: `Salon ${i}` },
+  const salons = Array.from({ length: count }, (_, i) => salonWithToken(`s${i}`, token));
+  await writeFile(join(dir, 'salons.json'), JSON.stringify({ salons }));
+  return { dir, token };
+}
+
+/** Salon `id`'s settings, as `salons add` makes them, with `token` as its staff token. */
+function salonWithToken(id: string, token: string): SalonSettings {
+  return {
+    id,
+    controller: { name: `Salon ${id}` },
     origins: [BELLA],
     staffOrigins: [],
     staffTokenSha256: hashStaffToken(token),
@@ -372,9 +383,7 @@ async function manySalons(count: number): Promise<{ dir: string; token: string }
     texts: [],
     singleOptIn: ['email-newsletter'],
     createdAt: new Date().toISOString(),
-  }));
-  await writeFile(join(dir, 'salons.json'), JSON.stringify({ salons }));
-  return { dir, token };
+  };
 }
 
 /** The salons whose folder is open now (an open file store holds its lock file). */
@@ -605,19 +614,7 @@ describe('a platform’s salons opened and closed while work is under way (both 
     it(`${place.name}: bookings, an erasure and a retention run while one salon at a time is open lose nothing`, async () => {
       const { registry, openSalon, done } = await place.open();
       const token = 'staff-token-under-way-0123456789abcdef';
-      for (const id of ['s0', 's1', 's2']) {
-        await registry.add({
-          id,
-          controller: { name: `Salon ${id}` },
-          origins: [BELLA],
-          staffOrigins: [],
-          staffTokenSha256: hashStaffToken(token),
-          linkSecret: newSecret(),
-          texts: [],
-          singleOptIn: ['email-newsletter'],
-          createdAt: new Date().toISOString(),
-        });
-      }
+      for (const id of ['s0', 's1', 's2']) await registry.add(salonWithToken(id, token));
       // One salon open at a time, closed as soon as it is idle: every request below opens its salon again.
       const app = createPlatformApp({ registry, openSalon, maxOpen: 1, idleMs: 1 });
       const staff = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };

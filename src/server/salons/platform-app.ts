@@ -202,14 +202,20 @@ const ROOM_WAIT_MS = 10_000;
  */
 class ProblemLog {
   readonly #said = new Map<string, string>();
+  /** The cap on open salons, named in the fix for a process out of files. */
+  readonly #maxOpen: number;
 
-  say(salon: string, error: NodeJS.ErrnoException, maxOpen: number): void {
+  constructor(maxOpen: number) {
+    this.#maxOpen = maxOpen;
+  }
+
+  say(salon: string, error: NodeJS.ErrnoException): void {
     const cause = error.code ?? error.message;
     if (this.#said.get(salon) === cause) return;
     this.#said.set(salon, cause);
     const fix =
       error.code === 'EMFILE' || error.code === 'ENFILE'
-        ? `: the process may open no more files; raise its limit (ulimit -n, LimitNOFILE) or lower --max-open-salons (${maxOpen}, about five files each)`
+        ? `: the process may open no more files; raise its limit (ulimit -n, LimitNOFILE) or lower --max-open-salons (${this.#maxOpen}, about five files each)`
         : '';
     console.error(`ledger: salon ${salon} cannot be served: ${error.message}${fix}`);
   }
@@ -238,9 +244,9 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
   /** Salons not opened yet, for the background to open one after another. */
   const toWarm = new Set<string>();
   let warming = 0;
-  /** Salons that cannot be served: why, and when they were last tried. */
-  const broken = new Map<string, { reason: string; at: number }>();
-  const problems = new ProblemLog();
+  /** Salons that cannot be served, and when they were last tried (why is in `problems`). */
+  const broken = new Map<string, number>();
+  const problems = new ProblemLog(maxOpen);
   let refreshing: Promise<void> | undefined;
   /** Where the registry was last read to (see SalonRegistry.changes). */
   let cursor: string | undefined;
@@ -340,8 +346,8 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
       problems.served(salon.id);
       await previous?.ledgerApp.close();
     } catch (error) {
-      problems.say(salon.id, error as NodeJS.ErrnoException, maxOpen);
-      broken.set(salon.id, { reason: (error as Error).message, at: Date.now() });
+      problems.say(salon.id, error as NodeJS.ErrnoException);
+      broken.set(salon.id, Date.now());
       // A salon served before keeps its store for the app still serving it.
       if (!apps.has(salon.id)) await closeLedger(salon.id);
     }
@@ -385,7 +391,8 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
    * Opens (or re-serves) a salon once, however many ask at the same time; one
    * being closed is let close first. Room is made under the cap first; the
    * background (`forBackground`) opens only where it can make room without
-   * closing a salon requests use, and otherwise leaves the salon closed.
+   * closing a salon requests use, and otherwise leaves the salon closed (see
+   * warmUp: it waits its turn).
    */
   const open = (salon: SalonSettings, forBackground = false): Promise<void> => {
     let pending = opening.get(salon.id);
@@ -411,8 +418,8 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
 
   /** Whether to try opening a salon: not one that failed a moment ago (it is tried again after a while). */
   const mayTry = (id: string) => {
-    const failed = broken.get(id);
-    return !failed || Date.now() - failed.at >= RETRY_BROKEN_MS;
+    const failedAt = broken.get(id);
+    return failedAt === undefined || Date.now() - failedAt >= RETRY_BROKEN_MS;
   };
 
   /** Requests being answered now, and when the last one ended: the background gives way to them. */
@@ -442,7 +449,7 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
     if (now < noRoomUntil) return warmUpAfter(noRoomUntil - now);
     const busy = answering > 0 || now - lastAnswered < 50;
     if (busy && (warming > 0 || now - lastWarmUp < WARM_UP_BUSY_MS)) {
-      warmUpAfter(busy && warming === 0 ? WARM_UP_BUSY_MS - (now - lastWarmUp) : 50);
+      warmUpAfter(warming === 0 ? WARM_UP_BUSY_MS - (now - lastWarmUp) : 50);
       return;
     }
     while (!closed && warming < (busy ? 1 : WARM_UP_CONCURRENCY) && toWarm.size > 0) {
@@ -495,7 +502,6 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
     })();
     return refreshing;
   };
-  registry.watch?.(() => void refresh());
   const timer = setInterval(() => void refresh(), refreshMs);
   timer.unref();
 
@@ -542,7 +548,10 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
   maintenance.unref();
 
   return Object.assign(app, {
-    start: () => refresh(),
+    start() {
+      registry.watch?.(() => void refresh());
+      return refresh();
+    },
     served: () => [...apps.keys()].sort(),
     registered: () => [...known.keys()].sort(),
     async close() {

@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { inTransaction } from '../store/postgres/postgres-ledger-store.js';
+import { inTransaction } from '../store/postgres/transaction.js';
 import * as z from 'zod/mini';
 import type { Controller } from '../proof/proof.js';
 import type { PublishedText } from '../consent/text-registry.js';
@@ -201,19 +201,7 @@ export class FileSalonRegistry implements SalonRegistry {
 
   add(salon: SalonSettings): Promise<void> {
     return this.#change(salon.id, async () => {
-      const file = this.#file(salon.id);
-      await mkdir(join(file, '..'), { recursive: true });
-      const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
-      await writeFile(temporary, `${JSON.stringify(parseSalon(salon, salon.id), null, 2)}\n`, { mode: 0o600 });
-      try {
-        // A hard link is made only where no file is: of two processes adding the same id, one wins.
-        await link(temporary, file);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw takenError(salon.id);
-        throw error;
-      } finally {
-        await rm(temporary, { force: true });
-      }
+      if (!(await this.#write(parseSalon(salon, salon.id), 'if-new'))) throw takenError(salon.id);
     });
   }
 
@@ -223,17 +211,39 @@ export class FileSalonRegistry implements SalonRegistry {
       const salon = await this.#read(id);
       if (!salon) throw new UnknownSalonError(id);
       changed = parseSalon(change(salon), id);
-      const file = this.#file(id);
-      // A new file renamed over the old one: a reader never sees half a salon.
-      const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
-      await writeFile(temporary, `${JSON.stringify(changed, null, 2)}\n`, { mode: 0o600 });
-      await rename(temporary, file);
+      await this.#write(changed, 'replace');
     });
     return changed!;
   }
 
   async close(): Promise<void> {
     await Promise.all(this.#writing.values());
+  }
+
+  /**
+   * Writes a salon's file whole, readable by its owner only: a reader never
+   * sees half a salon. `if-new` writes only where no file is (false when one
+   * is: of two processes adding the same id, one wins); `replace` writes over it.
+   */
+  async #write(salon: SalonSettings, mode: 'if-new' | 'replace'): Promise<boolean> {
+    const file = this.#file(salon.id);
+    await mkdir(join(file, '..'), { recursive: true });
+    const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
+    await writeFile(temporary, `${JSON.stringify(salon, null, 2)}\n`, { mode: 0o600 });
+    if (mode === 'replace') {
+      await rename(temporary, file);
+      return true;
+    }
+    try {
+      // A hard link is made only where no file is.
+      await link(temporary, file);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      await rm(temporary, { force: true });
+    }
   }
 
   /** One salon's settings, or undefined when it has none. */
@@ -286,16 +296,8 @@ export class FileSalonRegistry implements SalonRegistry {
       }
       const parsed = JSON.parse(text) as { salons?: unknown[] };
       const salons = (parsed.salons ?? []).map((salon, index) => parseSalon(salon, `${old}, salon ${index + 1}`));
-      for (const salon of salons) {
-        const file = this.#file(salon.id);
-        await mkdir(join(file, '..'), { recursive: true });
-        // Another process moving it at the same time, or a salon already moved: what is there is kept.
-        await writeFile(file, `${JSON.stringify(salon, null, 2)}\n`, { mode: 0o600, flag: 'wx' }).catch(
-          (error: NodeJS.ErrnoException) => {
-            if (error.code !== 'EEXIST') throw error;
-          },
-        );
-      }
+      // Another process moving it at the same time, or a salon already moved: what is there is kept.
+      for (const salon of salons) await this.#write(salon, 'if-new');
       await rename(old, `${old}.moved`).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
       });

@@ -36,8 +36,6 @@ import type { RateBuckets } from '../../app/rate-limit.js';
 import { newRecordKey } from '../personal-data.js';
 import { commitGroupOf } from './commit-group.js';
 import { inTransaction } from './transaction.js';
-
-export { inTransaction };
 import {
   chainEntry,
   erasureRefusal,
@@ -231,23 +229,15 @@ export class PostgresLedgerStore implements LedgerStore {
           prepared.add(pool);
         }
         const { signer } = options;
-        const made = await makeChain(client, salon, signer);
-        if (made) {
+        const chain = await chainHead(client, salon, signer);
+        if (chain.made) {
           if (options.acceptHistory) throw new Error(`salon "${salon}" had no chain: there is no history to accept`);
-          const store = new PostgresLedgerStore(pool, salon, made.digestSecret, options);
-          store.#lastCheckpoint = made.checkpoint;
+          const store = new PostgresLedgerStore(pool, salon, chain.digestSecret, options);
+          store.#lastCheckpoint = chain.made.checkpoint;
           return store;
         }
-        await client.query(
-          `INSERT INTO ledger_salons (salon, digest_secret, head_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-          [salon, newRecordKey(), GENESIS_HASH],
-        );
         await finishErasures(client, salon);
-        const { rows } = await client.query<{ digest_secret: Buffer }>(
-          'SELECT digest_secret FROM ledger_salons WHERE salon = $1',
-          [salon],
-        );
-        const store = new PostgresLedgerStore(pool, salon, rows[0]!.digest_secret, options);
+        const store = new PostgresLedgerStore(pool, salon, chain.digestSecret, options);
         const trustedKeys = signer ? [signer.verifierKey, ...(options.trustedKeys ?? [])] : [];
         const found = await inspectChain(client, salon, trustedKeys);
         const place = `--database-url …${salon === 'default' ? '' : ` --salon-id ${salon}`}`;
@@ -1168,18 +1158,23 @@ async function migrate(client: pg.PoolClient): Promise<void> {
 }
 
 /**
- * A salon's new chain, made in one statement (one commit): its head and,
- * with a key, the signed checkpoint of its empty head. Undefined when the
- * salon already has a head, entries or checkpoints: then its chain is
- * inspected as found (a head deleted under entries is refused there).
+ * The salon's chain head as the open needs it: its digest secret, read in
+ * one statement for a salon that has one. A new salon's chain is made in one
+ * statement (one commit): its head and, with a key, the signed checkpoint of
+ * its empty head (`made`). A salon with entries or checkpoints but no head
+ * gets the empty chain's head, which the inspection then finds is not the
+ * chain's last entry.
  */
-async function makeChain(
+async function chainHead(
   client: pg.PoolClient,
   salon: string,
   signer: CheckpointSigner | undefined,
-): Promise<{ digestSecret: Buffer; checkpoint: string | undefined } | undefined> {
-  const exists = await client.query('SELECT 1 FROM ledger_salons WHERE salon = $1', [salon]);
-  if (exists.rows.length > 0) return undefined;
+): Promise<{ digestSecret: Buffer; made?: { checkpoint: string | undefined } }> {
+  const readSecret = async () =>
+    (await client.query<{ digest_secret: Buffer }>('SELECT digest_secret FROM ledger_salons WHERE salon = $1', [salon]))
+      .rows[0]?.digest_secret;
+  const found = await readSecret();
+  if (found) return { digestSecret: found };
   const checkpoint = signer?.sign(0, GENESIS_HASH);
   const { rows } = await client.query<{ digest_secret: Buffer }>(
     `WITH made AS (
@@ -1194,7 +1189,13 @@ async function makeChain(
      SELECT digest_secret FROM made`,
     [salon, newRecordKey(), GENESIS_HASH, checkpoint ?? null],
   );
-  return rows[0] && { digestSecret: rows[0].digest_secret, checkpoint };
+  if (rows[0]) return { digestSecret: rows[0].digest_secret, made: { checkpoint } };
+  // A head deleted under entries, or another process made the chain a moment ago.
+  await client.query(
+    `INSERT INTO ledger_salons (salon, digest_secret, head_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+    [salon, newRecordKey(), GENESIS_HASH],
+  );
+  return { digestSecret: (await readSecret())! };
 }
 
 /** Keys an erasure names but that are still there (written by an older version, or by hand): destroyed now. */
