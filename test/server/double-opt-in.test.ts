@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import AjvModule from 'ajv-draft-04';
 import { after, before, describe, it } from 'node:test';
 import { createLedgerApp } from '../../src/server/app/ledger-app.js';
@@ -12,6 +11,7 @@ import { JsonlLedgerStore } from '../../src/server/store/file/jsonl-ledger-store
 import { consentEvent, NOTICE_SHA256, NOTICE_TEXT, PAGE_ORIGIN, startLedger, type Ledger } from './ledger-fixture.js';
 import { freePort } from '../../scripts/free-port.mjs';
 import { startMailbox as startMailServer, type Mailbox as MailServer } from '../../scripts/mailbox.mjs';
+import { readSpecJson } from './specs.js';
 
 const FROM = 'Salon Bella <hallo@salon-bella.example>';
 const doubleOptIn = (mail: MailServer | string, extra: object = {}) => ({
@@ -130,12 +130,7 @@ describe('double opt-in', () => {
         r.kantara?.services[0]?.purposes[0]?.granted,
     );
     assert.deepEqual(receipts, [true, undefined, true], 'receipts for the tick and the click, none for the mail');
-    const schema = JSON.parse(
-      await readFile(
-        new URL('../../../shared/specs/kantara-consent-receipt-v1_1-schema.json', import.meta.url),
-        'utf8',
-      ),
-    );
+    const schema = (await readSpecJson('kantara-consent-receipt-v1_1-schema.json')) as object;
     const validate = new (AjvModule as unknown as typeof AjvModule.default)({ strict: false }).compile(schema);
     const clickReceipt = proof.records[2].kantara as { policyUrl: string; language: string };
     assert.ok(validate(clickReceipt), JSON.stringify(validate.errors));

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import AjvModule from 'ajv-draft-04';
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { consentEvent, PAGE_ORIGIN, startLedger, uniquePhone, type Ledger } from './ledger-fixture.js';
+import { readSpecJson } from './specs.js';
 
 const json = (body: unknown) => ({ method: 'POST', body: JSON.stringify(body) });
 
@@ -184,12 +184,7 @@ describe('--trust-proxy', () => {
 
 describe('proofs', () => {
   it('Kantara receipts pass the Kantara Consent Receipt v1.1 JSON Schema', async () => {
-    const schema = JSON.parse(
-      await readFile(
-        new URL('../../../shared/specs/kantara-consent-receipt-v1_1-schema.json', import.meta.url),
-        'utf8',
-      ),
-    );
+    const schema = (await readSpecJson('kantara-consent-receipt-v1_1-schema.json')) as object;
     const validate = new (AjvModule as unknown as typeof AjvModule.default)({ strict: false }).compile(schema);
     const ledger = await startLedger({
       controller: {
