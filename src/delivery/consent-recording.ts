@@ -8,7 +8,8 @@ import { sha256Hex } from '../contract/fingerprint.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../contract/vocabulary.js';
 import { WIDGET_NAME, WIDGET_VERSION } from '../version.js';
 import { ConsentOutbox, OUTBOX_MAX_AGE_MS, type DeliveryOutcome } from './consent-outbox.js';
-import { keepAct, KEPT_ACT_PREFIX, type ConsentToRecord } from './kept-acts.js';
+import { keepAct, type ConsentToRecord } from './kept-acts.js';
+import { KEPT_ACT_PREFIX } from './waiting.js';
 
 export type { ConsentToRecord } from './kept-acts.js';
 export { confirmationHintFor } from '../legal-text/confirmation-hint.js';

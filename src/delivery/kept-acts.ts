@@ -8,6 +8,7 @@
  * the next visit) makes the event from it and sends it: late, not lost.
  */
 import type { ConsentSubject } from '../contract/consent-event.js';
+import { forgetWaitingUnlessFound, KEPT_ACT_PREFIX, markWaiting } from './waiting.js';
 
 /** A ticked consent as the element knows it when the booking is made. */
 export interface ConsentToRecord {
@@ -26,9 +27,6 @@ export interface ConsentToRecord {
   pageUrl: string;
 }
 
-/** One key per act: `KEPT_ACT_PREFIX + id`, holding `{ endpoint, act }`. */
-export const KEPT_ACT_PREFIX = 'marketing-consent:act:v1:';
-
 /**
  * Keeps the act for `endpoint` (an absolute URL), or with no act, forgets
  * the act `id`: its event is in the outbox now (or can never be made). Where
@@ -36,8 +34,13 @@ export const KEPT_ACT_PREFIX = 'marketing-consent:act:v1:';
  */
 export function keepAct(id: string, kept?: { endpoint: string; act: ConsentToRecord }): void {
   try {
-    if (kept) localStorage.setItem(KEPT_ACT_PREFIX + id, JSON.stringify(kept));
-    else localStorage.removeItem(KEPT_ACT_PREFIX + id);
+    if (kept) {
+      localStorage.setItem(KEPT_ACT_PREFIX + id, JSON.stringify(kept));
+      markWaiting();
+    } else {
+      localStorage.removeItem(KEPT_ACT_PREFIX + id);
+      forgetWaitingUnlessFound();
+    }
   } catch {
     // blocked or full: nothing to keep it in
   }

@@ -11,6 +11,7 @@
  * storage after 7 days); it only carries an event until the server has it.
  */
 import type { ConsentEvent } from '../contract/consent-event.js';
+import { forgetWaitingUnlessFound, LEGACY_OUTBOX_KEY, markWaiting, OUTBOX_KEY_PREFIX } from './waiting.js';
 
 /** One event on its way to one ledger. */
 export interface OutboxItem {
@@ -32,14 +33,13 @@ export interface OutboxStorage {
   remove(id: string): void;
 }
 
-/**
- * One key per event, so that two tabs adding events at the same moment
- * never overwrite each other: each write touches its own event only (one
- * shared key with load/modify/save lost about 40 % of such events).
+/*
+ * One key per event (OUTBOX_KEY_PREFIX + id), so that two tabs adding events
+ * at the same moment never overwrite each other: each write touches its own
+ * event only (one shared key with load/modify/save lost about 40 % of such
+ * events). Events that earlier versions kept under LEGACY_OUTBOX_KEY are
+ * taken over on load.
  */
-export const OUTBOX_KEY_PREFIX = 'marketing-consent:outbox:v2:';
-/** Where earlier versions kept all events under one key; taken over on load. */
-const LEGACY_KEY = 'marketing-consent:outbox:v1';
 
 class MemoryStorage implements OutboxStorage {
   readonly persistent = false;
@@ -86,6 +86,7 @@ class LocalStorage implements OutboxStorage {
     if (this.#failed) return this.#fallback.put(item);
     try {
       this.#storage.setItem(OUTBOX_KEY_PREFIX + item.event.id, JSON.stringify(item));
+      markWaiting();
     } catch {
       // Quota exceeded or storage revoked mid-page: keep going in memory.
       this.#failed = true;
@@ -98,6 +99,7 @@ class LocalStorage implements OutboxStorage {
     if (this.#failed) return this.#fallback.remove(id);
     try {
       this.#storage.removeItem(OUTBOX_KEY_PREFIX + id);
+      forgetWaitingUnlessFound();
     } catch {
       this.#failed = true;
     }
@@ -105,7 +107,7 @@ class LocalStorage implements OutboxStorage {
 
   /** Moves events a page of an earlier version left under the one shared key to keys of their own. */
   #adoptLegacy(): void {
-    const legacy = this.#storage.getItem(LEGACY_KEY);
+    const legacy = this.#storage.getItem(LEGACY_OUTBOX_KEY);
     if (legacy === null) return;
     let items: unknown = [];
     try {
@@ -118,7 +120,7 @@ class LocalStorage implements OutboxStorage {
         this.#storage.setItem(OUTBOX_KEY_PREFIX + item.event.id, JSON.stringify(item));
       }
     }
-    this.#storage.removeItem(LEGACY_KEY);
+    this.#storage.removeItem(LEGACY_OUTBOX_KEY);
   }
 }
 
@@ -141,7 +143,7 @@ function isItem(value: unknown): value is OutboxItem {
 export function openOutboxStorage(): OutboxStorage {
   try {
     const storage = window.localStorage;
-    const probe = `${OUTBOX_KEY_PREFIX}probe`;
+    const probe = 'marketing-consent:probe';
     storage.setItem(probe, '1');
     storage.removeItem(probe);
     return new LocalStorage(storage);

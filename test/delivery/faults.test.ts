@@ -6,7 +6,7 @@ import { makeConsentEvent } from '../support/consent-events.js';
 import { faults } from '../support/faults.js';
 import { entriesAfterQuietPeriod, ledger, uniqueEmail, waitForEntries } from '../support/ledger.js';
 
-import { OUTBOX_KEY_PREFIX } from '../../src/delivery/outbox-storage.js';
+import { OUTBOX_KEY_PREFIX } from '../../src/delivery/waiting.js';
 
 /** The events a page's outbox holds in its storage, one key each. */
 function storedOutbox(storage: Storage): unknown[] {

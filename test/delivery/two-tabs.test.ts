@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { OUTBOX_KEY_PREFIX } from '../../src/delivery/outbox-storage.js';
+import { OUTBOX_KEY_PREFIX } from '../../src/delivery/waiting.js';
 import { makeConsentEvent } from '../support/consent-events.js';
 import type { ConsentEvent } from '../../src/contract/consent-event.js';
 

@@ -8,6 +8,7 @@ import {
   bookingForm,
   box,
   captureConsole,
+  saying,
   clickAsCustomer,
 } from '../support/booking-form.js';
 import { entriesAfterQuietPeriod, ledger, uniqueEmail } from '../support/ledger.js';
@@ -15,13 +16,17 @@ import { entriesAfterQuietPeriod, ledger, uniqueEmail } from '../support/ledger.
 describe('<marketing-consent> counts only the customer’s own act', () => {
   it('a script’s click() or dispatched change ticks nothing, records nothing, and warns once', async () => {
     const { form, consent } = await bookingForm();
-    const warnings = await captureConsole('warn', async () => {
-      box(consent).click();
-      box(consent).checked = true;
-      box(consent).dispatchEvent(new Event('change', { bubbles: true }));
-      box(consent).dispatchEvent(new MouseEvent('click', { bubbles: true }));
-      await consent.updateComplete;
-    });
+    const warnings = await captureConsole(
+      'warn',
+      async () => {
+        box(consent).click();
+        box(consent).checked = true;
+        box(consent).dispatchEvent(new Event('change', { bubbles: true }));
+        box(consent).dispatchEvent(new MouseEvent('click', { bubbles: true }));
+        await consent.updateComplete;
+      },
+      saying('a script clicked or changed the box'),
+    );
     expect(box(consent).checked).to.equal(false);
     expect(consent.checked).to.equal(false);
     expect(consent.grantedPurposes).to.deep.equal([]);
@@ -76,12 +81,16 @@ describe('<marketing-consent> counts only the customer’s own act', () => {
     early.grantedPurposes = ['email-newsletter'];
     const { MarketingConsentElement } =
       await import('../../src/elements/marketing-consent/marketing-consent.component.js');
-    const warnings = await captureConsole('warn', async () => {
-      customElements.define(name, class extends MarketingConsentElement {});
-      const upgraded = early as unknown as MarketingConsentElement;
-      upgraded.texts = TEXTS;
-      await upgraded.updateComplete;
-    });
+    const warnings = await captureConsole(
+      'warn',
+      async () => {
+        customElements.define(name, class extends MarketingConsentElement {});
+        const upgraded = early as unknown as MarketingConsentElement;
+        upgraded.texts = TEXTS;
+        await upgraded.updateComplete;
+      },
+      saying('the checked property was set before the element loaded'),
+    );
     const consent = early as unknown as MarketingConsentElement;
     expect(consent.checked).to.equal(false);
     expect(consent.grantedPurposes).to.deep.equal([]);

@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { MarketingConsentElement } from '../../src/elements/marketing-consent/marketing-consent.component.js';
-import { PRIVACY_URL, TEXTS, TEXT_VERSION, captureConsole, clickAsCustomer } from '../support/booking-form.js';
+import { PRIVACY_URL, TEXTS, TEXT_VERSION, captureConsole, clickAsCustomer, saying } from '../support/booking-form.js';
 
 interface Case {
   name: string;
@@ -132,19 +132,23 @@ describe('<marketing-consent> explains each bad setting', () => {
 
   it('without an endpoint the box still works as a form field, and says so once', async () => {
     let form!: HTMLFormElement;
-    const infos = await captureConsole('info', async () => {
-      form = await fixture<HTMLFormElement>(html`
-        <form lang="de">
-          <marketing-consent
-            salon="Salon Bella"
-            text-version="1"
-            privacy-url=${PRIVACY_URL}
-            .texts=${TEXTS}
-          ></marketing-consent>
-        </form>
-      `);
-      await (form.firstElementChild as MarketingConsentElement).updateComplete;
-    });
+    const infos = await captureConsole(
+      'info',
+      async () => {
+        form = await fixture<HTMLFormElement>(html`
+          <form lang="de">
+            <marketing-consent
+              salon="Salon Bella"
+              text-version="1"
+              privacy-url=${PRIVACY_URL}
+              .texts=${TEXTS}
+            ></marketing-consent>
+          </form>
+        `);
+        await (form.firstElementChild as MarketingConsentElement).updateComplete;
+      },
+      saying('no endpoint'),
+    );
     const element = form.firstElementChild as MarketingConsentElement;
     await clickAsCustomer(element.shadowRoot!.querySelector<HTMLInputElement>('input')!);
     expect(new FormData(form).getAll('marketing-consent')).to.have.length(1);

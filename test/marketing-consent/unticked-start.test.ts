@@ -7,6 +7,7 @@ import {
   bookingForm,
   box,
   captureConsole,
+  saying,
   clickAsCustomer,
 } from '../support/booking-form.js';
 
@@ -20,20 +21,24 @@ describe('<marketing-consent> starts unticked, always', () => {
 
   it('ignores a checked attribute and warns once', async () => {
     let consent!: MarketingConsentElement;
-    const warnings = await captureConsole('warn', async () => {
-      consent = await fixture<MarketingConsentElement>(html`
-        <marketing-consent
-          checked
-          salon="Salon Bella"
-          text-version=${TEXT_VERSION}
-          privacy-url=${PRIVACY_URL}
-          .texts=${TEXTS}
-        ></marketing-consent>
-      `);
-      await consent.updateComplete;
-      consent.setAttribute('checked', '');
-      await consent.updateComplete;
-    });
+    const warnings = await captureConsole(
+      'warn',
+      async () => {
+        consent = await fixture<MarketingConsentElement>(html`
+          <marketing-consent
+            checked
+            salon="Salon Bella"
+            text-version=${TEXT_VERSION}
+            privacy-url=${PRIVACY_URL}
+            .texts=${TEXTS}
+          ></marketing-consent>
+        `);
+        await consent.updateComplete;
+        consent.setAttribute('checked', '');
+        await consent.updateComplete;
+      },
+      saying('checked attribute'),
+    );
     expect(box(consent).checked).to.equal(false);
     expect(consent.checked).to.equal(false);
     expect(warnings.filter((w) => w.includes('checked attribute'))).to.have.length(1);
@@ -42,10 +47,14 @@ describe('<marketing-consent> starts unticked, always', () => {
 
   it('ignores a script setting checked = true and warns', async () => {
     const { consent } = await bookingForm();
-    const warnings = await captureConsole('warn', async () => {
-      (consent as unknown as { checked: boolean }).checked = true;
-      await consent.updateComplete;
-    });
+    const warnings = await captureConsole(
+      'warn',
+      async () => {
+        (consent as unknown as { checked: boolean }).checked = true;
+        await consent.updateComplete;
+      },
+      saying('checked property was set by a script'),
+    );
     expect(box(consent).checked).to.equal(false);
     expect(warnings.join()).to.contain('checked property was set by a script');
   });

@@ -91,10 +91,15 @@ export async function clickAsCustomer(element: Element, frame?: HTMLIFrameElemen
   });
 }
 
+/** For captureConsole: wait until a message containing `part` was logged (the element words its messages lazily). */
+export const saying = (part: string) => ({
+  until: (calls: readonly string[]) => calls.some((call) => call.includes(part)),
+});
+
 /**
  * Records console calls of one level while `run` executes, and after it
- * until `until` holds (at most 5 s): the words for a wrong setting are
- * loaded on demand, so their message comes a moment after the render.
+ * until `until` holds (at most 5 s): the element's words for its
+ * console are loaded on demand, so their message comes a moment after the render.
  */
 export async function captureConsole(
   level: 'error' | 'warn' | 'info',

@@ -5,6 +5,7 @@ import { parseLegalMarkup } from '../../legal-text/legal-markup.js';
 import { composeWidgetText } from '../../legal-text/widget-text.js';
 import type { ConsentOutbox, OutboxOutcomeDetail } from '../../delivery/consent-outbox.js';
 import { keepAct } from '../../delivery/kept-acts.js';
+import { somethingWaits } from '../../delivery/waiting.js';
 import { emit } from '../../events/emit.js';
 import '../../events/marketing-consent-recorded.js';
 import '../../events/marketing-consent-confirmation-pending.js';
@@ -19,12 +20,17 @@ import {
 import { purposeLabel, uiStringsFor, type UiStrings } from '../../legal-text/ui-strings.js';
 import { styles } from './marketing-consent.styles.js';
 import { purposeListConverter, toPurposeList } from '../purpose-list-converter.js';
+import type { NOTES, PreTick } from './settings-messages.js';
+
+type Notes = typeof NOTES;
 
 /**
  * The code that records a consent (the event, its fingerprint, the outbox),
- * loaded when the page is idle after the boxes are painted, or at the first
- * tick, whichever comes first: the boxes show sooner, and the code is there
- * long before a booking is submitted. A failed load is tried again at the next use.
+ * loaded at the first tick, so it is there long before the booking is
+ * submitted; or, when an earlier page left something waiting to be sent,
+ * once the page is idle after the boxes are painted. A page view where
+ * nobody ticks and nothing waits never fetches it. A failed load is tried
+ * again at the next use.
  */
 type RecordingCode = typeof import('../../delivery/consent-recording.js');
 let recording: Promise<RecordingCode> | undefined;
@@ -168,7 +174,7 @@ export class MarketingConsentElement extends LitElement {
       if (!Object.prototype.hasOwnProperty.call(this, key)) continue;
       const value: unknown = this[key];
       delete (this as Record<string, unknown>)[key];
-      if (key === 'checked' && value) this.#warnPreTick('the checked property was set before the element loaded');
+      if (key === 'checked' && value) this.#warnPreTick('property-early');
     }
   }
 
@@ -237,7 +243,7 @@ export class MarketingConsentElement extends LitElement {
   }
 
   set checked(_value: boolean) {
-    this.#warnPreTick('the checked property was set by a script');
+    this.#warnPreTick('property');
   }
 
   /** The purposes the customer has ticked right now. */
@@ -282,7 +288,7 @@ export class MarketingConsentElement extends LitElement {
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (name === 'checked') {
-      if (value !== null) this.#warnPreTick('the page set the checked attribute');
+      if (value !== null) this.#warnPreTick('attribute');
       return;
     }
     super.attributeChangedCallback(name, old, value);
@@ -330,18 +336,13 @@ export class MarketingConsentElement extends LitElement {
       name: this.name,
     });
     this.#reportProblems(problems);
-    if (config && !config.endpoint) {
-      this.#report(
-        'info',
-        `<marketing-consent> has no endpoint: the consent is submitted with the form only, not posted to a ledger. Set endpoint to record it.`,
-      );
-    }
+    if (config && !config.endpoint) this.#note('info', 'noEndpoint');
     this.#config = config;
     const endpoint = config?.endpoint && this.isConnected ? config.endpoint : undefined;
     if (endpoint !== this.#outboxEndpoint) {
       this.#outboxEndpoint = endpoint;
       if (!endpoint) this.#useOutbox(undefined);
-      else whenIdle(() => void this.#followOutbox(endpoint));
+      else if (somethingWaits()) whenIdle(() => void this.#followOutbox(endpoint));
     }
     this.#notice = config ? this.#shownNotice(config) : undefined;
     // What is no longer offered can no longer stay ticked.
@@ -393,11 +394,7 @@ export class MarketingConsentElement extends LitElement {
   #shownNotice(config: ConsentConfig): ShownNotice {
     const requested = config.locale ?? this.#inheritedLang() ?? navigator.language ?? 'en';
     const { locale, exact } = pickTextLocale(requested, Object.keys(config.texts));
-    if (!exact)
-      this.#report(
-        'warn',
-        `<marketing-consent> has no legal text for "${requested}"; showing "${locale}". Add texts for ${requested} so customers read them in their language.`,
-      );
+    if (!exact) this.#note('warn', 'noTextIn', requested, locale);
     const texts = config.texts[locale] as Record<string, string>;
     const strings = uiStringsFor(locale);
     if (this.#notice?.locale === locale && this.#notice.texts === texts && this.#notice.strings === strings) {
@@ -450,11 +447,20 @@ export class MarketingConsentElement extends LitElement {
     console[level](message, this);
   }
 
-  #warnPreTick(how: string): void {
-    this.#report(
-      'warn',
-      `<marketing-consent> stays unticked: ${how}, but only the customer's own tick is consent (GDPR Art. 4(11), CJEU C-673/17 Planet49). Remove the pre-ticking.`,
+  /** Logs one of the element's notes about its set-up (its words are loaded with the settings' messages), once. */
+  #note<K extends keyof Notes>(level: 'warn' | 'info', key: K, ...args: Parameters<Notes[K]>): void {
+    const said = JSON.stringify([key, args]);
+    if (this.#reported.has(said)) return;
+    this.#reported.add(said);
+    import('./settings-messages.js').then(
+      ({ NOTES }) =>
+        this.#report(level, `<${this.localName}> ${(NOTES[key] as (...a: typeof args) => string)(...args)}`),
+      () => this.#report(level, `<${this.localName}> ${said}`),
     );
+  }
+
+  #warnPreTick(how: PreTick): void {
+    this.#note('warn', 'preTick', how);
   }
 
   #updateFormValue(): void {
@@ -499,7 +505,7 @@ export class MarketingConsentElement extends LitElement {
     event.preventDefault();
     this.#scriptClicking = true;
     this.requestUpdate();
-    this.#warnPreTick('a script clicked or changed the box');
+    this.#warnPreTick('script');
   };
 
   #onToggle(purpose: string, event: Event): void {
@@ -508,7 +514,7 @@ export class MarketingConsentElement extends LitElement {
     // click() or dispatched change event is not (GDPR Art. 4(11)).
     if (!event.isTrusted || this.#scriptClicking) {
       input.checked = this.#ticked.has(purpose);
-      this.#warnPreTick('a script clicked or changed the box');
+      this.#warnPreTick('script');
       return;
     }
     if (input.checked) this.#ticked.add(purpose);
@@ -517,7 +523,7 @@ export class MarketingConsentElement extends LitElement {
     if (this.#ticked.size > 0 && !this.#act && this.#notice && this.#config) {
       this.#act = { id: crypto.randomUUID(), notice: this.#notice, textVersion: this.#config.textVersion };
       // Have the delivery code ready before the booking is submitted.
-      if (this.#config.endpoint) loadRecording().catch(() => undefined);
+      if (this.#outboxEndpoint) void this.#followOutbox(this.#outboxEndpoint);
     }
     this.#updateFormValue();
     this.requestUpdate();
@@ -547,7 +553,7 @@ export class MarketingConsentElement extends LitElement {
    * short by the navigation arrives there rather than on the next visit.
    */
   static async deliverPending(endpoint: string): Promise<void> {
-    (await loadRecording()).outboxFor(endpoint).flush();
+    if (somethingWaits()) (await loadRecording()).outboxFor(endpoint).flush();
   }
 
   /**

@@ -1,7 +1,7 @@
 /**
- * The words for a wrong setting: what is wrong and how to fix it, for the web
- * developer reading the console. Loaded only when a setting is wrong, so
- * pages whose settings are right never download it.
+ * The words for a page that sets the element up wrong: what is wrong and how
+ * to fix it, for the web developer reading the console. Loaded only when
+ * there is something to say, so pages set up right never download them.
  */
 import { KNOWN_PURPOSES } from '../../contract/vocabulary.js';
 import { inLanguage, type UiLocale } from '../../legal-text/ui-strings.js';
@@ -89,3 +89,23 @@ export function describeProblems(tag: string, problems: readonly SettingProblem[
     : `<${tag}> has settings to fix:`;
   return [lead, ...problems.map((p) => `  • ${describeProblem(p)}`)].join('\n');
 }
+
+/** How a page tried to tick a box in the customer's place. */
+export type PreTick = 'property-early' | 'property' | 'attribute' | 'script';
+
+const PRE_TICKS: Record<PreTick, string> = {
+  'property-early': 'the checked property was set before the element loaded',
+  property: 'the checked property was set by a script',
+  attribute: 'the page set the checked attribute',
+  script: 'a script clicked or changed the box',
+};
+
+/** What the element says about its set-up besides wrong settings; each names the fix. */
+export const NOTES = {
+  preTick: (how: PreTick) =>
+    `stays unticked: ${PRE_TICKS[how]}, but only the customer's own tick is consent (GDPR Art. 4(11), CJEU C-673/17 Planet49). Remove the pre-ticking.`,
+  noEndpoint: () =>
+    'has no endpoint: the consent is submitted with the form only, not posted to a ledger. Set endpoint to record it.',
+  noTextIn: (requested: string, shown: string) =>
+    `has no legal text for "${requested}"; showing "${shown}". Add texts for ${requested} so customers read them in their language.`,
+};
