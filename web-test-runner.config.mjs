@@ -11,6 +11,8 @@ import { freePort } from './scripts/free-port.mjs';
 import { startFaultProxy } from './test/support/fault-proxy.mjs';
 import { startLedgerHarness } from './test/support/ledger-harness.mjs';
 import { startMailbox } from './scripts/mailbox.mjs';
+import { readFile } from 'node:fs/promises';
+import { declareShadowRoots, MARKETING_CONSENT_STYLE_HASH } from './dist/ssr.js';
 
 // scripts/run-browser-tests.mjs passes free ports; run directly, the config finds its own.
 const PORT = Number(process.env.WTR_PORT ?? (await freePort()));
@@ -97,7 +99,7 @@ for (const name of wanted) {
 
 export default {
   // test/server and test/legal-text hold node:test suites (npm run test:server).
-  files: ['test/**/*.test.ts', '!test/server/**', '!test/legal-text/**'],
+  files: ['test/**/*.test.ts', '!test/server/**', '!test/legal-text/**', '!test/page-markup/**'],
   nodeResolve: true,
   port: PORT,
   hostname: 'localhost',
@@ -148,6 +150,27 @@ export default {
         return next();
       }
       context.status = 404;
+    },
+    // /delayed/<ms>/<id>/<path> is <path>, <ms> later: a script that arrives after the first paint, as on a
+    // slow connection (a fresh <id> per page: no cache hides the delay).
+    async function delayed(context, next) {
+      const wait = /^\/delayed\/(\d+)\/[\w-]+(\/.*)$/.exec(context.path);
+      if (!wait) return next();
+      await new Promise((resolve) => setTimeout(resolve, Number(wait[1])));
+      context.url = wait[2];
+      return next();
+    },
+    // The README's page for the layout tests: ?delay=<ms> makes its bundle arrive late, ?rendered=1 has
+    // the element rendered on the server (its shadow root declared), as marketing-consent/ssr does it.
+    async function layoutPage(context, next) {
+      if (context.path !== '/test/fixtures/layout-page.html') return next();
+      let page = await readFile(new URL('./test/fixtures/layout-page.html', import.meta.url), 'utf8');
+      const delay = Number(context.query.delay ?? 0);
+      page = page.replace('/dist/', `/delayed/${delay}/${randomBytes(6).toString('hex')}/dist/`);
+      if (context.query.rendered) page = declareShadowRoots(page);
+      context.body = page;
+      context.type = 'html';
+      context.set('Content-Security-Policy', `${STRICT_CSP}; style-src 'self' ${MARKETING_CONSENT_STYLE_HASH}`);
     },
     // Fixture pages that must run under the strict policy get it as a header.
     async function strictCsp(context, next) {

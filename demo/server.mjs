@@ -32,6 +32,7 @@ import {
   RECORD_FLAG_NAMES,
   uiStringsFor,
 } from '../dist/contract/index.js';
+import { declareShadowRoots, MARKETING_CONSENT_STYLE_HASH } from '../dist/ssr.js';
 
 // The salon's language: the back office, /received and proofs speak it.
 const PURPOSE_NAMES = uiStringsFor('de').purposeLabels;
@@ -63,6 +64,8 @@ const dataDir = process.env.DATA_DIR ?? '.demo-data';
 
 const CSP = [
   "default-src 'self'",
+  // The booking page's element comes rendered on the server: its shadow root's <style>, by hash.
+  `style-src 'self' ${MARKETING_CONSENT_STYLE_HASH}`,
   "img-src 'self' data:",
   "object-src 'none'",
   "base-uri 'none'",
@@ -480,7 +483,16 @@ app.get('/received', async (c) => {
 });
 
 app.get('/favicon.ico', (c) => c.body(null, 204));
-app.get('/', serveStatic({ path: './demo/public/index.html' }));
+// The booking page as a server sends it, in the language asked for (?lang=, as its language switch sets it):
+// the element's boxes rendered in, so nothing moves when its script arrives.
+const bookingPageHtml = await readFile(new URL('./public/index.html', import.meta.url), 'utf8');
+const bookingPages = Object.fromEntries(
+  ['de', 'fr', 'it', 'en'].map((lang) => [
+    lang,
+    declareShadowRoots(bookingPageHtml.replace('<html lang="de">', `<html lang="${lang}">`)),
+  ]),
+);
+app.get('/', (c) => c.html(bookingPages[c.req.query('lang')] ?? bookingPages.de));
 app.get('/datenschutz', serveStatic({ path: './demo/public/datenschutz.html' }));
 app.use(
   '/assets/*',

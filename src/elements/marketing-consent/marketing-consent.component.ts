@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, isServer, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { ConsentEvent, ConsentReceipt, ConsentSubject } from '../../contract/consent-event.js';
 import type { KnownPurpose } from '../../contract/vocabulary.js';
 import { parseLegalMarkup } from '../../legal-text/legal-markup.js';
@@ -261,6 +261,17 @@ export class MarketingConsentElement extends LitElement {
     return this.#act?.id;
   }
 
+  /**
+   * A page rendered on the server (see marketing-consent/ssr) declares the
+   * shadow root, so the boxes take their place before this script runs. It is
+   * emptied here and rendered again in the same task, before any paint, with
+   * the same layout: nothing on the page moves.
+   */
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    this.shadowRoot?.replaceChildren();
+    return super.createRenderRoot();
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.#readTemplates();
@@ -432,7 +443,8 @@ export class MarketingConsentElement extends LitElement {
 
   /** The words for wrong settings are loaded only when a setting is wrong. */
   #reportProblems(problems: readonly SettingProblem[]): void {
-    if (problems.length === 0) return;
+    // Rendered on the server, the element only draws; the browser reports.
+    if (problems.length === 0 || isServer) return;
     const level = problems.some((p) => p.blocksConsent) ? 'error' : 'warn';
     import('./settings-messages.js').then(
       ({ describeProblems }) => this.#report(level, describeProblems(this.localName, problems)),
@@ -450,7 +462,7 @@ export class MarketingConsentElement extends LitElement {
   /** Logs one of the element's notes about its set-up (its words are loaded with the settings' messages), once. */
   #note<K extends keyof Notes>(level: 'warn' | 'info', key: K, ...args: Parameters<Notes[K]>): void {
     const said = JSON.stringify([key, args]);
-    if (this.#reported.has(said)) return;
+    if (this.#reported.has(said) || isServer) return;
     this.#reported.add(said);
     import('./settings-messages.js').then(
       ({ NOTES }) =>

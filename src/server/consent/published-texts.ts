@@ -5,54 +5,19 @@
  * customer ticks. So the register cannot drift from what customers see.
  */
 import { createHash } from 'node:crypto';
-import { parse, type DefaultTreeAdapterMap } from 'parse5';
 import { DEFAULT_PURPOSES } from '../../contract/vocabulary.js';
 import { composeWidgetText } from '../../legal-text/widget-text.js';
+import { consentElementsIn } from '../../page-markup/consent-elements.js';
 import type { PublishedText } from './text-registry.js';
-
-type Node = DefaultTreeAdapterMap['node'];
-type Element = DefaultTreeAdapterMap['element'];
-
-type Template = DefaultTreeAdapterMap['template'];
-
-const isElement = (node: Node): node is Element => 'tagName' in node;
-const isTemplate = (node: Node): node is Template => isElement(node) && node.tagName === 'template';
-const attribute = (element: Element, name: string) => element.attrs.find((a) => a.name === name)?.value;
-
-function* elements(node: Node): Generator<Element> {
-  if (isElement(node)) yield node;
-  const children = 'childNodes' in node ? node.childNodes : [];
-  for (const child of children) yield* elements(child);
-  if (isTemplate(node)) yield* elements(node.content);
-}
-
-/** The text a node holds, as the DOM's textContent reads it. */
-function textOf(node: Node): string {
-  if (node.nodeName === '#text') return (node as DefaultTreeAdapterMap['textNode']).value;
-  const children = [...('childNodes' in node ? node.childNodes : [])];
-  if (isTemplate(node)) children.push(...node.content.childNodes);
-  return children.map(textOf).join('');
-}
 
 /** Every published text on a page: one entry per element, text version and language. */
 export function publishedTextsFromHtml(html: string): { texts: PublishedText[]; problems: string[] } {
-  const document = parse(html);
   const texts: PublishedText[] = [];
   const problems: string[] = [];
-  const parents = new Map<Node, Element>();
-  for (const element of elements(document)) for (const child of element.childNodes) parents.set(child, element);
-  const inheritedLang = (node: Node): string | undefined => {
-    for (let at = parents.get(node); at; at = parents.get(at)) {
-      const lang = attribute(at, 'lang');
-      if (lang) return lang;
-    }
-    return undefined;
-  };
-  for (const element of elements(document)) {
-    if (element.tagName !== 'marketing-consent') continue;
-    const salon = attribute(element, 'salon');
-    const version = attribute(element, 'text-version');
-    const privacyUrl = attribute(element, 'privacy-url');
+  for (const { attributes, texts: byLocale } of consentElementsIn(html)) {
+    const salon = attributes.get('salon');
+    const version = attributes.get('text-version');
+    const privacyUrl = attributes.get('privacy-url');
     const missing = [!salon && 'salon', !version && 'text-version', !privacyUrl && 'privacy-url'].filter(Boolean);
     if (missing.length) {
       problems.push(
@@ -60,18 +25,10 @@ export function publishedTextsFromHtml(html: string): { texts: PublishedText[]; 
       );
       continue;
     }
-    const purposes = attribute(element, 'purposes')
+    const purposes = attributes
+      .get('purposes')
       ?.split(/[\s,]+/)
       .filter(Boolean) ?? [...DEFAULT_PURPOSES];
-    const byLocale: Record<string, Record<string, string>> = {};
-    for (const child of element.childNodes) {
-      if (!isElement(child) || child.tagName !== 'template') continue;
-      const key = attribute(child, 'data-text');
-      if (!key) continue;
-      const locale = attribute(child, 'lang') || attribute(element, 'lang') || inheritedLang(element) || 'und';
-      // As the element reads it: line breaks and indentation collapsed.
-      (byLocale[locale] ??= {})[key] = textOf(child).replace(/\s+/g, ' ').trim();
-    }
     if (Object.keys(byLocale).length === 0) {
       problems.push(
         `<marketing-consent text-version="${version}"> has no <template data-text> children; texts set by script cannot be read from the page`,
