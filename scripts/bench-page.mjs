@@ -10,6 +10,7 @@
 // demo, so both pages load the same styles, fonts and page script.
 import http from 'node:http';
 import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
@@ -49,20 +50,44 @@ function plainPage(html) {
   );
 }
 
-/** A proxy to the demo that answers / with the plain page. */
+/**
+ * A proxy to the demo that answers / with the plain page. Everything else passes through as the demo sent
+ * it, compressed or not; the plain page is gzipped as the demo gzips its pages, so both pages' bytes compare.
+ */
 async function startPlainPage(demoBase) {
   const port = await freePort();
-  const server = http.createServer(async (request, response) => {
-    const upstream = await fetch(`${demoBase}${request.url}`, { headers: { accept: request.headers.accept ?? '*/*' } });
-    const headers = Object.fromEntries(
-      [...upstream.headers].filter(
-        ([name]) => !['content-length', 'content-encoding', 'transfer-encoding'].includes(name),
-      ),
+  const server = http.createServer((request, response) => {
+    const isPage = request.url === '/';
+    const upstream = http.request(
+      `${demoBase}${request.url}`,
+      {
+        method: request.method,
+        headers: {
+          ...request.headers,
+          host: new URL(demoBase).host,
+          ...(isPage ? { 'accept-encoding': 'identity' } : {}),
+        },
+      },
+      async (answer) => {
+        if (!isPage) {
+          response.writeHead(answer.statusCode, answer.headers);
+          answer.pipe(response);
+          return;
+        }
+        const chunks = [];
+        for await (const chunk of answer) chunks.push(chunk);
+        const gzipped = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
+        const page = Buffer.from(plainPage(Buffer.concat(chunks).toString('utf8')));
+        const headers = { ...answer.headers };
+        delete headers['content-length'];
+        delete headers['transfer-encoding'];
+        if (gzipped) headers['content-encoding'] = 'gzip';
+        response.writeHead(answer.statusCode, headers);
+        response.end(gzipped ? gzipSync(page) : page);
+      },
     );
-    let body = Buffer.from(await upstream.arrayBuffer());
-    if (request.url === '/') body = Buffer.from(plainPage(body.toString('utf8')));
-    response.writeHead(upstream.status, headers);
-    response.end(body);
+    upstream.on('error', (error) => response.destroy(error));
+    request.pipe(upstream);
   });
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   return { base: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };

@@ -22,6 +22,7 @@ import { styles } from './marketing-consent.styles.js';
 import { purposeListConverter, toPurposeList } from '../purpose-list-converter.js';
 import type { NOTES, PreTick } from './settings-messages.js';
 
+type Messages = typeof import('./settings-messages.js');
 type Notes = typeof NOTES;
 
 /**
@@ -48,20 +49,12 @@ function loadRecording(): Promise<RecordingCode> {
 }
 
 /**
- * Runs once the boxes are painted and the page is idle: at the first idle
- * moment (at the latest after 1 s), or where browsers have no idle callback
- * (Safari), after the next paint (after 200 ms on a hidden page, which does
- * not paint).
+ * Runs once the page is idle (at the latest after 1 s), or where browsers
+ * have no idle callback (Safari), 200 ms later: after the boxes are painted.
  */
 function whenIdle(run: () => void): void {
-  if (typeof requestIdleCallback === 'function') return void requestIdleCallback(run, { timeout: 1000 });
-  let done = false;
-  const once = () => {
-    if (!done) run();
-    done = true;
-  };
-  requestAnimationFrame(() => setTimeout(once));
-  setTimeout(once, 200);
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 1000 });
+  else setTimeout(run, 200);
 }
 
 /** The texts shown right now, composed and fingerprinted for the record. */
@@ -263,13 +256,24 @@ export class MarketingConsentElement extends LitElement {
 
   /**
    * A page rendered on the server (see marketing-consent/ssr) declares the
-   * shadow root, so the boxes take their place before this script runs. It is
-   * emptied here and rendered again in the same task, before any paint, with
-   * the same layout: nothing on the page moves.
+   * shadow root: the boxes are in their place before this script runs. They
+   * stay on screen until the first render replaces them with the same boxes,
+   * so nothing on the page moves; that render waits for a task of its own,
+   * so the script's work comes in two short tasks rather than one long.
+   * (Lit adopts the styles, so the root holds nothing else before it.)
    */
-  protected override createRenderRoot(): HTMLElement | DocumentFragment {
-    this.shadowRoot?.replaceChildren();
-    return super.createRenderRoot();
+  protected override async scheduleUpdate(): Promise<void> {
+    if (!this.hasUpdated && this.renderRoot.firstChild) await new Promise((resolve) => setTimeout(resolve));
+    super.scheduleUpdate();
+  }
+
+  protected override update(changed: PropertyValues<this>): void {
+    if (!this.hasUpdated) {
+      (this.renderRoot as ShadowRoot).replaceChildren();
+      // Lit renders before what the root held when it was made: now nothing.
+      this.renderOptions.renderBefore = null;
+    }
+    super.update(changed);
   }
 
   override connectedCallback(): void {
@@ -353,7 +357,9 @@ export class MarketingConsentElement extends LitElement {
     if (endpoint !== this.#outboxEndpoint) {
       this.#outboxEndpoint = endpoint;
       if (!endpoint) this.#useOutbox(undefined);
-      else if (somethingWaits()) whenIdle(() => void this.#followOutbox(endpoint));
+      // Storage is asked once the page is idle: a browser's first localStorage access on a page can take
+      // milliseconds, which the page's first render should not wait for.
+      else whenIdle(() => void (somethingWaits() && this.#followOutbox(endpoint)));
     }
     this.#notice = config ? this.#shownNotice(config) : undefined;
     // What is no longer offered can no longer stay ticked.
@@ -443,12 +449,11 @@ export class MarketingConsentElement extends LitElement {
 
   /** The words for wrong settings are loaded only when a setting is wrong. */
   #reportProblems(problems: readonly SettingProblem[]): void {
-    // Rendered on the server, the element only draws; the browser reports.
-    if (problems.length === 0 || isServer) return;
-    const level = problems.some((p) => p.blocksConsent) ? 'error' : 'warn';
-    import('./settings-messages.js').then(
-      ({ describeProblems }) => this.#report(level, describeProblems(this.localName, problems)),
-      () => this.#report(level, `<${this.localName}> has settings to fix: ${JSON.stringify(problems)}`),
+    if (problems.length === 0) return;
+    this.#say(
+      problems.some((p) => p.blocksConsent) ? 'error' : 'warn',
+      ({ describeProblems }) => describeProblems(this.localName, problems),
+      JSON.stringify(problems),
     );
   }
 
@@ -459,14 +464,25 @@ export class MarketingConsentElement extends LitElement {
     console[level](message, this);
   }
 
-  /** Logs one of the element's notes about its set-up (its words are loaded with the settings' messages), once. */
+  /** Logs one of the element's notes about its set-up, once. */
   #note<K extends keyof Notes>(level: 'warn' | 'info', key: K, ...args: Parameters<Notes[K]>): void {
-    const said = JSON.stringify([key, args]);
+    this.#say(
+      level,
+      ({ NOTES }) => `<${this.localName}> ${(NOTES[key] as (...a: typeof args) => string)(...args)}`,
+      JSON.stringify([key, args]),
+    );
+  }
+
+  /**
+   * Logs, once, what `words` says with the messages' words, which are loaded
+   * only when there is something to say; if they cannot be, what `said` names.
+   * Rendered on the server, the element only draws; the browser reports.
+   */
+  #say(level: 'error' | 'warn' | 'info', words: (messages: Messages) => string, said: string): void {
     if (this.#reported.has(said) || isServer) return;
     this.#reported.add(said);
     import('./settings-messages.js').then(
-      ({ NOTES }) =>
-        this.#report(level, `<${this.localName}> ${(NOTES[key] as (...a: typeof args) => string)(...args)}`),
+      (messages) => this.#report(level, words(messages)),
       () => this.#report(level, `<${this.localName}> ${said}`),
     );
   }
