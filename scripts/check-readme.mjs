@@ -38,6 +38,7 @@ const PRELUDE = {
   expressApp: "import('express').Express",
   yourSite: "import('node:http').RequestListener",
   http: "typeof import('node:http')",
+  renderBookingPage: "(c: import('hono').Context) => Promise<string>",
 };
 const defines = (code, name) =>
   new RegExp(`(const|let|var|function|class)\\s+${name}\\b|import[^;]*\\b${name}\\b[^;]*from`).test(code);
@@ -75,6 +76,7 @@ await writeFile(
         'marketing-consent': dist('index.d.ts'),
         'marketing-consent/marketing-consent.js': dist('elements/marketing-consent/marketing-consent.d.ts'),
         'marketing-consent/server': dist('server/index.d.ts'),
+        'marketing-consent/ssr': dist('ssr.d.ts'),
         'marketing-consent/react': dist('react.d.ts'),
         'marketing-consent/jsx': dist('jsx.d.ts'),
         'marketing-consent/staff': dist('staff-elements.d.ts'),
@@ -109,6 +111,7 @@ for (const block of blocks.filter((b) => b.lang === 'json')) {
 
 // Shell: the scripts and CLI options it names exist.
 const help = execFileSync(process.execPath, [join(root, 'dist/server/cli.js'), '--help'], { encoding: 'utf8' });
+const renderHelp = execFileSync(process.execPath, [join(root, 'dist/ssr-cli.js'), '--help'], { encoding: 'utf8' });
 for (const block of blocks.filter((b) => b.lang === 'sh')) {
   count('sh');
   for (const [, script] of block.code.matchAll(/npm run ([\w:-]+)/g)) {
@@ -125,6 +128,12 @@ for (const block of blocks.filter((b) => b.lang === 'sh')) {
       problems.push(`README.md line ${block.line}: marketing-consent-ledger has no command "${words[0]}"`);
     for (const option of words.filter((word) => word.startsWith('--'))) {
       if (!new RegExp(`${option}\\b`).test(help)) problems.push(`README.md line ${block.line}: no option ${option}`);
+    }
+  }
+  for (const command of commands.matchAll(/npx marketing-consent-render ([^\n]*)/g)) {
+    for (const option of command[1].split(/\s+/).filter((word) => word.startsWith('--'))) {
+      if (!new RegExp(`${option}\\b`).test(renderHelp))
+        problems.push(`README.md line ${block.line}: marketing-consent-render has no option ${option}`);
     }
   }
 }
