@@ -356,7 +356,7 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
     const status = view.status(query, ledger.purposes);
     const proof = buildProof({
       subject: status.subject,
-      erasure: status.erasure,
+      status,
       history: view.history(query),
       controller,
       chainIntact: await chainIntact(),

@@ -174,6 +174,8 @@ export const proofSchema = z.object({
   /** Every record, oldest first; consent acts with their Kantara Consent Receipt v1.1. */
   records: z.array(z.extend(ledgerEntrySchema, { kantara: z.optional(z.looseObject({ version: z.string() })) })),
   erasure: subjectStatusSchema.shape.erasure,
+  /** The same acts as ISO/IEC TS 27560 consent records (JSON-LD, W3C DPV terms), one per purpose. */
+  consentRecords: z.array(z.looseObject({ '@type': z.literal('dpv:ConsentRecord'), 'dct:identifier': z.string() })),
 });
 export const healthSchema = z.object({ ok: z.literal(true) });
 export const openApiDocumentSchema = z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) });

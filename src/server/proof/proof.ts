@@ -12,6 +12,7 @@ import { parseLegalMarkup } from '../../legal-text/legal-markup.js';
 import { RECORD_FLAG_NAMES } from '../../legal-text/record-flag-names.js';
 import type { LedgerEntry } from '../store/ledger-store.js';
 import { renderPage, styledPage } from '../pages/html-page.js';
+import { iso27560Records } from './iso-27560.js';
 import { proofStringsFor, type ProofStrings } from './proof-strings.js';
 
 /** Who is responsible for the data: the salon. Shown on proofs and in receipts. */
@@ -44,6 +45,8 @@ export interface Proof {
   records: (LedgerEntry & { kantara?: KantaraReceipt })[];
   /** Set when the customer's personal data was erased: nothing is left to show but that. */
   erasure?: SubjectStatus['erasure'];
+  /** The same acts as ISO/IEC TS 27560 consent records, one per purpose, in JSON-LD with DPV terms (see iso-27560.ts). */
+  consentRecords: ReturnType<typeof iso27560Records>;
 }
 
 /** A Kantara Consent Receipt v1.1 (KI-CR-v1.1.0). */
@@ -154,11 +157,13 @@ export function buildProof(parts: {
   controller: Controller;
   chainIntact: boolean;
   checkpoint?: string | undefined;
-  erasure?: SubjectStatus['erasure'];
+  /** The ledger's status of the customer now: its erasure, and the lapses of sign-ups never confirmed. */
+  status: Pick<SubjectStatus, 'purposes' | 'erasure'>;
 }): Proof {
+  const erasure = parts.status.erasure;
   return {
     subject: parts.subject,
-    ...(parts.erasure ? { erasure: parts.erasure } : {}),
+    ...(erasure ? { erasure } : {}),
     controller: parts.controller,
     generatedAt: new Date().toISOString(),
     chainIntact: parts.chainIntact,
@@ -170,6 +175,7 @@ export function buildProof(parts: {
       const kantara = kantaraReceipt(entry, parts.controller, grant);
       return kantara ? { ...entry, kantara } : entry;
     }),
+    consentRecords: iso27560Records(parts),
   };
 }
 
