@@ -23,7 +23,10 @@ after(() => stopPostgres());
 
 const SALONS = ['bella', 'chic', 'nova'];
 
-/** HAProxy in front of the ledgers: health checks every 200 ms, retries elsewhere when a connection fails. */
+/**
+ * HAProxy in front of the ledgers: health checks every 200 ms, two failed in a row take a server out (one
+ * slow answer on a busy machine must not take out both), retries elsewhere when a connection fails.
+ */
 function haproxyConfig(port: number, ledgers: number[]): string {
   return `global
   maxconn 1000
@@ -44,7 +47,8 @@ backend ledgers
   hash-type consistent
   option httpchk GET /v1/health
   http-check expect status 200
-  default-server inter 200ms fall 1 rise 2
+  timeout check 1s
+  default-server inter 200ms fall 2 rise 2
 ${ledgers.map((ledger, i) => `  server ledger${i} 127.0.0.1:${ledger} check`).join('\n')}
 `;
 }
