@@ -407,3 +407,24 @@ export const audienceSchema = z.object({
   }),
 });
 export type Audience = z.infer<typeof audienceSchema>;
+
+/** Who joined and who left a purpose's audience in a span of the chain (GET /v1/staff/audience/changes). */
+export const audienceChangesSchema = z.object({
+  purpose: z.string(),
+  /** The cursor asked from: changes of the entries after it. */
+  after: z.number(),
+  /** The cursor for the next page (the last entry read). */
+  next: z.number(),
+  /** True when no entry after `next` was left for another page. */
+  complete: z.boolean(),
+  /** In chain order. An erasure leaves without an address: the address is gone from the ledger. */
+  changes: z.array(
+    z.object({
+      seq: z.number(),
+      change: z.enum(['joined', 'left']),
+      address: z.optional(z.string()),
+      reason: z.optional(z.literal('erased')),
+    }),
+  ),
+});
+export type AudienceChanges = z.infer<typeof audienceChangesSchema>;

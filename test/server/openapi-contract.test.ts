@@ -137,6 +137,11 @@ describe('the OpenAPI document is the contract', () => {
       'GET /v1/staff/audience',
       ...['json', 'csv', 'jsonl'].map((format) => ({ query: { purpose: 'email-newsletter', format }, headers: staff })),
     );
+    add(
+      'GET /v1/staff/audience/changes',
+      { query: { purpose: 'email-newsletter', after: '0' }, headers: staff },
+      { query: { purpose: 'sms-newsletter', after: '1', limit: '2' }, headers: staff },
+    );
     add('POST /v1/staff/unsubscribe-links', { query: {}, ...json({ purpose: 'email-newsletter', address: email }) });
     add('GET /v1/staff/entries', { query: { after: '0', limit: '5' }, headers: staff });
     add('GET /v1/staff/verify', { query: {}, headers: staff });

@@ -27,9 +27,10 @@ export interface LedgerContext {
    * The view of the customer the query names, as the ledger holds them now:
    * every record linked to them, and the erasures of the query's identifiers.
    * Decisions about one customer need no other customer's records, so this
-   * costs the customer, not the ledger.
+   * costs the customer, not the ledger. With `upToSeq`, as the ledger held
+   * them once it had that entry (what changed since is left out).
    */
-  viewOf(query: SubjectQuery): Promise<ConsentView>;
+  viewOf(query: SubjectQuery, options?: { upToSeq?: number }): Promise<ConsentView>;
   /** Every customer's view, one at a time (audiences, retention, the confirmation mails' first pass). */
   customerViews(): AsyncGenerator<ConsentView>;
   /** Whether online grants for this purpose wait for the address owner's confirmation. */
@@ -153,10 +154,11 @@ export function createLedgerContext(settings: {
       exclusively(async () => (plans.length ? store.erase(erasureRecords(plans, store, by)) : [])),
     applyRetention: ({ dryRun }) =>
       exclusively(async () => applyRetention(store, context.customerViews(), purposes, settings.retention, dryRun)),
-    async viewOf(query) {
+    async viewOf(query, { upToSeq } = {}) {
       await indexed();
       const entries = await store.customerEntries(addresses.keysOf(query));
-      return viewOfEntries(entries, store, addresses, viewOptions);
+      const held = upToSeq === undefined ? entries : entries.filter((entry) => entry.seq <= upToSeq);
+      return viewOfEntries(held, store, addresses, viewOptions);
     },
     async *customerViews() {
       await indexed();

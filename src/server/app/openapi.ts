@@ -10,6 +10,7 @@ import { generateSpecs, resolver, type DescribeRouteOptions, type ResponsesWithR
 import * as z from 'zod/mini';
 import { consentEventSchema, consentReceiptSchema } from '../../contract/consent-event.js';
 import {
+  audienceChangesSchema,
   audienceSchema,
   chainEntrySchema,
   confirmationResendRequestSchema,
@@ -193,6 +194,7 @@ const NAMED = {
   ChainEntry: chainEntrySchema,
   ErasureRequest: erasureRequestSchema,
   Audience: audienceSchema,
+  AudienceChanges: audienceChangesSchema,
   UnsubscribeLinkRequest: unsubscribeLinkRequestSchema,
   ConfirmationResendRequest: confirmationResendRequestSchema,
   Error: errorSchema,

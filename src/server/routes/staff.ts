@@ -14,6 +14,7 @@ import * as z from 'zod/mini';
 import { hashStaffToken } from '../app/secrets.js';
 import { consentSubjectSchema } from '../../contract/consent-event.js';
 import {
+  audienceChangesSchema,
   audienceSchema,
   chainEntrySchema,
   confirmationResendRequestSchema,
@@ -28,6 +29,7 @@ import {
 } from '../../contract/ledger-records.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
 import { audienceAcross, audienceOf, type SubjectQuery } from '../consent/consent-status.js';
+import { AUDIENCE_CHANGES_PAGE, audienceChanges } from '../consent/audience-changes.js';
 import { csvRow } from '../app/csv.js';
 import { fail, noStore, readBody } from '../app/http.js';
 import {
@@ -411,6 +413,43 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
       if (!body.ok) return body.response;
       const dryRun = body.data.dryRun ?? false;
       return c.json({ dryRun, erasures: await ledger.applyRetention({ dryRun }) });
+    },
+  );
+
+  app.get(
+    '/v1/staff/audience/changes',
+    describeRoute({
+      ...staffOperation,
+      operationId: 'getAudienceChanges',
+      summary:
+        'Who joined and who left the audience of one purpose since a cursor (the `next` of the previous page; 0 for everything), in chain order',
+      parameters: [
+        { name: 'purpose', in: 'query', required: true, schema: { type: 'string' } },
+        { name: 'after', in: 'query', required: true, schema: { type: 'integer', minimum: 0 } },
+        {
+          name: 'limit',
+          in: 'query',
+          schema: { type: 'integer', minimum: 1, maximum: AUDIENCE_CHANGES_PAGE, default: AUDIENCE_CHANGES_PAGE },
+        },
+      ],
+      responses: staffAnswers({
+        200: jsonAnswer('The changes of the entries after the cursor, and the next cursor', audienceChangesSchema),
+        400: errorAnswer('Unknown purpose, or a cursor or limit that is not a whole number in range.'),
+      }),
+    }),
+    async (c) => {
+      const purpose = c.req.query('purpose') ?? '';
+      if (!purposes.includes(purpose)) return fail(c, 400, `purpose must be one of ${purposes.join(', ')}`);
+      const whole = (value: string | undefined, min: number, max: number) =>
+        value !== undefined && /^\d{1,15}$/.test(value) && Number(value) >= min && Number(value) <= max
+          ? Number(value)
+          : undefined;
+      const after = whole(c.req.query('after'), 0, Number.MAX_SAFE_INTEGER);
+      if (after === undefined)
+        return fail(c, 400, 'after must be a cursor: 0 for everything, or the next of the previous page');
+      const limit = whole(c.req.query('limit') ?? String(AUDIENCE_CHANGES_PAGE), 1, AUDIENCE_CHANGES_PAGE);
+      if (limit === undefined) return fail(c, 400, `limit must be a whole number from 1 to ${AUDIENCE_CHANGES_PAGE}`);
+      return c.json(await audienceChanges(ledger, purpose, after, limit));
     },
   );
 
