@@ -39,6 +39,9 @@ const PRELUDE = {
   yourSite: "import('node:http').RequestListener",
   http: "typeof import('node:http')",
   renderBookingPage: "(c: import('hono').Context) => Promise<string>",
+  subscribe: '(address: string) => Promise<void>',
+  unsubscribe: '(address: string) => Promise<void>',
+  dropWhoeverLeft: '() => Promise<void>',
 };
 const defines = (code, name) =>
   new RegExp(`(const|let|var|function|class)\\s+${name}\\b|import[^;]*\\b${name}\\b[^;]*from`).test(code);
