@@ -89,6 +89,16 @@ describe('audience changes', () => {
     );
     // The erased address is named nowhere in the answer.
     assert.doesNotMatch(JSON.stringify(second), new RegExp(ben.subject.email!.replace('.', '\\.')));
+
+    // Erasing a customer who never granted the e-mail newsletter changes nothing for it.
+    const cleo = consentEvent({ purposes: [{ purpose: 'sms-newsletter', granted: true }] });
+    await ledger.post('/v1/consent-events', cleo);
+    const erased = await ledger.staff(
+      '/v1/staff/erasures',
+      json({ subject: { phone: cleo.subject.phone }, staffName: 'Lea', reason: 'customer-request' }),
+    );
+    assert.equal(erased.status, 201);
+    assert.deepEqual((await changesAfter(ledger, second.next)).changes, []);
   });
 
   it('refuses an unknown purpose, a cursor that is not a whole number, and a limit out of range', async () => {

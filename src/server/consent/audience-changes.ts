@@ -5,7 +5,13 @@
  * (ConsentView.audienceStream), for each customer an entry of the page
  * touched, as the ledger held them before the page and after it.
  */
-import { isErased, isErasure, isHistoryAcceptance, type LedgerRecord } from '../../contract/ledger-records.js';
+import {
+  isErased,
+  isErasure,
+  isHistoryAcceptance,
+  type ErasureEntry,
+  type LedgerRecord,
+} from '../../contract/ledger-records.js';
 import type { AudienceChanges } from '../../contract/ledger-records.js';
 import type { LedgerContext } from '../app/ledger-context.js';
 import type { ConsentView } from './consent-status.js';
@@ -19,14 +25,30 @@ function decides(record: LedgerRecord, purpose: string): boolean {
   return record.purposes.some((decision) => decision.purpose === purpose);
 }
 
+/**
+ * Whether an erasure may have taken someone out of this purpose's audience:
+ * one of the records it erased granted the purpose (their public part keeps
+ * the decisions). A customer who never granted it was never in it.
+ */
+async function erasedAGrant(ledger: LedgerContext, erasure: ErasureEntry, purpose: string): Promise<boolean> {
+  for (const seq of erasure.event.erasedSeqs) {
+    const [erased] = await ledger.store.entries({ afterSeq: seq - 1, limit: 1 });
+    const record = erased?.event as Partial<LedgerRecord> | undefined;
+    if (record?.method === 'double-opt-in' && record.purpose === purpose) return true;
+    if (record?.purposes?.some((decision) => decision.purpose === purpose && decision.granted)) return true;
+  }
+  return false;
+}
+
 const members = (view: ConsentView, purpose: string) =>
   new Set([...view.audienceStream(purpose)].map((recipient) => recipient.address));
 
 /**
  * The changes of the entries after `afterSeq`, at most `limit` of them; the
- * answer's `next` is the cursor for the following page. An erasure is a
- * `left` without an address: the address is gone from the ledger, so a tool
- * drops whoever it no longer finds in the audience.
+ * answer's `next` is the cursor for the following page. An erasure of a
+ * customer who had granted the purpose is a `left` without an address: the
+ * address is gone from the ledger, so a tool drops whoever it no longer finds
+ * in the audience.
  */
 export async function audienceChanges(
   ledger: LedgerContext,
@@ -41,7 +63,8 @@ export async function audienceChanges(
   // Latest first: a change is credited to the last entry of the page that decided its customer's purpose.
   for (const entry of [...entries].reverse()) {
     if (isErasure(entry)) {
-      changes.push({ seq: entry.seq, change: 'left', reason: 'erased' });
+      if (await erasedAGrant(ledger, entry, purpose))
+        changes.push({ seq: entry.seq, change: 'left', reason: 'erased' });
       continue;
     }
     if (isErased(entry) || isHistoryAcceptance(entry) || !decides(entry.event, purpose)) continue;
