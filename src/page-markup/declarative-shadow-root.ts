@@ -57,6 +57,9 @@ export const MARKETING_CONSENT_STYLE_HASH = `'sha256-${createHash('sha256')
 
 const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
 const escapeText = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Attributes as HTML, each after a space. */
+const attributesHtml = (attributes: Map<string, string>) =>
+  [...attributes].map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`).join('');
 
 /**
  * The `<template shadowrootmode="open">` for an element with these
@@ -66,9 +69,10 @@ const escapeText = (value: string) => value.replace(/&/g, '&amp;').replace(/</g,
  * and without the script no tick is recorded at all.
  */
 function shadowRootFor(attributes: Map<string, string>, texts: LegalTexts, locale: string, nonce?: string): string {
-  const written = [...attributes].map(([name, value]) => `${name}="${escapeAttribute(value)}"`).join(' ');
   const rendered = collectResultSync(
-    render(html`<marketing-consent ${unsafeStatic(written)} .texts=${texts} .locale=${locale}></marketing-consent>`),
+    render(
+      html`<marketing-consent${unsafeStatic(attributesHtml(attributes))} .texts=${texts} .locale=${locale}></marketing-consent>`,
+    ),
   );
   const root = /<template shadowroot="open" shadowrootmode="open">[\s\S]*<\/template>/.exec(rendered)?.[0];
   if (!root) throw new Error('the server renderer gave <marketing-consent> no shadow root');
@@ -104,8 +108,7 @@ export function renderMarketingConsent(markup: MarketingConsentMarkup, options: 
         `<template data-text="${escapeAttribute(key)}" lang="${escapeAttribute(lang)}">${escapeText(text)}</template>`,
     ),
   );
-  const written = [...attributes].map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`).join('');
-  return `<marketing-consent${written}>${shadowRootFor(attributes, markup.texts, markup.locale, options.nonce)}${templates.join('')}</marketing-consent>`;
+  return `<marketing-consent${attributesHtml(attributes)}>${shadowRootFor(attributes, markup.texts, markup.locale, options.nonce)}${templates.join('')}</marketing-consent>`;
 }
 
 /**

@@ -20,10 +20,10 @@ import {
 import { purposeLabel, uiStringsFor, type UiStrings } from '../../legal-text/ui-strings.js';
 import { styles } from './marketing-consent.styles.js';
 import { purposeListConverter, toPurposeList } from '../purpose-list-converter.js';
-import type { NOTES, PreTick } from './settings-messages.js';
+import type { PreTick } from './settings-messages.js';
 
 type Messages = typeof import('./settings-messages.js');
-type Notes = typeof NOTES;
+type Notes = Messages['NOTES'];
 
 /**
  * The code that records a consent (the event, its fingerprint, the outbox),

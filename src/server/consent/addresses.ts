@@ -82,11 +82,14 @@ export class AddressBook {
   }
 }
 
+/** The field of the subject a purpose writes to: the e-mail, the phone, or (other purposes) the customer id. */
+export function addressField(purpose: string): keyof ConsentSubject {
+  return purpose === 'email-newsletter' ? 'email' : purpose === 'sms-newsletter' ? 'phone' : 'customerId';
+}
+
 /** The identifier a purpose needs, for error messages: a grant without it could never be used. */
 export function missingAddresses(purposes: readonly string[], subject: ConsentSubject): string[] {
-  const needs = (purpose: string) =>
-    purpose === 'email-newsletter' ? 'email' : purpose === 'sms-newsletter' ? 'phone' : 'customerId';
   return purposes
-    .filter((purpose) => !subject[needs(purpose)])
-    .map((purpose) => `${purpose} needs subject.${needs(purpose)}`);
+    .filter((purpose) => !subject[addressField(purpose)])
+    .map((purpose) => `${purpose} needs subject.${addressField(purpose)}`);
 }

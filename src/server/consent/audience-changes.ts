@@ -9,20 +9,24 @@ import {
   isErased,
   isErasure,
   isHistoryAcceptance,
+  type AudienceChanges,
   type ErasureEntry,
   type LedgerRecord,
 } from '../../contract/ledger-records.js';
-import type { AudienceChanges } from '../../contract/ledger-records.js';
 import type { LedgerContext } from '../app/ledger-context.js';
 import type { ConsentView } from './consent-status.js';
 
 /** Entries read for one page of changes, unless the caller asks for fewer. */
 export const AUDIENCE_CHANGES_PAGE = 500;
 
-/** Whether a record can decide this purpose for anyone (confirmation mails decide nothing). */
-function decides(record: LedgerRecord, purpose: string): boolean {
-  if (record.method === 'double-opt-in') return record.purpose === purpose;
-  return record.purposes.some((decision) => decision.purpose === purpose);
+/**
+ * What a record decides about this purpose: granted (true) or withdrawn
+ * (false), for each decision it holds; a confirmation click grants, and a
+ * confirmation mail decides nothing. Takes an erased record's public part too.
+ */
+function decisionsFor(record: Partial<LedgerRecord> | undefined, purpose: string): boolean[] {
+  if (record?.method === 'double-opt-in') return record.purpose === purpose ? [true] : [];
+  return (record?.purposes ?? []).filter((decision) => decision.purpose === purpose).map((d) => d.granted);
 }
 
 /**
@@ -33,9 +37,7 @@ function decides(record: LedgerRecord, purpose: string): boolean {
 async function erasedAGrant(ledger: LedgerContext, erasure: ErasureEntry, purpose: string): Promise<boolean> {
   for (const seq of erasure.event.erasedSeqs) {
     const [erased] = await ledger.store.entries({ afterSeq: seq - 1, limit: 1 });
-    const record = erased?.event as Partial<LedgerRecord> | undefined;
-    if (record?.method === 'double-opt-in' && record.purpose === purpose) return true;
-    if (record?.purposes?.some((decision) => decision.purpose === purpose && decision.granted)) return true;
+    if (decisionsFor(erased?.event as Partial<LedgerRecord> | undefined, purpose).includes(true)) return true;
   }
   return false;
 }
@@ -67,7 +69,7 @@ export async function audienceChanges(
         changes.push({ seq: entry.seq, change: 'left', reason: 'erased' });
       continue;
     }
-    if (isErased(entry) || isHistoryAcceptance(entry) || !decides(entry.event, purpose)) continue;
+    if (isErased(entry) || isHistoryAcceptance(entry) || decisionsFor(entry.event, purpose).length === 0) continue;
     const subject = entry.event.subject;
     const [before, after] = await Promise.all([
       ledger.viewOf(subject, { upToSeq: afterSeq }),

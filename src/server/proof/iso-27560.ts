@@ -12,7 +12,9 @@
  * below as to a reader: nothing depends on fetching DPV's own context.
  */
 import type { ConsentSubject } from '../../contract/consent-event.js';
-import type { SubjectStatus } from '../../contract/ledger-records.js';
+import type { PurposeStatus, SubjectStatus } from '../../contract/ledger-records.js';
+import { purposeLabel, uiStringsFor } from '../../legal-text/ui-strings.js';
+import { addressField } from '../consent/addresses.js';
 import type { LedgerEntry } from '../store/ledger-store.js';
 import type { Controller } from './proof.js';
 
@@ -37,10 +39,8 @@ const PERSONAL_DATA: Record<string, string> = {
   'email-newsletter': 'pd:EmailAddress',
   'sms-newsletter': 'pd:TelephoneNumber',
 };
-const PURPOSE_TITLES: Record<string, string> = {
-  'email-newsletter': 'Newsletter by e-mail',
-  'sms-newsletter': 'News by SMS',
-};
+// Records are for auditors and machines: purposes are titled in English, as in the Kantara receipts.
+const PURPOSE_TITLES = uiStringsFor('en').purposeLabels;
 
 type Status = 'dpv:ConsentGiven' | 'dpv:ConsentRequested' | 'dpv:ConsentWithdrawn' | 'dpv:ConsentExpired';
 
@@ -117,12 +117,9 @@ export function iso27560Records(parts: {
   for (const { event: record } of history) {
     if (record.method === 'confirmation-mail' || record.method === 'double-opt-in') requested.add(record.grantId);
   }
-  const confirmations = (purpose: string) =>
-    status.purposes
-      .filter((p) => p.purpose === purpose)
-      .flatMap((p) => p.addresses.flatMap((address) => (address.confirmation ? [address.confirmation] : [])));
-  for (const { purpose } of status.purposes)
-    for (const confirmation of confirmations(purpose)) requested.add(confirmation.grantId);
+  const confirmationsOf = (p: PurposeStatus) =>
+    p.addresses.flatMap((address) => (address.confirmation ? [address.confirmation] : []));
+  for (const confirmation of status.purposes.flatMap(confirmationsOf)) requested.add(confirmation.grantId);
 
   const purposes = [...new Set(history.flatMap(({ event: record }) => record.purposes.map((p) => p.purpose)))];
   return purposes.flatMap((purpose) => {
@@ -130,7 +127,7 @@ export function iso27560Records(parts: {
     if (acts.length === 0) return [];
     const events = acts.map(({ e, entry }) => ({ at: entry.receivedAt, e }));
     // A sign-up never confirmed lapses: an event of its own, in its place in time.
-    for (const { state, lapsesAt } of confirmations(purpose)) {
+    for (const { state, lapsesAt } of status.purposes.filter((p) => p.purpose === purpose).flatMap(confirmationsOf)) {
       if (state !== 'lapsed' || !lapsesAt) continue;
       const lapse = event(
         'dpv:ConsentExpired',
@@ -142,10 +139,12 @@ export function iso27560Records(parts: {
       events.splice(later < 0 ? events.length : later, 0, { at: lapsesAt, e: lapse });
     }
     const first = acts[0]!.entry.event;
-    const notice = acts.map(({ entry }) => entry.event).findLast((record) => record.method === 'online-booking');
+    // The text the customer last saw for this purpose (staff entries show none).
+    const online = acts.map(({ entry }) => entry.event).findLast((record) => record.method === 'online-booking');
+    const shown = online?.method === 'online-booking' ? online.notice : undefined;
     // The customer by the address this purpose writes to, as the latest act names it.
     const named = { ...parts.subject, ...acts.at(-1)!.entry.event.subject };
-    const address = purpose === 'sms-newsletter' ? named.phone : named.email;
+    const address = named[addressField(purpose)];
     return [
       {
         '@context': ISO_27560_CONTEXT,
@@ -165,19 +164,19 @@ export function iso27560Records(parts: {
           ...(controller.phone ? { 'schema:telephone': controller.phone } : {}),
         },
         ...(controller.jurisdiction ? { 'dpv:hasJurisdiction': iri(`loc:${controller.jurisdiction}`) } : {}),
-        ...(notice?.method === 'online-booking' ? { 'dct:language': notice.notice.locale } : {}),
+        ...(shown ? { 'dct:language': shown.locale } : {}),
         'dpv:hasProcess': {
           '@type': 'dpv:Process',
-          'dpv:hasPurpose': { '@type': 'dpv:DirectMarketing', 'dct:title': PURPOSE_TITLES[purpose] ?? purpose },
+          'dpv:hasPurpose': { '@type': 'dpv:DirectMarketing', 'dct:title': purposeLabel(PURPOSE_TITLES, purpose) },
           ...(PERSONAL_DATA[purpose] ? { 'dpv:hasPersonalData': iri(PERSONAL_DATA[purpose]) } : {}),
           'dpv:hasLegalBasis': iri('dpv:ExplicitlyExpressedConsent'),
-          ...(notice?.method === 'online-booking'
+          ...(shown
             ? {
                 'dpv:hasNotice': {
                   '@type': 'dpv:ConsentNotice',
-                  'dct:identifier': notice.notice.textVersion,
-                  'dct:language': notice.notice.locale,
-                  'dct:description': notice.notice.text,
+                  'dct:identifier': shown.textVersion,
+                  'dct:language': shown.locale,
+                  'dct:description': shown.text,
                 },
               }
             : {}),
