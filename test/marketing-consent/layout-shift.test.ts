@@ -22,12 +22,13 @@ type WatchedWindow = Window & { __frames: Frame[]; __layoutShifts: number[]; __s
 const BUNDLE_DELAY_MS = 800;
 
 /** Opens the page, waits until the element rendered and a few frames more, and returns what was seen. */
-async function watchLoad(query: string) {
+async function watchLoad(query: string, width = 800) {
   const frame = document.createElement('iframe');
-  frame.style.width = '800px';
+  frame.style.width = `${width}px`;
   frame.style.height = '700px';
   document.body.append(frame);
-  frame.src = `/test/fixtures/layout-page.html?delay=${BUNDLE_DELAY_MS}&${query}`;
+  // A page of its own each time: a page the browser has cached would name a bundle it has cached too.
+  frame.src = `/test/fixtures/layout-page.html?delay=${BUNDLE_DELAY_MS}&load=${crypto.randomUUID()}&${query}`;
   await waitUntil(
     () => {
       const frames = (frame.contentWindow as WatchedWindow | null)?.__frames ?? [];
@@ -60,6 +61,16 @@ describe('the booking page keeps its layout while the element loads', () => {
     await clickAsCustomer(box, frame);
     expect((consent as unknown as { grantedPurposes: string[] }).grantedPurposes).to.deep.equal(['email-newsletter']);
     expect(win.getComputedStyle(box).inlineSize).to.equal('24px');
+    frame.remove();
+  });
+
+  it('rendered on the server, at 320 CSS px: nothing moves, and nothing is wider than the page', async () => {
+    const { frame, frames } = await watchLoad('rendered=1', 320);
+    expect(frames.filter((f) => !f.defined).length, 'frames painted before the script').to.be.greaterThan(0);
+    expect(new Set(frames.map((f) => f.top)), 'the button’s positions').to.have.property('size', 1);
+    expect(frames.at(-1)!.boxes, 'boxes shown').to.equal(2);
+    const page = frame.contentDocument!.documentElement;
+    expect(page.scrollWidth, 'the page’s width').to.be.at.most(page.clientWidth);
     frame.remove();
   });
 
