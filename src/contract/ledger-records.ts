@@ -90,6 +90,63 @@ export const unsubscribeRecordSchema = z.object({
 });
 export type UnsubscribeRecord = z.infer<typeof unsubscribeRecordSchema>;
 
+/** What a newsletter tool reports about an address (POST /v1/integrations/suppressions). */
+export const SUPPRESSION_KINDS = ['unsubscribe', 'complaint', 'hard-bounce'] as const;
+export type SuppressionKind = (typeof SUPPRESSION_KINDS)[number];
+
+/**
+ * A suppression from the salon's newsletter tool. An unsubscribe or a
+ * complaint is the customer's withdrawal; a hard bounce is no decision of
+ * theirs: the address only stops receiving until it is granted again.
+ */
+export const suppressionRequestSchema = z.object({
+  /** The e-mail address or phone number the tool writes to. */
+  address: text(254),
+  /** The purpose it is about; without one, every purpose that writes to this kind of address. */
+  purpose: z.optional(purposeId),
+  kind: z.enum(SUPPRESSION_KINDS),
+  /** The tool, e.g. "Brevo" or "the salon's newsletter tool". */
+  source: text(120),
+  /** When the customer unsubscribed or complained, or the mail bounced (ISO 8601 with a time zone). */
+  occurredAt: z.iso.datetime({ offset: true }),
+  /** The tool's own id of the event, to find it there (a message or complaint id). */
+  reference: text(500),
+});
+export type SuppressionRequest = z.infer<typeof suppressionRequestSchema>;
+
+/** What a suppression changed, per purpose (the answer to POST /v1/integrations/suppressions). */
+export const suppressionResultSchema = z.object({
+  outcomes: z.array(
+    z.object({
+      purpose: z.string(),
+      /** `withdrawn` and `bounced` were recorded now; `unchanged`: nothing was granted or pending, or a later grant stands. */
+      outcome: z.enum(['withdrawn', 'bounced', 'unchanged']),
+      /** The purpose's state for this address now. */
+      state: z.enum(['granted', 'pending', 'withdrawn', 'never']),
+      seq: z.optional(z.number()),
+      reason: z.optional(z.string()),
+    }),
+  ),
+});
+
+/**
+ * A suppression as recorded: a withdrawal of `purposes` (unsubscribe,
+ * complaint) or, for a hard bounce, no decision (`purposes` is empty) and
+ * the purposes whose address bounced in `suppression.purposes`.
+ */
+export const suppressionRecordSchema = z.object({
+  ...recordBase,
+  method: z.literal('suppression'),
+  suppression: z.object({
+    kind: z.enum(SUPPRESSION_KINDS),
+    source: text(120),
+    occurredAt: z.string(),
+    reference: text(500),
+    purposes: z.array(purposeId),
+  }),
+});
+export type SuppressionRecord = z.infer<typeof suppressionRecordSchema>;
+
 /**
  * A confirmation mail for a grant that waits for double opt-in: sent (with
  * the SMTP server's Message-ID and the mail as sent) or failed (with the
@@ -213,6 +270,7 @@ export const ledgerRecordSchema = z.union([
   unsubscribeRecordSchema,
   confirmationMailRecordSchema,
   confirmationRecordSchema,
+  suppressionRecordSchema,
 ]);
 export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;
 
@@ -339,10 +397,12 @@ export const purposeStatusSchema = z.object({
   state: z.enum(['granted', 'pending', 'withdrawn', 'never', 'erased']),
   /** When the deciding record reached the ledger. */
   since: z.optional(z.string()),
-  method: z.optional(z.enum(['online-booking', 'staff', 'unsubscribe-link'])),
+  method: z.optional(z.enum(['online-booking', 'staff', 'unsubscribe-link', 'suppression'])),
   textVersion: z.optional(z.string()),
   locale: z.optional(z.string()),
   staff: z.optional(z.object({ name: z.string(), evidence: z.optional(z.string()) })),
+  /** For a withdrawal a newsletter tool reported: what it was, and the tool. */
+  suppression: z.optional(z.object({ kind: z.enum(SUPPRESSION_KINDS), source: z.string() })),
   /**
    * How strong the proof is: `single` (ticked online), `confirmed` (ticked
    * online, then confirmed by the address's owner: double opt-in),
@@ -404,6 +464,8 @@ export const audienceSchema = z.object({
     unconfirmed: z.number(),
     /** Known to the ledger for other purposes only. */
     neverGranted: z.number(),
+    /** Granted, but the newsletter tool reported a hard bounce since: the address does not reach them. */
+    bounced: z.number(),
   }),
 });
 export type Audience = z.infer<typeof audienceSchema>;
@@ -428,3 +490,37 @@ export const audienceChangesSchema = z.object({
   ),
 });
 export type AudienceChanges = z.infer<typeof audienceChangesSchema>;
+
+/** The salon's webhook endpoints as staff see them (GET /v1/staff/webhooks). */
+export const webhookStatusSchema = z.object({
+  endpoints: z.array(
+    z.object({
+      /** Names the endpoint in a replay. */
+      id: z.string(),
+      /** Its URL, the query left out (it may hold a key). */
+      url: z.string(),
+      /** Every event of the entries up to this seq is acknowledged. */
+      deliveredThrough: z.number(),
+      /** Entries after it, and lapses due, not yet acknowledged. */
+      backlog: z.number(),
+      delivered: z.number(),
+      lastDeliveredAt: z.optional(z.string()),
+      /** While an event keeps failing: since when, how often, the last error, and the next attempt. */
+      failing: z.optional(
+        z.object({
+          since: z.string(),
+          attempts: z.number(),
+          lastError: z.string(),
+          nextAttemptAt: z.string(),
+          eventId: z.string(),
+        }),
+      ),
+    }),
+  ),
+});
+
+/** Staff ask for an endpoint's events again from an entry on (POST /v1/staff/webhooks/replay). */
+export const webhookReplayRequestSchema = z.object({
+  endpoint: z.string().check(z.regex(/^[0-9a-f]{16}$/, 'endpoint must be an id from GET /v1/staff/webhooks')),
+  fromSeq: z.number().check(z.int(), z.minimum(1)),
+});

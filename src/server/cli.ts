@@ -43,6 +43,8 @@ import { startLedgerServer } from './app/node-server.js';
 import type { PublishedText } from './consent/text-registry.js';
 import { mergePublishedTexts, publishedTextsFromHtml } from './consent/published-texts.js';
 import { LedgerVerifier, type CheckpointSource } from './integrity/verify-ledger.js';
+import { checkWebhookSecret, newWebhookSecret } from './integrations/webhooks.js';
+import type { IntegrationCredentials } from './routes/integrations.js';
 import { CheckpointWitnesses } from './integrity/witness.js';
 import type { CountryCode } from './consent/addresses.js';
 
@@ -55,6 +57,7 @@ const USAGE = `usage:
   marketing-consent-ledger retention --url LEDGER_URL [--dry-run]
   marketing-consent-ledger accept-history --data DIR | --database-url URL --key FILE --operator NAME --note TEXT
   marketing-consent-ledger keygen --key FILE --name NAME
+  marketing-consent-ledger webhook-secret  prints a new secret for MARKETING_CONSENT_WEBHOOK_SECRET
   marketing-consent-ledger rotate-key --key FILE
 
 many salons on one deployment (a platform):
@@ -94,6 +97,12 @@ serve options:
   --key FILE               Ed25519 key that signs checkpoints (made by keygen; keep it outside DIR)
   --witness DIR            hand signed checkpoints to this directory, one new file a minute (repeatable)
 
+the salon's newsletter tools (see the README's "Integrations"):
+  --webhook URL            POST every change of a customer's decision here, signed (repeatable; https, or
+                           http to a loopback address); needs MARKETING_CONSENT_WEBHOOK_SECRET
+  --integration-token T    lets a tool post suppressions (unsubscribes, complaints, bounces), nothing else
+                           (or MARKETING_CONSENT_INTEGRATION_TOKEN, which keeps it out of the process list)
+
 double opt-in (on for the e-mail newsletter unless --single-opt-in names it):
   --smtp-url URL           SMTP server for confirmation mails, smtp://user:pass@host:587 or smtps://…
                            (or MARKETING_CONSENT_SMTP_URL, which keeps the password out of the process list)
@@ -132,6 +141,9 @@ environment:
   MARKETING_CONSENT_STAFF_TOKEN  token for the staff API (Authorization: Bearer …)
   MARKETING_CONSENT_LINK_SECRET  secret that signs unsubscribe and confirmation links (at least 32 characters)
   MARKETING_CONSENT_SMTP_URL     the SMTP server, as --smtp-url
+  MARKETING_CONSENT_WEBHOOK_SECRET      signs the webhooks (Standard Webhooks, whsec_…; webhook-secret makes one)
+  MARKETING_CONSENT_INTEGRATION_TOKEN   a newsletter tool's token for suppressions, as --integration-token
+  MARKETING_CONSENT_INTEGRATION_SECRET  a tool that signs its suppressions instead (whsec_…)
   DATABASE_URL                   PostgreSQL, as --database-url (used when --data is not given)`;
 
 const OPTIONS = {
@@ -157,6 +169,8 @@ const OPTIONS = {
   'public-key': { type: 'string', multiple: true, default: [] },
   checkpoints: { type: 'string', multiple: true, default: [] },
   'smtp-url': { type: 'string' },
+  webhook: { type: 'string', multiple: true, default: [] },
+  'integration-token': { type: 'string' },
   'mail-from': { type: 'string' },
   'single-opt-in': { type: 'string', multiple: true, default: [] },
   'confirmation-days': { type: 'string', default: '14' },
@@ -205,6 +219,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'keygen' || command === 'rotate-key') return makeKey(command, values.key, values.name);
   if (command === 'texts') return registerTexts(values.from, values.out);
+  if (command === 'webhook-secret') {
+    console.log(newWebhookSecret());
+    return 0;
+  }
   if (command === 'retention' && values.url) return retentionThroughApi(values.url, values['dry-run']);
   if (values.data && values['database-url']) {
     console.error('give --data (a folder) or --database-url (PostgreSQL), not both.');
@@ -303,6 +321,12 @@ async function main(argv: string[]): Promise<number> {
   const { platformSigner, platformKeys, signer, trustedKeys } = await signingOf(values.key, salonId);
   const witnesses = new CheckpointWitnesses(values.witness);
   const staffToken = process.env['MARKETING_CONSENT_STAFF_TOKEN'];
+  const integrations = integrationsOf(values['integration-token'], staffToken);
+  if (typeof integrations === 'string') {
+    console.error(integrations);
+    return 2;
+  }
+  const webhookSecret = process.env['MARKETING_CONSENT_WEBHOOK_SECRET'];
   const settings: Omit<LedgerOptions, 'store'> = {
     allowedOrigins: values.origin,
     staffOrigins: values['staff-origin'],
@@ -324,6 +348,15 @@ async function main(argv: string[]): Promise<number> {
     checkpointKeys: signer ? [signer.verifierKey, ...trustedKeys] : [],
     confirmation: Object.fromEntries(values['single-opt-in'].map((purpose) => [purpose, 'none'])),
     confirmationLapseDays: lapseDays,
+    integrations,
+    ...(values.webhook.length
+      ? {
+          webhooks: {
+            endpoints: values.webhook.map((url) => ({ url, secret: webhookSecret ?? '' })),
+            salon: { name: values.salon ?? 'the salon' },
+          },
+        }
+      : {}),
     retention: values['no-retention']
       ? false
       : {
@@ -620,6 +653,30 @@ function readTextsFlag(file: string): Promise<PublishedText[]> {
       `--texts ${file} does not exist: make it from the booking page with "marketing-consent-ledger texts --from https://…/booking-page --out ${file}", or leave --texts out`,
     );
   });
+}
+
+/**
+ * The newsletter tools' credentials: an integration token (the flag, or
+ * MARKETING_CONSENT_INTEGRATION_TOKEN) and a Standard Webhooks secret for
+ * tools that sign (MARKETING_CONSENT_INTEGRATION_SECRET); or what is wrong.
+ */
+function integrationsOf(flag: string | undefined, staffToken: string | undefined): IntegrationCredentials | string {
+  const token = flag ?? process.env['MARKETING_CONSENT_INTEGRATION_TOKEN'];
+  const secret = process.env['MARKETING_CONSENT_INTEGRATION_SECRET'];
+  if (token !== undefined && token.length < 24) {
+    return 'the integration token must be at least 24 characters (e.g. openssl rand -base64 32)';
+  }
+  if (token !== undefined && token === staffToken) {
+    return 'the integration token must differ from the staff token: a newsletter tool may post suppressions and nothing else';
+  }
+  if (secret !== undefined) {
+    try {
+      checkWebhookSecret(secret);
+    } catch {
+      return 'MARKETING_CONSENT_INTEGRATION_SECRET must be a Standard Webhooks secret, whsec_<base64> ("marketing-consent-ledger webhook-secret" makes one)';
+    }
+  }
+  return { ...(token ? { tokens: [token] } : {}), ...(secret ? { signingSecrets: [secret] } : {}) };
 }
 
 /** The signer for a key file made by keygen (PEM, with the key's name in a comment line). */

@@ -75,7 +75,8 @@ export class MarketingConsentAudienceElement extends StaffElement {
       ? audience.recipients.length +
         audience.leftOut.withdrawn +
         audience.leftOut.unconfirmed +
-        audience.leftOut.neverGranted
+        audience.leftOut.neverGranted +
+        audience.leftOut.bounced
       : 0;
     const withoutRecord =
       this.totalCustomers !== undefined && audience ? Math.max(0, this.totalCustomers - inLedger) : undefined;
@@ -105,6 +106,7 @@ export class MarketingConsentAudienceElement extends StaffElement {
                 <ul>
                   <li>${a.withdrawn(audience.leftOut.withdrawn)}</li>
                   ${audience.leftOut.unconfirmed ? html`<li>${a.unconfirmed(audience.leftOut.unconfirmed)}</li>` : nothing}
+                  ${audience.leftOut.bounced ? html`<li>${a.bounced(audience.leftOut.bounced)}</li>` : nothing}
                   <li>${a.never(audience.leftOut.neverGranted)}</li>
                   ${withoutRecord !== undefined ? html`<li>${a.noRecord(withoutRecord)}</li>` : nothing}
                 </ul>

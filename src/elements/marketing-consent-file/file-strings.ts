@@ -1,7 +1,8 @@
 /**
  * The staff elements' interface strings, in the salons' four languages.
  */
-import type { ErasureReason, RecordFlag } from '../../contract/ledger-records.js';
+import type { ErasureReason, RecordFlag, SuppressionKind } from '../../contract/ledger-records.js';
+import { SUPPRESSION_KIND_NAMES } from '../../legal-text/suppression-kind-names.js';
 import { plural } from '../../legal-text/plural.js';
 import { ERASURE_REASON_NAMES } from '../../legal-text/erasure-reason-names.js';
 import { inLanguage, UI_STRINGS, type UiLocale } from '../../legal-text/ui-strings.js';
@@ -16,6 +17,7 @@ export interface FileStrings {
     'online-booking': string;
     staff: (name: string) => string;
     'unsubscribe-link': string;
+    suppression: (kind: SuppressionKind, source: string) => string;
     'confirmation-mail': string;
     'double-opt-in': string;
   };
@@ -78,6 +80,8 @@ export interface FileStrings {
     withdrawn: (count: number) => string;
     never: (count: number) => string;
     unconfirmed: (count: number) => string;
+    /** Granted, but the newsletter tool reported the address undeliverable. */
+    bounced: (count: number) => string;
     noRecord: (count: number) => string;
     why: string;
     download: string;
@@ -107,6 +111,7 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       'online-booking': 'vom Kunden bei der Onlinebuchung angekreuzt',
       staff: (n) => `vom Personal erfasst: ${n}`,
       'unsubscribe-link': 'über den Abmeldelink in einer Nachricht',
+      suppression: (kind, source) => SUPPRESSION_KIND_NAMES.de[kind](source),
       'confirmation-mail': 'Bestätigungs-E-Mail versandt',
       'double-opt-in': 'per Link in der Bestätigungs-E-Mail bestätigt',
     },
@@ -187,6 +192,11 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
           one: '# hat für diesen Kanal nie eingewilligt',
           other: '# haben für diesen Kanal nie eingewilligt',
         }),
+      bounced: (n) =>
+        plural('de', n, {
+          one: '# Adresse ist laut Newsletter-Tool unzustellbar',
+          other: '# Adressen sind laut Newsletter-Tool unzustellbar',
+        }),
       unconfirmed: (n) =>
         plural('de', n, {
           one: '# hat die Anmeldung per E-Mail (noch) nicht bestätigt',
@@ -218,6 +228,7 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       'online-booking': 'coché par le client lors de la réservation en ligne',
       staff: (n) => `saisi par le personnel : ${n}`,
       'unsubscribe-link': 'via le lien de désinscription d’un message',
+      suppression: (kind, source) => SUPPRESSION_KIND_NAMES.fr[kind](source),
       'confirmation-mail': 'e-mail de confirmation envoyé',
       'double-opt-in': 'confirmé par le lien de l’e-mail de confirmation',
     },
@@ -296,6 +307,11 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
         plural('fr', n, { one: '# a retiré son consentement', other: '# ont retiré leur consentement' }),
       never: (n) =>
         plural('fr', n, { one: '# n’a jamais consenti pour ce canal', other: '# n’ont jamais consenti pour ce canal' }),
+      bounced: (n) =>
+        plural('fr', n, {
+          one: '# adresse non distribuable selon l’outil d’infolettre',
+          other: '# adresses non distribuables selon l’outil d’infolettre',
+        }),
       unconfirmed: (n) =>
         plural('fr', n, {
           one: '# n’a pas (encore) confirmé son inscription par e-mail',
@@ -328,6 +344,7 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       'online-booking': 'spuntato dal cliente nella prenotazione online',
       staff: (n) => `registrato dal personale: ${n}`,
       'unsubscribe-link': 'tramite il link di disiscrizione di un messaggio',
+      suppression: (kind, source) => SUPPRESSION_KIND_NAMES.it[kind](source),
       'confirmation-mail': 'e-mail di conferma inviata',
       'double-opt-in': 'confermato tramite il link dell’e-mail di conferma',
     },
@@ -409,6 +426,11 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
           one: '# non ha mai acconsentito per questo canale',
           other: '# non hanno mai acconsentito per questo canale',
         }),
+      bounced: (n) =>
+        plural('it', n, {
+          one: '# indirizzo non recapitabile secondo lo strumento newsletter',
+          other: '# indirizzi non recapitabili secondo lo strumento newsletter',
+        }),
       unconfirmed: (n) =>
         plural('it', n, {
           one: '# non ha (ancora) confermato l’iscrizione via e-mail',
@@ -441,6 +463,7 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       'online-booking': 'ticked by the customer in the online booking',
       staff: (n) => `entered by staff: ${n}`,
       'unsubscribe-link': 'through the unsubscribe link in a message',
+      suppression: (kind, source) => SUPPRESSION_KIND_NAMES.en[kind](source),
       'confirmation-mail': 'confirmation e-mail sent',
       'double-opt-in': 'confirmed with the link in the confirmation e-mail',
     },
@@ -513,6 +536,11 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       leftOut: 'Left out for lack of consent:',
       withdrawn: (n) => plural('en', n, { other: '# withdrew' }),
       never: (n) => plural('en', n, { other: '# never consented on this channel' }),
+      bounced: (n) =>
+        plural('en', n, {
+          one: '# address is undeliverable, according to the newsletter tool',
+          other: '# addresses are undeliverable, according to the newsletter tool',
+        }),
       unconfirmed: (n) =>
         plural('en', n, {
           one: '# has not (yet) confirmed their sign-up by e-mail',

@@ -212,9 +212,11 @@ export class MarketingConsentFileElement extends StaffElement {
     const method =
       purpose.method === 'staff'
         ? t.methods.staff(purpose.staff?.name ?? '')
-        : purpose.method
-          ? t.methods[purpose.method]
-          : '';
+        : purpose.method === 'suppression'
+          ? t.methods.suppression(purpose.suppression!.kind, purpose.suppression!.source)
+          : purpose.method
+            ? t.methods[purpose.method]
+            : '';
     return html`<section part="purpose" class="purpose ${purpose.state}" aria-labelledby="purpose-${purpose.purpose}">
       <h3 id="purpose-${purpose.purpose}">${purposeLabel(t.purposeNames, purpose.purpose)}</h3>
       <p part="badge" class="badge ${purpose.state}">${t.states[purpose.state]}</p>
@@ -327,13 +329,22 @@ export class MarketingConsentFileElement extends StaffElement {
                 .reverse()
                 .map((entry) => {
                   const record = entry.event;
-                  const what = record.purposes
+                  const what = (
+                    record.method === 'suppression' && record.suppression.kind === 'hard-bounce'
+                      ? record.suppression.purposes.map((purpose) => ({ purpose, granted: undefined }))
+                      : record.purposes
+                  )
                     .map(
                       (p) =>
-                        `${purposeLabel(t.purposeNames, p.purpose)}: ${p.granted ? t.states.granted : t.states.withdrawn}`,
+                        `${purposeLabel(t.purposeNames, p.purpose)}${p.granted === undefined ? '' : `: ${p.granted ? t.states.granted : t.states.withdrawn}`}`,
                     )
                     .join(', ');
-                  const how = record.method === 'staff' ? t.methods.staff(record.staff.name) : t.methods[record.method];
+                  const how =
+                    record.method === 'staff'
+                      ? t.methods.staff(record.staff.name)
+                      : record.method === 'suppression'
+                        ? t.methods.suppression(record.suppression.kind, record.suppression.source)
+                        : t.methods[record.method];
                   return html`<li>
                     <time datetime=${entry.receivedAt}>${formatDate(locale, entry.receivedAt)}</time>
                     <span>${what}</span>

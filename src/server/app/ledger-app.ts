@@ -24,6 +24,13 @@ import { rateLimit, type RateLimitOptions } from './rate-limit.js';
 import { intakeRoutes } from '../routes/intake.js';
 import { linkRoutes } from '../routes/links.js';
 import { staffRoutes } from '../routes/staff.js';
+import { integrationRoutes, type IntegrationCredentials } from '../routes/integrations.js';
+import {
+  checkWebhookSecret,
+  checkWebhookUrl,
+  WebhookDispatcher,
+  type WebhookSettings,
+} from '../integrations/webhooks.js';
 import type { ConsentViewOptions, SubjectQuery } from '../consent/consent-status.js';
 import { TextRegistry, type PublishedText } from '../consent/text-registry.js';
 import { checkpointMismatch, LedgerVerifier } from '../integrity/verify-ledger.js';
@@ -103,6 +110,17 @@ export interface LedgerOptions {
   retention?: (RetentionPolicy & { intervalHours?: number }) | false;
   /** The clock decisions are made by (lapses, retention). Default: Date.now. */
   now?: () => number;
+  /**
+   * Where each change of a customer's decision is sent, signed, as it
+   * happens (see integrations/webhooks.ts); none without endpoints.
+   */
+  webhooks?: WebhookSettings;
+  /**
+   * Tokens of the salon's newsletter tools (or their SHA-256, hex), and the
+   * Standard Webhooks secrets of those that sign: they may post
+   * suppressions, and nothing else (see routes/integrations.ts).
+   */
+  integrations?: IntegrationCredentials;
 }
 
 export type ConfirmationMode = 'double-opt-in' | 'none';
@@ -117,6 +135,10 @@ const MAIL_PURPOSES = new Set(['email-newsletter']);
  */
 export function checkLedgerSettings(options: Omit<LedgerOptions, 'store'>): Map<string, ConfirmationMode> {
   if (options.publicUrl !== undefined) checkPublicUrl(options.publicUrl);
+  for (const endpoint of options.webhooks?.endpoints ?? []) {
+    checkWebhookUrl(endpoint.url);
+    checkWebhookSecret(endpoint.secret);
+  }
   checkRetention(options.retention);
   return confirmationModes(options, [...(options.purposes ?? KNOWN_PURPOSES)], { sending: true });
 }
@@ -301,6 +323,11 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
     // Mails that were due when the ledger last stopped go out now.
     ledger.confirmations.kick();
   }
+  if (options.webhooks?.endpoints.length) {
+    ledger.webhooks = new WebhookDispatcher(ledger, options.webhooks, { shared: Boolean(store.rateBuckets) });
+    // Events that were not acknowledged when the ledger last stopped go out now.
+    ledger.webhooks.kick();
+  }
   const proofLinkSecret = options.proofLinkSecret ?? crypto.randomUUID() + crypto.randomUUID();
 
   // Whether the chain still holds, for proofs: checked once in full, then only what was appended since
@@ -378,6 +405,14 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
       await next();
     });
   }
+  // Every write comes as a POST: once it is answered, its changes go to the webhooks.
+  if (ledger.webhooks) {
+    const webhooks = ledger.webhooks;
+    app.use('*', async (c, next) => {
+      await next();
+      if (c.req.method === 'POST' && c.res.status < 400) webhooks.kick();
+    });
+  }
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
     console.error('ledger: unexpected error', error);
@@ -413,6 +448,7 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
       }),
   );
   app.route('/', intakeRoutes(ledger, new Set(options.allowedOrigins ?? [])));
+  app.route('/', integrationRoutes(ledger, options.integrations ?? {}));
   app.route('/', linkRoutes(ledger, { linkSecret: options.linkSecret, proofLinkSecret }, proofResponse));
   app.route(
     '/',
@@ -432,8 +468,12 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
       clearInterval(retentionTimer);
       await retentionRun;
       await ledger.confirmations?.close();
+      await ledger.webhooks?.close();
     },
-    nextDueAt: () => ledger.confirmations?.nextDueAt,
+    nextDueAt: () => {
+      const due = [ledger.confirmations?.nextDueAt, ledger.webhooks?.nextDueAt].filter((at) => at !== undefined);
+      return due.length ? Math.min(...due) : undefined;
+    },
   });
 }
 

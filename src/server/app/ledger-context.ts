@@ -7,10 +7,11 @@ import type { Context, MiddlewareHandler } from 'hono';
 import * as z from 'zod/mini';
 import { consentSubjectSchema, type ConsentReceipt, type ConsentSubject } from '../../contract/consent-event.js';
 import { describeIssues } from '../../contract/zod-issues.js';
-import type { ChainEntry, LedgerRecord } from '../../contract/ledger-records.js';
+import type { ChainEntry, ErasureRecord, LedgerRecord } from '../../contract/ledger-records.js';
 import { AddressBook, missingAddresses } from '../consent/addresses.js';
 import { ConsentView, type ConsentViewOptions, type SubjectQuery } from '../consent/consent-status.js';
 import type { ConfirmationSender } from '../double-opt-in/confirmation-sender.js';
+import type { WebhookDispatcher } from '../integrations/webhooks.js';
 import { applyRetention, erasureRecords, type ErasurePlan, type RetentionPolicy } from '../consent/erasure.js';
 import { fail } from './http.js';
 import type { AppendOutcome, Identify, LedgerStore } from '../store/ledger-store.js';
@@ -28,9 +29,10 @@ export interface LedgerContext {
    * every record linked to them, and the erasures of the query's identifiers.
    * Decisions about one customer need no other customer's records, so this
    * costs the customer, not the ledger. With `upToSeq`, as the ledger held
-   * them once it had that entry (what changed since is left out).
+   * them once it had that entry (what changed since is left out); with
+   * `at`, deciding as at that time (lapses).
    */
-  viewOf(query: SubjectQuery, options?: { upToSeq?: number }): Promise<ConsentView>;
+  viewOf(query: SubjectQuery, options?: { upToSeq?: number; at?: number }): Promise<ConsentView>;
   /** Every customer's view, one at a time (audiences, retention, the confirmation mails' first pass). */
   customerViews(): AsyncGenerator<ConsentView>;
   /** Whether online grants for this purpose wait for the address owner's confirmation. */
@@ -62,6 +64,8 @@ export interface LedgerContext {
   clientAddress(c: Context): string | undefined;
   /** Sends the double opt-in mails; absent when no purpose uses double opt-in. */
   confirmations?: ConfirmationSender;
+  /** Sends decision changes to the salon's other tools; absent without webhooks. */
+  webhooks?: WebhookDispatcher;
   /** The retention policy the schedule, the staff endpoint and the CLI apply. */
   retention: RetentionPolicy;
   /** Erases what the plans name (see erasure.ts); no view made afterwards holds it. */
@@ -147,18 +151,28 @@ export function createLedgerContext(settings: {
   };
   // A claim is a bucket of one token that refills once per claim time, kept where the rate limit keeps its buckets.
   const claims = store.rateBuckets ?? memoryBuckets();
+  // Every erasure goes through here: the webhooks keep aside the addresses it takes, to tell the tools.
+  const eraser = {
+    identifierDigest: (identifier: string) => store.identifierDigest(identifier),
+    async erase(records: readonly ErasureRecord[]) {
+      await context.webhooks?.beforeErase(records);
+      const outcomes = await store.erase(records);
+      context.webhooks?.kick();
+      return outcomes;
+    },
+  };
   const context: LedgerContext = {
     ...settings,
     claim: async (key, forMs) => (await claims.take(`claim ${key}`, Date.now(), 1, 1 / forMs)).granted,
     erase: (plans, by = {}) =>
-      exclusively(async () => (plans.length ? store.erase(erasureRecords(plans, store, by)) : [])),
+      exclusively(async () => (plans.length ? eraser.erase(erasureRecords(plans, store, by)) : [])),
     applyRetention: ({ dryRun }) =>
-      exclusively(async () => applyRetention(store, context.customerViews(), purposes, settings.retention, dryRun)),
-    async viewOf(query, { upToSeq } = {}) {
+      exclusively(async () => applyRetention(eraser, context.customerViews(), purposes, settings.retention, dryRun)),
+    async viewOf(query, { upToSeq, at } = {}) {
       await indexed();
       const entries = await store.customerEntries(addresses.keysOf(query));
       const held = upToSeq === undefined ? entries : entries.filter((entry) => entry.seq <= upToSeq);
-      return viewOfEntries(held, store, addresses, viewOptions);
+      return viewOfEntries(held, store, addresses, at === undefined ? viewOptions : { ...viewOptions, now: () => at });
     },
     async *customerViews() {
       await indexed();

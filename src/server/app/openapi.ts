@@ -86,6 +86,12 @@ export const staffOperation: { tags: string[]; security: Record<string, string[]
   security: [{ staffToken: [] }],
 };
 
+/** An operation a salon's newsletter tool calls, with its integration token or a Standard Webhooks signature. */
+export const integrationOperation: { tags: string[]; security: Record<string, string[]>[] } = {
+  tags: ['integrations'],
+  security: [{ integrationToken: [] }, { standardWebhooksSignature: [] }],
+};
+
 /**
  * The answers of a staff operation: the token check's (400 for an
  * Authorization header that is not `Bearer <token>`, 401 for none or a wrong
@@ -240,7 +246,23 @@ export function buildOpenApi(app: Hono, server?: string): Promise<Record<string,
               },
             },
           ],
-      components: { securitySchemes: { staffToken: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          staffToken: { type: 'http', scheme: 'bearer' },
+          integrationToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: "A newsletter tool's token: it may post suppressions and nothing else.",
+          },
+          standardWebhooksSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'webhook-signature',
+            description:
+              'Instead of a token: the body signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature).',
+          },
+        },
+      },
     },
   }) as unknown as Promise<Record<string, unknown>>;
 }

@@ -87,6 +87,11 @@ export function addressField(purpose: string): keyof ConsentSubject {
   return purpose === 'email-newsletter' ? 'email' : purpose === 'sms-newsletter' ? 'phone' : 'customerId';
 }
 
+/** How the identifier keys of the addresses a purpose writes to begin (`email:`, `phone:`, `customer:`). */
+export function addressPrefix(purpose: string): string {
+  return `${addressField(purpose) === 'customerId' ? 'customer' : addressField(purpose)}:`;
+}
+
 /** The identifier a purpose needs, for error messages: a grant without it could never be used. */
 export function missingAddresses(purposes: readonly string[], subject: ConsentSubject): string[] {
   return purposes

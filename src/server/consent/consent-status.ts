@@ -44,7 +44,7 @@ import {
   type PurposeStatus,
   type SubjectStatus,
 } from '../../contract/ledger-records.js';
-import type { AddressBook, IdentifierKey } from './addresses.js';
+import { addressPrefix, type AddressBook, type IdentifierKey } from './addresses.js';
 import type { LedgerEntry } from '../store/ledger-store.js';
 
 /** Identifiers to look a customer up by; any one of them finds the whole customer. */
@@ -58,6 +58,12 @@ export interface AddressDecision {
   confirmation?: Confirmation;
   /** The latest withdrawal that reached the address's customer for this purpose. */
   withdrawal?: LedgerEntry;
+  /**
+   * A hard bounce reported after the deciding grant: the decision stands
+   * (the customer made no other), but the address reaches nobody, so it is
+   * left out of the audience until it is granted again.
+   */
+  bounced?: LedgerEntry;
 }
 
 /** The double opt-in of one address: the grant it is about, its mails, the click. */
@@ -96,6 +102,8 @@ interface AddressGrants {
   /** The latest click, and the seq of the grant it confirmed. */
   click?: { entry: LedgerEntry; grant: LedgerEntry };
   mails: LedgerEntry[];
+  /** The latest hard bounce the newsletter tool reported for the address. */
+  bounce?: LedgerEntry;
 }
 
 const later = (a: LedgerEntry | undefined, b: LedgerEntry | undefined) => (!a ? b : !b ? a : a.seq > b.seq ? a : b);
@@ -200,6 +208,12 @@ export class ConsentView {
       this.#absorbConfirmationStep(entry, record);
       return;
     }
+    if (record.method === 'suppression' && record.suppression.kind === 'hard-bounce') {
+      for (const purpose of record.suppression.purposes) {
+        const address = this.#addresses.addressKey(purpose, record.subject);
+        if (address) this.#grantsOf(purpose, address).bounce = entry;
+      }
+    }
     for (const { purpose, granted } of record.purposes) {
       if (granted) {
         const address = this.#addresses.addressKey(purpose, record.subject);
@@ -242,6 +256,10 @@ export class ConsentView {
     const confirmed = confirmation?.state === 'confirmed' ? confirmation.confirmedGrant : undefined;
     const deciding = later(standing, confirmed);
     const context = { ...(confirmation ? { confirmation } : {}), ...(withdrawal ? { withdrawal } : {}) };
+    // A tick after the bounce counts as granting again (the customer gave the address anew).
+    const bounce = grants?.bounce;
+    if (deciding && bounce && bounce.seq > Math.max(deciding.seq, grants.online?.seq ?? 0))
+      return { state: 'granted', deciding, bounced: bounce, ...context };
     if (deciding) return { state: 'granted', deciding, ...context };
     if (confirmation?.state === 'pending') return { state: 'pending', deciding: confirmation.grant, ...context };
     if (withdrawal) return { state: 'withdrawn', deciding: withdrawal, ...context };
@@ -385,7 +403,7 @@ export class ConsentView {
    * salon sees why a recipient list is smaller than expected.
    */
   audience(purpose: string): Audience {
-    const leftOut = { withdrawn: 0, unconfirmed: 0, neverGranted: 0 };
+    const leftOut = { withdrawn: 0, unconfirmed: 0, neverGranted: 0, bounced: 0 };
     const recipients = [...this.#recipients(purpose, leftOut)];
     recipients.sort((a, b) => a.address.localeCompare(b.address));
     return { purpose, recipients, leftOut };
@@ -396,7 +414,7 @@ export class ConsentView {
    * streaming a large one without building it; then the counts of those left out.
    */
   *audienceStream(purpose: string): Generator<Audience['recipients'][number], Audience['leftOut']> {
-    const leftOut = { withdrawn: 0, unconfirmed: 0, neverGranted: 0 };
+    const leftOut = { withdrawn: 0, unconfirmed: 0, neverGranted: 0, bounced: 0 };
     yield* this.#recipients(purpose, leftOut);
     return leftOut;
   }
@@ -406,8 +424,9 @@ export class ConsentView {
     const prefix = addressPrefix(purpose);
     for (const key of this.#parent.keys()) {
       if (!key.startsWith(prefix)) continue;
-      const { state, deciding, confirmation } = this.decide(purpose, key);
+      const { state, deciding, confirmation, bounced } = this.decide(purpose, key);
       if (state === 'withdrawn') leftOut.withdrawn += 1;
+      else if (bounced) leftOut.bounced += 1;
       else if (state === 'pending' || (state === 'never' && confirmation)) leftOut.unconfirmed += 1;
       else if (state === 'never') leftOut.neverGranted += 1;
       else {
@@ -475,7 +494,7 @@ export async function* audienceAcross(
   views: AsyncIterable<ConsentView>,
   purpose: string,
 ): AsyncGenerator<Recipient, Audience['leftOut']> {
-  const leftOut = { withdrawn: 0, unconfirmed: 0, neverGranted: 0 };
+  const leftOut = { withdrawn: 0, unconfirmed: 0, neverGranted: 0, bounced: 0 };
   for await (const view of views) {
     const recipients = view.audienceStream(purpose);
     for (let next = recipients.next(); ; next = recipients.next()) {
@@ -483,6 +502,7 @@ export async function* audienceAcross(
         leftOut.withdrawn += next.value.withdrawn;
         leftOut.unconfirmed += next.value.unconfirmed;
         leftOut.neverGranted += next.value.neverGranted;
+        leftOut.bounced += next.value.bounced;
         break;
       }
       yield next.value;
@@ -504,12 +524,8 @@ export async function audienceOf(views: AsyncIterable<ConsentView>, purpose: str
       recipients.push(next.value);
     }
   } finally {
-    await stream.return({ withdrawn: 0, unconfirmed: 0, neverGranted: 0 });
+    await stream.return({ withdrawn: 0, unconfirmed: 0, neverGranted: 0, bounced: 0 });
   }
-}
-
-function addressPrefix(purpose: string): string {
-  return purpose === 'email-newsletter' ? 'email:' : purpose === 'sms-newsletter' ? 'phone:' : 'customer:';
 }
 
 function valuesOf(keys: IdentifierKey[], prefix: string): string[] {
@@ -568,6 +584,9 @@ function describeDecision(
       : {}),
     ...(record.method === 'staff'
       ? { staff: record.staff, ...(record.textVersion ? { textVersion: record.textVersion } : {}) }
+      : {}),
+    ...(record.method === 'suppression'
+      ? { suppression: { kind: record.suppression.kind, source: record.suppression.source } }
       : {}),
     optInLevel:
       state !== 'granted' ? 'none' : record.method === 'staff' ? 'staff-evidence' : confirmed ? 'confirmed' : 'single',

@@ -95,6 +95,18 @@ function eventsOf(entry: LedgerEntry, purpose: string, requested: ReadonlySet<st
       return record.purposes.some((p) => p.purpose === purpose && !p.granted)
         ? [event('dpv:ConsentWithdrawn', at, dataSubject, 'Used the unsubscribe link in a message', record.id)]
         : [];
+    case 'suppression':
+      return record.purposes.some((p) => p.purpose === purpose && !p.granted)
+        ? [
+            event(
+              'dpv:ConsentWithdrawn',
+              at,
+              dataSubject,
+              `${record.suppression.kind === 'complaint' ? 'Complained about a message' : 'Unsubscribed'} in the salon's newsletter tool (${record.suppression.source}) at ${record.suppression.occurredAt}`,
+              record.id,
+            ),
+          ]
+        : [];
     default:
       return []; // Confirmation mails are evidence of the request, not acts of the customer.
   }

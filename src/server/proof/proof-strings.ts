@@ -33,6 +33,9 @@ export interface ProofStrings {
   staff: string;
   evidence: string;
   reason: string;
+  /** A newsletter tool's report: what it was, and its reference there. */
+  reported: string;
+  reference: string;
   page: string;
   booking: string;
   text: string;
@@ -86,6 +89,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       'online-booking': 'von der Kundin / dem Kunden bei der Online-Buchung angekreuzt',
       staff: 'vom Personal erfasst',
       'unsubscribe-link': 'Abmeldelink in einer Nachricht, von der Kundin / dem Kunden verwendet',
+      suppression: 'vom Newsletter-Tool des Salons gemeldet',
       'confirmation-mail': 'Bestätigungs-E-Mail (Double-Opt-in), vom Einwilligungsprotokoll versandt',
       'double-opt-in': 'per Link in der Bestätigungs-E-Mail bestätigt (Double-Opt-in)',
     },
@@ -94,6 +98,8 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     staff: 'Personal',
     evidence: 'Nachweis',
     reason: 'Grund',
+    reported: 'Gemeldet',
+    reference: 'Referenz im Tool',
     page: 'Seite',
     booking: 'Buchung',
     text: 'Text',
@@ -143,6 +149,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       'online-booking': 'coché par le client lors de la réservation en ligne',
       staff: 'saisi par le personnel',
       'unsubscribe-link': "lien de désinscription d'un message, utilisé par le client",
+      suppression: "signalé par l'outil d'infolettre du salon",
       'confirmation-mail': 'e-mail de confirmation (double opt-in), envoyé par le registre',
       'double-opt-in': "confirmé par le lien de l'e-mail de confirmation (double opt-in)",
     },
@@ -151,6 +158,8 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     staff: 'Personnel',
     evidence: 'Preuve',
     reason: 'Motif',
+    reported: 'Signalé',
+    reference: 'Référence dans l’outil',
     page: 'Page',
     booking: 'Réservation',
     text: 'Texte',
@@ -200,6 +209,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       'online-booking': 'spuntato dal cliente nella prenotazione online',
       staff: 'registrato dal personale',
       'unsubscribe-link': 'link di disiscrizione in un messaggio, usato dal cliente',
+      suppression: 'segnalato dallo strumento newsletter del salone',
       'confirmation-mail': 'e-mail di conferma (double opt-in), inviata dal registro',
       'double-opt-in': "confermato tramite il link dell'e-mail di conferma (double opt-in)",
     },
@@ -208,6 +218,8 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     staff: 'Personale',
     evidence: 'Prova',
     reason: 'Motivo',
+    reported: 'Segnalato',
+    reference: 'Riferimento nello strumento',
     page: 'Pagina',
     booking: 'Prenotazione',
     text: 'Testo',
@@ -257,6 +269,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       'online-booking': 'ticked by the customer in the online booking',
       staff: 'entered by staff',
       'unsubscribe-link': 'unsubscribe link in a message, used by the customer',
+      suppression: "reported by the salon's newsletter tool",
       'confirmation-mail': 'confirmation e-mail (double opt-in), sent by the ledger',
       'double-opt-in': 'confirmed with the link in the confirmation e-mail (double opt-in)',
     },
@@ -265,6 +278,8 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     staff: 'Staff',
     evidence: 'Evidence',
     reason: 'Reason',
+    reported: 'Reported',
+    reference: 'Reference in the tool',
     page: 'Page',
     booking: 'Booking',
     text: 'Text',

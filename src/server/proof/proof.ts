@@ -14,6 +14,7 @@ import type { LedgerEntry } from '../store/ledger-store.js';
 import { renderPage, styledPage } from '../pages/html-page.js';
 import { iso27560Records } from './iso-27560.js';
 import { proofStringsFor, type ProofStrings } from './proof-strings.js';
+import { suppressionWords } from '../../legal-text/suppression-kind-names.js';
 
 /** Who is responsible for the data: the salon. Shown on proofs and in receipts. */
 export interface Controller {
@@ -109,6 +110,8 @@ export function kantaraReceipt(
     record.method === 'online-booking' ? record.notice : grant?.method === 'online-booking' ? grant.notice : undefined;
   // A confirmation is the consent act of double opt-in: the owner of the address granted it.
   const decisions = record.method === 'double-opt-in' ? [{ purpose: record.purpose, granted: true }] : record.purposes;
+  // A hard bounce the newsletter tool reported is no consent act.
+  if (decisions.length === 0) return undefined;
   return {
     version: 'KI-CR-v1.1.0',
     jurisdiction: controller.jurisdiction ?? '',
@@ -259,7 +262,11 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings, seqById: ReadonlyMap<
       ? `${t.purposeName(record.purpose)}: ${record.outcome === 'sent' ? d.mailSent : d.mailFailed}`
       : record.method === 'double-opt-in'
         ? `${t.purposeName(record.purpose)}: ${d.confirmed}`
-        : record.purposes.map((p) => `${t.purposeName(p.purpose)}: ${p.granted ? t.granted : t.withdrawn}`).join(', ');
+        : record.method === 'suppression' && record.suppression.kind === 'hard-bounce'
+          ? record.suppression.purposes.map((purpose) => t.purposeName(purpose)).join(', ')
+          : record.purposes
+              .map((p) => `${t.purposeName(p.purpose)}: ${p.granted ? t.granted : t.withdrawn}`)
+              .join(', ');
   const flagNames = RECORD_FLAG_NAMES[t.lang];
   const subject = Object.entries(record.subject)
     .map(([key, value]) => `${t.identifiers[key as keyof ConsentSubject] ?? key}: ${value}`)
@@ -273,6 +280,12 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings, seqById: ReadonlyMap<
         record.method === 'staff'
           ? html`${fact(t.staff, record.staff.name)} ${fact(t.evidence, record.staff.evidence)}
             ${fact(t.reason, record.reason)}`
+          : ''
+      }
+      ${
+        record.method === 'suppression'
+          ? html`${fact(t.reported, `${suppressionWords(t.lang, record.suppression.kind, record.suppression.source)}, ${record.suppression.occurredAt}`)}
+            ${fact(t.reference, record.suppression.reference)}`
           : ''
       }
       ${

@@ -14,6 +14,8 @@ import * as z from 'zod/mini';
 import { hashStaffToken } from '../app/secrets.js';
 import { consentSubjectSchema } from '../../contract/consent-event.js';
 import {
+  webhookReplayRequestSchema,
+  webhookStatusSchema,
   audienceChangesSchema,
   audienceSchema,
   chainEntrySchema,
@@ -513,7 +515,7 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
           if (rows.length) await out.write(`${rows.join(csv ? '\r\n' : '\n')}${csv ? '\r\n' : '\n'}`);
         } finally {
           // A client that went away mid-stream: the store's read (a database snapshot) ends here too.
-          await recipients.return({ withdrawn: 0, unconfirmed: 0, neverGranted: 0 });
+          await recipients.return({ withdrawn: 0, unconfirmed: 0, neverGranted: 0, bounced: 0 });
         }
       });
     },
@@ -584,6 +586,42 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
       // A page at a time: a ledger of millions of entries is never one answer in memory.
       const page = Math.min(limit ?? ENTRIES_PAGE, ENTRIES_PAGE);
       return c.json({ entries: await ledger.store.entries({ afterSeq, limit: page }) });
+    },
+  );
+
+  app.get(
+    '/v1/staff/webhooks',
+    describeRoute({
+      ...staffOperation,
+      operationId: 'getWebhooks',
+      summary: 'The webhook endpoints: what each acknowledged, its backlog, and whether it is failing',
+      responses: staffAnswers({ 200: jsonAnswer('The endpoints (none without webhooks)', webhookStatusSchema) }),
+    }),
+    async (c) => c.json({ endpoints: (await ledger.webhooks?.status()) ?? [] }),
+  );
+
+  app.post(
+    '/v1/staff/webhooks/replay',
+    describeRoute({
+      ...staffOperation,
+      operationId: 'replayWebhooks',
+      summary: 'Send an endpoint the events from an entry on again, with their ids, now',
+      requestBody: jsonBody(webhookReplayRequestSchema),
+      responses: staffAnswers(
+        {
+          202: jsonAnswer('Sending', webhookStatusSchema),
+          404: errorAnswer('No endpoint with this id.'),
+        },
+        { json: true },
+      ),
+    }),
+    async (c) => {
+      const body = await readBody(c, webhookReplayRequestSchema);
+      if (!body.ok) return body.response;
+      if (!(await ledger.webhooks?.replay(body.data.endpoint, body.data.fromSeq))) {
+        return fail(c, 404, `no webhook endpoint ${body.data.endpoint}; GET /v1/staff/webhooks lists them`);
+      }
+      return c.json({ endpoints: await ledger.webhooks!.status() }, 202);
     },
   );
 

@@ -76,6 +76,20 @@ export interface LedgerStore {
   storedLines(options?: { afterSeq?: number; limit?: number }): Promise<string[]>;
   /** The entry of an event id, if the ledger holds it. */
   entryById(id: string): Promise<ChainEntry | undefined>;
+  /**
+   * Small documents kept beside the chain, outside it (a webhook endpoint's
+   * cursor and retry state): `writeState` replaces one whole and durably
+   * before it resolves; `undefined` removes it.
+   */
+  readState(name: string): Promise<string | undefined>;
+  writeState(name: string, value: string | undefined): Promise<void>;
+  /** The names of the documents whose names start with `prefix`. */
+  stateNames(prefix: string): Promise<string[]>;
+  /**
+   * Runs `work` unless another process sharing the store runs work under
+   * this name now; resolves whether it ran. (One process holds a file store.)
+   */
+  alone(name: string, work: () => Promise<void>): Promise<boolean>;
   close(): Promise<void>;
   /** The rate limit's buckets, for a store several processes share (see rate-limit.ts); absent: in memory. */
   readonly rateBuckets?: RateBuckets;

@@ -28,6 +28,8 @@ export const PERSONAL_FIELDS: readonly (readonly string[])[] = [
   // Free text staff write about the customer.
   ['staff', 'evidence'],
   ['reason'],
+  // A newsletter tool's id of a message or complaint leads to the person in that tool.
+  ['suppression', 'reference'],
   ['mail', 'to'],
   // The mail's text names the address in its link; its hash would let anyone test a guessed address.
   ['mail', 'text'],

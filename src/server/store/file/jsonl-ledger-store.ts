@@ -34,6 +34,7 @@
  * writing the same files at once.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import { StateFiles } from './state-files.js';
 import { mkdir, open, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -237,6 +238,7 @@ interface Files {
   chunks: FileHandle;
   checkpoints: FileHandle | undefined;
   lockPath: string;
+  state: StateFiles;
 }
 
 export class JsonlLedgerStore implements LedgerStore {
@@ -365,12 +367,16 @@ export class JsonlLedgerStore implements LedgerStore {
           (file) => file.size > 0,
           () => false,
         ));
-      const store = new JsonlLedgerStore({ ledger, keys, index, chunks: chunkFile, checkpoints, lockPath }, opened, {
-        ...options,
-        writeRefusal: hasLog
-          ? `the ledger in ${directory} signs its checkpoints (${CHECKPOINT_LOG_NAME}): open it with its key (--key), or entries written now could not be vouched for`
-          : undefined,
-      });
+      const store = new JsonlLedgerStore(
+        { ledger, keys, index, chunks: chunkFile, checkpoints, lockPath, state: new StateFiles(directory) },
+        opened,
+        {
+          ...options,
+          writeRefusal: hasLog
+            ? `the ledger in ${directory} signs its checkpoints (${CHECKPOINT_LOG_NAME}): open it with its key (--key), or entries written now could not be vouched for`
+            : undefined,
+        },
+      );
       await store.#load(opened.erasures);
       // The operator's acceptance of the chain as found; the checkpoint signed over it vouches for it from now on.
       if (opened.refusal && options.acceptHistory) {
@@ -579,6 +585,23 @@ export class JsonlLedgerStore implements LedgerStore {
     return Array.from({ length: last - first + 1 }, (_, i) =>
       buffer.toString('utf8', this.#slots.start(first + i) - from, this.#slots.end(first + i) - from - 1),
     );
+  }
+
+  readState(name: string): Promise<string | undefined> {
+    return this.#files.state.read(name);
+  }
+
+  writeState(name: string, value: string | undefined): Promise<void> {
+    return this.#files.state.write(name, value);
+  }
+
+  stateNames(prefix: string): Promise<string[]> {
+    return this.#files.state.names(prefix);
+  }
+
+  async alone(_name: string, work: () => Promise<void>): Promise<boolean> {
+    await work();
+    return true;
   }
 
   async close(): Promise<void> {

@@ -144,6 +144,13 @@ const MIGRATIONS: readonly string[] = [
   `CREATE SEQUENCE ledger_salon_changes;
    ALTER TABLE ledger_salon_settings ADD COLUMN change bigint NOT NULL DEFAULT nextval('ledger_salon_changes');
    CREATE INDEX ledger_salon_settings_by_change ON ledger_salon_settings (change);`,
+  // Small documents beside the chain (see LedgerStore.readState): a webhook endpoint's cursor and retry state.
+  `CREATE TABLE ledger_state (
+     salon text NOT NULL,
+     name text NOT NULL,
+     value text NOT NULL,
+     PRIMARY KEY (salon, name)
+   );`,
 ];
 
 /** An entry with what reading it needs: its key, or the erasure that took it (see `readable`). */
@@ -552,6 +559,53 @@ export class PostgresLedgerStore implements LedgerStore {
   async storedLines(options: { afterSeq?: number; limit?: number } = {}): Promise<string[]> {
     await this.#latestWrite;
     return (await storedRows(this.#pool, this.#salon, options.afterSeq ?? 0, options.limit ?? null)).lines;
+  }
+
+  async readState(name: string): Promise<string | undefined> {
+    const { rows } = await this.#pool.query<{ value: string }>(
+      'SELECT value FROM ledger_state WHERE salon = $1 AND name = $2',
+      [this.#salon, name],
+    );
+    return rows[0]?.value;
+  }
+
+  async writeState(name: string, value: string | undefined): Promise<void> {
+    await (value === undefined
+      ? this.#pool.query('DELETE FROM ledger_state WHERE salon = $1 AND name = $2', [this.#salon, name])
+      : this.#pool.query(
+          `INSERT INTO ledger_state (salon, name, value) VALUES ($1, $2, $3)
+           ON CONFLICT (salon, name) DO UPDATE SET value = excluded.value`,
+          [this.#salon, name, value],
+        ));
+  }
+
+  async stateNames(prefix: string): Promise<string[]> {
+    const { rows } = await this.#pool.query<{ name: string }>(
+      'SELECT name FROM ledger_state WHERE salon = $1 AND starts_with(name, $2) ORDER BY name',
+      [this.#salon, prefix],
+    );
+    return rows.map((row) => row.name);
+  }
+
+  /** A session advisory lock on one connection, held while the work runs: the other processes skip it. */
+  async alone(name: string, work: () => Promise<void>): Promise<boolean> {
+    const client = await this.#pool.connect();
+    const key = `${this.#salon}\n${name}`;
+    try {
+      const { rows } = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked',
+        [key],
+      );
+      if (!rows[0]!.locked) return false;
+      try {
+        await work();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+      }
+      return true;
+    } finally {
+      client.release();
+    }
   }
 
   async close(): Promise<void> {
