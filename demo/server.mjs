@@ -17,6 +17,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { freePort } from '../scripts/free-port.mjs';
 import { startMailbox } from '../scripts/mailbox.mjs';
+import { newsletterTool } from './newsletter-tool.mjs';
 import {
   CheckpointSigner,
   createLedgerApp,
@@ -139,6 +140,9 @@ const mailbox = await startMailbox({ keep: 100 });
 // The ledger, mounted where the booking page posts to (same origin here).
 // The back office's key to the staff API; it never leaves this server.
 const staffToken = randomBytes(32).toString('base64url');
+// The salon's newsletter service, embedded for the demo at /newsletter-tool: the ledger sends it every change
+// of a decision, signed; it sends back the unsubscribes made there.
+const tool = await newsletterTool({ dataDir, page: (...args) => page(...args) });
 const ledger = createLedgerApp({
   store,
   checkpointKeys: [signer.verifierKey],
@@ -149,6 +153,11 @@ const ledger = createLedgerApp({
   publicUrl: `http://localhost:${port}/ledger`,
   // E-mail newsletter sign-ups count once the customer clicked the link in the mail (double opt-in).
   mail: { smtp: mailbox.url, from: 'Salon Bella <hallo@salon-bella.ch>' },
+  webhooks: {
+    endpoints: [{ url: `http://localhost:${port}/newsletter-tool/webhook`, secret: tool.webhookSecret }],
+    salon: { name: 'Salon Bella' },
+  },
+  integrations: { tokens: [tool.integrationToken] },
   controller: {
     name: 'Salon Bella',
     address: 'Bahnhofstrasse 1, 8001 Zürich',
@@ -159,6 +168,8 @@ const ledger = createLedgerApp({
   },
 });
 app.route('/ledger', ledger);
+tool.connect(ledger);
+app.route('/', tool.app);
 
 /** Calls the staff API as the back office's server side does, with the token. */
 const staff = (path, init = {}) =>
@@ -269,7 +280,7 @@ const page = (lang, title, body) =>
           <a href="/" class="brand">Salon Bella</a>
           <nav class="site-nav">
             <a href="/back-office">Verwaltung</a> <a href="/received">Einwilligungsprotokoll</a>
-            <a href="/mailbox">Postfach</a>
+            <a href="/mailbox">Postfach</a> <a href="/newsletter-tool">Newsletter-Tool</a>
           </nav>
         </header>
         <main>${body}</main>
@@ -516,7 +527,7 @@ app.use('/dist/*', serveStatic({ root: './' }));
 
 const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? 'localhost' }, (info) => {
   console.log(
-    `Salon Bella demo: http://localhost:${info.port}/  (back office: /back-office, records: /received, mailbox: /mailbox, data in ${databaseUrl ? 'PostgreSQL' : `${dataDir}/`})`,
+    `Salon Bella demo: http://localhost:${info.port}/  (back office: /back-office, records: /received, mailbox: /mailbox, newsletter tool: /newsletter-tool, data in ${databaseUrl ? 'PostgreSQL' : `${dataDir}/`})`,
   );
 });
 const stop = () => server.close(() => store.close().then(() => process.exit(0)));

@@ -43,7 +43,7 @@ import { startLedgerServer } from './app/node-server.js';
 import type { PublishedText } from './consent/text-registry.js';
 import { mergePublishedTexts, publishedTextsFromHtml } from './consent/published-texts.js';
 import { LedgerVerifier, type CheckpointSource } from './integrity/verify-ledger.js';
-import { checkWebhookSecret, newWebhookSecret } from './integrations/webhooks.js';
+import { checkWebhookSecret, checkWebhookUrl, newWebhookSecret } from './integrations/webhooks.js';
 import type { IntegrationCredentials } from './routes/integrations.js';
 import { CheckpointWitnesses } from './integrity/witness.js';
 import type { CountryCode } from './consent/addresses.js';
@@ -63,7 +63,7 @@ const USAGE = `usage:
 many salons on one deployment (a platform):
   marketing-consent-ledger salons add ID --salon NAME [--origin URL]... [salon options]   prints its staff token
   marketing-consent-ledger salons set ID [salon options]     changes only what is given
-  marketing-consent-ledger salons list | disable ID | enable ID | new-token ID
+  marketing-consent-ledger salons list | disable ID | enable ID | new-token ID | new-integration-token ID
   marketing-consent-ledger serve --salons [options]          every enabled salon, under /salons/ID/
       --max-open-salons 500    at most this many salons open at once (about five files each): the one
                                asked for least recently is closed to open another
@@ -71,7 +71,8 @@ many salons on one deployment (a platform):
                                or when its mails are due)
   verify and retention take --salon-id ID for one salon's chain
   salon options: --salon, --salon-address, --salon-email, --jurisdiction, --locale, --privacy-url,
-  --phone-country, --origin, --staff-origin, --texts, --mail-from, --single-opt-in (as for serve)
+  --phone-country, --origin, --staff-origin, --texts, --mail-from, --single-opt-in (as for serve),
+  --webhook URL (the salon's own endpoints, each with its own secret, printed once; "none" removes them)
   (each with --data DIR or --database-url URL, where the platform keeps its salons)
 
 where the ledger is:
@@ -327,6 +328,13 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const webhookSecret = process.env['MARKETING_CONSENT_WEBHOOK_SECRET'];
+  try {
+    for (const url of values.webhook) checkWebhookUrl(url);
+    if (values.webhook.length) checkWebhookSecret(webhookSecret);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
   const settings: Omit<LedgerOptions, 'store'> = {
     allowedOrigins: values.origin,
     staffOrigins: values['staff-origin'],

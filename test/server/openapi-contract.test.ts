@@ -13,6 +13,8 @@ import fc from 'fast-check';
 import { startMailbox, type Mailbox } from '../../scripts/mailbox.mjs';
 import { consentEvent, PAGE_ORIGIN, STAFF_TOKEN, startLedger, uniquePhone, type Ledger } from './ledger-fixture.js';
 
+const INTEGRATION_TOKEN = 'integration-token-for-the-contract-0123456789';
+
 const Ajv2020 = Ajv2020Module as unknown as typeof Ajv2020Module.default;
 
 interface Operation {
@@ -59,6 +61,7 @@ describe('the OpenAPI document is the contract', () => {
       confirmation: {},
       mail: { smtp: mailbox.url, from: 'Salon Bella <hallo@salon-bella.example>' },
       maxBodyBytes: 16_384,
+      integrations: { tokens: [INTEGRATION_TOKEN] },
     };
     ledger = await startLedger(settings);
     limited = await startLedger({ ...settings, rateLimit: { perMinute: 1, burst: 1 } });
@@ -144,6 +147,19 @@ describe('the OpenAPI document is the contract', () => {
     );
     add('POST /v1/staff/unsubscribe-links', { query: {}, ...json({ purpose: 'email-newsletter', address: email }) });
     add('GET /v1/staff/entries', { query: { after: '0', limit: '5' }, headers: staff });
+    add('GET /v1/staff/webhooks', { query: {}, headers: staff });
+    add('POST /v1/staff/webhooks/replay', { query: {}, ...json({ endpoint: '0123456789abcdef', fromSeq: 1 }) });
+    add('POST /v1/integrations/suppressions', {
+      query: {},
+      headers: { authorization: `Bearer ${INTEGRATION_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        address: email,
+        kind: 'hard-bounce',
+        source: 'Newsletter tool',
+        occurredAt: new Date().toISOString(),
+        reference: 'bounce-1',
+      }),
+    });
     add('GET /v1/staff/verify', { query: {}, headers: staff });
   });
   after(async () => {

@@ -36,6 +36,8 @@ const SHARED_SETTINGS = [
   'confirmationLapseDays',
   'retention',
   'now',
+  'webhooks',
+  'integrations',
 ] as const satisfies readonly (keyof LedgerOptions)[];
 
 export type SharedLedgerOptions = Pick<LedgerOptions, (typeof SHARED_SETTINGS)[number]> & {
@@ -89,9 +91,21 @@ export function salonLedgerOptions(
   salon: SalonSettings,
   shared: SharedLedgerOptions = {},
 ): Omit<LedgerOptions, 'store'> {
-  const { mail, publicUrl, ...rest } = shared;
+  const { mail, publicUrl, webhooks, integrations, ...rest } = shared;
+  // The platform's own endpoints and tools see every salon; the salon's own see only it.
+  const endpoints = [...(webhooks?.endpoints ?? []), ...(salon.webhooks ?? [])];
   return {
     ...rest,
+    ...(endpoints.length
+      ? { webhooks: { ...webhooks, endpoints, salon: { id: salon.id, name: salon.controller.name } } }
+      : {}),
+    integrations: {
+      ...integrations,
+      tokenSha256s: [
+        ...(integrations?.tokenSha256s ?? []),
+        ...(salon.integrationTokenSha256 ? [salon.integrationTokenSha256] : []),
+      ],
+    },
     allowedOrigins: salon.origins,
     staffOrigins: salon.staffOrigins,
     staffTokenSha256: salon.staffTokenSha256,

@@ -51,6 +51,10 @@ export interface SalonSettings {
   createdAt: string;
   /** Set while the salon is disabled: its ledger answers nothing, and its records are kept. */
   disabledAt?: string;
+  /** Where the salon's decision changes are sent, each endpoint with its own Standard Webhooks secret. */
+  webhooks?: { url: string; secret: string }[];
+  /** SHA-256 (hex) of the token the salon's newsletter tool posts suppressions with. */
+  integrationTokenSha256?: string;
 }
 
 const controllerSchema = z.object({
@@ -76,6 +80,8 @@ const salonSchema = z.object({
   singleOptIn: z.array(z.string()),
   createdAt: z.string(),
   disabledAt: z.optional(z.string()),
+  webhooks: z.optional(z.array(z.object({ url: z.string(), secret: z.string().check(z.startsWith('whsec_')) }))),
+  integrationTokenSha256: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
 });
 
 /** Throws, naming the salon and the field, when stored settings are not a salon's. */

@@ -21,6 +21,7 @@ import {
   type SalonSettings,
 } from './salon-registry.js';
 import type { PublishedText } from '../consent/text-registry.js';
+import { checkWebhookUrl, newWebhookSecret, shownUrl, type WebhookEndpoint } from '../integrations/webhooks.js';
 
 const LOCALES = ['de', 'fr', 'it', 'en'];
 
@@ -37,6 +38,8 @@ export interface SalonFlags {
   origin: string[];
   'staff-origin': string[];
   'single-opt-in': string[];
+  /** The salon's webhook endpoints (replacing its list; "none" empties it). */
+  webhook: string[];
 }
 
 export type RegistryPlace = { directory: string } | { databaseUrl: string; poolSize?: number };
@@ -62,7 +65,7 @@ export async function salonsCommand(
   texts: PublishedText[] | undefined,
   where: RegistryPlace,
 ): Promise<number> {
-  const actions = ['add', 'set', 'list', 'disable', 'enable', 'new-token'];
+  const actions = ['add', 'set', 'list', 'disable', 'enable', 'new-token', 'new-integration-token'];
   if (!action || !actions.includes(action)) {
     console.error(`salons needs one of: ${actions.join(', ')} (e.g. "salons add salon-bella --salon 'Salon Bella'")`);
     return 2;
@@ -87,10 +90,25 @@ export async function salonsCommand(
       case 'add':
         return await add(registry, id!, flags, texts);
       case 'set': {
-        const salon = await registry.update(id!, (salon) => withFlags(salon, flags, texts));
+        let made: WebhookEndpoint[] = [];
+        const salon = await registry.update(id!, (salon) => {
+          const changed = withWebhooks(withFlags(salon, flags, texts), flags.webhook);
+          made = changed.made;
+          return changed.salon;
+        });
         const problem = doubleOptInProblem(salon);
         if (problem) console.error(`warning: ${problem}`);
         console.log(`changed salon ${salon.id} (${salon.controller.name})`);
+        printWebhookSecrets(made);
+        return 0;
+      }
+      case 'new-integration-token': {
+        const token = newSecret();
+        await registry.update(id!, (salon) => ({ ...salon, integrationTokenSha256: hashStaffToken(token) }));
+        console.log(
+          `new integration token for salon ${id} (shown once; the old one no longer works). The salon's newsletter ` +
+            `tool posts suppressions with it, and can do nothing else:\n${token}`,
+        );
         return 0;
       }
       case 'disable':
@@ -152,7 +170,9 @@ async function add(
     console.error(problem);
     return 2;
   }
-  await registry.add(salon);
+  const { salon: withHooks, made } = withWebhooks(salon, flags.webhook);
+  await registry.add(withHooks);
+  printWebhookSecrets(made);
   console.log(`added salon ${id} (${salon.controller.name}); its ledger is /salons/${id}/ on the platform`);
   if (salon.origins.length === 0) {
     console.log(`  no --origin yet: booking pages can post once "salons set ${id} --origin https://…" names them`);
@@ -171,7 +191,44 @@ function list(salons: readonly SalonSettings[]): number {
   return 0;
 }
 
+/**
+ * The salon with its webhook endpoints as `urls` name them ("none": none):
+ * an endpoint it had keeps its secret, a new one gets its own (`made`), so
+ * one salon's tool can never check another's events.
+ */
+function withWebhooks(
+  salon: SalonSettings,
+  urls: readonly string[],
+): { salon: SalonSettings; made: WebhookEndpoint[] } {
+  if (urls.length === 0) return { salon, made: [] };
+  const wanted = urls.includes('none') ? [] : urls;
+  const made: WebhookEndpoint[] = [];
+  const webhooks = wanted.map((url) => {
+    const had = salon.webhooks?.find((endpoint) => endpoint.url === url);
+    if (had) return had;
+    const endpoint = { url, secret: newWebhookSecret() };
+    made.push(endpoint);
+    return endpoint;
+  });
+  return { salon: { ...salon, webhooks }, made };
+}
+
+function printWebhookSecrets(made: readonly WebhookEndpoint[]): void {
+  for (const { url, secret } of made) {
+    console.log(
+      `webhook ${shownUrl(url)}: its receiver checks the signatures with this secret (shown once):\n${secret}`,
+    );
+  }
+}
+
 function flagProblem(flags: SalonFlags): string | undefined {
+  for (const url of flags.webhook.filter((url) => url !== 'none')) {
+    try {
+      checkWebhookUrl(url);
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
   if (flags.locale !== undefined && !LOCALES.includes(flags.locale)) {
     return `--locale must be one of ${LOCALES.join(', ')}, not "${flags.locale}"`;
   }
