@@ -165,6 +165,11 @@ export async function newsletterTool({ dataDir, page }) {
         reference: `demo-${randomBytes(6).toString('hex')}`,
       }),
     });
+    // The tool stops writing at once; the ledger's webhook for the withdrawal confirms it.
+    if (answer.ok) {
+      delete state.subscribers[`${form.purpose} ${form.address}`];
+      await save();
+    }
     const done = answer.ok
       ? `${form.address} ist abgemeldet; das Einwilligungsprotokoll hat den Widerruf erfasst.`
       : `Das Protokoll hat die Abmeldung nicht angenommen (${answer.status}).`;

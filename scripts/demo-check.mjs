@@ -220,6 +220,58 @@ try {
   console.log(
     `back office: audience ${before} → ${before + 1} after a staff entry → ${await audienceCount()} after the withdrawal`,
   );
+  // The salon's newsletter tool follows the ledger (signed webhooks) and sends its unsubscribes back.
+  const toolText = async () => {
+    await page.goto(`${base}/newsletter-tool`, { waitUntil: 'networkidle0' });
+    return page.$eval('main', (main) => main.textContent.replace(/\s+/g, ' '));
+  };
+  const toolShows = async (holds, what) => {
+    const deadline = Date.now() + 15_000;
+    while (!holds(await toolText())) {
+      if (Date.now() > deadline) {
+        problems.push(`newsletter tool: ${what}`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  };
+  const subscribers = (text) => text.slice(0, text.indexOf('Empfangene Webhooks'));
+  // The file's withdrawal (above) reached the tool: Sophie granted, then withdrawn, so she is not on its list.
+  await toolShows(
+    (text) =>
+      subscribers(text).includes(booked.email) && text.includes('abgemeldet · E-Mail-Newsletter · sophie.dubois'),
+    'the withdrawal made in the customer file did not reach it',
+  );
+  if (subscribers(await toolText()).includes('sophie.dubois@example.ch'))
+    problems.push('newsletter tool: lists a customer withdrawn in the customer file');
+  await page.screenshot({ path: `${out}/newsletter-tool-after-file-withdrawal.png`, fullPage: true });
+  // An unsubscribe in the tool: the customer file shows the withdrawal, with the tool named.
+  await Promise.all([
+    page.waitForNavigation(),
+    page.click('form[action="/newsletter-tool/unsubscribe"]:has(input[value="mia.rossi@example.ch"]) button'),
+  ]);
+  await page.goto(`${base}/back-office?customer=mia.rossi%40example.ch`, { waitUntil: 'networkidle0' });
+  await page.waitForFunction(() =>
+    document.querySelector('marketing-consent-file')?.shadowRoot.querySelector('.purposes'),
+  );
+  const miaFile = await fileText();
+  if (!miaFile.includes('im Newsletter-Tool abgemeldet (Newsletter-Tool der Demo)') || !miaFile.includes('Widerrufen'))
+    problems.push(`back office: the tool's unsubscribe is not in Mia Rossi's file: ${miaFile.slice(0, 300)}`);
+  await page.screenshot({ path: `${out}/back-office-after-tool-unsubscribe.png`, fullPage: true });
+  await toolShows(
+    (text) =>
+      !subscribers(text).includes('mia.rossi@example.ch · E-Mail') &&
+      text.includes('abgemeldet · E-Mail-Newsletter · mia.rossi'),
+    'the unsubscribe made in it did not come back as a webhook',
+  );
+  await page.screenshot({ path: `${out}/newsletter-tool-after-unsubscribe.png`, fullPage: true });
+  console.log('newsletter tool: a withdrawal in the customer file left it; an unsubscribe in it reached the file');
+  // Back to Sophie's file, for her erasure.
+  await page.goto(`${base}/back-office?customer=sophie.dubois%40example.ch`, { waitUntil: 'networkidle0' });
+  await page.waitForFunction(() =>
+    document.querySelector('marketing-consent-file')?.shadowRoot.querySelector('.purposes'),
+  );
+
   // Erasure on request: her personal data goes from every record; the ledger keeps that records existed.
   const eraseForm = 'marketing-consent-file >>> form.erase';
   await page.type(`${eraseForm} input[name="note"]`, 'Brief vom 24.11.2026');
@@ -243,7 +295,13 @@ try {
   // Reflow (WCAG 1.4.10): at 320 CSS px nothing scrolls sideways, the proof included.
   await page.setViewport({ width: 320, height: 800 });
   // The customer file last: its proof is checked next.
-  const reflowPages = ['/', '/received', '/datenschutz', `/back-office?customer=${encodeURIComponent(booked.email)}`];
+  const reflowPages = [
+    '/',
+    '/received',
+    '/datenschutz',
+    '/newsletter-tool',
+    `/back-office?customer=${encodeURIComponent(booked.email)}`,
+  ];
   for (const path of reflowPages) {
     await page.goto(`${base}${path}`, { waitUntil: 'networkidle0' });
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -303,6 +361,7 @@ try {
     '/datenschutz',
     '/received',
     '/mailbox',
+    '/newsletter-tool',
     `/back-office?customer=${encodeURIComponent(booked.email)}`,
     ...(confirmLink ? [confirmLink] : []),
     proofUrl,
