@@ -21,7 +21,7 @@ export type Answer = 'ok' | 'fail' | 'hang';
 export const WEBHOOK_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
 export async function startReceiver(secret = WEBHOOK_SECRET) {
-  const verifier = new Webhook(secret);
+  let verifier = new Webhook(secret);
   const delivered: Delivery[] = [];
   /** Every attempt, answered or not: its webhook-id. */
   const attempts: string[] = [];
@@ -75,6 +75,10 @@ export async function startReceiver(secret = WEBHOOK_SECRET) {
     rejected,
     answer(next: Answer) {
       answer = next;
+    },
+    /** The secret to verify with, once the ledger made it (a platform salon's endpoint). */
+    verifyWith(next: string) {
+      verifier = new Webhook(next);
     },
     /** Resolves once `done()` holds, checked after every request (fails after `ms`). */
     async until(done: () => boolean, ms = 20_000): Promise<void> {

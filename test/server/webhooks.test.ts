@@ -12,8 +12,9 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { consentEvent, startLedger, STAFF_TOKEN, type Ledger } from './ledger-fixture.js';
-import { killHard, serve } from './cli-fixture.js';
+import { consentEvent, PAGE_ORIGIN, startLedger, STAFF_TOKEN, type Ledger } from './ledger-fixture.js';
+import { startMailbox as startMailServer } from '../../scripts/mailbox.mjs';
+import { cli, killHard, serve, servePlatform } from './cli-fixture.js';
 import { startReceiver, WEBHOOK_SECRET } from './webhook-receiver.js';
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
@@ -214,6 +215,130 @@ describe('webhooks', () => {
       }),
       /whsec_/,
     );
+  });
+});
+
+describe('webhooks with double opt-in', () => {
+  it('sends pending at the tick, granted at the click, and lapsed when a sign-up was never confirmed', async () => {
+    const receiver = await startReceiver();
+    const mail = await startMailServer();
+    const ledger = await startLedger({
+      confirmation: {},
+      mail: { smtp: mail.url, from: 'Salon Bella <hallo@salon-bella.example>' },
+      confirmationLapseDays: 2 / 86_400,
+      webhooks: { endpoints: [{ url: receiver.url, secret: WEBHOOK_SECRET }], salon: { name: 'Salon Bella' } },
+    });
+    try {
+      const greta = consentEvent({ subject: { email: `greta-${Date.now()}@example.ch` } });
+      const hugo = consentEvent({ subject: { email: `hugo-${Date.now()}@example.ch` } });
+      await ledger.post('/v1/consent-events', greta, { origin: PAGE_ORIGIN });
+      await ledger.post('/v1/consent-events', hugo, { origin: PAGE_ORIGIN });
+      const mails = await mail.waitFor(2);
+      const toGreta = mails.find((m) => m.to === greta.subject.email)!;
+      assert.equal((await fetch(toGreta.link, { method: 'POST' })).status, 200);
+      await receiver.until(
+        () =>
+          receiver.typesFor(greta.subject.email!).length === 2 && receiver.typesFor(hugo.subject.email!).length === 2,
+      );
+      assert.deepEqual(receiver.typesFor(greta.subject.email!), ['pending', 'granted']);
+      assert.deepEqual(receiver.typesFor(hugo.subject.email!), ['pending', 'lapsed']);
+      const pending = receiver.delivered.find((d) => d.event.data?.['address'] === hugo.subject.email)!;
+      const lapsed = receiver.delivered.findLast((d) => d.event.data?.['address'] === hugo.subject.email)!;
+      assert.equal(lapsed.event.time, pending.event.data?.['lapsesAt'], 'the lapse is sent for its time');
+      assert.equal(lapsed.event.data?.['seq'], pending.event.data?.['seq'], 'and names the sign-up');
+      assert.deepEqual(receiver.rejected, []);
+    } finally {
+      await ledger.close();
+      await mail.close();
+      await receiver.close();
+    }
+  });
+});
+
+describe('webhooks on the command line', () => {
+  it('makes a secret, and refuses a plain-http endpoint or a missing secret before touching the data', async () => {
+    const made = cli('webhook-secret');
+    assert.equal(made.code, 0);
+    assert.match(made.stdout.trim(), /^whsec_[A-Za-z0-9+/]{43}=$/);
+    const data = await mkdtemp(join(tmpdir(), 'webhooks-cli-'));
+    const plain = cli('serve', '--data', data, '--port', '0', '--webhook', 'http://tool.example/hook');
+    assert.equal(plain.code, 2);
+    assert.match(plain.output, /must use https/);
+    const noSecret = cli('serve', '--data', data, '--port', '0', '--webhook', 'https://tool.example/hook');
+    assert.equal(noSecret.code, 2);
+    assert.match(noSecret.output, /MARKETING_CONSENT_WEBHOOK_SECRET/);
+    assert.deepEqual(await readdir(data), [], 'nothing written');
+  });
+});
+
+describe('webhooks and suppressions on a platform', () => {
+  it("a salon's own endpoint gets its events, signed with its own secret, and its tool's token posts suppressions there only", async () => {
+    const data = await mkdtemp(join(tmpdir(), 'webhooks-platform-'));
+    const where = ['--data', data];
+    // The salon's tool knows only its salon's secret, made when the endpoint is set.
+    const receiver = await startReceiver();
+    const added = (id: string, name: string) =>
+      cli(
+        'salons',
+        'add',
+        id,
+        ...where,
+        '--salon',
+        name,
+        '--origin',
+        PAGE_ORIGIN,
+        '--single-opt-in',
+        'email-newsletter',
+      );
+    assert.equal(added('bella', 'Salon Bella').code, 0);
+    assert.equal(added('chic', 'Coiffure Chic').code, 0);
+    const set = cli('salons', 'set', 'bella', ...where, '--webhook', receiver.url);
+    assert.equal(set.code, 0, set.output);
+    const secret = /shown once\):\n(whsec_\S+)/.exec(set.stdout)?.[1];
+    assert.ok(secret, set.stdout);
+    const again = cli('salons', 'set', 'bella', ...where, '--webhook', receiver.url);
+    assert.ok(!again.stdout.includes('whsec_'), 'an endpoint it had keeps its secret');
+    const tokenOut = cli('salons', 'new-integration-token', 'bella', ...where);
+    const token = /can do nothing else:\n(\S+)/.exec(tokenOut.stdout)?.[1];
+    assert.ok(token, tokenOut.stdout);
+    receiver.verifyWith(secret);
+    const platform = await servePlatform(...where);
+    try {
+      const anna = consentEvent();
+      const ben = consentEvent();
+      const post = (salon: string, event: unknown) =>
+        fetch(`${platform.url}/salons/${salon}/v1/consent-events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN },
+          body: JSON.stringify(event),
+        });
+      assert.equal((await post('bella', anna)).status, 201);
+      assert.equal((await post('chic', ben)).status, 201);
+      const suppress = (salon: string) =>
+        fetch(`${platform.url}/salons/${salon}/v1/integrations/suppressions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({
+            address: salon === 'bella' ? anna.subject.email : ben.subject.email,
+            kind: 'unsubscribe',
+            source: 'Brevo',
+            occurredAt: new Date().toISOString(),
+            reference: 'r-1',
+          }),
+        });
+      assert.equal((await suppress('chic')).status, 401, "bella's token opens nothing at chic");
+      assert.equal((await suppress('bella')).status, 200);
+      await receiver.until(() => receiver.typesFor(anna.subject.email!).length === 2);
+      assert.deepEqual(receiver.typesFor(anna.subject.email!), ['granted', 'withdrawn']);
+      assert.deepEqual(receiver.typesFor(ben.subject.email!), [], "chic's events go nowhere near bella's tool");
+      const first = receiver.delivered[0]!;
+      assert.equal(first.event.source, '/salons/bella');
+      assert.deepEqual(first.event.data?.['salon'], { id: 'bella', name: 'Salon Bella' });
+      assert.deepEqual(receiver.rejected, []);
+    } finally {
+      platform.child.kill('SIGTERM');
+      await receiver.close();
+    }
   });
 });
 
