@@ -185,7 +185,9 @@ const SEED_CUSTOMERS = [
   { name: 'Sophie Dubois', email: 'sophie.dubois@example.ch', phone: '+41 76 111 22 33' },
   { name: 'Marco Bianchi', email: 'marco.bianchi@example.ch', phone: '+41 79 444 55 66' },
 ];
-if ((await store.entries()).length === 0) {
+/** Seeds an empty ledger; run once the demo listens, so the newsletter tool receives the seeds' webhooks. */
+async function seedCustomers() {
+  if ((await store.entries()).length > 0) return;
   const grant = (customer, purposes, evidence) =>
     staff('/v1/staff/grants', {
       method: 'POST',
@@ -525,7 +527,8 @@ app.use(
 );
 app.use('/dist/*', serveStatic({ root: './' }));
 
-const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? 'localhost' }, (info) => {
+const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? 'localhost' }, async (info) => {
+  await seedCustomers();
   console.log(
     `Salon Bella demo: http://localhost:${info.port}/  (back office: /back-office, records: /received, mailbox: /mailbox, newsletter tool: /newsletter-tool, data in ${databaseUrl ? 'PostgreSQL' : `${dataDir}/`})`,
   );

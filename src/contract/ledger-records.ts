@@ -524,3 +524,25 @@ export const webhookReplayRequestSchema = z.object({
   endpoint: z.string().check(z.regex(/^[0-9a-f]{16}$/, 'endpoint must be an id from GET /v1/staff/webhooks')),
   fromSeq: z.number().check(z.int(), z.minimum(1)),
 });
+
+/**
+ * The `data` of a webhook event (a CloudEvent whose `type` is
+ * `marketing-consent.decision.<change>`): what a newsletter tool needs to
+ * keep its list in step with the ledger.
+ */
+export const consentWebhookDataSchema = z.object({
+  /** The salon: its id on a platform, and its name. */
+  salon: z.object({ id: z.optional(z.string()), name: z.string() }),
+  purpose: z.string(),
+  /** The e-mail address, or the phone number in E.164. */
+  address: z.string(),
+  /** The chain entry that made the change (a lapse names its sign-up's entry, an erasure its own). */
+  seq: z.number(),
+  /** How the deciding record came (online-booking, staff, unsubscribe-link, suppression, double-opt-in). */
+  method: z.optional(z.string()),
+  /** For `.pending`: when the sign-up lapses unless confirmed. */
+  lapsesAt: z.optional(z.string()),
+  /** For `.erased`: why (customer-request, unconfirmed-sign-up, retention-period, other). */
+  reason: z.optional(z.enum(ERASURE_REASONS)),
+});
+export type ConsentWebhookData = z.infer<typeof consentWebhookDataSchema>;

@@ -61,6 +61,15 @@ export {
   type RetentionPolicy,
 } from './consent/erasure.js';
 export { GENESIS_HASH, entryHash, findChainBreak } from './integrity/hash-chain.js';
+export {
+  newWebhookSecret,
+  checkWebhookUrl,
+  WEBHOOK_EVENT_TYPE_PREFIX,
+  type WebhookEndpoint,
+  type WebhookSettings,
+  type WebhookEndpointStatus,
+} from './integrations/webhooks.js';
+export { SUPPRESSIONS_PATH, type IntegrationCredentials } from './routes/integrations.js';
 export { ConsentView, type SubjectQuery, type AddressDecision } from './consent/consent-status.js';
 export { AddressBook, normalizeEmail, normalizePhone, type CountryCode } from './consent/addresses.js';
 export {

@@ -14,6 +14,7 @@ import {
   audienceSchema,
   chainEntrySchema,
   confirmationResendRequestSchema,
+  consentWebhookDataSchema,
   erasedEntrySchema,
   erasureEntrySchema,
   ERASURE_REASONS,
@@ -21,7 +22,11 @@ import {
   ledgerEntrySchema,
   staffGrantRequestSchema,
   subjectStatusSchema,
+  suppressionRequestSchema,
+  suppressionResultSchema,
   unsubscribeLinkRequestSchema,
+  webhookReplayRequestSchema,
+  webhookStatusSchema,
   withdrawalRequestSchema,
 } from '../../contract/ledger-records.js';
 import { WIDGET_VERSION } from '../../version.js';
@@ -209,7 +214,63 @@ const NAMED = {
   RetentionAnswer: retentionAnswerSchema,
   VerifyAnswer: verifyAnswerSchema,
   Proof: proofSchema,
+  SuppressionRequest: suppressionRequestSchema,
+  SuppressionResult: suppressionResultSchema,
+  WebhookStatus: webhookStatusSchema,
+  WebhookReplayRequest: webhookReplayRequestSchema,
 };
+
+/** The webhooks the ledger sends (OpenAPI 3.1 `webhooks`): one CloudEvent per change, signed per Standard Webhooks. */
+const WEBHOOKS = Object.fromEntries(
+  (['granted', 'pending', 'withdrawn', 'lapsed', 'erased'] as const).map((change) => [
+    `decision.${change}`,
+    {
+      post: {
+        operationId: `decision${change[0]!.toUpperCase()}${change.slice(1)}`,
+        summary: `A purpose became ${change} for an address`,
+        description:
+          'A CloudEvents 1.0 event in structured JSON mode, type marketing-consent.decision.' +
+          `${change}, signed per Standard Webhooks (webhook-id, the same for every attempt; webhook-timestamp; ` +
+          'webhook-signature). Answer 2xx once it is stored; anything else is tried again.',
+        parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({
+          name,
+          in: 'header' as const,
+          required: true,
+          schema: { type: 'string' as const },
+        })),
+        requestBody: {
+          required: true,
+          content: {
+            'application/cloudevents+json': {
+              schema: {
+                type: 'object' as const,
+                required: ['specversion', 'id', 'source', 'type', 'time', 'data'],
+                properties: {
+                  specversion: { const: '1.0' },
+                  id: { type: 'string' as const },
+                  source: { type: 'string' as const },
+                  type: { const: `marketing-consent.decision.${change}` },
+                  time: { type: 'string' as const, format: 'date-time' },
+                  datacontenttype: { const: 'application/json' },
+                  data: z.toJSONSchema(consentWebhookDataSchema, { target: 'draft-2020-12' }) as Record<
+                    string,
+                    unknown
+                  >,
+                },
+              },
+            },
+          },
+        },
+        // The ledger signs its webhooks; the receiver verifies the signature (no credential goes to it).
+        security: [],
+        responses: {
+          '2XX': { description: 'Received' },
+          '4XX': { description: 'Not taken (a wrong signature, say): sent again later, with the same webhook-id' },
+        },
+      },
+    },
+  ]),
+);
 for (const [id, schema] of Object.entries(NAMED)) {
   if (!z.globalRegistry.has(schema)) z.globalRegistry.add(schema, { id });
 }
@@ -246,6 +307,7 @@ export function buildOpenApi(app: Hono, server?: string): Promise<Record<string,
               },
             },
           ],
+      webhooks: WEBHOOKS,
       components: {
         securitySchemes: {
           staffToken: { type: 'http', scheme: 'bearer' },

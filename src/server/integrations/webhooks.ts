@@ -24,7 +24,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
-import type { ChainEntry, ErasureRecord } from '../../contract/ledger-records.js';
+import type { ChainEntry, ConsentWebhookData, ErasureRecord } from '../../contract/ledger-records.js';
 import { isRecord } from '../../contract/ledger-records.js';
 import type { LedgerContext } from '../app/ledger-context.js';
 import { addressPrefix } from '../consent/addresses.js';
@@ -88,7 +88,7 @@ interface Due {
   id: string;
   type: DecisionChange;
   time: string;
-  data: Record<string, unknown>;
+  data: ConsentWebhookData;
   acknowledge(state: EndpointState): void;
 }
 
@@ -471,7 +471,7 @@ export class WebhookDispatcher {
     return this.#ledger.store.identifierDigest(key);
   }
 
-  #data(purpose: string, address: string, seq: number): Record<string, unknown> {
+  #data(purpose: string, address: string, seq: number): ConsentWebhookData {
     return { salon: this.#settings.salon, purpose, address, seq };
   }
 
@@ -509,8 +509,9 @@ export class WebhookDispatcher {
       await response.body?.cancel();
       return response.ok ? undefined : `HTTP ${response.status}`;
     } catch (error) {
-      const cause = (error as Error).cause as { code?: string } | undefined;
-      return (error as Error).name === 'TimeoutError' ? 'no answer in time' : (cause?.code ?? (error as Error).message);
+      const cause = (error as Error).cause as { code?: string; message?: string } | undefined;
+      if ((error as Error).name === 'TimeoutError') return 'no answer in time';
+      return cause?.code ?? cause?.message ?? (error as Error).message;
     }
   }
 

@@ -34,7 +34,7 @@
  * writing the same files at once.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { StateFiles } from './state-files.js';
+import { StateFiles, syncDirectory } from './state-files.js';
 import { mkdir, open, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -1012,15 +1012,5 @@ function isRunning(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** fsync the directory, so a newly created ledger file survives a crash too. */
-async function syncDirectory(directory: string): Promise<void> {
-  const handle = await open(directory, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

@@ -14,7 +14,8 @@ export const STATE_FOLDER_NAME = 'state';
 const fileNameOf = (name: string) =>
   /^[a-z0-9.-]{1,100}$/i.test(name) ? `${name}.json` : `${createHash('sha256').update(name).digest('hex')}.json`;
 
-async function syncFolder(folder: string): Promise<void> {
+/** fsync a directory, so a file created, renamed or removed in it stays so after a crash. */
+export async function syncDirectory(folder: string): Promise<void> {
   const handle = await open(folder, 'r');
   try {
     await handle.sync();
@@ -47,7 +48,7 @@ export class StateFiles {
       await unlink(path).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
       });
-      if (this.#made) await syncFolder(this.#folder);
+      if (this.#made) await syncDirectory(this.#folder);
       return;
     }
     if (!this.#made) {
@@ -63,7 +64,7 @@ export class StateFiles {
       await handle.close();
     }
     await rename(aside, path);
-    await syncFolder(this.#folder);
+    await syncDirectory(this.#folder);
   }
 
   /** The names of the documents whose names start with `prefix`. */
