@@ -148,6 +148,24 @@ export const suppressionRecordSchema = z.object({
 export type SuppressionRecord = z.infer<typeof suppressionRecordSchema>;
 
 /**
+ * A decision the customer made before the salon used this ledger, brought
+ * from other software by `marketing-consent-ledger import` (never over HTTP):
+ * `occurredAt` is when the customer decided, `source` the software it came
+ * from; a grant names its evidence (the signed form, the old system's record).
+ */
+export const importRecordSchema = z.object({
+  ...recordBase,
+  method: z.literal('import'),
+  import: z.object({
+    occurredAt: z.string(),
+    source: text(120),
+    evidence: z.optional(text(500)),
+    staffName: z.optional(text(120)),
+  }),
+});
+export type ImportRecord = z.infer<typeof importRecordSchema>;
+
+/**
  * A confirmation mail for a grant that waits for double opt-in: sent (with
  * the SMTP server's Message-ID and the mail as sent) or failed (with the
  * server's reply). Records no decision (`purposes` is empty). The mail's
@@ -271,6 +289,7 @@ export const ledgerRecordSchema = z.union([
   confirmationMailRecordSchema,
   confirmationRecordSchema,
   suppressionRecordSchema,
+  importRecordSchema,
 ]);
 export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;
 
@@ -397,18 +416,21 @@ export const purposeStatusSchema = z.object({
   state: z.enum(['granted', 'pending', 'withdrawn', 'never', 'erased']),
   /** When the deciding record reached the ledger. */
   since: z.optional(z.string()),
-  method: z.optional(z.enum(['online-booking', 'staff', 'unsubscribe-link', 'suppression'])),
+  method: z.optional(z.enum(['online-booking', 'staff', 'unsubscribe-link', 'suppression', 'import'])),
   textVersion: z.optional(z.string()),
   locale: z.optional(z.string()),
   staff: z.optional(z.object({ name: z.string(), evidence: z.optional(z.string()) })),
+  /** For a decision brought from other software: that software, and when it reached this ledger (`since` is when the customer decided). */
+  imported: z.optional(z.object({ source: z.string(), at: z.string(), evidence: z.optional(z.string()) })),
   /** For a withdrawal a newsletter tool reported: what it was, and the tool. */
   suppression: z.optional(z.object({ kind: z.enum(SUPPRESSION_KINDS), source: z.string() })),
   /**
    * How strong the proof is: `single` (ticked online), `confirmed` (ticked
    * online, then confirmed by the address's owner: double opt-in),
-   * `staff-evidence` (entered by staff with evidence), `none`.
+   * `staff-evidence` (entered by staff with evidence), `imported` (brought
+   * from other software with its evidence), `none`.
    */
-  optInLevel: z.enum(['single', 'confirmed', 'staff-evidence', 'none']),
+  optInLevel: z.enum(['single', 'confirmed', 'staff-evidence', 'imported', 'none']),
   flags: z.array(z.string()),
   seq: z.optional(z.number()),
   eventId: z.optional(z.string()),
@@ -466,6 +488,8 @@ export const audienceSchema = z.object({
     neverGranted: z.number(),
     /** Granted, but the newsletter tool reported a hard bounce since: the address does not reach them. */
     bounced: z.number(),
+    /** Granted only by an import, left out because the audience was asked without imported consents. */
+    imported: z.number(),
   }),
 });
 export type Audience = z.infer<typeof audienceSchema>;

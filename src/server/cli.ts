@@ -26,7 +26,8 @@ import {
   renameVerifierKey,
   splitCheckpoints,
 } from './integrity/checkpoint.js';
-import { createPlatformApp, sharedLedgerOptions } from './salons/platform-app.js';
+import { createPlatformApp, salonLedgerOptions, sharedLedgerOptions } from './salons/platform-app.js';
+import { applyImport, IMPORT_COLUMNS, planImport, readImportFile, type ImportPlan } from './import/consent-import.js';
 import { FileSalonRegistry, salonIdProblem, UnknownSalonError } from './salons/salon-registry.js';
 import { openSalonRegistry, salonsCommand } from './salons/salons-cli.js';
 import { parseTrustProxy } from './app/client-address.js';
@@ -56,6 +57,7 @@ const USAGE = `usage:
   marketing-consent-ledger retention --data DIR | --database-url URL [--dry-run] [--key FILE] [retention options]
   marketing-consent-ledger retention --url LEDGER_URL [--dry-run]
   marketing-consent-ledger accept-history --data DIR | --database-url URL --key FILE --operator NAME --note TEXT
+  marketing-consent-ledger import --data DIR | --database-url URL --file FILE.csv [--dry-run] [--key FILE]
   marketing-consent-ledger keygen --key FILE --name NAME
   marketing-consent-ledger webhook-secret  prints a new secret for MARKETING_CONSENT_WEBHOOK_SECRET
   marketing-consent-ledger rotate-key --key FILE
@@ -138,6 +140,14 @@ accept-history: when a ledger with a key refuses to start because it cannot vouc
   --operator NAME          who accepts it
   --note TEXT              why (no personal data)
 
+import (the consents a salon brings from other software; on a stopped ledger, never over the network):
+  --file FILE.csv          header: email,phone,customer_id,purpose,decision,occurred_at,source,evidence,staff_name;
+                           decision granted or withdrawn; occurred_at when the customer decided (ISO 8601 with
+                           its zone); evidence required for a grant. A file with any wrong row is refused whole,
+                           each wrong row named by its line; a row never overrides a decision on record from the
+                           same time or later, so importing a file again adds nothing
+  --dry-run                print what would be added, write nothing
+
 environment:
   MARKETING_CONSENT_STAFF_TOKEN  token for the staff API (Authorization: Bearer …)
   MARKETING_CONSENT_LINK_SECRET  secret that signs unsubscribe and confirmation links (at least 32 characters)
@@ -195,6 +205,7 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'v' },
   from: { type: 'string', multiple: true, default: [] },
   out: { type: 'string' },
+  file: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 async function main(argv: string[]): Promise<number> {
@@ -254,7 +265,7 @@ async function main(argv: string[]): Promise<number> {
   const where = salonId === undefined ? platform : salonPlace(platform, salonId);
   if (command === 'verify') return verify(where, values['public-key'], values.checkpoints, salonId);
   if (command === 'accept-history') return acceptHistory(where, salonId, values);
-  if (command !== 'serve' && command !== 'retention') {
+  if (command !== 'serve' && command !== 'retention' && command !== 'import') {
     console.error(`unknown command "${command}".\n${USAGE}`);
     return 2;
   }
@@ -383,6 +394,10 @@ async function main(argv: string[]): Promise<number> {
         }
       : {}),
   };
+  if (command === 'import') {
+    const options = salonId === undefined ? settings : await salonOptions(platform, salonId);
+    return importInStore(where, values.file, values['dry-run'], { ...options, signer, trustedKeys });
+  }
   if (command === 'retention') {
     return retentionInStore(where, values['dry-run'], {
       ...settings,
@@ -448,31 +463,11 @@ async function retentionInStore(
   settings: Omit<LedgerOptions, 'store'> & { signer: CheckpointSigner | undefined; trustedKeys: string[] },
 ): Promise<number> {
   const { signer, trustedKeys, ...options } = settings;
-  const hasCheckpoints =
-    'directory' in where &&
-    (await stat(join(where.directory, CHECKPOINT_LOG_NAME)).then(
-      () => true,
-      () => false,
-    ));
-  if (hasCheckpoints && !signer && !dryRun) {
-    console.error(
-      `${describePlace(where)} has signed checkpoints: give --key (a signed ledger takes no entry without its key, which it could not vouch for at the next start)`,
-    );
-    return 2;
-  }
   const { purposes, addresses, viewOptions } = ledgerDecisions(options);
-  let store: LedgerStore;
-  try {
-    store = await openStore(where, { signer, trustedKeys });
-  } catch (error) {
-    if (/in use by process/.test((error as Error).message)) {
-      console.error(
-        `${(error as Error).message}\nA running ledger applies retention itself; to run it now, use --url with its address.`,
-      );
-      return 1;
-    }
-    throw error;
-  }
+  const store = await openToWrite(where, { signer, trustedKeys }, dryRun, {
+    running: 'A running ledger applies retention itself; to run it now, use --url with its address.',
+  });
+  if (typeof store === 'number') return store;
   try {
     await store.index(identifiersOf(addresses));
     const views = customerViews(store, addresses, viewOptions);
@@ -481,6 +476,125 @@ async function retentionInStore(
     return 0;
   } finally {
     await store.close();
+  }
+}
+
+/** One salon's ledger options as the platform serves it (its phone country, its purposes' confirmation). */
+async function salonOptions(platform: LedgerPlace, id: string): Promise<Omit<LedgerOptions, 'store'>> {
+  const { registry, pool } = await openSalonRegistry(platform);
+  try {
+    const salon = (await registry.list()).find((candidate) => candidate.id === id)!;
+    return salonLedgerOptions(salon);
+  } finally {
+    await registry.close();
+    await pool?.end();
+  }
+}
+
+/**
+ * import: the consents a salon brings from other software (see
+ * import/consent-import.ts), into a stopped ledger; with --dry-run, only
+ * what would change.
+ */
+async function importInStore(
+  where: LedgerPlace,
+  file: string | undefined,
+  dryRun: boolean,
+  settings: Omit<LedgerOptions, 'store'> & { signer: CheckpointSigner | undefined; trustedKeys: string[] },
+): Promise<number> {
+  if (!file) {
+    console.error(`--file is missing: the CSV to import, with the header ${IMPORT_COLUMNS.join(',')}`);
+    return 2;
+  }
+  const { signer, trustedKeys, ...options } = settings;
+  const { purposes, addresses, viewOptions } = ledgerDecisions(options);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    console.error(`${file}: ${(error as Error).message}`);
+    return 2;
+  }
+  const read = readImportFile(text, { purposes, addresses });
+  if ('problems' in read) {
+    console.error(
+      `${file} is not imported (nothing was written): ${plural('en', read.problems.length, { one: '# row is wrong', other: '# rows are wrong' })}`,
+    );
+    for (const problem of read.problems) console.error(`  ${problem}`);
+    return 1;
+  }
+  const exists =
+    !('directory' in where) ||
+    (await stat(join(where.directory, LEDGER_FILE_NAME)).then(
+      () => true,
+      () => false,
+    ));
+  if (dryRun && !exists) {
+    // A dry run makes no ledger: against none, every row is new but those a later row of the file decides.
+    const none = { customerEntries: async () => [], identifierDigest: (key: string) => key };
+    printImportPlan(await planImport(none, read.rows, { addresses, viewOptions }), read.rows.length, true);
+    return 0;
+  }
+  const store = await openToWrite(where, { signer, trustedKeys }, dryRun, {
+    running: 'Stop the ledger first: an import runs on a stopped ledger.',
+  });
+  if (typeof store === 'number') return store;
+  try {
+    const identify = identifiersOf(addresses);
+    await store.index(identify);
+    const plan = await planImport(store, read.rows, { addresses, viewOptions });
+    printImportPlan(plan, read.rows.length, dryRun);
+    if (dryRun) return 0;
+    const added = await applyImport(store, plan, addresses, identify);
+    console.log(`imported ${added} of ${read.rows.length} rows from ${file} (${plan.skip.length} skipped)`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** What an import adds and skips, by line (no addresses: the operator has the file). */
+function printImportPlan(plan: ImportPlan, rows: number, dryRun: boolean): void {
+  for (const row of plan.add) {
+    console.log(
+      `${dryRun ? 'would add' : 'adds'} line ${row.line}: ${row.purpose} ${row.granted ? 'granted' : 'withdrawn'} on ${row.occurredAt}`,
+    );
+  }
+  for (const { row, reason } of plan.skip) console.log(`skips line ${row.line}: ${reason}`);
+  if (dryRun) console.log(`dry run: ${plan.add.length} of ${rows} rows would be added; nothing was written`);
+}
+
+/**
+ * The store, for a command that appends to a stopped ledger (retention,
+ * import); or the exit code, having said why not: a signed ledger takes no
+ * entry without its key, and a running one is in use.
+ */
+async function openToWrite(
+  where: LedgerPlace,
+  keys: { signer: CheckpointSigner | undefined; trustedKeys: string[] },
+  dryRun: boolean,
+  hint: { running: string },
+): Promise<LedgerStore | number> {
+  const signed =
+    'directory' in where &&
+    (await stat(join(where.directory, CHECKPOINT_LOG_NAME)).then(
+      () => true,
+      () => false,
+    ));
+  if (signed && !keys.signer && !dryRun) {
+    console.error(
+      `${describePlace(where)} has signed checkpoints: give --key (a signed ledger takes no entry without its key, which it could not vouch for at the next start)`,
+    );
+    return 2;
+  }
+  try {
+    return await openStore(where, keys);
+  } catch (error) {
+    if (/in use by process/.test((error as Error).message)) {
+      console.error(`${(error as Error).message}\n${hint.running}`);
+      return 1;
+    }
+    throw error;
   }
 }
 

@@ -76,7 +76,8 @@ export class MarketingConsentAudienceElement extends StaffElement {
         audience.leftOut.withdrawn +
         audience.leftOut.unconfirmed +
         audience.leftOut.neverGranted +
-        audience.leftOut.bounced
+        audience.leftOut.bounced +
+        audience.leftOut.imported
       : 0;
     const withoutRecord =
       this.totalCustomers !== undefined && audience ? Math.max(0, this.totalCustomers - inLedger) : undefined;
@@ -107,6 +108,7 @@ export class MarketingConsentAudienceElement extends StaffElement {
                   <li>${a.withdrawn(audience.leftOut.withdrawn)}</li>
                   ${audience.leftOut.unconfirmed ? html`<li>${a.unconfirmed(audience.leftOut.unconfirmed)}</li>` : nothing}
                   ${audience.leftOut.bounced ? html`<li>${a.bounced(audience.leftOut.bounced)}</li>` : nothing}
+                  ${audience.leftOut.imported ? html`<li>${a.imported(audience.leftOut.imported)}</li>` : nothing}
                   <li>${a.never(audience.leftOut.neverGranted)}</li>
                   ${withoutRecord !== undefined ? html`<li>${a.noRecord(withoutRecord)}</li>` : nothing}
                 </ul>

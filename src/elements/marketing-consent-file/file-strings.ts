@@ -18,6 +18,7 @@ export interface FileStrings {
     staff: (name: string) => string;
     'unsubscribe-link': string;
     suppression: (kind: SuppressionKind, source: string) => string;
+    import: (source: string) => string;
     'confirmation-mail': string;
     'double-opt-in': string;
   };
@@ -82,6 +83,8 @@ export interface FileStrings {
     unconfirmed: (count: number) => string;
     /** Granted, but the newsletter tool reported the address undeliverable. */
     bounced: (count: number) => string;
+    /** Granted only by an import, left out on request. */
+    imported: (count: number) => string;
     noRecord: (count: number) => string;
     why: string;
     download: string;
@@ -112,6 +115,7 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       staff: (n) => `vom Personal erfasst: ${n}`,
       'unsubscribe-link': 'über den Abmeldelink in einer Nachricht',
       suppression: (kind, source) => SUPPRESSION_KIND_NAMES.de[kind](source),
+      import: (source) => `übernommen aus ${source}`,
       'confirmation-mail': 'Bestätigungs-E-Mail versandt',
       'double-opt-in': 'per Link in der Bestätigungs-E-Mail bestätigt',
     },
@@ -197,6 +201,11 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
           one: '# Adresse ist laut Newsletter-Tool unzustellbar',
           other: '# Adressen sind laut Newsletter-Tool unzustellbar',
         }),
+      imported: (n) =>
+        plural('de', n, {
+          one: '# hat nur eine übernommene Einwilligung (ausgelassen)',
+          other: '# haben nur eine übernommene Einwilligung (ausgelassen)',
+        }),
       unconfirmed: (n) =>
         plural('de', n, {
           one: '# hat die Anmeldung per E-Mail (noch) nicht bestätigt',
@@ -229,6 +238,7 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       staff: (n) => `saisi par le personnel : ${n}`,
       'unsubscribe-link': 'via le lien de désinscription d’un message',
       suppression: (kind, source) => SUPPRESSION_KIND_NAMES.fr[kind](source),
+      import: (source) => `repris de ${source}`,
       'confirmation-mail': 'e-mail de confirmation envoyé',
       'double-opt-in': 'confirmé par le lien de l’e-mail de confirmation',
     },
@@ -312,6 +322,11 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
           one: '# adresse non distribuable selon l’outil d’infolettre',
           other: '# adresses non distribuables selon l’outil d’infolettre',
         }),
+      imported: (n) =>
+        plural('fr', n, {
+          one: '# n’a qu’un consentement repris (exclu)',
+          other: '# n’ont qu’un consentement repris (exclus)',
+        }),
       unconfirmed: (n) =>
         plural('fr', n, {
           one: '# n’a pas (encore) confirmé son inscription par e-mail',
@@ -345,6 +360,7 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       staff: (n) => `registrato dal personale: ${n}`,
       'unsubscribe-link': 'tramite il link di disiscrizione di un messaggio',
       suppression: (kind, source) => SUPPRESSION_KIND_NAMES.it[kind](source),
+      import: (source) => `ripreso da ${source}`,
       'confirmation-mail': 'e-mail di conferma inviata',
       'double-opt-in': 'confermato tramite il link dell’e-mail di conferma',
     },
@@ -431,6 +447,11 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
           one: '# indirizzo non recapitabile secondo lo strumento newsletter',
           other: '# indirizzi non recapitabili secondo lo strumento newsletter',
         }),
+      imported: (n) =>
+        plural('it', n, {
+          one: '# ha solo un consenso ripreso (escluso)',
+          other: '# hanno solo un consenso ripreso (esclusi)',
+        }),
       unconfirmed: (n) =>
         plural('it', n, {
           one: '# non ha (ancora) confermato l’iscrizione via e-mail',
@@ -464,6 +485,7 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       staff: (n) => `entered by staff: ${n}`,
       'unsubscribe-link': 'through the unsubscribe link in a message',
       suppression: (kind, source) => SUPPRESSION_KIND_NAMES.en[kind](source),
+      import: (source) => `brought from ${source}`,
       'confirmation-mail': 'confirmation e-mail sent',
       'double-opt-in': 'confirmed with the link in the confirmation e-mail',
     },
@@ -540,6 +562,11 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
         plural('en', n, {
           one: '# address is undeliverable, according to the newsletter tool',
           other: '# addresses are undeliverable, according to the newsletter tool',
+        }),
+      imported: (n) =>
+        plural('en', n, {
+          one: '# has only an imported consent (left out)',
+          other: '# have only an imported consent (left out)',
         }),
       unconfirmed: (n) =>
         plural('en', n, {

@@ -214,14 +214,17 @@ export class MarketingConsentFileElement extends StaffElement {
         ? t.methods.staff(purpose.staff?.name ?? '')
         : purpose.method === 'suppression'
           ? t.methods.suppression(purpose.suppression!.kind, purpose.suppression!.source)
-          : purpose.method
-            ? t.methods[purpose.method]
-            : '';
+          : purpose.method === 'import'
+            ? t.methods.import(purpose.imported!.source)
+            : purpose.method
+              ? t.methods[purpose.method]
+              : '';
     return html`<section part="purpose" class="purpose ${purpose.state}" aria-labelledby="purpose-${purpose.purpose}">
       <h3 id="purpose-${purpose.purpose}">${purposeLabel(t.purposeNames, purpose.purpose)}</h3>
       <p part="badge" class="badge ${purpose.state}">${t.states[purpose.state]}</p>
       ${purpose.since ? html`<p>${t.since(formatDate(locale, purpose.since))} · ${method}</p>` : nothing}
       ${purpose.staff?.evidence ? html`<p>${t.evidence}: ${purpose.staff.evidence}</p>` : nothing}
+      ${purpose.imported?.evidence ? html`<p>${t.evidence}: ${purpose.imported.evidence}</p>` : nothing}
       ${purpose.textVersion ? html`<p>${t.textVersion(purpose.textVersion, purpose.locale ?? '–')}</p>` : nothing}
       ${
         purpose.flags.length
@@ -344,9 +347,13 @@ export class MarketingConsentFileElement extends StaffElement {
                       ? t.methods.staff(record.staff.name)
                       : record.method === 'suppression'
                         ? t.methods.suppression(record.suppression.kind, record.suppression.source)
-                        : t.methods[record.method];
+                        : record.method === 'import'
+                          ? t.methods.import(record.import.source)
+                          : t.methods[record.method];
+                  // An imported decision is listed when the customer made it.
+                  const at = record.method === 'import' ? record.import.occurredAt : entry.receivedAt;
                   return html`<li>
-                    <time datetime=${entry.receivedAt}>${formatDate(locale, entry.receivedAt)}</time>
+                    <time datetime=${at}>${formatDate(locale, at)}</time>
                     <span>${what}</span>
                     <span class="how"
                       >${how}${record.method === 'staff' && record.staff.evidence ? ` · ${t.evidence}: ${record.staff.evidence}` : ''}${record.method === 'staff' && record.reason ? ` · ${record.reason}` : ''}</span

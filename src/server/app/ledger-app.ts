@@ -405,10 +405,12 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
       await next();
     });
   }
-  // Every write comes as a POST: once it is answered, its changes go to the webhooks.
+  // Every write comes as a POST: it waits until a new endpoint knows where it starts (the chain's head before
+  // this run's first write), and once it is answered, its changes go to the webhooks.
   if (ledger.webhooks) {
     const webhooks = ledger.webhooks;
     app.use('*', async (c, next) => {
+      if (c.req.method === 'POST') await webhooks.ready.catch(() => undefined);
       await next();
       if (c.req.method === 'POST' && c.res.status < 400) webhooks.kick();
     });

@@ -82,7 +82,7 @@ export function receiptOf(outcome: Pick<AppendOutcome, 'entry' | 'checkpoint'>):
 /** A view of these entries (one customer's, or the whole ledger's), recognising erased identifiers by the store's digests. */
 export function viewOfEntries(
   entries: Iterable<ChainEntry>,
-  store: LedgerStore,
+  store: Pick<LedgerStore, 'identifierDigest'>,
   addresses: AddressBook,
   viewOptions: ConsentViewOptions,
 ): ConsentView {

@@ -402,9 +402,9 @@ export class ConsentView {
    * decision is a grant. Everyone else is left out, and counted, so the
    * salon sees why a recipient list is smaller than expected.
    */
-  audience(purpose: string): Audience {
-    const leftOut = { withdrawn: 0, unconfirmed: 0, neverGranted: 0, bounced: 0 };
-    const recipients = [...this.#recipients(purpose, leftOut)];
+  audience(purpose: string, options: AudienceOptions = {}): Audience {
+    const leftOut = noneLeftOut();
+    const recipients = [...this.#recipients(purpose, leftOut, options)];
     recipients.sort((a, b) => a.address.localeCompare(b.address));
     return { purpose, recipients, leftOut };
   }
@@ -413,20 +413,28 @@ export class ConsentView {
    * The audience one recipient at a time, in no particular order, for
    * streaming a large one without building it; then the counts of those left out.
    */
-  *audienceStream(purpose: string): Generator<Audience['recipients'][number], Audience['leftOut']> {
-    const leftOut = { withdrawn: 0, unconfirmed: 0, neverGranted: 0, bounced: 0 };
-    yield* this.#recipients(purpose, leftOut);
+  *audienceStream(
+    purpose: string,
+    options: AudienceOptions = {},
+  ): Generator<Audience['recipients'][number], Audience['leftOut']> {
+    const leftOut = noneLeftOut();
+    yield* this.#recipients(purpose, leftOut, options);
     return leftOut;
   }
 
   /** Decides every address of the purpose, yields each recipient, and counts the rest into `leftOut`. */
-  *#recipients(purpose: string, leftOut: Audience['leftOut']): Generator<Audience['recipients'][number]> {
+  *#recipients(
+    purpose: string,
+    leftOut: Audience['leftOut'],
+    { excludeImported = false }: AudienceOptions,
+  ): Generator<Audience['recipients'][number]> {
     const prefix = addressPrefix(purpose);
     for (const key of this.#parent.keys()) {
       if (!key.startsWith(prefix)) continue;
       const { state, deciding, confirmation, bounced } = this.decide(purpose, key);
       if (state === 'withdrawn') leftOut.withdrawn += 1;
       else if (bounced) leftOut.bounced += 1;
+      else if (excludeImported && deciding?.event.method === 'import') leftOut.imported += 1;
       else if (state === 'pending' || (state === 'never' && confirmation)) leftOut.unconfirmed += 1;
       else if (state === 'never') leftOut.neverGranted += 1;
       else {
@@ -486,6 +494,24 @@ export class ConsentView {
 type Recipient = Audience['recipients'][number];
 
 /**
+ * How an audience is asked for. `excludeImported`: without the addresses
+ * whose only grant came by import (they never confirmed here, which a salon
+ * may want before the first campaign); they are counted as left out.
+ */
+export interface AudienceOptions {
+  excludeImported?: boolean;
+}
+
+/** The counts of an audience that left nobody out yet. */
+export const noneLeftOut = (): Audience['leftOut'] => ({
+  withdrawn: 0,
+  unconfirmed: 0,
+  neverGranted: 0,
+  bounced: 0,
+  imported: 0,
+});
+
+/**
  * A campaign's audience over many views (a customer each, as the ledger
  * reads them one at a time): every view decides its own addresses, by the
  * same rule as `ConsentView.audience`; then the counts of those left out.
@@ -493,16 +519,18 @@ type Recipient = Audience['recipients'][number];
 export async function* audienceAcross(
   views: AsyncIterable<ConsentView>,
   purpose: string,
+  options: AudienceOptions = {},
 ): AsyncGenerator<Recipient, Audience['leftOut']> {
-  const leftOut = { withdrawn: 0, unconfirmed: 0, neverGranted: 0, bounced: 0 };
+  const leftOut = noneLeftOut();
   for await (const view of views) {
-    const recipients = view.audienceStream(purpose);
+    const recipients = view.audienceStream(purpose, options);
     for (let next = recipients.next(); ; next = recipients.next()) {
       if (next.done) {
         leftOut.withdrawn += next.value.withdrawn;
         leftOut.unconfirmed += next.value.unconfirmed;
         leftOut.neverGranted += next.value.neverGranted;
         leftOut.bounced += next.value.bounced;
+        leftOut.imported += next.value.imported;
         break;
       }
       yield next.value;
@@ -512,9 +540,13 @@ export async function* audienceAcross(
 }
 
 /** The audience over many views as one answer, sorted by address (see audienceAcross). */
-export async function audienceOf(views: AsyncIterable<ConsentView>, purpose: string): Promise<Audience> {
+export async function audienceOf(
+  views: AsyncIterable<ConsentView>,
+  purpose: string,
+  options: AudienceOptions = {},
+): Promise<Audience> {
   const recipients: Recipient[] = [];
-  const stream = audienceAcross(views, purpose);
+  const stream = audienceAcross(views, purpose, options);
   try {
     for (let next = await stream.next(); ; next = await stream.next()) {
       if (next.done) {
@@ -524,7 +556,7 @@ export async function audienceOf(views: AsyncIterable<ConsentView>, purpose: str
       recipients.push(next.value);
     }
   } finally {
-    await stream.return({ withdrawn: 0, unconfirmed: 0, neverGranted: 0, bounced: 0 });
+    await stream.return(noneLeftOut());
   }
 }
 
@@ -588,8 +620,27 @@ function describeDecision(
     ...(record.method === 'suppression'
       ? { suppression: { kind: record.suppression.kind, source: record.suppression.source } }
       : {}),
+    // An imported decision dates from when the customer made it; when it came here is kept beside it.
+    ...(record.method === 'import'
+      ? {
+          since: record.import.occurredAt,
+          imported: {
+            source: record.import.source,
+            at: entry.receivedAt,
+            ...(record.import.evidence ? { evidence: record.import.evidence } : {}),
+          },
+        }
+      : {}),
     optInLevel:
-      state !== 'granted' ? 'none' : record.method === 'staff' ? 'staff-evidence' : confirmed ? 'confirmed' : 'single',
+      state !== 'granted'
+        ? 'none'
+        : record.method === 'staff'
+          ? 'staff-evidence'
+          : record.method === 'import'
+            ? 'imported'
+            : confirmed
+              ? 'confirmed'
+              : 'single',
     flags: entry.flags,
     seq: entry.seq,
     eventId: record.id,

@@ -153,6 +153,11 @@ export class WebhookDispatcher {
   readonly #poll: NodeJS.Timeout | undefined;
   #nextAt: number | undefined;
   #closed = false;
+  /**
+   * Settles once every endpoint has its state: a new one starts at the
+   * chain's head as it is now, so a write must wait for it (see `ready`).
+   */
+  readonly #ready: Promise<void>;
 
   constructor(ledger: LedgerContext, settings: WebhookSettings, options: { shared: boolean }) {
     for (const endpoint of settings.endpoints) {
@@ -166,6 +171,19 @@ export class WebhookDispatcher {
     this.#now = settings.now ?? Date.now;
     // Other processes append to a shared store without telling this one: look now and then.
     this.#poll = options.shared ? setInterval(() => this.kick(), settings.pollMs ?? 10_000).unref() : undefined;
+    this.#ready = (async () => {
+      for (const { url } of settings.endpoints) await this.#state(url);
+    })();
+    // Should the store fail now, the passes make the states when they first look (and say what failed).
+    this.#ready.catch(() => undefined);
+  }
+
+  /**
+   * Settles once each endpoint knows where it starts. The ledger's writes
+   * wait for it, so no record of this run falls before a new endpoint's start.
+   */
+  get ready(): Promise<void> {
+    return this.#ready;
   }
 
   /** New entries may be there: deliver soon; a pass already running goes round once more. */

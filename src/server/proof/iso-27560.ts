@@ -95,6 +95,29 @@ function eventsOf(entry: LedgerEntry, purpose: string, requested: ReadonlySet<st
       return record.purposes.some((p) => p.purpose === purpose && !p.granted)
         ? [event('dpv:ConsentWithdrawn', at, dataSubject, 'Used the unsubscribe link in a message', record.id)]
         : [];
+    case 'import': {
+      const decision = record.purposes.find((p) => p.purpose === purpose);
+      if (!decision) return [];
+      const how = `brought from ${record.import.source} on ${at}${record.import.evidence ? `, evidence: ${record.import.evidence}` : ''}`;
+      // The customer decided when the other software says, not when the import ran.
+      return [
+        decision.granted
+          ? event(
+              'dpv:ConsentGiven',
+              record.import.occurredAt,
+              dataSubject,
+              `Given before this ledger, ${how}`,
+              record.id,
+            )
+          : event(
+              'dpv:ConsentWithdrawn',
+              record.import.occurredAt,
+              dataSubject,
+              `Withdrawn before this ledger, ${how}`,
+              record.id,
+            ),
+      ];
+    }
     case 'suppression':
       return record.purposes.some((p) => p.purpose === purpose && !p.granted)
         ? [

@@ -36,6 +36,9 @@ export interface ProofStrings {
   /** A newsletter tool's report: what it was, and its reference there. */
   reported: string;
   reference: string;
+  /** An imported decision: the software it came from, and when the customer decided. */
+  importedFrom: string;
+  decidedAt: string;
   page: string;
   booking: string;
   text: string;
@@ -90,6 +93,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       staff: 'vom Personal erfasst',
       'unsubscribe-link': 'Abmeldelink in einer Nachricht, von der Kundin / dem Kunden verwendet',
       suppression: 'vom Newsletter-Tool des Salons gemeldet',
+      import: 'aus anderer Software übernommen (die Kundin / der Kunde entschied früher)',
       'confirmation-mail': 'Bestätigungs-E-Mail (Double-Opt-in), vom Einwilligungsprotokoll versandt',
       'double-opt-in': 'per Link in der Bestätigungs-E-Mail bestätigt (Double-Opt-in)',
     },
@@ -99,6 +103,8 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     evidence: 'Nachweis',
     reason: 'Grund',
     reported: 'Gemeldet',
+    importedFrom: 'Übernommen aus',
+    decidedAt: 'Entschieden am',
     reference: 'Referenz im Tool',
     page: 'Seite',
     booking: 'Buchung',
@@ -150,6 +156,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       staff: 'saisi par le personnel',
       'unsubscribe-link': "lien de désinscription d'un message, utilisé par le client",
       suppression: "signalé par l'outil d'infolettre du salon",
+      import: "repris d'un autre logiciel (le client a décidé auparavant)",
       'confirmation-mail': 'e-mail de confirmation (double opt-in), envoyé par le registre',
       'double-opt-in': "confirmé par le lien de l'e-mail de confirmation (double opt-in)",
     },
@@ -159,6 +166,8 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     evidence: 'Preuve',
     reason: 'Motif',
     reported: 'Signalé',
+    importedFrom: 'Repris de',
+    decidedAt: 'Décidé le',
     reference: 'Référence dans l’outil',
     page: 'Page',
     booking: 'Réservation',
@@ -210,6 +219,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       staff: 'registrato dal personale',
       'unsubscribe-link': 'link di disiscrizione in un messaggio, usato dal cliente',
       suppression: 'segnalato dallo strumento newsletter del salone',
+      import: 'ripreso da un altro software (il cliente ha deciso prima)',
       'confirmation-mail': 'e-mail di conferma (double opt-in), inviata dal registro',
       'double-opt-in': "confermato tramite il link dell'e-mail di conferma (double opt-in)",
     },
@@ -219,6 +229,8 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     evidence: 'Prova',
     reason: 'Motivo',
     reported: 'Segnalato',
+    importedFrom: 'Ripreso da',
+    decidedAt: 'Deciso il',
     reference: 'Riferimento nello strumento',
     page: 'Pagina',
     booking: 'Prenotazione',
@@ -270,6 +282,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       staff: 'entered by staff',
       'unsubscribe-link': 'unsubscribe link in a message, used by the customer',
       suppression: "reported by the salon's newsletter tool",
+      import: 'brought from other software (the customer decided earlier)',
       'confirmation-mail': 'confirmation e-mail (double opt-in), sent by the ledger',
       'double-opt-in': 'confirmed with the link in the confirmation e-mail (double opt-in)',
     },
@@ -279,6 +292,8 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     evidence: 'Evidence',
     reason: 'Reason',
     reported: 'Reported',
+    importedFrom: 'Brought from',
+    decidedAt: 'Decided on',
     reference: 'Reference in the tool',
     page: 'Page',
     booking: 'Booking',

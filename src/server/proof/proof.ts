@@ -115,7 +115,10 @@ export function kantaraReceipt(
   return {
     version: 'KI-CR-v1.1.0',
     jurisdiction: controller.jurisdiction ?? '',
-    consentTimestamp: Math.floor(Date.parse(entry.receivedAt) / 1000),
+    // An imported decision dates from when the customer made it.
+    consentTimestamp: Math.floor(
+      Date.parse(record.method === 'import' ? record.import.occurredAt : entry.receivedAt) / 1000,
+    ),
     collectionMethod: RECEIPT_METHODS[record.method],
     consentReceiptID: record.id,
     ...(notice ? { language: notice.locale } : {}),
@@ -280,6 +283,12 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings, seqById: ReadonlyMap<
         record.method === 'staff'
           ? html`${fact(t.staff, record.staff.name)} ${fact(t.evidence, record.staff.evidence)}
             ${fact(t.reason, record.reason)}`
+          : ''
+      }
+      ${
+        record.method === 'import'
+          ? html`${fact(t.decidedAt, record.import.occurredAt)} ${fact(t.importedFrom, record.import.source)}
+            ${fact(t.evidence, record.import.evidence)} ${fact(t.staff, record.import.staffName)}`
           : ''
       }
       ${

@@ -30,7 +30,7 @@ import {
   type StaffRecord,
 } from '../../contract/ledger-records.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
-import { audienceAcross, audienceOf, type SubjectQuery } from '../consent/consent-status.js';
+import { audienceAcross, audienceOf, noneLeftOut, type SubjectQuery } from '../consent/consent-status.js';
 import { AUDIENCE_CHANGES_PAGE, audienceChanges } from '../consent/audience-changes.js';
 import { csvRow } from '../app/csv.js';
 import { fail, noStore, readBody } from '../app/http.js';
@@ -465,6 +465,12 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
       parameters: [
         { name: 'purpose', in: 'query', required: true, schema: { type: 'string' } },
         { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv', 'jsonl'] } },
+        {
+          name: 'excludeImported',
+          in: 'query',
+          schema: { type: 'string', enum: ['true', 'false'] },
+          description: 'true: leave out addresses granted only by an import (counted in leftOut.imported)',
+        },
       ],
       responses: staffAnswers({
         200: {
@@ -481,7 +487,7 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
             },
           },
         },
-        400: errorAnswer('Unknown purpose or format.'),
+        400: errorAnswer('Unknown purpose or format, or excludeImported not true or false.'),
       }),
     }),
     async (c) => {
@@ -489,14 +495,18 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
       if (!purposes.includes(purpose)) return fail(c, 400, `purpose must be one of ${purposes.join(', ')}`);
       const format = c.req.query('format') ?? 'json';
       if (!['json', 'csv', 'jsonl'].includes(format)) return fail(c, 400, 'format must be json, csv or jsonl');
-      if (format === 'json') return c.json(await audienceOf(ledger.customerViews(), purpose));
+      const excludeImported = c.req.query('excludeImported');
+      if (excludeImported !== undefined && !['true', 'false'].includes(excludeImported))
+        return fail(c, 400, 'excludeImported must be true or false');
+      const options = { excludeImported: excludeImported === 'true' };
+      if (format === 'json') return c.json(await audienceOf(ledger.customerViews(), purpose, options));
       // CSV and JSON lines are streamed a slice at a time: a large audience is never one body in memory.
       const csv = format === 'csv';
       c.header('content-type', csv ? 'text/csv; charset=utf-8' : 'application/jsonl; charset=utf-8');
       c.header('content-disposition', `attachment; filename="audience-${purpose}.${format}"`);
       return stream(c, async (out) => {
         if (csv) await out.write('address,customerId,consentSince,method\r\n');
-        const recipients = audienceAcross(ledger.customerViews(), purpose);
+        const recipients = audienceAcross(ledger.customerViews(), purpose, options);
         let rows: string[] = [];
         try {
           for (let next = await recipients.next(); ; next = await recipients.next()) {
@@ -515,7 +525,7 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
           if (rows.length) await out.write(`${rows.join(csv ? '\r\n' : '\n')}${csv ? '\r\n' : '\n'}`);
         } finally {
           // A client that went away mid-stream: the store's read (a database snapshot) ends here too.
-          await recipients.return({ withdrawn: 0, unconfirmed: 0, neverGranted: 0, bounced: 0 });
+          await recipients.return(noneLeftOut());
         }
       });
     },

@@ -30,6 +30,8 @@ export const PERSONAL_FIELDS: readonly (readonly string[])[] = [
   ['reason'],
   // A newsletter tool's id of a message or complaint leads to the person in that tool.
   ['suppression', 'reference'],
+  // What the old system or the signed form says about the customer.
+  ['import', 'evidence'],
   ['mail', 'to'],
   // The mail's text names the address in its link; its hash would let anyone test a guessed address.
   ['mail', 'text'],
