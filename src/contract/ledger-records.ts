@@ -5,7 +5,12 @@
  * its OpenAPI description and the staff's customer-file view.
  */
 import * as z from 'zod/mini';
-import { consentEventSchema, consentSubjectSchema, purposeDecisionSchema } from './consent-event.js';
+import {
+  consentEventSchema,
+  consentNoticeSchema,
+  consentSubjectSchema,
+  purposeDecisionSchema,
+} from './consent-event.js';
 import { CONSENT_EVENT_SCHEMA_VERSION, PURPOSE_ID_PATTERN } from './vocabulary.js';
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
@@ -146,6 +151,66 @@ export const suppressionRecordSchema = z.object({
   }),
 });
 export type SuppressionRecord = z.infer<typeof suppressionRecordSchema>;
+
+/** A drawn signature as a PNG data URL: at most this many characters (about 36 KB of image). */
+export const SIGNATURE_IMAGE_MAX = 48_000;
+
+/**
+ * The customer's own signature at the front desk: drawn on the salon's
+ * tablet (a PNG), or, for a customer who cannot draw one, their name typed
+ * by themselves (the keyboard alternative).
+ */
+export const frontDeskSignatureSchema = z.union([
+  z.object({
+    kind: z.literal('drawn'),
+    image: z
+      .string()
+      .check(
+        z.maxLength(SIGNATURE_IMAGE_MAX, `the signature image must be at most ${SIGNATURE_IMAGE_MAX} characters`),
+        z.regex(/^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/, 'the signature image must be a PNG data URL'),
+      ),
+  }),
+  z.object({ kind: z.literal('typed'), name: text(120) }),
+]);
+
+/**
+ * A consent the customer gave on the salon's device at the front desk: they
+ * read the notice (the same versioned text the booking page shows, in
+ * their language), ticked its boxes themselves and signed. Staff hand over
+ * the device; the record names them and the device, so it always shows as
+ * given with staff present.
+ */
+export const frontDeskConsentRequestSchema = z.object({
+  subject: consentSubjectSchema,
+  /** The purposes the customer ticked. */
+  purposes: purposeList,
+  notice: consentNoticeSchema,
+  signature: frontDeskSignatureSchema,
+  staffName: text(120),
+  /** The salon's device, e.g. "Empfang iPad". */
+  device: text(120),
+  /** The staff member confirms the customer ticked and signed themselves. */
+  customerActed: z.literal(true, {
+    error: 'customerActed must be true: the customer ticks and signs on the device themselves',
+  }),
+});
+export type FrontDeskConsentRequest = z.infer<typeof frontDeskConsentRequestSchema>;
+
+export const frontDeskRecordSchema = z.object({
+  ...recordBase,
+  method: z.literal('front-desk'),
+  notice: consentNoticeSchema,
+  signature: z.object({
+    kind: z.enum(['drawn', 'typed']),
+    image: z.optional(z.string()),
+    name: z.optional(z.string()),
+    /** SHA-256 (hex) of the image's bytes, or of the typed name: what the signature was, after an erasure too. */
+    sha256: z.string(),
+  }),
+  staff: z.object({ name: text(120) }),
+  device: text(120),
+});
+export type FrontDeskRecord = z.infer<typeof frontDeskRecordSchema>;
 
 /**
  * A decision the customer made before the salon used this ledger, brought
@@ -290,6 +355,7 @@ export const ledgerRecordSchema = z.union([
   confirmationRecordSchema,
   suppressionRecordSchema,
   importRecordSchema,
+  frontDeskRecordSchema,
 ]);
 export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;
 
@@ -416,21 +482,24 @@ export const purposeStatusSchema = z.object({
   state: z.enum(['granted', 'pending', 'withdrawn', 'never', 'erased']),
   /** When the deciding record reached the ledger. */
   since: z.optional(z.string()),
-  method: z.optional(z.enum(['online-booking', 'staff', 'unsubscribe-link', 'suppression', 'import'])),
+  method: z.optional(z.enum(['online-booking', 'staff', 'unsubscribe-link', 'suppression', 'import', 'front-desk'])),
   textVersion: z.optional(z.string()),
   locale: z.optional(z.string()),
   staff: z.optional(z.object({ name: z.string(), evidence: z.optional(z.string()) })),
   /** For a decision brought from other software: that software, and when it reached this ledger (`since` is when the customer decided). */
   imported: z.optional(z.object({ source: z.string(), at: z.string(), evidence: z.optional(z.string()) })),
+  /** For a consent signed at the front desk: the salon's device it was given on. */
+  device: z.optional(z.string()),
   /** For a withdrawal a newsletter tool reported: what it was, and the tool. */
   suppression: z.optional(z.object({ kind: z.enum(SUPPRESSION_KINDS), source: z.string() })),
   /**
    * How strong the proof is: `single` (ticked online), `confirmed` (ticked
    * online, then confirmed by the address's owner: double opt-in),
+   * `signed` (ticked and signed by the customer at the front desk),
    * `staff-evidence` (entered by staff with evidence), `imported` (brought
    * from other software with its evidence), `none`.
    */
-  optInLevel: z.enum(['single', 'confirmed', 'staff-evidence', 'imported', 'none']),
+  optInLevel: z.enum(['single', 'confirmed', 'signed', 'staff-evidence', 'imported', 'none']),
   flags: z.array(z.string()),
   seq: z.optional(z.number()),
   eventId: z.optional(z.string()),

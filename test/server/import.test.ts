@@ -10,10 +10,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { cli } from './cli-fixture.js';
 import { LEDGER_FILE_NAME } from '../../src/server/store/file/jsonl-ledger-store.js';
 import { startLedger } from './ledger-fixture.js';
+import { freshDatabase, stopPostgres } from './postgres-fixture.js';
 
 const HEADER = 'email,phone,customer_id,purpose,decision,occurred_at,source,evidence,staff_name';
 
@@ -260,4 +261,28 @@ describe('import', () => {
       await running.close();
     }
   });
+
+  it('imports into PostgreSQL as into the file store, once', async () => {
+    const databaseUrl = await freshDatabase();
+    const file = await csvFile(
+      'ida@example.ch,+41 79 555 66 77,,sms-newsletter,granted,2023-04-01T10:00:00+02:00,SalonPro,Formular,Lea',
+    );
+    const first = cli('import', '--database-url', databaseUrl, '--file', file);
+    assert.equal(first.code, 0, first.output);
+    assert.match(first.stdout, /imported 1 of 1 rows/);
+    assert.match(cli('import', '--database-url', databaseUrl, '--file', file).stdout, /imported 0 of 1 rows/);
+    const ledger = await startLedger({}, { databaseUrl });
+    try {
+      const status = (await (await ledger.staff('/v1/staff/status?phone=%2B41795556677')).json()) as {
+        purposes: PurposeStatus[];
+      };
+      const sms = status.purposes.find((p) => p.purpose === 'sms-newsletter')!;
+      assert.equal(sms.state, 'granted');
+      assert.equal(sms.since, '2023-04-01T08:00:00.000Z');
+    } finally {
+      await ledger.close();
+    }
+  });
 });
+
+after(stopPostgres);

@@ -11,7 +11,16 @@ import { after, before, describe, it } from 'node:test';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { startMailbox, type Mailbox } from '../../scripts/mailbox.mjs';
-import { consentEvent, PAGE_ORIGIN, STAFF_TOKEN, startLedger, uniquePhone, type Ledger } from './ledger-fixture.js';
+import {
+  consentEvent,
+  NOTICE_SHA256,
+  NOTICE_TEXT,
+  PAGE_ORIGIN,
+  STAFF_TOKEN,
+  startLedger,
+  uniquePhone,
+  type Ledger,
+} from './ledger-fixture.js';
 
 const INTEGRATION_TOKEN = 'integration-token-for-the-contract-0123456789';
 
@@ -148,6 +157,18 @@ describe('the OpenAPI document is the contract', () => {
     add('POST /v1/staff/unsubscribe-links', { query: {}, ...json({ purpose: 'email-newsletter', address: email }) });
     add('GET /v1/staff/entries', { query: { after: '0', limit: '5' }, headers: staff });
     add('GET /v1/staff/webhooks', { query: {}, headers: staff });
+    add('POST /v1/staff/front-desk-consents', {
+      query: {},
+      ...json({
+        subject: { email: 'tresen@example.ch' },
+        purposes: ['email-newsletter'],
+        notice: { textVersion: '2026-11-01', locale: 'de', text: NOTICE_TEXT, sha256: NOTICE_SHA256 },
+        signature: { kind: 'typed', name: 'Anna Muster' },
+        staffName: 'Lea',
+        device: 'Empfang iPad',
+        customerActed: true,
+      }),
+    });
     add('POST /v1/staff/webhooks/replay', { query: {}, ...json({ endpoint: '0123456789abcdef', fromSeq: 1 }) });
     add('POST /v1/integrations/suppressions', {
       query: {},

@@ -288,7 +288,7 @@ describe('staff API', () => {
         audience.recipients.map((r: { address: string }) => r.address),
         ['granted@example.ch', 'walk-in@example.ch'],
       );
-      assert.deepEqual(audience.leftOut, { withdrawn: 1, unconfirmed: 0, neverGranted: 1, bounced: 0 });
+      assert.deepEqual(audience.leftOut, { withdrawn: 1, unconfirmed: 0, neverGranted: 1, bounced: 0, imported: 0 });
       const csv = await (await fresh.staff('/v1/staff/audience?purpose=email-newsletter&format=csv')).text();
       assert.equal(csv.split('\r\n')[0], 'address,customerId,consentSince,method');
       assert.equal(csv.trim().split('\r\n').length, 3);

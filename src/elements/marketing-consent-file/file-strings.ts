@@ -19,6 +19,7 @@ export interface FileStrings {
     'unsubscribe-link': string;
     suppression: (kind: SuppressionKind, source: string) => string;
     import: (source: string) => string;
+    'front-desk': (staff: string, device: string) => string;
     'confirmation-mail': string;
     'double-opt-in': string;
   };
@@ -116,6 +117,7 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       'unsubscribe-link': 'über den Abmeldelink in einer Nachricht',
       suppression: (kind, source) => SUPPRESSION_KIND_NAMES.de[kind](source),
       import: (source) => `übernommen aus ${source}`,
+      'front-desk': (staff, device) => `am Empfang selbst unterschrieben (Personal: ${staff}, Gerät: ${device})`,
       'confirmation-mail': 'Bestätigungs-E-Mail versandt',
       'double-opt-in': 'per Link in der Bestätigungs-E-Mail bestätigt',
     },
@@ -239,6 +241,7 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       'unsubscribe-link': 'via le lien de désinscription d’un message',
       suppression: (kind, source) => SUPPRESSION_KIND_NAMES.fr[kind](source),
       import: (source) => `repris de ${source}`,
+      'front-desk': (staff, device) => `signé par le client à l’accueil (personnel : ${staff}, appareil : ${device})`,
       'confirmation-mail': 'e-mail de confirmation envoyé',
       'double-opt-in': 'confirmé par le lien de l’e-mail de confirmation',
     },
@@ -361,6 +364,8 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       'unsubscribe-link': 'tramite il link di disiscrizione di un messaggio',
       suppression: (kind, source) => SUPPRESSION_KIND_NAMES.it[kind](source),
       import: (source) => `ripreso da ${source}`,
+      'front-desk': (staff, device) =>
+        `firmato dal cliente alla reception (personale: ${staff}, dispositivo: ${device})`,
       'confirmation-mail': 'e-mail di conferma inviata',
       'double-opt-in': 'confermato tramite il link dell’e-mail di conferma',
     },
@@ -486,6 +491,7 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       'unsubscribe-link': 'through the unsubscribe link in a message',
       suppression: (kind, source) => SUPPRESSION_KIND_NAMES.en[kind](source),
       import: (source) => `brought from ${source}`,
+      'front-desk': (staff, device) => `signed by the customer at the front desk (staff: ${staff}, device: ${device})`,
       'confirmation-mail': 'confirmation e-mail sent',
       'double-opt-in': 'confirmed with the link in the confirmation e-mail',
     },

@@ -216,9 +216,11 @@ export class MarketingConsentFileElement extends StaffElement {
           ? t.methods.suppression(purpose.suppression!.kind, purpose.suppression!.source)
           : purpose.method === 'import'
             ? t.methods.import(purpose.imported!.source)
-            : purpose.method
-              ? t.methods[purpose.method]
-              : '';
+            : purpose.method === 'front-desk'
+              ? t.methods['front-desk'](purpose.staff?.name ?? '', purpose.device ?? '')
+              : purpose.method
+                ? t.methods[purpose.method]
+                : '';
     return html`<section part="purpose" class="purpose ${purpose.state}" aria-labelledby="purpose-${purpose.purpose}">
       <h3 id="purpose-${purpose.purpose}">${purposeLabel(t.purposeNames, purpose.purpose)}</h3>
       <p part="badge" class="badge ${purpose.state}">${t.states[purpose.state]}</p>
@@ -349,7 +351,9 @@ export class MarketingConsentFileElement extends StaffElement {
                         ? t.methods.suppression(record.suppression.kind, record.suppression.source)
                         : record.method === 'import'
                           ? t.methods.import(record.import.source)
-                          : t.methods[record.method];
+                          : record.method === 'front-desk'
+                            ? t.methods['front-desk'](record.staff.name, record.device)
+                            : t.methods[record.method];
                   // An imported decision is listed when the customer made it.
                   const at = record.method === 'import' ? record.import.occurredAt : entry.receivedAt;
                   return html`<li>

@@ -611,9 +611,10 @@ function describeDecision(
     state,
     since: entry.receivedAt,
     method: record.method,
-    ...(record.method === 'online-booking'
+    ...(record.method === 'online-booking' || record.method === 'front-desk'
       ? { textVersion: record.notice.textVersion, locale: record.notice.locale }
       : {}),
+    ...(record.method === 'front-desk' ? { staff: record.staff, device: record.device } : {}),
     ...(record.method === 'staff'
       ? { staff: record.staff, ...(record.textVersion ? { textVersion: record.textVersion } : {}) }
       : {}),
@@ -634,13 +635,15 @@ function describeDecision(
     optInLevel:
       state !== 'granted'
         ? 'none'
-        : record.method === 'staff'
-          ? 'staff-evidence'
-          : record.method === 'import'
-            ? 'imported'
-            : confirmed
-              ? 'confirmed'
-              : 'single',
+        : record.method === 'front-desk'
+          ? 'signed'
+          : record.method === 'staff'
+            ? 'staff-evidence'
+            : record.method === 'import'
+              ? 'imported'
+              : confirmed
+                ? 'confirmed'
+                : 'single',
     flags: entry.flags,
     seq: entry.seq,
     eventId: record.id,

@@ -30,7 +30,7 @@ export class TextRegistry {
   }
 
   flagsFor(record: LedgerRecord): RecordFlag[] {
-    if (record.method !== 'online-booking') return [];
+    if (record.method !== 'online-booking' && record.method !== 'front-desk') return [];
     const { notice } = record;
     const flags: RecordFlag[] = [];
     if (!this.#fingerprintHolds(notice.text, notice.sha256)) flags.push('fingerprint-mismatch');

@@ -26,11 +26,12 @@ export function setPageHeaders(c: Context, csp: string): void {
   c.header('x-robots-tag', 'noindex, nofollow');
 }
 
-export function styledPage(styles: string): StyledPage {
+export function styledPage(styles: string, { dataImages = false } = {}): StyledPage {
   const hash = createHash('sha256').update(styles).digest('base64');
+  // dataImages: images the page carries inline (a signature in a proof), never fetched from anywhere.
   return {
     styles,
-    csp: `default-src 'none'; style-src 'sha256-${hash}'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'`,
+    csp: `default-src 'none'; style-src 'sha256-${hash}';${dataImages ? ' img-src data:;' : ''} base-uri 'none'; form-action 'self'; frame-ancestors 'self'`,
   };
 }
 

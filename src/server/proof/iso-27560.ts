@@ -95,6 +95,18 @@ function eventsOf(entry: LedgerEntry, purpose: string, requested: ReadonlySet<st
       return record.purposes.some((p) => p.purpose === purpose && !p.granted)
         ? [event('dpv:ConsentWithdrawn', at, dataSubject, 'Used the unsubscribe link in a message', record.id)]
         : [];
+    case 'front-desk':
+      return record.purposes.some((p) => p.purpose === purpose && p.granted)
+        ? [
+            event(
+              'dpv:ConsentGiven',
+              at,
+              dataSubject,
+              `Ticked and signed (${record.signature.kind === 'drawn' ? 'drawn signature' : 'name typed by the customer'}) on the salon's device "${record.device}" at the front desk, staff present: ${record.staff.name}`,
+              record.id,
+            ),
+          ]
+        : [];
     case 'import': {
       const decision = record.purposes.find((p) => p.purpose === purpose);
       if (!decision) return [];
@@ -174,9 +186,11 @@ export function iso27560Records(parts: {
       events.splice(later < 0 ? events.length : later, 0, { at: lapsesAt, e: lapse });
     }
     const first = acts[0]!.entry.event;
-    // The text the customer last saw for this purpose (staff entries show none).
-    const online = acts.map(({ entry }) => entry.event).findLast((record) => record.method === 'online-booking');
-    const shown = online?.method === 'online-booking' ? online.notice : undefined;
+    // The text the customer last saw for this purpose, online or at the front desk (staff entries show none).
+    const online = acts
+      .map(({ entry }) => entry.event)
+      .findLast((record) => record.method === 'online-booking' || record.method === 'front-desk');
+    const shown = online?.method === 'online-booking' || online?.method === 'front-desk' ? online.notice : undefined;
     // The customer by the address this purpose writes to, as the latest act names it.
     const named = { ...parts.subject, ...acts.at(-1)!.entry.event.subject };
     const address = named[addressField(purpose)];

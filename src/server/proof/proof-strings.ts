@@ -39,6 +39,11 @@ export interface ProofStrings {
   /** An imported decision: the software it came from, and when the customer decided. */
   importedFrom: string;
   decidedAt: string;
+  /** A front-desk consent: the customer's signature (drawn, or their name typed), and the salon's device. */
+  signature: string;
+  signatureImage: string;
+  typedName: (name: string) => string;
+  device: string;
   page: string;
   booking: string;
   text: string;
@@ -94,6 +99,8 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       'unsubscribe-link': 'Abmeldelink in einer Nachricht, von der Kundin / dem Kunden verwendet',
       suppression: 'vom Newsletter-Tool des Salons gemeldet',
       import: 'aus anderer Software übernommen (die Kundin / der Kunde entschied früher)',
+      'front-desk':
+        'am Empfang auf dem Gerät des Salons selbst angekreuzt und unterschrieben, im Beisein des Personals',
       'confirmation-mail': 'Bestätigungs-E-Mail (Double-Opt-in), vom Einwilligungsprotokoll versandt',
       'double-opt-in': 'per Link in der Bestätigungs-E-Mail bestätigt (Double-Opt-in)',
     },
@@ -104,6 +111,10 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     reason: 'Grund',
     reported: 'Gemeldet',
     importedFrom: 'Übernommen aus',
+    signature: 'Unterschrift',
+    signatureImage: 'Unterschrift der Kundin / des Kunden',
+    typedName: (name) => `${name} (Name selbst getippt)`,
+    device: 'Gerät',
     decidedAt: 'Entschieden am',
     reference: 'Referenz im Tool',
     page: 'Seite',
@@ -157,6 +168,8 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       'unsubscribe-link': "lien de désinscription d'un message, utilisé par le client",
       suppression: "signalé par l'outil d'infolettre du salon",
       import: "repris d'un autre logiciel (le client a décidé auparavant)",
+      'front-desk':
+        "coché et signé par le client lui-même à l'accueil, sur l'appareil du salon, en présence du personnel",
       'confirmation-mail': 'e-mail de confirmation (double opt-in), envoyé par le registre',
       'double-opt-in': "confirmé par le lien de l'e-mail de confirmation (double opt-in)",
     },
@@ -167,6 +180,10 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     reason: 'Motif',
     reported: 'Signalé',
     importedFrom: 'Repris de',
+    signature: 'Signature',
+    signatureImage: 'Signature du client',
+    typedName: (name) => `${name} (nom saisi par le client)`,
+    device: 'Appareil',
     decidedAt: 'Décidé le',
     reference: 'Référence dans l’outil',
     page: 'Page',
@@ -220,6 +237,8 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       'unsubscribe-link': 'link di disiscrizione in un messaggio, usato dal cliente',
       suppression: 'segnalato dallo strumento newsletter del salone',
       import: 'ripreso da un altro software (il cliente ha deciso prima)',
+      'front-desk':
+        'spuntato e firmato dal cliente stesso alla reception, sul dispositivo del salone, in presenza del personale',
       'confirmation-mail': 'e-mail di conferma (double opt-in), inviata dal registro',
       'double-opt-in': "confermato tramite il link dell'e-mail di conferma (double opt-in)",
     },
@@ -230,6 +249,10 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     reason: 'Motivo',
     reported: 'Segnalato',
     importedFrom: 'Ripreso da',
+    signature: 'Firma',
+    signatureImage: 'Firma del cliente',
+    typedName: (name) => `${name} (nome digitato dal cliente)`,
+    device: 'Dispositivo',
     decidedAt: 'Deciso il',
     reference: 'Riferimento nello strumento',
     page: 'Pagina',
@@ -283,6 +306,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       'unsubscribe-link': 'unsubscribe link in a message, used by the customer',
       suppression: "reported by the salon's newsletter tool",
       import: 'brought from other software (the customer decided earlier)',
+      'front-desk': "ticked and signed by the customer at the front desk, on the salon's device, with staff present",
       'confirmation-mail': 'confirmation e-mail (double opt-in), sent by the ledger',
       'double-opt-in': 'confirmed with the link in the confirmation e-mail (double opt-in)',
     },
@@ -293,6 +317,10 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
     reason: 'Reason',
     reported: 'Reported',
     importedFrom: 'Brought from',
+    signature: 'Signature',
+    signatureImage: 'The customer’s signature',
+    typedName: (name) => `${name} (name typed by the customer)`,
+    device: 'Device',
     decidedAt: 'Decided on',
     reference: 'Reference in the tool',
     page: 'Page',

@@ -107,7 +107,11 @@ export function kantaraReceipt(
   if (record.method === 'confirmation-mail') return undefined;
   const grant = confirmedGrant?.event;
   const notice =
-    record.method === 'online-booking' ? record.notice : grant?.method === 'online-booking' ? grant.notice : undefined;
+    record.method === 'online-booking' || record.method === 'front-desk'
+      ? record.notice
+      : grant?.method === 'online-booking'
+        ? grant.notice
+        : undefined;
   // A confirmation is the consent act of double opt-in: the owner of the address granted it.
   const decisions = record.method === 'double-opt-in' ? [{ purpose: record.purpose, granted: true }] : record.purposes;
   // A hard bounce the newsletter tool reported is no consent act.
@@ -192,7 +196,8 @@ function printedText(markup: string) {
   );
 }
 
-export const PROOF_PAGE = styledPage(`
+export const PROOF_PAGE = styledPage(
+  `
 body { font: 11pt/1.45 Georgia, 'Times New Roman', serif; color: #111; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; overflow-wrap: anywhere; }
 h1 { font-size: 1.5rem; margin-bottom: 0.25rem; }
 h2 { font-size: 1.2rem; margin: 1.5rem 0 0.5rem; }
@@ -208,7 +213,10 @@ blockquote { white-space: pre-wrap; margin: 0.5rem 0; padding: 0.5rem 0.75rem; b
 code { font-size: 0.85em; overflow-wrap: anywhere; }
 .flag { color: #8a0000; font-weight: bold; }
 @media print { body { margin: 0; max-width: none; } a { color: inherit; } }
-`);
+.signature { display: block; max-width: min(100%, 24rem); height: auto; border: 1px solid #999; background: #fff; }
+`,
+  { dataImages: true },
+);
 
 export function renderProofPage(proof: Proof) {
   const t = proofStringsFor(proof.controller.locale);
@@ -298,6 +306,22 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings, seqById: ReadonlyMap<
           : ''
       }
       ${
+        record.method === 'front-desk'
+          ? html`${fact(t.staff, record.staff.name)} ${fact(t.device, record.device)}
+            ${fact(
+              t.text,
+              html`${t.textLine(record.notice.textVersion, record.notice.locale)} <code>${record.notice.sha256}</code>`,
+            )}
+            ${fact(
+              t.signature,
+              record.signature.kind === 'typed'
+                ? record.signature.name && t.typedName(record.signature.name)
+                : record.signature.image &&
+                    html`<img class="signature" src="${record.signature.image}" alt="${t.signatureImage}" />`,
+            )}`
+          : ''
+      }
+      ${
         record.method === 'online-booking'
           ? html`${fact(t.page, `${record.source.pageUrl} (${record.source.widget.name} ${record.source.widget.version})`)}
             ${fact(t.booking, record.bookingRef)}
@@ -331,7 +355,7 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings, seqById: ReadonlyMap<
       ${fact(t.recordId, html`<code>${record.id}</code>`)} ${fact(t.entryHash, html`<code>${entry.hash}</code>`)}
     </dl>
     ${
-      record.method === 'online-booking'
+      record.method === 'online-booking' || record.method === 'front-desk'
         ? html`<p><strong>${t.shownText}</strong></p>
             <blockquote lang="${record.notice.locale}">${printedText(record.notice.text)}</blockquote>`
         : ''

@@ -11,9 +11,14 @@ import { cors } from 'hono/cors';
 import { stream } from 'hono/streaming';
 import { timingSafeEqual } from 'hono/utils/buffer';
 import * as z from 'zod/mini';
+import { createHash } from 'node:crypto';
 import { hashStaffToken } from '../app/secrets.js';
+import { sha256Hex } from '../double-opt-in/confirmation-mail.js';
 import { consentSubjectSchema } from '../../contract/consent-event.js';
 import {
+  frontDeskConsentRequestSchema,
+  type FrontDeskConsentRequest,
+  type FrontDeskRecord,
   webhookReplayRequestSchema,
   webhookStatusSchema,
   audienceChangesSchema,
@@ -249,6 +254,62 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
       const outcome = await ledger.appendRecord(record);
       return c.json(
         { receipt: receiptOf(outcome), status: (await ledger.viewOf(grant.subject)).status(grant.subject, purposes) },
+        201,
+      );
+    },
+  );
+
+  app.post(
+    '/v1/staff/front-desk-consents',
+    describeRoute({
+      ...staffOperation,
+      operationId: 'recordFrontDeskConsent',
+      summary:
+        'Record a consent the customer ticked and signed on the salon’s device at the front desk, under the notice shown',
+      requestBody: jsonBody(frontDeskConsentRequestSchema),
+      responses: staffAnswers(
+        {
+          201: jsonAnswer('Recorded: its receipt, and the customer’s status now', staffWriteAnswerSchema),
+          400: errorAnswer(
+            'Invalid request: the notice’s fingerprint, the signature (a PNG, or the typed name) and the confirmation are required.',
+          ),
+        },
+        { json: true },
+      ),
+    }),
+    async (c) => {
+      const body = await readBody(c, frontDeskConsentRequestSchema);
+      if (!body.ok) return body.response;
+      const consent = body.data;
+      const problem = ledger.checkWrite(c, consent.purposes, consent.subject, true);
+      if (problem) return problem;
+      // What the customer read is bound by its fingerprint: a notice that is not the text it claims is refused.
+      if (sha256Hex(consent.notice.text) !== consent.notice.sha256) {
+        return fail(c, 400, 'notice.sha256 is not the SHA-256 of notice.text: send the text exactly as shown', [
+          { path: 'notice.sha256', message: 'does not match notice.text' },
+        ]);
+      }
+      const signature = signatureOf(consent.signature);
+      if ('problem' in signature) {
+        return fail(c, 400, `signature: ${signature.problem}`, [{ path: 'signature', message: signature.problem }]);
+      }
+      const record: FrontDeskRecord = {
+        schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
+        id: crypto.randomUUID(),
+        subject: consent.subject,
+        purposes: consent.purposes.map((purpose) => ({ purpose, granted: true })),
+        method: 'front-desk',
+        notice: consent.notice,
+        signature: signature.stored,
+        staff: { name: consent.staffName },
+        device: consent.device,
+      };
+      const outcome = await ledger.appendRecord(record);
+      return c.json(
+        {
+          receipt: receiptOf(outcome),
+          status: (await ledger.viewOf(consent.subject)).status(consent.subject, purposes),
+        },
         201,
       );
     },
@@ -647,4 +708,27 @@ export function staffRoutes(ledger: LedgerContext, settings: StaffSettings): Hon
   );
 
   return app;
+}
+
+/** PNG files begin with these eight bytes. */
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * The signature as the record keeps it, with the SHA-256 of what was
+ * signed (the image's bytes, or the typed name): that stays readable after
+ * an erasure shreds the image or name itself.
+ */
+function signatureOf(
+  signature: FrontDeskConsentRequest['signature'],
+): { stored: FrontDeskRecord['signature'] } | { problem: string } {
+  if (signature.kind === 'typed') {
+    return { stored: { kind: 'typed', name: signature.name, sha256: sha256Hex(signature.name) } };
+  }
+  const bytes = Buffer.from(signature.image.slice(signature.image.indexOf(',') + 1), 'base64');
+  if (bytes.length < 67 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) {
+    return { problem: 'the image is not a PNG: send the canvas as canvas.toDataURL("image/png")' };
+  }
+  return {
+    stored: { kind: 'drawn', image: signature.image, sha256: createHash('sha256').update(bytes).digest('hex') },
+  };
 }

@@ -32,6 +32,9 @@ export const PERSONAL_FIELDS: readonly (readonly string[])[] = [
   ['suppression', 'reference'],
   // What the old system or the signed form says about the customer.
   ['import', 'evidence'],
+  // The customer's signature: their drawn image, or their typed name.
+  ['signature', 'image'],
+  ['signature', 'name'],
   ['mail', 'to'],
   // The mail's text names the address in its link; its hash would let anyone test a guessed address.
   ['mail', 'text'],
