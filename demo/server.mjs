@@ -35,6 +35,7 @@ import {
   uiStringsFor,
 } from '../dist/contract/index.js';
 import { declareShadowRoots, MARKETING_CONSENT_STYLE_HASH } from '../dist/ssr.js';
+import { consentElementsIn } from '../dist/page-markup/consent-elements.js';
 
 // The salon's language: the back office, /received and proofs speak it.
 const PURPOSE_NAMES = uiStringsFor('de').purposeLabels;
@@ -341,6 +342,21 @@ app.get('/back-office', async (c) => {
   );
   const page = await readFile(new URL('./public/back-office.html', import.meta.url), 'utf8');
   return c.html(page.replace('<ul id="customer-list"></ul>', `<ul id="customer-list">${items.join('')}</ul>`));
+});
+// The front desk: the tablet the customer signs on, in the same session as the back office.
+app.get('/back-office/front-desk', async (c) => {
+  if (!signedIn(c)) return c.redirect('/back-office', 303);
+  return c.html(await readFile(new URL('./public/front-desk.html', import.meta.url), 'utf8'));
+});
+// The booking page's own consent texts: what the customer reads at the desk is what they read online.
+app.get('/back-office/front-desk/texts.json', (c) => {
+  const [element] = consentElementsIn(bookingPageHtml);
+  return c.json({
+    salon: element.attributes.get('salon'),
+    textVersion: element.attributes.get('text-version'),
+    privacyUrl: element.attributes.get('privacy-url'),
+    texts: element.texts,
+  });
 });
 /** The salon's customers: the demo's regulars and whoever booked, each e-mail once. */
 function customers() {

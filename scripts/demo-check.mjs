@@ -272,6 +272,65 @@ try {
     document.querySelector('marketing-consent-file')?.shadowRoot.querySelector('.purposes'),
   );
 
+  // The front desk: on a tablet, a customer reads the booking page's text, ticks and signs; the proof shows it.
+  await page.setViewport({ width: 820, height: 1180, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  await page.goto(`${base}/back-office/front-desk?customer=marco.bianchi%40example.ch`, { waitUntil: 'networkidle0' });
+  await page.waitForFunction(() =>
+    document.querySelector('marketing-consent-front-desk')?.shadowRoot.querySelector('canvas'),
+  );
+  await page.click('marketing-consent-front-desk >>> #box-email-newsletter');
+  // A finger on the tablet's screen: the box is scrolled into view, as the customer would.
+  const canvas = await page.$('marketing-consent-front-desk >>> canvas');
+  await canvas.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+  const pad = await canvas.boundingBox();
+  const point = (x, y) => ({ x: pad.x + pad.width * x, y: pad.y + pad.height * y });
+  await page.touchscreen.touchStart(point(0.08, 0.6).x, point(0.08, 0.6).y);
+  for (const [x, y] of [
+    [0.2, 0.3],
+    [0.35, 0.7],
+    [0.5, 0.3],
+    [0.65, 0.65],
+    [0.85, 0.4],
+  ])
+    await page.touchscreen.touchMove(point(x, y).x, point(x, y).y);
+  await page.touchscreen.touchEnd();
+  await page.screenshot({ path: `${out}/front-desk-tablet.png`, fullPage: true });
+  await page.click('marketing-consent-front-desk >>> button[type="submit"]');
+  await page.waitForFunction(() =>
+    document
+      .querySelector('marketing-consent-front-desk')
+      .shadowRoot.querySelector('[role="status"]')
+      ?.textContent.includes('gespeichert'),
+  );
+  await page.screenshot({ path: `${out}/front-desk-saved.png`, fullPage: true });
+  await page.setViewport({ width: 1100, height: 900 });
+  await page.goto(`${base}/back-office?customer=marco.bianchi%40example.ch`, { waitUntil: 'networkidle0' });
+  await page.waitForFunction(() =>
+    document.querySelector('marketing-consent-file')?.shadowRoot.querySelector('.purposes'),
+  );
+  if (
+    !(await fileText()).includes('am Empfang selbst unterschrieben (Personal: Lea Meier, Gerät: Empfang iPad (Demo))')
+  )
+    problems.push('front desk: the customer file does not show the signed consent');
+  const signedProofTarget = browser.waitForTarget((target) => target.url().includes('/v1/proof'));
+  await page.click('marketing-consent-file >>> button.secondary');
+  const signedProof = await (await signedProofTarget).page();
+  await signedProof.waitForFunction(() => document.readyState === 'complete');
+  const signature = await signedProof.$eval('img.signature', (img) => ({
+    loaded: img.complete && img.naturalWidth > 0,
+    src: img.src.slice(0, 22),
+  }));
+  if (!signature.loaded || signature.src !== 'data:image/png;base64,')
+    problems.push(`front desk: the proof does not show the signature (${JSON.stringify(signature)})`);
+  await signedProof.screenshot({ path: `${out}/proof-with-signature.png`, fullPage: true });
+  await signedProof.close();
+  console.log('front desk: a customer signed on the tablet; the file and the proof show it');
+  // Back to Sophie's file, for her erasure.
+  await page.goto(`${base}/back-office?customer=sophie.dubois%40example.ch`, { waitUntil: 'networkidle0' });
+  await page.waitForFunction(() =>
+    document.querySelector('marketing-consent-file')?.shadowRoot.querySelector('.purposes'),
+  );
+
   // Erasure on request: her personal data goes from every record; the ledger keeps that records existed.
   const eraseForm = 'marketing-consent-file >>> form.erase';
   await page.type(`${eraseForm} input[name="note"]`, 'Brief vom 24.11.2026');
@@ -300,6 +359,7 @@ try {
     '/received',
     '/datenschutz',
     '/newsletter-tool',
+    '/back-office/front-desk?customer=mia.rossi%40example.ch',
     `/back-office?customer=${encodeURIComponent(booked.email)}`,
   ];
   for (const path of reflowPages) {
@@ -362,6 +422,7 @@ try {
     '/received',
     '/mailbox',
     '/newsletter-tool',
+    '/back-office/front-desk?customer=mia.rossi%40example.ch',
     `/back-office?customer=${encodeURIComponent(booked.email)}`,
     ...(confirmLink ? [confirmLink] : []),
     proofUrl,

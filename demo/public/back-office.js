@@ -11,6 +11,8 @@ function open(customer, button) {
   button.setAttribute('aria-current', 'true');
   title.textContent = `${customer.name} · ${customer.email}${customer.phone ? ` · ${customer.phone}` : ''}`;
   file.email = customer.email;
+  document.querySelector('#front-desk-link').href =
+    `/back-office/front-desk?customer=${encodeURIComponent(customer.email)}`;
   file.phone = customer.phone || undefined;
   file.hidden = false;
 }

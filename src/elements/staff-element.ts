@@ -1,4 +1,4 @@
-import { LitElement, type PropertyValues } from 'lit';
+import { LitElement, type CSSResultGroup, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { KNOWN_PURPOSES } from '../contract/vocabulary.js';
 import { StaffApiClient, type StaffFetch } from '../staff-client/staff-api-client.js';
@@ -11,7 +11,7 @@ import { staffStyles } from './staff-styles.js';
  * purposes offered, and the interface language.
  */
 export abstract class StaffElement extends LitElement {
-  static override styles = staffStyles;
+  static override styles: CSSResultGroup = staffStyles;
 
   /** The staff API client for the current ledger and credentials. */
   protected client: StaffApiClient | undefined;

@@ -9,6 +9,7 @@ import type { ConsentSubject } from '../contract/consent-event.js';
 import type {
   Audience,
   ErasureRequest,
+  FrontDeskConsentRequest,
   LedgerEntry,
   StaffGrantRequest,
   SubjectStatus,
@@ -53,6 +54,11 @@ export class StaffApiClient {
 
   grant(request: StaffGrantRequest): Promise<unknown> {
     return this.#json('/v1/staff/grants', { method: 'POST', body: JSON.stringify(request) });
+  }
+
+  /** A consent the customer ticked and signed at the front desk. */
+  frontDeskConsent(request: FrontDeskConsentRequest): Promise<{ status: SubjectStatus }> {
+    return this.#json('/v1/staff/front-desk-consents', { method: 'POST', body: JSON.stringify(request) });
   }
 
   withdraw(request: WithdrawalRequest): Promise<unknown> {
