@@ -549,6 +549,13 @@ const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? 'lo
     `Salon Bella demo: http://localhost:${info.port}/  (back office: /back-office, records: /received, mailbox: /mailbox, newsletter tool: /newsletter-tool, data in ${databaseUrl ? 'PostgreSQL' : `${dataDir}/`})`,
   );
 });
-const stop = () => server.close(() => store.close().then(() => process.exit(0)));
+// The ledger's background work (mails, webhooks) ends before its store closes.
+const stop = () =>
+  server.close(() =>
+    ledger
+      .close()
+      .then(() => store.close())
+      .then(() => process.exit(0)),
+  );
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
