@@ -26,7 +26,14 @@ import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuSeconds, freshDatabase, makeEvent, noticeSha256 as sha256, stopPostgres } from './bench-support.mjs';
+import {
+  cpuSeconds,
+  freshDatabase,
+  makeEvent,
+  noticeSha256 as sha256,
+  startLedgerCommand,
+  stopPostgres,
+} from './bench-support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -56,34 +63,11 @@ const clients = Number(values.clients);
 const seconds = Number(values.seconds);
 const runs = Number(values.runs);
 
-async function startLedger(where, env = {}) {
-  const child = spawn(
-    process.execPath,
-    [
-      ...(values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : []),
-      'dist/server/cli.js',
-      'serve',
-      ...where,
-      '--port',
-      '0',
-      '--rate-limit',
-      '0',
-      '--single-opt-in',
-      'email-newsletter',
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, ...env },
-    },
-  );
-  const url = await new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      const match = /listening on (http:\/\/\S+)/.exec(String(chunk));
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`ledger exited with ${code}`)));
+function startLedger(where, env = {}) {
+  return startLedgerCommand(where, {
+    env,
+    nodeArgs: values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [],
   });
-  return { child, url };
 }
 
 async function ledgerRun() {

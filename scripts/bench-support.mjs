@@ -1,5 +1,6 @@
 // What the ledger benchmarks share: the booking they post, a fresh PostgreSQL database, and a
 // process's CPU time (Linux /proc).
+import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -50,4 +51,35 @@ export async function stopPostgres() {
 export async function cpuSeconds(pid) {
   const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * The ledger command serving on a free port, durable, without rate limit, counting ticks at once (no
+ * confirmation mail); resolves with the process and its URL once it listens.
+ */
+export async function startLedgerCommand(args, { env = {}, nodeArgs = [] } = {}) {
+  const child = spawn(
+    process.execPath,
+    [
+      ...nodeArgs,
+      'dist/server/cli.js',
+      'serve',
+      ...args,
+      '--port',
+      '0',
+      '--rate-limit',
+      '0',
+      '--single-opt-in',
+      'email-newsletter',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
+  );
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      const match = /listening on (http:\/\/\S+)/.exec(String(chunk));
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`ledger exited with ${code}`)));
+  });
+  return { child, url };
 }

@@ -7,7 +7,6 @@
 // booking's answer (p50, p99).
 //
 //   npm run bench:webhooks -- [--bookings 2000] [--clients 16] [--runs 5]
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HTTP } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
-import { makeEvent } from './bench-support.mjs';
+import { makeEvent, startLedgerCommand } from './bench-support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -63,43 +62,13 @@ function startReceiver() {
   );
 }
 
-async function startLedger(dataDir, extra, env) {
-  const child = spawn(
-    process.execPath,
-    [
-      'dist/server/cli.js',
-      'serve',
-      '--data',
-      dataDir,
-      '--port',
-      '0',
-      '--rate-limit',
-      '0',
-      '--single-opt-in',
-      'email-newsletter',
-      ...extra,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
-  );
-  const url = await new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      const match = /listening on (http:\/\/\S+)/.exec(String(chunk));
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`ledger exited with ${code}`)));
-  });
-  return { child, url };
-}
-
 /** One run: N bookings from C clients; with a receiver, until every booking's event arrived. */
 async function run(withWebhook) {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-webhooks-'));
   const receiver = withWebhook ? await startReceiver() : undefined;
-  const ledger = await startLedger(
-    dataDir,
-    receiver ? ['--webhook', receiver.url] : [],
-    receiver ? { MARKETING_CONSENT_WEBHOOK_SECRET: SECRET } : {},
-  );
+  const ledger = await startLedgerCommand(['--data', dataDir, ...(receiver ? ['--webhook', receiver.url] : [])], {
+    env: receiver ? { MARKETING_CONSENT_WEBHOOK_SECRET: SECRET } : {},
+  });
   const answered = new Map();
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
   const post = (event) =>

@@ -1,6 +1,7 @@
 export * from './consent-event.js';
 export * from './ledger-records.js';
 export * from './vocabulary.js';
+export { decidedAt } from './decision-time.js';
 export { sha256Hex } from './fingerprint.js';
 export { describeIssues } from './zod-issues.js';
 export { composeNoticeText, parseLegalMarkup, plainText, isAllowedHref } from '../legal-text/legal-markup.js';

@@ -11,6 +11,11 @@ export const KNOWN_PURPOSES = ['email-newsletter', 'sms-newsletter'] as const;
 /** A purpose this package knows; ledgers may accept others they configure. */
 export type KnownPurpose = (typeof KNOWN_PURPOSES)[number];
 
+/** The field of the subject a purpose writes to: the e-mail, the phone, or (other purposes) the customer id. */
+export function addressField(purpose: string): 'email' | 'phone' | 'customerId' {
+  return purpose === 'email-newsletter' ? 'email' : purpose === 'sms-newsletter' ? 'phone' : 'customerId';
+}
+
 /** The one purpose shown when a page configures none. */
 export const DEFAULT_PURPOSES: readonly KnownPurpose[] = ['email-newsletter'];
 

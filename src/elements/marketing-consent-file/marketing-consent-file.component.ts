@@ -5,6 +5,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ConsentSubject } from '../../contract/consent-event.js';
 import type { LedgerEntry, PurposeStatus, SubjectStatus } from '../../contract/ledger-records.js';
+import { decidedAt } from '../../contract/decision-time.js';
 import { parseLegalMarkup } from '../../legal-text/legal-markup.js';
 import { StaffApiError, type StaffError } from '../../staff-client/staff-api-client.js';
 import { fileStringsFor, formatDate, type FileStrings } from './file-strings.js';
@@ -355,7 +356,7 @@ export class MarketingConsentFileElement extends StaffElement {
                             ? t.methods['front-desk'](record.staff.name, record.device)
                             : t.methods[record.method];
                   // An imported decision is listed when the customer made it.
-                  const at = record.method === 'import' ? record.import.occurredAt : entry.receivedAt;
+                  const at = decidedAt(entry);
                   return html`<li>
                     <time datetime=${at}>${formatDate(locale, at)}</time>
                     <span>${what}</span>

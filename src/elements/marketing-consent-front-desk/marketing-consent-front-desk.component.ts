@@ -3,6 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import SignaturePad from 'signature_pad';
 import type { ConsentSubject } from '../../contract/consent-event.js';
 import type { FrontDeskConsentRequest } from '../../contract/ledger-records.js';
+import { addressField } from '../../contract/vocabulary.js';
 import { sha256Hex } from '../../contract/fingerprint.js';
 import { emit } from '../../events/emit.js';
 import '../../events/marketing-consent-file-changed.js';
@@ -353,11 +354,9 @@ export class MarketingConsentFrontDeskElement extends StaffElement {
     const errors: { field: string; message: string }[] = [];
     if (purposes.length === 0) errors.push({ field: 'purposes', message: t.noPurpose });
     const labels = uiStringsFor(this.#textLocale(this.#config!)).purposeLabels;
-    for (const [purpose, field] of [
-      ['email-newsletter', 'email'],
-      ['sms-newsletter', 'phone'],
-    ] as const) {
-      if (purposes.includes(purpose) && !subject[field]) {
+    for (const purpose of purposes) {
+      const field = addressField(purpose);
+      if (field !== 'customerId' && !subject[field]) {
         errors.push({ field, message: t.noAddress(purposeLabel(labels, purpose), field) });
       }
     }

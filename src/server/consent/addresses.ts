@@ -9,6 +9,7 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { ConsentSubject } from '../../contract/consent-event.js';
+import { addressField } from '../../contract/vocabulary.js';
 
 export type { CountryCode };
 
@@ -82,10 +83,7 @@ export class AddressBook {
   }
 }
 
-/** The field of the subject a purpose writes to: the e-mail, the phone, or (other purposes) the customer id. */
-export function addressField(purpose: string): keyof ConsentSubject {
-  return purpose === 'email-newsletter' ? 'email' : purpose === 'sms-newsletter' ? 'phone' : 'customerId';
-}
+export { addressField };
 
 /** How the identifier keys of the addresses a purpose writes to begin (`email:`, `phone:`, `customer:`). */
 export function addressPrefix(purpose: string): string {

@@ -44,6 +44,7 @@ import {
   type PurposeStatus,
   type SubjectStatus,
 } from '../../contract/ledger-records.js';
+import { decidedAt } from '../../contract/decision-time.js';
 import { addressPrefix, type AddressBook, type IdentifierKey } from './addresses.js';
 import type { LedgerEntry } from '../store/ledger-store.js';
 
@@ -624,7 +625,7 @@ function describeDecision(
     // An imported decision dates from when the customer made it; when it came here is kept beside it.
     ...(record.method === 'import'
       ? {
-          since: record.import.occurredAt,
+          since: decidedAt(entry),
           imported: {
             source: record.import.source,
             at: entry.receivedAt,

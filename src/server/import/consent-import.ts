@@ -15,6 +15,7 @@ import { parse } from 'csv-parse/sync';
 import * as z from 'zod/mini';
 import { consentSubjectSchema, type ConsentSubject } from '../../contract/consent-event.js';
 import type { ImportRecord } from '../../contract/ledger-records.js';
+import { decidedAt } from '../../contract/decision-time.js';
 import { CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
 import { describeIssues } from '../../contract/zod-issues.js';
 import { addressField, type AddressBook } from '../consent/addresses.js';
@@ -169,10 +170,6 @@ function checkRow(
   };
 }
 
-/** When a ledger entry's decision was made: an imported one when the customer made it, else when it came. */
-const decidedAt = (entry: { receivedAt: string; event: { method: string; import?: { occurredAt: string } } }) =>
-  Date.parse(entry.event.method === 'import' && entry.event.import ? entry.event.import.occurredAt : entry.receivedAt);
-
 /**
  * What importing the rows would do, oldest decision first: each row is
  * added unless the ledger, or a row of the file, holds a decision for its
@@ -199,7 +196,9 @@ export async function planImport(
       row.purpose,
       key,
     );
-    const onRecord = Math.max(...[deciding, withdrawal].map((entry) => (entry ? decidedAt(entry) : -Infinity)));
+    const onRecord = Math.max(
+      ...[deciding, withdrawal].map((entry) => (entry ? Date.parse(decidedAt(entry)) : -Infinity)),
+    );
     if (onRecord >= at) {
       plan.skip.push({ row, reason: onRecord === at ? 'already on record' : 'a later decision is on record' });
       continue;

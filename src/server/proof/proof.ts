@@ -8,6 +8,7 @@
 import { html } from 'hono/html';
 import type { ConsentSubject } from '../../contract/consent-event.js';
 import type { LedgerRecord, SubjectStatus } from '../../contract/ledger-records.js';
+import { decidedAt } from '../../contract/decision-time.js';
 import { parseLegalMarkup } from '../../legal-text/legal-markup.js';
 import { RECORD_FLAG_NAMES } from '../../legal-text/record-flag-names.js';
 import type { LedgerEntry } from '../store/ledger-store.js';
@@ -120,9 +121,7 @@ export function kantaraReceipt(
     version: 'KI-CR-v1.1.0',
     jurisdiction: controller.jurisdiction ?? '',
     // An imported decision dates from when the customer made it.
-    consentTimestamp: Math.floor(
-      Date.parse(record.method === 'import' ? record.import.occurredAt : entry.receivedAt) / 1000,
-    ),
+    consentTimestamp: Math.floor(Date.parse(decidedAt(entry)) / 1000),
     collectionMethod: RECEIPT_METHODS[record.method],
     consentReceiptID: record.id,
     ...(notice ? { language: notice.locale } : {}),
