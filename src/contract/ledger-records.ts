@@ -267,8 +267,74 @@ export const confirmationMailRecordSchema = z.object({
 export type ConfirmationMailRecord = z.infer<typeof confirmationMailRecordSchema>;
 
 /**
- * The customer's click on the confirmation button: the owner of the address
- * agreed (double opt-in). Makes the grant it names count; records no new
+ * A text message the ledger sent over the salon's SMSC (SMPP): the request
+ * to confirm a grant by replying (`opt-in`, for the grant it names), or the
+ * short notice that a STOP was recorded (`stop`, for the reply it answers).
+ * Sent (with the SMSC's message id of each part) or failed (with the SMSC's
+ * error). The text names the salon and the reply keywords, nothing of the
+ * customer, so it stays readable after an erasure; the number it went to
+ * is sealed. Records no decision.
+ */
+export const confirmationSmsRecordSchema = z.object({
+  ...recordBase,
+  method: z.literal('confirmation-sms'),
+  purpose: purposeId,
+  kind: z.enum(['opt-in', 'stop']),
+  /** The grant (an online-booking event) an `opt-in` SMS asks to confirm. */
+  grantId: z.optional(z.uuid()),
+  /** The customer's STOP reply a `stop` notice answers. */
+  replyId: z.optional(z.uuid()),
+  outcome: z.enum(['sent', 'failed']),
+  /** The SMSC's message id of each part, in order. */
+  messageIds: z.optional(z.array(z.string().check(z.maxLength(65))).check(z.maxLength(16))),
+  /** Why the SMSC refused or did not answer, when sending failed. */
+  smscError: z.optional(z.string().check(z.maxLength(500))),
+  sms: z.optional(
+    z.object({
+      from: z.string().check(z.maxLength(32)),
+      to: z.string().check(z.maxLength(32)),
+      locale: z.string().check(z.maxLength(35)),
+      text: z.string().check(z.maxLength(1600)),
+      encoding: z.enum(['gsm7', 'ucs2']),
+      parts: z.number().check(z.int(), z.minimum(1), z.maximum(16)),
+    }),
+  ),
+  /** Set when staff asked for this SMS again from the customer file. */
+  requestedBy: z.optional(z.object({ name: text(120) })),
+});
+export type ConfirmationSmsRecord = z.infer<typeof confirmationSmsRecordSchema>;
+
+/** A text message received from a customer's phone, as the SMSC delivered it. */
+const receivedSms = z.object({
+  /** The customer's number, E.164. */
+  from: z.string().check(z.maxLength(32)),
+  /** The salon's number it was sent to. */
+  to: z.string().check(z.maxLength(32)),
+  text: z.string().check(z.maxLength(1600)),
+  /** The sequence number of the SMSC's deliver_sm, which the SMSC's own logs show. */
+  smscSequence: z.optional(z.number().check(z.int(), z.minimum(0))),
+});
+
+/**
+ * A reply from a customer's phone that confirmed nothing: a STOP (its
+ * `purposes` withdraw what the number had granted or pending), or any other
+ * text (kept, as every SMS the ledger receives from a number it knows, and
+ * changes nothing). A reply that confirms a grant is a `double-opt-in`
+ * record with the same `reply`.
+ */
+export const smsReplyRecordSchema = z.object({
+  ...recordBase,
+  method: z.literal('sms-reply'),
+  /** How the ledger read it: a STOP keyword, a confirmation that came when none was waiting, or other text. */
+  reading: z.enum(['stop', 'confirm', 'other']),
+  reply: receivedSms,
+});
+export type SmsReplyRecord = z.infer<typeof smsReplyRecordSchema>;
+
+/**
+ * The owner of the address agreed (double opt-in): by the button behind the
+ * link in the confirmation mail, or by replying JA/OUI/SI/YES to the
+ * confirmation SMS (`reply`). Makes the grant it names count; records no new
  * decision itself.
  */
 export const confirmationRecordSchema = z.object({
@@ -276,11 +342,13 @@ export const confirmationRecordSchema = z.object({
   method: z.literal('double-opt-in'),
   purpose: purposeId,
   grantId: z.uuid(),
-  /** The confirmation mail whose link was used. */
+  /** The confirmation mail whose link was used, or the confirmation SMS replied to. */
   mailId: z.uuid(),
   userAgent: z.optional(z.string().check(z.maxLength(512))),
   /** The client address of the click, where the salon records it. */
   clientAddress: z.optional(z.string().check(z.maxLength(64))),
+  /** The customer's reply, when they confirmed by SMS. */
+  reply: z.optional(receivedSms),
 });
 export type ConfirmationRecord = z.infer<typeof confirmationRecordSchema>;
 
@@ -352,7 +420,9 @@ export const ledgerRecordSchema = z.union([
   staffRecordSchema,
   unsubscribeRecordSchema,
   confirmationMailRecordSchema,
+  confirmationSmsRecordSchema,
   confirmationRecordSchema,
+  smsReplyRecordSchema,
   suppressionRecordSchema,
   importRecordSchema,
   frontDeskRecordSchema,
@@ -459,15 +529,24 @@ export const confirmationStatusSchema = z.object({
   grantId: z.string(),
   /** When a pending confirmation lapses. */
   lapsesAt: z.optional(z.string()),
-  /** When the owner clicked. */
+  /** When the owner clicked the link, or replied to the SMS. */
   confirmedAt: z.optional(z.string()),
-  /** Every confirmation mail for this address since the grant: when, and how it went. */
+  /** How the owner confirmed: the link in the mail, or a reply to the SMS. */
+  confirmedBy: z.optional(z.enum(['mail-link', 'sms-reply'])),
+  /**
+   * Every confirmation message to this address since the grant (a mail, or
+   * an SMS for a phone number): when, and how it went.
+   */
   mails: z.array(
     z.object({
       at: z.string(),
       outcome: z.enum(['sent', 'failed']),
+      /** The SMTP server's Message-ID, or the SMSC's message ids of an SMS's parts (space-separated). */
       messageId: z.optional(z.string()),
       smtpReply: z.optional(z.string()),
+      /** Set for an SMS. */
+      channel: z.optional(z.literal('sms')),
+      smscError: z.optional(z.string()),
     }),
   ),
 });
@@ -482,7 +561,9 @@ export const purposeStatusSchema = z.object({
   state: z.enum(['granted', 'pending', 'withdrawn', 'never', 'erased']),
   /** When the deciding record reached the ledger. */
   since: z.optional(z.string()),
-  method: z.optional(z.enum(['online-booking', 'staff', 'unsubscribe-link', 'suppression', 'import', 'front-desk'])),
+  method: z.optional(
+    z.enum(['online-booking', 'staff', 'unsubscribe-link', 'suppression', 'import', 'front-desk', 'sms-reply']),
+  ),
   textVersion: z.optional(z.string()),
   locale: z.optional(z.string()),
   staff: z.optional(z.object({ name: z.string(), evidence: z.optional(z.string()) })),

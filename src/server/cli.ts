@@ -115,6 +115,13 @@ double opt-in (on for the e-mail newsletter unless --single-opt-in names it):
   --mail-throttle-hours 24 at most one confirmation mail per address and purpose in this time
   --record-client-address  keep the client address of sign-up and click as evidence (personal data)
 
+SMS (double opt-in and STOP for the SMS newsletter, over the operator's SMSC):
+  --smpp-url URL           smpp://SYSTEM_ID:PASSWORD@HOST:PORT (ssmpp:// for TLS), bound as a transceiver
+                           (or MARKETING_CONSENT_SMPP_URL, which keeps the password out of the process list)
+  --sms-from NUMBER        the salon's number customers reply to: +41 79 123 45 67, or a short code
+                           with both, an SMS newsletter tick waits for the reply JA/OUI/SI/YES (unless
+                           --single-opt-in sms-newsletter), and STOP withdraws it at any time
+
 retention (erasing personal data the salon no longer needs; also on a schedule while serving):
   --retention-years 3      erase customers with nothing granted or pending this long after their latest
                            record (a default, the usual German limitation period; not legal advice)
@@ -152,6 +159,7 @@ environment:
   MARKETING_CONSENT_STAFF_TOKEN  token for the staff API (Authorization: Bearer …)
   MARKETING_CONSENT_LINK_SECRET  secret that signs unsubscribe and confirmation links (at least 32 characters)
   MARKETING_CONSENT_SMTP_URL     the SMTP server, as --smtp-url
+  MARKETING_CONSENT_SMPP_URL     the SMSC, as --smpp-url
   MARKETING_CONSENT_WEBHOOK_SECRET      signs the webhooks (Standard Webhooks, whsec_…; webhook-secret makes one)
   MARKETING_CONSENT_INTEGRATION_TOKEN   a newsletter tool's token for suppressions, as --integration-token
   MARKETING_CONSENT_INTEGRATION_SECRET  a tool that signs its suppressions instead (whsec_…)
@@ -183,6 +191,8 @@ const OPTIONS = {
   webhook: { type: 'string', multiple: true, default: [] },
   'integration-token': { type: 'string' },
   'mail-from': { type: 'string' },
+  'smpp-url': { type: 'string' },
+  'sms-from': { type: 'string' },
   'single-opt-in': { type: 'string', multiple: true, default: [] },
   'confirmation-days': { type: 'string', default: '14' },
   'mail-throttle-hours': { type: 'string', default: '24' },
@@ -296,6 +306,29 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const smtpUrl = values['smtp-url'] ?? process.env['MARKETING_CONSENT_SMTP_URL'];
+  const smppUrl = values['smpp-url'] ?? process.env['MARKETING_CONSENT_SMPP_URL'];
+  if (values.salons && (smppUrl || values['sms-from'])) {
+    console.error(
+      'SMS is not available when serving --salons yet: replies come to one number per SMSC bind, so run the salon that sends SMS with its own "serve --smpp-url … --sms-from …"',
+    );
+    return 2;
+  }
+  if (smppUrl && !values['sms-from']) {
+    console.error(
+      '--sms-from is missing: confirmation SMS need the salon\'s number customers reply to, e.g. --sms-from "+41 79 123 45 67".',
+    );
+    return 2;
+  }
+  if (values['sms-from'] && !smppUrl) {
+    console.error(
+      "--smpp-url is missing: SMS go through the operator's SMSC, e.g. --smpp-url smpp://ID:PASSWORD@smsc.example:2775 (or MARKETING_CONSENT_SMPP_URL).",
+    );
+    return 2;
+  }
+  if (smppUrl && !values.salon) {
+    console.error('--salon is missing: confirmation SMS name the salon, e.g. --salon "Salon Bella".');
+    return 2;
+  }
   if (values.salons) {
     const own = [
       'origin',
@@ -383,6 +416,7 @@ async function main(argv: string[]): Promise<number> {
           unconfirmedGraceDays: Number(values['unconfirmed-grace-days']),
           intervalHours: Number(values['retention-interval-hours']),
         },
+    ...(smppUrl ? { sms: { smppUrl, from: values['sms-from'] ?? '' } } : {}),
     ...(smtpUrl
       ? {
           mail: {

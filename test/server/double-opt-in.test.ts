@@ -357,7 +357,7 @@ describe('double opt-in evidence where the salon keeps client addresses', () => 
 });
 
 describe('double opt-in settings', () => {
-  it('names the missing mail settings and the way out, and refuses double opt-in where no mail can confirm', async () => {
+  it('names the missing mail or SMS settings and the way out', async () => {
     const store = await JsonlLedgerStore.open(await (await import('node:fs/promises')).mkdtemp('/tmp/doi-'));
     try {
       assert.throws(
@@ -373,7 +373,7 @@ describe('double opt-in settings', () => {
             confirmation: { 'sms-newsletter': 'double-opt-in' },
             mail: { smtp: 'smtp://127.0.0.1:1', from: FROM },
           }),
-        /sms-newsletter cannot use double opt-in/,
+        /sms-newsletter uses double opt-in, which sends a confirmation SMS.*--smpp-url and --sms-from.*--single-opt-in sms-newsletter/,
       );
       assert.throws(
         () =>

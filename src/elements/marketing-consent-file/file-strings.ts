@@ -22,6 +22,11 @@ export interface FileStrings {
     'front-desk': (staff: string, device: string) => string;
     'confirmation-mail': string;
     'double-opt-in': string;
+    'confirmation-sms': string;
+    /** A customer's SMS: a STOP, or another text that changed nothing. */
+    'sms-reply': (stop: boolean) => string;
+    /** A double opt-in confirmed by replying to the SMS. */
+    'double-opt-in-sms': string;
   };
   evidence: string;
   textVersion: (version: string, locale: string) => string;
@@ -38,6 +43,13 @@ export interface FileStrings {
     resend: string;
     resent: string;
     tooSoon: (minutes: number) => string;
+    /** The same for a phone number, confirmed by replying to an SMS. */
+    sms: {
+      pending: (number: string, until: string, yes: string) => string;
+      confirmed: (number: string, at: string) => string;
+      sent: (at: string) => string;
+      failed: (at: string, reply: string) => string;
+    };
   };
   flags: Record<RecordFlag, string>;
   historyTitle: string;
@@ -120,6 +132,10 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       'front-desk': (staff, device) => `am Empfang selbst unterschrieben (Personal: ${staff}, Gerät: ${device})`,
       'confirmation-mail': 'Bestätigungs-E-Mail versandt',
       'double-opt-in': 'per Link in der Bestätigungs-E-Mail bestätigt',
+      'confirmation-sms': 'SMS an die Kundin bzw. den Kunden versandt',
+      'sms-reply': (stop) =>
+        stop ? 'per SMS mit STOP abgemeldet' : 'SMS der Kundin bzw. des Kunden erhalten (ändert nichts)',
+      'double-opt-in-sms': 'per Antwort auf die Bestätigungs-SMS bestätigt',
     },
     evidence: 'Nachweis',
     textVersion: (v, l) => `Textversion ${v} (${l})`,
@@ -133,6 +149,13 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       confirmed: (a, at) => `${a}: am ${at} per Link in der Bestätigungs-E-Mail bestätigt (Double-Opt-in).`,
       mailSent: (at) => `Bestätigungs-E-Mail versandt am ${at}`,
       mailFailed: (at, reply) => `Bestätigungs-E-Mail am ${at} nicht angenommen: ${reply}`,
+      sms: {
+        pending: (n, until, yes) =>
+          `${n}: wartet bis ${until} auf die Antwort ${yes} auf die Bestätigungs-SMS; bis dahin keine Werbung.`,
+        confirmed: (n, at) => `${n}: am ${at} per Antwort auf die Bestätigungs-SMS bestätigt (Double-Opt-in).`,
+        sent: (at) => `Bestätigungs-SMS versandt am ${at}`,
+        failed: (at, reply) => `Bestätigungs-SMS am ${at} nicht angenommen: ${reply}`,
+      },
       resend: 'Bestätigungs-E-Mail erneut senden',
       resent: 'Bestätigungs-E-Mail erneut gesendet.',
       tooSoon: (m) =>
@@ -244,6 +267,10 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       'front-desk': (staff, device) => `signé par le client à l’accueil (personnel : ${staff}, appareil : ${device})`,
       'confirmation-mail': 'e-mail de confirmation envoyé',
       'double-opt-in': 'confirmé par le lien de l’e-mail de confirmation',
+      'confirmation-sms': 'SMS envoyé au client / à la cliente',
+      'sms-reply': (stop) =>
+        stop ? 'désinscrit(e) par SMS avec STOP' : 'SMS reçu du client / de la cliente (ne change rien)',
+      'double-opt-in-sms': 'confirmé par réponse au SMS de confirmation',
     },
     evidence: 'Preuve',
     textVersion: (v, l) => `Version du texte ${v} (${l})`,
@@ -257,6 +284,13 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       confirmed: (a, at) => `${a} : confirmé le ${at} par le lien de l’e-mail de confirmation (double opt-in).`,
       mailSent: (at) => `E-mail de confirmation envoyé le ${at}`,
       mailFailed: (at, reply) => `E-mail de confirmation refusé le ${at} : ${reply}`,
+      sms: {
+        pending: (n, until, yes) =>
+          `${n} : attend jusqu’au ${until} la réponse ${yes} au SMS de confirmation ; pas de publicité d’ici là.`,
+        confirmed: (n, at) => `${n} : confirmé le ${at} par réponse au SMS de confirmation (double opt-in).`,
+        sent: (at) => `SMS de confirmation envoyé le ${at}`,
+        failed: (at, reply) => `SMS de confirmation refusé le ${at} : ${reply}`,
+      },
       resend: 'Renvoyer l’e-mail de confirmation',
       resent: 'E-mail de confirmation renvoyé.',
       tooSoon: (m) => `Le dernier e-mail de confirmation vient d’être envoyé. Réessayez dans ${m} min.`,
@@ -368,6 +402,10 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
         `firmato dal cliente alla reception (personale: ${staff}, dispositivo: ${device})`,
       'confirmation-mail': 'e-mail di conferma inviata',
       'double-opt-in': 'confermato tramite il link dell’e-mail di conferma',
+      'confirmation-sms': 'SMS inviato al cliente / alla cliente',
+      'sms-reply': (stop) =>
+        stop ? 'disiscritto/a via SMS con STOP' : 'SMS ricevuto dal cliente / dalla cliente (non cambia nulla)',
+      'double-opt-in-sms': 'confermato rispondendo all’SMS di conferma',
     },
     evidence: 'Prova',
     textVersion: (v, l) => `Versione del testo ${v} (${l})`,
@@ -381,6 +419,13 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       confirmed: (a, at) => `${a}: confermato il ${at} tramite il link dell’e-mail di conferma (double opt-in).`,
       mailSent: (at) => `E-mail di conferma inviata il ${at}`,
       mailFailed: (at, reply) => `E-mail di conferma rifiutata il ${at}: ${reply}`,
+      sms: {
+        pending: (n, until, yes) =>
+          `${n}: attende fino al ${until} la risposta ${yes} all’SMS di conferma; fino ad allora nessuna pubblicità.`,
+        confirmed: (n, at) => `${n}: confermato il ${at} rispondendo all’SMS di conferma (double opt-in).`,
+        sent: (at) => `SMS di conferma inviato il ${at}`,
+        failed: (at, reply) => `SMS di conferma rifiutato il ${at}: ${reply}`,
+      },
       resend: 'Invia di nuovo l’e-mail di conferma',
       resent: 'E-mail di conferma inviata di nuovo.',
       tooSoon: (m) => `L’ultima e-mail di conferma è appena stata inviata. Riprovi tra ${m} min.`,
@@ -494,6 +539,10 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       'front-desk': (staff, device) => `signed by the customer at the front desk (staff: ${staff}, device: ${device})`,
       'confirmation-mail': 'confirmation e-mail sent',
       'double-opt-in': 'confirmed with the link in the confirmation e-mail',
+      'confirmation-sms': 'SMS sent to the customer',
+      'sms-reply': (stop) =>
+        stop ? 'unsubscribed by SMS with STOP' : 'SMS received from the customer (changes nothing)',
+      'double-opt-in-sms': 'confirmed by replying to the confirmation SMS',
     },
     evidence: 'Evidence',
     textVersion: (v, l) => `Text version ${v} (${l})`,
@@ -507,6 +556,13 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       confirmed: (a, at) => `${a}: confirmed on ${at} with the link in the confirmation e-mail (double opt-in).`,
       mailSent: (at) => `Confirmation e-mail sent on ${at}`,
       mailFailed: (at, reply) => `Confirmation e-mail refused on ${at}: ${reply}`,
+      sms: {
+        pending: (n, until, yes) =>
+          `${n}: waits until ${until} for the reply ${yes} to the confirmation SMS; no marketing until then.`,
+        confirmed: (n, at) => `${n}: confirmed on ${at} by replying to the confirmation SMS (double opt-in).`,
+        sent: (at) => `Confirmation SMS sent on ${at}`,
+        failed: (at, reply) => `Confirmation SMS refused on ${at}: ${reply}`,
+      },
       resend: 'Send the confirmation e-mail again',
       resent: 'Confirmation e-mail sent again.',
       tooSoon: (m) => `The last confirmation e-mail went out a moment ago. Please try again in ${m} min.`,

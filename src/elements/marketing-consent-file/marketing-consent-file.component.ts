@@ -219,9 +219,11 @@ export class MarketingConsentFileElement extends StaffElement {
             ? t.methods.import(purpose.imported!.source)
             : purpose.method === 'front-desk'
               ? t.methods['front-desk'](purpose.staff?.name ?? '', purpose.device ?? '')
-              : purpose.method
-                ? t.methods[purpose.method]
-                : '';
+              : purpose.method === 'sms-reply'
+                ? t.methods['sms-reply'](true)
+                : purpose.method
+                  ? t.methods[purpose.method]
+                  : '';
     return html`<section part="purpose" class="purpose ${purpose.state}" aria-labelledby="purpose-${purpose.purpose}">
       <h3 id="purpose-${purpose.purpose}">${purposeLabel(t.purposeNames, purpose.purpose)}</h3>
       <p part="badge" class="badge ${purpose.state}">${t.states[purpose.state]}</p>
@@ -256,11 +258,17 @@ export class MarketingConsentFileElement extends StaffElement {
     if (!confirmation) return nothing;
     const t = this.#strings.confirmation;
     const date = (iso: string) => formatDate(this.uiLocale, iso);
+    // A phone number confirms by replying to an SMS, with the word the SMS asked for in the customer's language.
+    const bySms = purpose === 'sms-newsletter';
     const line =
       confirmation.state === 'confirmed'
-        ? t.confirmed(address.address, date(confirmation.confirmedAt!))
+        ? confirmation.confirmedBy === 'sms-reply'
+          ? t.sms.confirmed(address.address, date(confirmation.confirmedAt!))
+          : t.confirmed(address.address, date(confirmation.confirmedAt!))
         : confirmation.state === 'pending'
-          ? t.pending(address.address, date(confirmation.lapsesAt!))
+          ? bySms
+            ? t.sms.pending(address.address, date(confirmation.lapsesAt!), 'JA / OUI / SI / YES')
+            : t.pending(address.address, date(confirmation.lapsesAt!))
           : t.lapsed(address.address);
     return html`<div class="confirmation ${confirmation.state}">
       <p>${line}</p>
@@ -270,14 +278,23 @@ export class MarketingConsentFileElement extends StaffElement {
               ${confirmation.mails.map(
                 (mail) =>
                   html`<li>
-                    ${mail.outcome === 'sent' ? t.mailSent(date(mail.at)) : t.mailFailed(date(mail.at), mail.smtpReply ?? '')}
+                    ${
+                      mail.channel === 'sms'
+                        ? mail.outcome === 'sent'
+                          ? t.sms.sent(date(mail.at))
+                          : t.sms.failed(date(mail.at), mail.smscError ?? '')
+                        : mail.outcome === 'sent'
+                          ? t.mailSent(date(mail.at))
+                          : t.mailFailed(date(mail.at), mail.smtpReply ?? '')
+                    }
                   </li>`,
               )}
             </ul>`
           : nothing
       }
       ${
-        confirmation.state === 'pending'
+        // A confirmation SMS goes at most once a day per number, so staff cannot ask for another one sooner.
+        confirmation.state === 'pending' && !bySms
           ? html`<button
               part="button"
               type="button"
@@ -354,7 +371,11 @@ export class MarketingConsentFileElement extends StaffElement {
                           ? t.methods.import(record.import.source)
                           : record.method === 'front-desk'
                             ? t.methods['front-desk'](record.staff.name, record.device)
-                            : t.methods[record.method];
+                            : record.method === 'sms-reply'
+                              ? t.methods['sms-reply'](record.purposes.length > 0)
+                              : record.method === 'double-opt-in' && record.reply
+                                ? t.methods['double-opt-in-sms']
+                                : t.methods[record.method];
                   // An imported decision is listed when the customer made it.
                   const at = decidedAt(entry);
                   return html`<li>

@@ -11,7 +11,8 @@ import { Hono, type Context } from 'hono';
 import { every } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
 import { describeRoute } from 'hono-openapi';
-import { KNOWN_PURPOSES } from '../../contract/vocabulary.js';
+import { addressField, KNOWN_PURPOSES } from '../../contract/vocabulary.js';
+import { checkSmsSettings, SmsChannel, type SmsSettings } from '../sms/sms-channel.js';
 import { AddressBook, type CountryCode } from '../consent/addresses.js';
 import { clientAddress, type TrustProxy } from './client-address.js';
 import { DEFAULT_MAX_BODY_BYTES, fail, limitBody as limitBodyTo, securityHeaders } from './http.js';
@@ -91,15 +92,21 @@ export interface LedgerOptions {
   latestCheckpoint?: () => string | undefined;
   /**
    * Per purpose, whether an online grant counts at once (`none`) or only
-   * once the owner of the address confirmed it by the link in a mail
-   * (`double-opt-in`, e-mail purposes only). Default: double opt-in for
-   * the e-mail newsletter.
+   * once the owner of the address confirmed it: by the link in a mail, or by
+   * replying to an SMS (`double-opt-in`). Default: double opt-in for the
+   * e-mail newsletter, and for the SMS newsletter when `sms` is given.
    */
   confirmation?: Readonly<Record<string, ConfirmationMode>>;
   /** Days a sign-up may wait for its confirmation before it lapses. Default 14. */
   confirmationLapseDays?: number;
-  /** How confirmation mails are sent; required when a purpose uses double opt-in. */
+  /** How confirmation mails are sent; required when an e-mail purpose uses double opt-in. */
   mail?: ConfirmationMailSettings;
+  /**
+   * The salon's SMSC and number (see sms/sms-channel.ts): with them, the SMS
+   * newsletter waits for the owner of the number to reply JA (double opt-in,
+   * unless `confirmation` says "none"), and STOP withdraws it.
+   */
+  sms?: SmsSettings;
   /**
    * Personal data the ledger erases by itself, checked at start and then
    * every `intervalHours` (default 24): unconfirmed sign-ups once they
@@ -125,8 +132,9 @@ export interface LedgerOptions {
 
 export type ConfirmationMode = 'double-opt-in' | 'none';
 
-/** Purposes whose address is an e-mail address, the only ones a mail can confirm. */
-const MAIL_PURPOSES = new Set(['email-newsletter']);
+/** How the owner of a purpose's address confirms: by mail for an e-mail address, by SMS for a phone number. */
+const confirmedBy = (purpose: string) =>
+  addressField(purpose) === 'email' ? 'mail' : addressField(purpose) === 'phone' ? 'sms' : undefined;
 
 /**
  * Throws, naming the setting and the fix, when options cannot work; else
@@ -140,6 +148,7 @@ export function checkLedgerSettings(options: Omit<LedgerOptions, 'store'>): Map<
     checkWebhookSecret(endpoint.secret);
   }
   checkRetention(options.retention);
+  if (options.sms) checkSmsSettings(options.sms);
   return confirmationModes(options, [...(options.purposes ?? KNOWN_PURPOSES)], { sending: true });
 }
 
@@ -226,9 +235,9 @@ function confirmationModes(
   purposes: readonly string[],
   { sending }: { sending: boolean },
 ): Map<string, ConfirmationMode> {
-  const modes = new Map<string, ConfirmationMode>(
-    purposes.map((purpose) => [purpose, MAIL_PURPOSES.has(purpose) ? 'double-opt-in' : 'none']),
-  );
+  const byDefault = (purpose: string): ConfirmationMode =>
+    confirmedBy(purpose) === 'mail' || (confirmedBy(purpose) === 'sms' && options.sms) ? 'double-opt-in' : 'none';
+  const modes = new Map<string, ConfirmationMode>(purposes.map((purpose) => [purpose, byDefault(purpose)]));
   for (const [purpose, mode] of Object.entries(options.confirmation ?? {})) {
     if (!purposes.includes(purpose)) {
       throw new Error(`confirmation names ${purpose}, which this ledger does not record (${purposes.join(', ')})`);
@@ -236,13 +245,30 @@ function confirmationModes(
     if (mode !== 'double-opt-in' && mode !== 'none') {
       throw new Error(`confirmation for ${purpose} is "${mode}"; use "double-opt-in" or "none"`);
     }
-    if (mode === 'double-opt-in' && !MAIL_PURPOSES.has(purpose)) {
-      throw new Error(`${purpose} cannot use double opt-in: its address is not an e-mail address; use "none"`);
+    if (mode === 'double-opt-in' && !confirmedBy(purpose)) {
+      throw new Error(
+        `${purpose} cannot use double opt-in: its address is neither an e-mail address nor a phone number; use "none"`,
+      );
     }
     modes.set(purpose, mode);
   }
-  const needMail = [...modes].filter(([, mode]) => mode === 'double-opt-in').map(([purpose]) => purpose);
+  const confirmed = [...modes].filter(([, mode]) => mode === 'double-opt-in').map(([purpose]) => purpose);
+  const needMail = confirmed.filter((purpose) => confirmedBy(purpose) === 'mail');
+  const needSms = confirmed.filter((purpose) => confirmedBy(purpose) === 'sms');
   if (!sending) return modes;
+  if (needSms.length > 0 && !options.sms) {
+    throw new Error(
+      `${needSms.join(', ')} uses double opt-in, which sends a confirmation SMS: give the SMSC (--smpp-url and --sms-from), or turn it off with confirmation { "${needSms[0]}": "none" } (--single-opt-in ${needSms[0]})`,
+    );
+  }
+  if (options.sms && !purposes.some((purpose) => confirmedBy(purpose) === 'sms')) {
+    throw new Error(
+      `SMS settings are given, but this ledger records no SMS purpose (${purposes.join(', ')}): add sms-newsletter or leave out --smpp-url`,
+    );
+  }
+  if (needSms.length > 0 && !options.controller?.name) {
+    throw new Error('confirmation SMS name the salon: give controller.name (--salon "Salon Bella")');
+  }
   if (needMail.length > 0 && !options.mail) {
     throw new Error(
       `${needMail.join(', ')} uses double opt-in, which sends a confirmation mail: give mail settings ` +
@@ -315,14 +341,24 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
     retentionStart = setTimeout(run, 0).unref();
     retentionTimer = setInterval(run, (options.retention?.intervalHours ?? 24) * 3_600_000).unref();
   }
-  if ([...modes.values()].includes('double-opt-in')) {
-    ledger.confirmations = new ConfirmationSender(ledger, options.mail!, {
-      linkSecret: options.linkSecret!,
-      publicUrl: options.publicUrl,
-    });
-    // Mails that were due when the ledger last stopped go out now.
+  // The SMS side runs whenever an SMSC is given: STOP works for the SMS newsletter with or without double opt-in.
+  const sms = options.sms
+    ? new SmsChannel(ledger, options.sms, {
+        bound: () => ledger.confirmations?.kick(),
+        stopped: (replyId, address) => ledger.confirmations?.stopped(replyId, address),
+        recorded: () => ledger.webhooks?.kick(),
+      })
+    : undefined;
+  if ([...modes.values()].includes('double-opt-in') || sms) {
+    ledger.confirmations = new ConfirmationSender(
+      ledger,
+      { mail: options.mail, sms },
+      { linkSecret: options.linkSecret, publicUrl: options.publicUrl },
+    );
+    // Messages that were due when the ledger last stopped go out now.
     ledger.confirmations.kick();
   }
+  sms?.start();
   if (options.webhooks?.endpoints.length) {
     ledger.webhooks = new WebhookDispatcher(ledger, options.webhooks, { shared: Boolean(store.rateBuckets) });
     // Events that were not acknowledged when the ledger last stopped go out now.
@@ -470,6 +506,8 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
       clearInterval(retentionTimer);
       await retentionRun;
       await ledger.confirmations?.close();
+      // After the sends under way; an SMS that comes meanwhile is still recorded (the store is open).
+      await sms?.close();
       await ledger.webhooks?.close();
     },
     nextDueAt: () => {

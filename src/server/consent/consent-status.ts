@@ -38,6 +38,7 @@ import {
   type Audience,
   type ChainEntry,
   type ConfirmationMailRecord,
+  type ConfirmationSmsRecord,
   type ErasureEntry,
   type ConfirmationRecord,
   type ConfirmationStatus,
@@ -205,7 +206,11 @@ export class ConsentView {
     for (const key of keys.slice(1)) root = this.#union(root, this.#rootOf(key));
     const customer = this.#customers.get(root)!;
     customer.entries.push(entry);
-    if (record.method === 'confirmation-mail' || record.method === 'double-opt-in') {
+    if (
+      record.method === 'confirmation-mail' ||
+      record.method === 'confirmation-sms' ||
+      record.method === 'double-opt-in'
+    ) {
       this.#absorbConfirmationStep(entry, record);
       return;
     }
@@ -232,11 +237,16 @@ export class ConsentView {
     }
   }
 
-  #absorbConfirmationStep(entry: LedgerEntry, record: ConfirmationMailRecord | ConfirmationRecord): void {
+  #absorbConfirmationStep(
+    entry: LedgerEntry,
+    record: ConfirmationMailRecord | ConfirmationSmsRecord | ConfirmationRecord,
+  ): void {
     const address = this.#addresses.addressKey(record.purpose, record.subject);
     if (!address) return;
     const grants = this.#grantsOf(record.purpose, address);
-    if (record.method === 'confirmation-mail') {
+    // A STOP's notice asks nothing: only the requests to confirm count for the throttle and the retries.
+    if (record.method === 'confirmation-sms' && record.kind === 'stop') return;
+    if (record.method !== 'double-opt-in') {
       grants.mails.push(entry);
       return;
     }
@@ -295,7 +305,7 @@ export class ConsentView {
     }
   }
 
-  /** Every confirmation mail to this address for this purpose, oldest first (for the throttle). */
+  /** Every confirmation message (mail, or SMS) to this address for this purpose, oldest first (for the throttle). */
   confirmationMails(purpose: string, address: IdentifierKey): readonly LedgerEntry[] {
     return this.#grants.get(purpose)?.get(address)?.mails ?? [];
   }
@@ -581,15 +591,27 @@ function describeConfirmation(confirmation: Confirmation): ConfirmationStatus {
     state: confirmation.state,
     grantId: (confirmation.confirmedGrant ?? confirmation.grant).event.id,
     ...(confirmation.state === 'confirmed'
-      ? { confirmedAt: confirmation.click!.receivedAt }
+      ? {
+          confirmedAt: confirmation.click!.receivedAt,
+          confirmedBy: (confirmation.click!.event as ConfirmationRecord).reply ? 'sms-reply' : 'mail-link',
+        }
       : { lapsesAt: new Date(confirmation.lapsesAt).toISOString() }),
     mails: confirmation.mails.map((entry) => {
-      const mail = entry.event as ConfirmationMailRecord;
+      const message = entry.event as ConfirmationMailRecord | ConfirmationSmsRecord;
+      if (message.method === 'confirmation-sms') {
+        return {
+          at: entry.receivedAt,
+          outcome: message.outcome,
+          channel: 'sms' as const,
+          ...(message.messageIds?.length ? { messageId: message.messageIds.join(' ') } : {}),
+          ...(message.smscError ? { smscError: message.smscError } : {}),
+        };
+      }
       return {
         at: entry.receivedAt,
-        outcome: mail.outcome,
-        ...(mail.messageId ? { messageId: mail.messageId } : {}),
-        ...(mail.smtpReply ? { smtpReply: mail.smtpReply } : {}),
+        outcome: message.outcome,
+        ...(message.messageId ? { messageId: message.messageId } : {}),
+        ...(message.smtpReply ? { smtpReply: message.smtpReply } : {}),
       };
     }),
   };
@@ -604,7 +626,11 @@ function describeDecision(
 ): Omit<PurposeStatus, 'addresses'> {
   if (!entry || state === 'never') return { purpose, state: 'never', optInLevel: 'none', flags: [] };
   const record = entry.event;
-  if (record.method === 'confirmation-mail' || record.method === 'double-opt-in') {
+  if (
+    record.method === 'confirmation-mail' ||
+    record.method === 'confirmation-sms' ||
+    record.method === 'double-opt-in'
+  ) {
     throw new Error('confirmation steps never decide a purpose');
   }
   return {

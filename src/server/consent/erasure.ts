@@ -112,10 +112,10 @@ function unconfirmedSignUps(
   const mailsByGrant = new Map<string, number[]>();
   for (const { seq, event } of customer.entries) {
     if (event.method === 'double-opt-in') clicked.add(event.grantId);
-    if (event.method === 'confirmation-mail') {
-      if (!mailsByGrant.has(event.grantId)) mailsByGrant.set(event.grantId, []);
-      mailsByGrant.get(event.grantId)!.push(seq);
-    }
+    // The mails and SMS that asked for confirmation go with their sign-up.
+    const grantId =
+      event.method === 'confirmation-mail' || event.method === 'confirmation-sms' ? event.grantId : undefined;
+    if (grantId) mailsByGrant.set(grantId, [...(mailsByGrant.get(grantId) ?? []), seq]);
   }
   const seqs: number[] = [];
   let dueSince = 0;

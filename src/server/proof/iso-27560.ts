@@ -79,7 +79,29 @@ function eventsOf(entry: LedgerEntry, purpose: string, requested: ReadonlySet<st
     }
     case 'double-opt-in':
       return record.purpose === purpose
-        ? [event('dpv:ConsentGiven', at, dataSubject, 'Clicked the link in the confirmation mail', record.id)]
+        ? [
+            event(
+              'dpv:ConsentGiven',
+              at,
+              dataSubject,
+              record.reply
+                ? `Replied "${record.reply.text}" to the confirmation SMS from ${record.reply.from}`
+                : 'Clicked the link in the confirmation mail',
+              record.id,
+            ),
+          ]
+        : [];
+    case 'sms-reply':
+      return record.purposes.some((p) => p.purpose === purpose && !p.granted)
+        ? [
+            event(
+              'dpv:ConsentWithdrawn',
+              at,
+              dataSubject,
+              `Replied "${record.reply.text}" by SMS from ${record.reply.from}`,
+              record.id,
+            ),
+          ]
         : [];
     case 'staff': {
       const decision = record.purposes.find((p) => p.purpose === purpose);
@@ -143,7 +165,7 @@ function eventsOf(entry: LedgerEntry, purpose: string, requested: ReadonlySet<st
           ]
         : [];
     default:
-      return []; // Confirmation mails are evidence of the request, not acts of the customer.
+      return []; // Confirmation mails and SMS are evidence of the request, not acts of the customer.
   }
 }
 
@@ -163,6 +185,7 @@ export function iso27560Records(parts: {
   const requested = new Set<string>();
   for (const { event: record } of history) {
     if (record.method === 'confirmation-mail' || record.method === 'double-opt-in') requested.add(record.grantId);
+    if (record.method === 'confirmation-sms' && record.grantId) requested.add(record.grantId);
   }
   const confirmationsOf = (p: PurposeStatus) =>
     p.addresses.flatMap((address) => (address.confirmation ? [address.confirmation] : []));

@@ -70,6 +70,20 @@ export interface ProofStrings {
     clientAddress: string;
     signUpClientAddress: string;
     mailText: string;
+    /** The SMS side: the request to confirm, the acknowledgement of a STOP, and the customer's replies. */
+    smsSent: string;
+    smsFailed: string;
+    stopNoticeSent: string;
+    stopNoticeFailed: string;
+    smsReply: string;
+    from: string;
+    messageIds: string;
+    smscError: string;
+    answersStop: string;
+    viaSms: string;
+    replyText: string;
+    reading: Record<'stop' | 'confirm' | 'other', string>;
+    smsText: (parts: number) => string;
   };
   purposeName: (purpose: string) => string;
 }
@@ -103,6 +117,8 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
         'am Empfang auf dem Gerät des Salons selbst angekreuzt und unterschrieben, im Beisein des Personals',
       'confirmation-mail': 'Bestätigungs-E-Mail (Double-Opt-in), vom Einwilligungsprotokoll versandt',
       'double-opt-in': 'per Link in der Bestätigungs-E-Mail bestätigt (Double-Opt-in)',
+      'confirmation-sms': 'SMS des Einwilligungsprotokolls an die Kundin / den Kunden',
+      'sms-reply': 'SMS der Kundin / des Kunden an den Salon',
     },
     subject: 'Person',
     identifiers: { email: 'E-Mail', phone: 'Telefon', customerId: 'Kundennummer' },
@@ -142,6 +158,23 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       clientAddress: 'IP-Adresse beim Klick',
       signUpClientAddress: 'IP-Adresse bei der Anmeldung',
       mailText: 'Genau dieser Text wurde gesendet (die Signatur des Links ist weggelassen), SHA-256',
+      smsSent: 'BESTÄTIGUNGS-SMS VERSANDT',
+      smsFailed: 'BESTÄTIGUNGS-SMS NICHT ANGENOMMEN',
+      stopNoticeSent: 'SMS ZUR ABMELDUNG VERSANDT',
+      stopNoticeFailed: 'SMS ZUR ABMELDUNG NICHT ANGENOMMEN',
+      smsReply: 'SMS ERHALTEN',
+      from: 'Von',
+      messageIds: 'Message-ID der SMS-Zentrale',
+      smscError: 'Antwort der SMS-Zentrale',
+      answersStop: 'Antwort auf die Abmeldung',
+      viaSms: 'Durch Antwort auf die SMS',
+      replyText: 'Text der Antwort',
+      reading: {
+        stop: 'Abmeldung (STOP)',
+        confirm: 'Bestätigung, als keine offen war',
+        other: 'anderer Text: ändert nichts',
+      },
+      smsText: (parts) => `Genau dieser Text wurde gesendet (${parts} Teil${parts === 1 ? '' : 'e'}):`,
     },
   },
   fr: {
@@ -172,6 +205,8 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
         "coché et signé par le client lui-même à l'accueil, sur l'appareil du salon, en présence du personnel",
       'confirmation-mail': 'e-mail de confirmation (double opt-in), envoyé par le registre',
       'double-opt-in': "confirmé par le lien de l'e-mail de confirmation (double opt-in)",
+      'confirmation-sms': 'SMS du registre des consentements au client / à la cliente',
+      'sms-reply': 'SMS du client / de la cliente au salon',
     },
     subject: 'Personne',
     identifiers: { email: 'e-mail', phone: 'téléphone', customerId: 'numéro de client' },
@@ -211,6 +246,23 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       clientAddress: 'Adresse IP lors du clic',
       signUpClientAddress: "Adresse IP lors de l'inscription",
       mailText: 'Exactement ce texte a été envoyé (signature du lien omise), SHA-256',
+      smsSent: 'SMS DE CONFIRMATION ENVOYÉ',
+      smsFailed: 'SMS DE CONFIRMATION REFUSÉ',
+      stopNoticeSent: 'SMS DE DÉSINSCRIPTION ENVOYÉ',
+      stopNoticeFailed: 'SMS DE DÉSINSCRIPTION REFUSÉ',
+      smsReply: 'SMS REÇU',
+      from: 'De',
+      messageIds: 'Message-ID du centre SMS',
+      smscError: 'Réponse du centre SMS',
+      answersStop: 'Répond à la désinscription',
+      viaSms: 'Par réponse au SMS',
+      replyText: 'Texte de la réponse',
+      reading: {
+        stop: 'désinscription (STOP)',
+        confirm: 'confirmation alors que rien n’était en attente',
+        other: 'autre texte : ne change rien',
+      },
+      smsText: (parts) => `Exactement ce texte a été envoyé (${parts} partie${parts === 1 ? '' : 's'}) :`,
     },
   },
   it: {
@@ -241,6 +293,8 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
         'spuntato e firmato dal cliente stesso alla reception, sul dispositivo del salone, in presenza del personale',
       'confirmation-mail': 'e-mail di conferma (double opt-in), inviata dal registro',
       'double-opt-in': "confermato tramite il link dell'e-mail di conferma (double opt-in)",
+      'confirmation-sms': 'SMS del registro dei consensi al cliente / alla cliente',
+      'sms-reply': 'SMS del cliente / della cliente al salone',
     },
     subject: 'Persona',
     identifiers: { email: 'e-mail', phone: 'telefono', customerId: 'numero cliente' },
@@ -280,6 +334,23 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       clientAddress: 'Indirizzo IP al clic',
       signUpClientAddress: "Indirizzo IP all'iscrizione",
       mailText: 'È stato inviato esattamente questo testo (firma del link omessa), SHA-256',
+      smsSent: 'SMS DI CONFERMA INVIATO',
+      smsFailed: 'SMS DI CONFERMA RIFIUTATO',
+      stopNoticeSent: 'SMS DI DISDETTA INVIATO',
+      stopNoticeFailed: 'SMS DI DISDETTA RIFIUTATO',
+      smsReply: 'SMS RICEVUTO',
+      from: 'Da',
+      messageIds: 'Message-ID del centro SMS',
+      smscError: 'Risposta del centro SMS',
+      answersStop: 'Risponde alla disdetta',
+      viaSms: "Rispondendo all'SMS",
+      replyText: 'Testo della risposta',
+      reading: {
+        stop: 'disdetta (STOP)',
+        confirm: 'conferma quando nessuna era in attesa',
+        other: 'altro testo: non cambia nulla',
+      },
+      smsText: (parts) => `È stato inviato esattamente questo testo (${parts} part${parts === 1 ? 'e' : 'i'}):`,
     },
   },
   en: {
@@ -309,6 +380,8 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       'front-desk': "ticked and signed by the customer at the front desk, on the salon's device, with staff present",
       'confirmation-mail': 'confirmation e-mail (double opt-in), sent by the ledger',
       'double-opt-in': 'confirmed with the link in the confirmation e-mail (double opt-in)',
+      'confirmation-sms': 'SMS from the consent ledger to the customer',
+      'sms-reply': 'SMS from the customer to the salon',
     },
     subject: 'Subject',
     identifiers: { email: 'e-mail', phone: 'phone', customerId: 'customer number' },
@@ -348,6 +421,23 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       clientAddress: 'IP address at the click',
       signUpClientAddress: 'IP address at sign-up',
       mailText: 'Exactly this text was sent (the link’s signature left out), SHA-256',
+      smsSent: 'CONFIRMATION SMS SENT',
+      smsFailed: 'CONFIRMATION SMS REFUSED',
+      stopNoticeSent: 'UNSUBSCRIBE SMS SENT',
+      stopNoticeFailed: 'UNSUBSCRIBE SMS REFUSED',
+      smsReply: 'SMS RECEIVED',
+      from: 'From',
+      messageIds: "SMS centre's message ID",
+      smscError: "SMS centre's reply",
+      answersStop: 'Answers the unsubscribe',
+      viaSms: 'By replying to the SMS',
+      replyText: 'Text of the reply',
+      reading: {
+        stop: 'unsubscribe (STOP)',
+        confirm: 'a confirmation when none was waiting',
+        other: 'other text: changes nothing',
+      },
+      smsText: (parts) => `Exactly this text was sent (${parts} part${parts === 1 ? '' : 's'}):`,
     },
   },
 };

@@ -105,7 +105,7 @@ export function kantaraReceipt(
   confirmedGrant?: LedgerEntry,
 ): KantaraReceipt | undefined {
   const record = entry.event;
-  if (record.method === 'confirmation-mail') return undefined;
+  if (record.method === 'confirmation-mail' || record.method === 'confirmation-sms') return undefined;
   const grant = confirmedGrant?.event;
   const notice =
     record.method === 'online-booking' || record.method === 'front-desk'
@@ -270,13 +270,25 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings, seqById: ReadonlyMap<
   const decisions =
     record.method === 'confirmation-mail'
       ? `${t.purposeName(record.purpose)}: ${record.outcome === 'sent' ? d.mailSent : d.mailFailed}`
-      : record.method === 'double-opt-in'
-        ? `${t.purposeName(record.purpose)}: ${d.confirmed}`
-        : record.method === 'suppression' && record.suppression.kind === 'hard-bounce'
-          ? record.suppression.purposes.map((purpose) => t.purposeName(purpose)).join(', ')
-          : record.purposes
-              .map((p) => `${t.purposeName(p.purpose)}: ${p.granted ? t.granted : t.withdrawn}`)
-              .join(', ');
+      : record.method === 'confirmation-sms'
+        ? `${t.purposeName(record.purpose)}: ${
+            record.kind === 'stop'
+              ? record.outcome === 'sent'
+                ? d.stopNoticeSent
+                : d.stopNoticeFailed
+              : record.outcome === 'sent'
+                ? d.smsSent
+                : d.smsFailed
+          }`
+        : record.method === 'sms-reply' && record.purposes.length === 0
+          ? d.smsReply
+          : record.method === 'double-opt-in'
+            ? `${t.purposeName(record.purpose)}: ${d.confirmed}`
+            : record.method === 'suppression' && record.suppression.kind === 'hard-bounce'
+              ? record.suppression.purposes.map((purpose) => t.purposeName(purpose)).join(', ')
+              : record.purposes
+                  .map((p) => `${t.purposeName(p.purpose)}: ${p.granted ? t.granted : t.withdrawn}`)
+                  .join(', ');
   const flagNames = RECORD_FLAG_NAMES[t.lang];
   const subject = Object.entries(record.subject)
     .map(([key, value]) => `${t.identifiers[key as keyof ConsentSubject] ?? key}: ${value}`)
@@ -285,7 +297,9 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings, seqById: ReadonlyMap<
   return html`<article>
     <h3>#${entry.seq} · ${decisions}</h3>
     <dl>
-      ${fact(t.received, received)} ${fact(t.how, t.methods[record.method])} ${fact(t.subject, subject)}
+      ${fact(t.received, received)}
+      ${fact(t.how, record.method === 'double-opt-in' && record.reply ? `${d.viaSms} (double opt-in)` : t.methods[record.method])}
+      ${fact(t.subject, subject)}
       ${
         record.method === 'staff'
           ? html`${fact(t.staff, record.staff.name)} ${fact(t.evidence, record.staff.evidence)}
@@ -340,9 +354,26 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings, seqById: ReadonlyMap<
           : ''
       }
       ${
+        record.method === 'confirmation-sms'
+          ? html`${record.grantId ? fact(d.forGrant, recordRef(record.grantId)) : ''}
+            ${record.replyId ? fact(d.answersStop, recordRef(record.replyId)) : ''} ${fact(d.from, record.sms?.from)}
+            ${fact(d.to, record.sms?.to)}
+            ${fact(d.messageIds, record.messageIds?.length ? html`<code>${record.messageIds.join(' ')}</code>` : '')}
+            ${fact(d.smscError, record.smscError)} ${fact(d.requestedBy, record.requestedBy?.name)}`
+          : ''
+      }
+      ${
         record.method === 'double-opt-in'
-          ? html`${fact(d.forGrant, recordRef(record.grantId))} ${fact(d.viaMail, recordRef(record.mailId))}
+          ? html`${fact(d.forGrant, recordRef(record.grantId))}
+            ${fact(record.reply ? d.viaSms : d.viaMail, recordRef(record.mailId))}
             ${fact(d.userAgent, record.userAgent)} ${fact(d.clientAddress, record.clientAddress)}`
+          : ''
+      }
+      ${
+        (record.method === 'double-opt-in' && record.reply) || record.method === 'sms-reply'
+          ? html`${fact(d.from, record.reply?.from)} ${fact(d.to, record.reply?.to)}
+            ${fact(d.replyText, record.reply?.text && html`<q>${record.reply.text}</q>`)}
+            ${record.method === 'sms-reply' ? fact(t.how, d.reading[record.reading]) : ''}`
           : ''
       }
       ${
@@ -363,6 +394,12 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings, seqById: ReadonlyMap<
       record.method === 'confirmation-mail' && record.mail
         ? html`<p><strong>${d.mailText}</strong> <code>${record.mail.sha256}</code></p>
             <blockquote lang="${record.mail.locale}">${record.mail.text}</blockquote>`
+        : ''
+    }
+    ${
+      record.method === 'confirmation-sms' && record.sms
+        ? html`<p><strong>${d.smsText(record.sms.parts)}</strong></p>
+            <blockquote lang="${record.sms.locale}">${record.sms.text}</blockquote>`
         : ''
     }
   </article>`;

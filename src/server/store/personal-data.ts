@@ -41,6 +41,10 @@ export const PERSONAL_FIELDS: readonly (readonly string[])[] = [
   ['mail', 'sha256'],
   // SMTP replies usually repeat the address ("550 <anna@…>: no such user").
   ['smtpReply'],
+  // The number an SMS went to, and the customer's reply: their number and their own words.
+  ['sms', 'to'],
+  ['reply', 'from'],
+  ['reply', 'text'],
   ['signUpClientAddress'],
   ['clientAddress'],
   ['userAgent'],

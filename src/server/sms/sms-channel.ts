@@ -1,0 +1,184 @@
+/**
+ * The ledger's SMS side: the double opt-in of a phone number and STOP.
+ *
+ * Out: the confirmation sender (double-opt-in/confirmation-sender.ts)
+ * decides what is due; this sends it over the SMSC and records each SMS,
+ * sent (with the SMSC's message id of each part) or failed (with why).
+ *
+ * In: every SMS from a number the ledger knows is recorded, then
+ * acknowledged to the SMSC. How it is read (sms-messages.ts):
+ * - JA/OUI/SI/YES while the number's sign-up waits, after its confirmation
+ *   SMS went: a `double-opt-in` record for that grant, with the reply;
+ * - STOP (STOPP, ABMELDEN, ARRET, ALT): an `sms-reply` that withdraws every
+ *   phone purpose the number had granted or pending, acknowledged by one SMS;
+ * - anything else, or a confirmation when none waits: an `sms-reply` that
+ *   changes nothing.
+ * An SMS from a number the ledger has no record of is not recorded: it
+ * would be the only thing the ledger knew of that person.
+ */
+import { addressField, CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
+import type { ConfirmationSmsRecord, LedgerRecord } from '../../contract/ledger-records.js';
+import type { LedgerContext } from '../app/ledger-context.js';
+import type { LedgerEntry } from '../store/ledger-store.js';
+import { readReply, senderAddress } from './sms-messages.js';
+import { splitSms } from './sms-segments.js';
+import { parseSmppUrl, SmppGateway, type IncomingSms } from './smpp-gateway.js';
+
+export interface SmsSettings {
+  /** The operator's SMSC: smpp://SYSTEM_ID:PASSWORD@HOST:PORT (ssmpp:// for TLS). */
+  smppUrl: string;
+  /** The salon's number customers reply to: +41 79 123 45 67, or a short code (digits). */
+  from: string;
+  /** At most one confirmation SMS per number within this time (ms); staff cannot ask sooner either. Default 24 h. */
+  throttleMs?: number;
+  /** SMS per hour for the whole ledger. Default 200. */
+  maxPerHour?: number;
+  /** Waits after an SMS the SMSC refused (ms); after the last one the ledger gives up. Default 1 min, 5 min, 30 min, 2 h, 6 h. */
+  retryDelaysMs?: readonly number[];
+}
+
+/** Throws, naming the setting and the fix, when SMS settings cannot work. */
+export function checkSmsSettings(sms: SmsSettings): void {
+  parseSmppUrl(sms.smppUrl);
+  if (!senderAddress(sms.from)) {
+    throw new Error(
+      `--sms-from "${sms.from}" cannot receive replies: give the salon's number in international form (+41 79 123 45 67) or a short code (digits); a name as sender cannot be answered with JA or STOP`,
+    );
+  }
+}
+
+const HOUR = 3_600_000;
+
+/** What the confirmation sender asks this channel to send. */
+export interface OutgoingSms {
+  kind: ConfirmationSmsRecord['kind'];
+  purpose: string;
+  grantId?: string;
+  replyId?: string;
+  /** The customer's number, E.164. */
+  to: string;
+  text: string;
+  locale: string;
+  requestedBy?: { name: string };
+}
+
+export class SmsChannel {
+  readonly limits;
+  readonly #ledger: LedgerContext;
+  readonly #from: string;
+  readonly #sender: { address: string; ton: number; npi: number };
+  readonly #gateway: SmppGateway;
+  readonly #hooks: { bound(): void; stopped(replyId: string, address: string): void; recorded(): void };
+
+  constructor(
+    ledger: LedgerContext,
+    settings: SmsSettings,
+    hooks: { bound(): void; stopped(replyId: string, address: string): void; recorded(): void },
+  ) {
+    checkSmsSettings(settings);
+    this.#ledger = ledger;
+    this.#from = settings.from.replace(/[\s-]/g, '');
+    this.#sender = senderAddress(settings.from)!;
+    this.#hooks = hooks;
+    const throttleMs = settings.throttleMs ?? 24 * HOUR;
+    this.limits = {
+      throttleMs,
+      resendAfterMs: throttleMs,
+      maxPerHour: settings.maxPerHour ?? 200,
+      retryDelaysMs: settings.retryDelaysMs ?? [60_000, 5 * 60_000, 30 * 60_000, 2 * HOUR, 6 * HOUR],
+    };
+    this.#gateway = new SmppGateway(parseSmppUrl(settings.smppUrl), {
+      onMessage: (sms) => this.#received(sms),
+      onBound: () => this.#hooks.bound(),
+    });
+  }
+
+  start(): void {
+    this.#gateway.start();
+  }
+
+  /** Whether the SMSC is bound, so that an SMS can go now. */
+  get bound(): boolean {
+    return this.#gateway.bound;
+  }
+
+  /** Sends one SMS and records how it went. */
+  async send(sms: OutgoingSms): Promise<LedgerEntry> {
+    const { encoding, texts } = splitSms(sms.text);
+    let outcome: Pick<ConfirmationSmsRecord, 'outcome' | 'messageIds' | 'smscError'>;
+    try {
+      outcome = {
+        outcome: 'sent',
+        messageIds: await this.#gateway.send({ from: this.#sender, to: sms.to, text: sms.text }),
+      };
+    } catch (error) {
+      outcome = {
+        outcome: 'failed',
+        smscError: (error instanceof Error ? error.message : String(error)).slice(0, 500),
+      };
+    }
+    const appended = await this.#ledger.appendRecord({
+      schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
+      id: crypto.randomUUID(),
+      subject: { phone: sms.to },
+      purposes: [],
+      method: 'confirmation-sms',
+      purpose: sms.purpose,
+      kind: sms.kind,
+      ...(sms.grantId ? { grantId: sms.grantId } : {}),
+      ...(sms.replyId ? { replyId: sms.replyId } : {}),
+      ...outcome,
+      sms: { from: this.#from, to: sms.to, locale: sms.locale, text: sms.text, encoding, parts: texts.length },
+      ...(sms.requestedBy ? { requestedBy: sms.requestedBy } : {}),
+    });
+    return appended.entry as LedgerEntry;
+  }
+
+  /** An SMS from a customer's phone: read, recorded, and only then acknowledged (see the gateway). */
+  async #received(sms: IncomingSms): Promise<void> {
+    const phone = this.#ledger.addresses.phone(sms.from);
+    if (!phone) return;
+    const view = await this.#ledger.viewOf({ phone });
+    if (!view.customerOf({ phone })) return;
+    const reading = readReply(sms.text);
+    const reply = { from: phone, to: sms.to, text: sms.text.slice(0, 1600), smscSequence: sms.sequence };
+    const base = { schemaVersion: CONSENT_EVENT_SCHEMA_VERSION, id: crypto.randomUUID(), subject: { phone } } as const;
+    const phonePurposes = this.#ledger.purposes.filter((purpose) => addressField(purpose) === 'phone');
+    const addressOf = (purpose: string) => this.#ledger.addresses.addressKey(purpose, { phone })!;
+    let record: LedgerRecord | undefined;
+    if (reading === 'confirm') {
+      for (const purpose of phonePurposes) {
+        const { state, confirmation } = view.decide(purpose, addressOf(purpose));
+        if (state !== 'pending') continue;
+        const grantId = confirmation!.grant.event.id;
+        // The SMS it answers: the latest confirmation SMS that went for this grant.
+        const asked = confirmation!.mails.findLast(
+          ({ event }) => event.method === 'confirmation-sms' && event.outcome === 'sent' && event.grantId === grantId,
+        );
+        if (!asked) continue;
+        record = { ...base, purposes: [], method: 'double-opt-in', purpose, grantId, mailId: asked.event.id, reply };
+        break;
+      }
+    }
+    const withdrawn =
+      reading === 'stop'
+        ? phonePurposes.filter((purpose) =>
+            ['granted', 'pending'].includes(view.decide(purpose, addressOf(purpose)).state),
+          )
+        : [];
+    record ??= {
+      ...base,
+      purposes: withdrawn.map((purpose) => ({ purpose, granted: false })),
+      method: 'sms-reply',
+      reading,
+      reply,
+    };
+    await this.#ledger.appendRecord(record);
+    if (withdrawn.length > 0) this.#hooks.stopped(record.id, addressOf(withdrawn[0]!));
+    this.#hooks.recorded();
+  }
+
+  close(): Promise<void> {
+    return this.#gateway.close();
+  }
+}
