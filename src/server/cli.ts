@@ -10,6 +10,7 @@
  * The staff token is read from the MARKETING_CONSENT_STAFF_TOKEN environment
  * variable, never from the command line (where `ps` would show it).
  */
+import { checkSmsSettings } from './sms/sms-channel.js';
 import { plural } from '../legal-text/plural.js';
 import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -324,6 +325,14 @@ async function main(argv: string[]): Promise<number> {
       "--smpp-url is missing: SMS go through the operator's SMSC, e.g. --smpp-url smpp://ID:PASSWORD@smsc.example:2775 (or MARKETING_CONSENT_SMPP_URL).",
     );
     return 2;
+  }
+  if (smppUrl) {
+    try {
+      checkSmsSettings({ smppUrl, from: values['sms-from'] ?? '' });
+    } catch (error) {
+      console.error((error as Error).message);
+      return 2;
+    }
   }
   if (smppUrl && !values.salon) {
     console.error('--salon is missing: confirmation SMS name the salon, e.g. --salon "Salon Bella".');

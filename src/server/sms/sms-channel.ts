@@ -150,13 +150,21 @@ export class SmsChannel {
       for (const purpose of phonePurposes) {
         const { state, confirmation } = view.decide(purpose, addressOf(purpose));
         if (state !== 'pending') continue;
-        const grantId = confirmation!.grant.event.id;
-        // The SMS it answers: the latest confirmation SMS that went for this grant.
+        // The SMS it answers: the latest confirmation SMS that went since the last withdrawal. It confirms
+        // the grant that SMS asked about (a second tick within the day got no SMS of its own).
         const asked = confirmation!.mails.findLast(
-          ({ event }) => event.method === 'confirmation-sms' && event.outcome === 'sent' && event.grantId === grantId,
-        );
-        if (!asked) continue;
-        record = { ...base, purposes: [], method: 'double-opt-in', purpose, grantId, mailId: asked.event.id, reply };
+          ({ event }) => event.method === 'confirmation-sms' && event.outcome === 'sent' && Boolean(event.grantId),
+        )?.event as ConfirmationSmsRecord | undefined;
+        if (!asked?.grantId) continue;
+        record = {
+          ...base,
+          purposes: [],
+          method: 'double-opt-in',
+          purpose,
+          grantId: asked.grantId,
+          mailId: asked.id,
+          reply,
+        };
         break;
       }
     }

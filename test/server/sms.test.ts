@@ -1,0 +1,411 @@
+/**
+ * SMS double opt-in and STOP against a real SMSC (the `smpp` package's
+ * server, scripts/smsc.mjs), as the mail tests run a real SMTP server: the
+ * ledger binds as a transceiver, the SMSC keeps what it submits and
+ * delivers what customers' phones reply.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { consentEvent, PAGE_ORIGIN, startLedger, type Ledger } from './ledger-fixture.js';
+import { cli, killHard, serve } from './cli-fixture.js';
+import { startSmsc } from '../../scripts/smsc.mjs';
+import { readReply } from '../../src/server/sms/sms-messages.js';
+import { gsmSeptets, isGsm7, splitSms } from '../../src/server/sms/sms-segments.js';
+
+type Smsc = Awaited<ReturnType<typeof startSmsc>>;
+const SALON_NUMBER = '+41 44 555 01 01';
+const SALON_E164 = '+41445550101';
+const controller = { name: 'Salon Bella', jurisdiction: 'CH', locale: 'de' };
+
+/** A unique Swiss mobile number, E.164. */
+const newNumber = () => `+4179${String(Math.floor(Math.random() * 10_000_000)).padStart(7, '0')}`;
+
+const smsGrant = (phone: string, locale = 'de') => {
+  const event = consentEvent({ subject: { phone }, purposes: [{ purpose: 'sms-newsletter', granted: true }] });
+  return { ...event, notice: { ...event.notice, locale } };
+};
+
+async function tick(ledger: Ledger, phone: string, locale = 'de') {
+  const response = await ledger.post('/v1/consent-events', smsGrant(phone, locale), { origin: PAGE_ORIGIN });
+  assert.equal(response.status, 201, await response.clone().text());
+  return response.json();
+}
+
+async function smsStatus(ledger: Ledger, phone: string) {
+  const status = await (await ledger.staff(`/v1/staff/status?phone=${encodeURIComponent(phone)}`)).json();
+  return status.purposes.find((p: { purpose: string }) => p.purpose === 'sms-newsletter');
+}
+
+async function audience(ledger: Ledger): Promise<string[]> {
+  const body = await (await ledger.staff('/v1/staff/audience?purpose=sms-newsletter')).json();
+  return body.recipients.map((r: { address: string }) => r.address);
+}
+
+/** Waits until the ledger's record of what happened shows (the SMSC has an SMS a moment before its record). */
+async function until<T>(read: () => Promise<T>, holds: (value: T) => boolean, what: string): Promise<T> {
+  for (let i = 0; i < 200; i += 1) {
+    const value = await read();
+    if (holds(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`never: ${what}`);
+}
+
+const entryCount = async (ledger: Ledger) => (await ledger.bytes()).toString().trim().split('\n').length;
+
+describe('SMS double opt-in and STOP over SMPP', () => {
+  let smsc: Smsc;
+  let ledger: Ledger;
+  before(async () => {
+    smsc = await startSmsc();
+    ledger = await startLedger({
+      controller,
+      sms: { smppUrl: smsc.url, from: SALON_NUMBER, retryDelaysMs: [300, 300] },
+    });
+    await smsc.waitForBind();
+  });
+  after(async () => {
+    await ledger.close();
+    await smsc.close();
+  });
+
+  it('sends one confirmation SMS in the customer’s language; their JA-word confirms it and the proof shows both', async () => {
+    const phone = newNumber();
+    const receipt = await tick(ledger, phone, 'fr');
+    assert.deepEqual(receipt.pendingConfirmation, ['sms-newsletter']);
+    const sent = smsc.messages.length;
+    await smsc.waitFor(sent + 1);
+    const sms = smsc.messagesTo(phone).at(-1)!;
+    assert.equal(sms.from, SALON_E164);
+    assert.match(sms.text, /^Salon Bella : souhaitez-vous recevoir "Actualités par SMS" \? Répondez OUI\./);
+    assert.match(sms.text, /STOP/);
+    assert.equal(sms.parts, 1, 'fits one SMS');
+    assert.ok(gsmSeptets(sms.text) <= 160 && isGsm7(sms.text));
+
+    const pending = await until(
+      () => smsStatus(ledger, phone),
+      (s) => s.addresses[0]?.confirmation?.mails.length === 1,
+      'the SMS recorded',
+    );
+    assert.equal(pending.state, 'pending');
+    assert.deepEqual(pending.addresses[0].confirmation.mails[0], {
+      at: pending.addresses[0].confirmation.mails[0].at,
+      outcome: 'sent',
+      channel: 'sms',
+      messageId: sms.messageIds.join(' '),
+    });
+    assert.deepEqual(await audience(ledger).then((list) => list.includes(phone)), false, 'not in the audience yet');
+
+    assert.equal(await smsc.deliver(phone, SALON_E164, ' oui! '), 0, 'acknowledged once recorded');
+    const granted = await smsStatus(ledger, phone);
+    assert.equal(granted.state, 'granted');
+    assert.equal(granted.optInLevel, 'confirmed');
+    assert.equal(granted.addresses[0].confirmation.confirmedBy, 'sms-reply');
+    assert.ok((await audience(ledger)).includes(phone));
+
+    const proof = await (await ledger.staff(`/v1/staff/proof?phone=${encodeURIComponent(phone)}&format=json`)).json();
+    const methods = proof.records.map((r: { event: { method: string } }) => r.event.method);
+    assert.deepEqual(methods, ['online-booking', 'confirmation-sms', 'double-opt-in']);
+    const [, asked, confirmed] = proof.records;
+    assert.equal(asked.event.sms.text, sms.text);
+    assert.deepEqual(asked.event.messageIds, sms.messageIds);
+    assert.equal(confirmed.event.mailId, asked.event.id);
+    assert.equal(confirmed.event.reply.text, ' oui! ');
+    assert.equal(confirmed.event.reply.from, phone);
+    const page = await (await ledger.staff(`/v1/staff/proof?phone=${encodeURIComponent(phone)}`)).text();
+    assert.match(page, /BESTÄTIGUNGS-SMS VERSANDT/);
+    assert.match(page, /Durch Antwort auf die SMS/);
+    assert.ok(page.includes('<q> oui! </q>'), 'the reply as received');
+  });
+
+  it('a reply from another number changes nothing; a number the ledger does not know is not recorded at all', async () => {
+    const phone = newNumber();
+    await tick(ledger, phone);
+    await until(
+      () => smsStatus(ledger, phone),
+      (s) => s.addresses[0]?.confirmation?.mails.length === 1,
+      'the SMS recorded',
+    );
+    const before = await entryCount(ledger);
+    assert.equal(await smsc.deliver(newNumber(), SALON_E164, 'JA'), 0);
+    assert.equal(await entryCount(ledger), before, 'nothing recorded for a stranger');
+
+    // A customer the ledger knows, whose own sign-up is confirmed: their JA is kept and confirms nobody else.
+    const other = newNumber();
+    await ledger.staff('/v1/staff/grants', {
+      method: 'POST',
+      body: JSON.stringify({
+        subject: { phone: other },
+        purposes: ['sms-newsletter'],
+        staffName: 'Lea Meier',
+        evidence: 'Formular 12',
+        customerAgreed: true,
+      }),
+    });
+    const known = await entryCount(ledger);
+    assert.equal(await smsc.deliver(other, SALON_E164, 'JA'), 0);
+    assert.equal(await entryCount(ledger), known + 1, 'the known number’s SMS is on record');
+    assert.equal((await smsStatus(ledger, phone)).state, 'pending');
+    assert.ok(!(await audience(ledger)).includes(phone));
+  });
+
+  it('STOP at any later time withdraws, is acknowledged by one short SMS, and a second STOP sends nothing more', async () => {
+    const phone = newNumber();
+    await tick(ledger, phone, 'it');
+    await until(
+      () => smsStatus(ledger, phone),
+      (s) => s.addresses[0]?.confirmation?.mails.length === 1,
+      'the SMS recorded',
+    );
+    await smsc.deliver(phone, SALON_E164, 'Si');
+    assert.equal((await smsStatus(ledger, phone)).state, 'granted');
+
+    const count = smsc.messagesTo(phone).length;
+    assert.equal(await smsc.deliver(phone, SALON_E164, 'Arrêt, merci'), 0);
+    const status = await smsStatus(ledger, phone);
+    assert.equal(status.state, 'withdrawn');
+    assert.equal(status.method, 'sms-reply');
+    assert.ok(!(await audience(ledger)).includes(phone));
+    await until(
+      async () => smsc.messagesTo(phone).length,
+      (n) => n === count + 1,
+      'the acknowledgement',
+    );
+    const notice = smsc.messagesTo(phone).at(-1)!;
+    assert.match(notice.text, /^Salon Bella: la disdetta di "Novità via SMS" è registrata\./);
+    assert.equal(notice.parts, 1);
+
+    assert.equal(await smsc.deliver(phone, SALON_E164, 'STOP'), 0);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal(smsc.messagesTo(phone).length, count + 1, 'one acknowledgement only');
+    const proof = await (await ledger.staff(`/v1/staff/proof?phone=${encodeURIComponent(phone)}&format=json`)).json();
+    const kinds = proof.records.map((r: { event: { method: string; kind?: string; reading?: string } }) =>
+      [r.event.method, r.event.kind ?? r.event.reading].filter(Boolean).join(' '),
+    );
+    assert.deepEqual(kinds, [
+      'online-booking',
+      'confirmation-sms opt-in',
+      'double-opt-in',
+      'sms-reply stop',
+      'confirmation-sms stop',
+      'sms-reply stop',
+    ]);
+  });
+
+  it('sends at most one confirmation SMS per number a day; the one SMS confirms the sign-up it asked about', async () => {
+    const phone = newNumber();
+    await tick(ledger, phone);
+    await until(
+      () => smsStatus(ledger, phone),
+      (s) => s.addresses[0]?.confirmation?.mails.length === 1,
+      'the SMS recorded',
+    );
+    await tick(ledger, phone);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(smsc.messagesTo(phone).length, 1, 'the second tick sends nothing within the day');
+    await smsc.deliver(phone, SALON_E164, 'ja');
+    const status = await smsStatus(ledger, phone);
+    assert.equal(status.state, 'granted');
+    assert.equal(smsc.messagesTo(phone).length, 1);
+  });
+
+  it('an SMS the SMSC refuses is recorded as failed with its error and tried again', async () => {
+    const phone = newNumber();
+    smsc.setMode('refuse');
+    try {
+      await tick(ledger, phone);
+      await until(
+        () => smsStatus(ledger, phone),
+        (s) => s.addresses[0]?.confirmation?.mails.length >= 1,
+        'the refusal recorded',
+      );
+    } finally {
+      smsc.setMode('accept');
+    }
+    const status = await until(
+      () => smsStatus(ledger, phone),
+      (s) => s.addresses[0]?.confirmation?.mails.some((m: { outcome: string }) => m.outcome === 'sent'),
+      'the retry sent',
+    );
+    const [failed] = status.addresses[0].confirmation.mails;
+    assert.equal(failed.outcome, 'failed');
+    assert.match(failed.smscError, /refused part 1 \(status 0xb\)/);
+    assert.equal(smsc.messagesTo(phone).length, 1);
+  });
+
+  it('keeps every number out of the chain’s readable part', async () => {
+    const phone = newNumber();
+    await tick(ledger, phone);
+    await until(
+      () => smsStatus(ledger, phone),
+      (s) => s.addresses[0]?.confirmation?.mails.length === 1,
+      'the SMS recorded',
+    );
+    await smsc.deliver(phone, SALON_E164, 'Ja bitte, aber nur Angebote');
+    const bytes = (await ledger.bytes()).toString();
+    assert.ok(!bytes.includes(phone.slice(1)), 'the number is sealed');
+    assert.ok(!bytes.includes('nur Angebote'), 'the customer’s own words are sealed');
+    const erased = await ledger.staff('/v1/staff/erasures', {
+      method: 'POST',
+      body: JSON.stringify({ subject: { phone }, reason: 'customer-request', staffName: 'Lea Meier' }),
+    });
+    assert.equal(erased.status, 201, await erased.text());
+    const proof = await (await ledger.staff(`/v1/staff/proof?phone=${encodeURIComponent(phone)}&format=json`)).json();
+    assert.deepEqual(proof.records, []);
+  });
+});
+
+describe('SMS while the SMSC is down, and lapses', () => {
+  it('waits while the SMSC is down (nothing is lost, no failed attempt), then sends as soon as it is back', async () => {
+    const smsc = await startSmsc();
+    const ledger = await startLedger({ controller, sms: { smppUrl: smsc.url, from: SALON_NUMBER } });
+    try {
+      await smsc.waitForBind();
+      await smsc.stop();
+      const phone = newNumber();
+      await tick(ledger, phone);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      const waiting = await smsStatus(ledger, phone);
+      assert.equal(waiting.state, 'pending');
+      assert.deepEqual(waiting.addresses[0].confirmation.mails, [], 'no attempt while the SMSC is unreachable');
+      await smsc.restart();
+      await smsc.waitFor(1, 15_000);
+      assert.equal(smsc.messagesTo(phone).length, 1);
+      await smsc.waitForBind();
+      await until(
+        () => smsStatus(ledger, phone),
+        (s) => s.addresses[0]?.confirmation?.mails.length === 1,
+        'the SMS recorded',
+      );
+      assert.equal(await smsc.deliver(phone, SALON_E164, 'JA'), 0);
+      assert.equal((await smsStatus(ledger, phone)).state, 'granted');
+    } finally {
+      await ledger.close();
+      await smsc.close();
+    }
+  });
+
+  it('a sign-up nobody confirms lapses, and a late JA confirms nothing', async () => {
+    const smsc = await startSmsc();
+    // A lapse of about a second and a half.
+    const ledger = await startLedger({
+      controller,
+      sms: { smppUrl: smsc.url, from: SALON_NUMBER },
+      confirmationLapseDays: 1.5 / 86_400,
+    });
+    try {
+      await smsc.waitForBind();
+      const phone = newNumber();
+      await tick(ledger, phone);
+      await smsc.waitFor(1);
+      await until(
+        () => smsStatus(ledger, phone),
+        (s) => s.addresses[0]?.confirmation?.state === 'lapsed',
+        'the lapse',
+      );
+      assert.equal(await smsc.deliver(phone, SALON_E164, 'JA'), 0);
+      const status = await smsStatus(ledger, phone);
+      assert.notEqual(status.state, 'granted');
+      assert.equal(status.addresses[0].confirmation.state, 'lapsed');
+      assert.ok(!(await audience(ledger)).includes(phone));
+    } finally {
+      await ledger.close();
+      await smsc.close();
+    }
+  });
+});
+
+describe('SMS settings', () => {
+  it('the command line names what is missing or cannot work, and starts with --smpp-url and --sms-from', async () => {
+    const smsc = await startSmsc();
+    const data = await mkdtemp(join(tmpdir(), 'sms-cli-'));
+    try {
+      const noFrom = cli('serve', '--data', data, '--salon', 'Salon Bella', '--smpp-url', smsc.url);
+      assert.equal(noFrom.code, 2);
+      assert.match(noFrom.output, /--sms-from is missing/);
+      const name = cli(
+        'serve',
+        '--data',
+        data,
+        '--salon',
+        'Salon Bella',
+        '--smpp-url',
+        smsc.url,
+        '--sms-from',
+        'SalonBella',
+      );
+      assert.equal(name.code, 2);
+      assert.match(name.output, /cannot receive replies: give the salon's number in international form/);
+      const badUrl = cli(
+        'serve',
+        '--data',
+        data,
+        '--salon',
+        'Salon Bella',
+        '--smpp-url',
+        'http://x',
+        '--sms-from',
+        SALON_NUMBER,
+      );
+      assert.equal(badUrl.code, 2);
+      assert.match(badUrl.output, /--smpp-url starts with http:/);
+      const platform = cli('serve', '--salons', '--data', data, '--smpp-url', smsc.url, '--sms-from', SALON_NUMBER);
+      assert.equal(platform.code, 2);
+      assert.match(platform.output, /SMS is not available when serving --salons/);
+
+      const running = await serve(
+        '--data',
+        data,
+        '--salon',
+        'Salon Bella',
+        '--smpp-url',
+        smsc.url,
+        '--sms-from',
+        SALON_NUMBER,
+      );
+      try {
+        await smsc.waitForBind();
+        assert.ok(!running.output().includes('secret'), 'the password is not logged');
+      } finally {
+        await killHard(running.child);
+      }
+    } finally {
+      await smsc.close();
+    }
+  });
+});
+
+describe('how SMS are read and cut', () => {
+  it('reads STOP words anywhere, a confirmation only alone', () => {
+    for (const text of ['STOP', 'stop', 'Stopp', 'ABMELDEN', 'Arrêt', 'ARRET', 'alt', 'Bitte STOP', 'stop.']) {
+      assert.equal(readReply(text), 'stop', text);
+    }
+    for (const text of ['JA', 'ja', 'Oui!', 'sì', 'SI', 'yes', ' Yes. '])
+      assert.equal(readReply(text), 'confirm', text);
+    for (const text of ['Ja gerne', 'Wann habt ihr offen?', '', 'Ich bin zu alt', 'jaja']) {
+      assert.equal(readReply(text), 'other', text);
+    }
+  });
+
+  it('any text is cut into parts that join back to it, each within what one SMS carries', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'ä', '€', '{', 'Ł', '😀', ' ', 'é', '\n'), maxLength: 400 }),
+        (text) => {
+          const { encoding, texts } = splitSms(text);
+          assert.equal(texts.join(''), text);
+          assert.equal(encoding, isGsm7(text) ? 'gsm7' : 'ucs2');
+          const size = (part: string) => (encoding === 'gsm7' ? gsmSeptets(part) : part.length);
+          if (texts.length === 1) assert.ok(size(text) <= (encoding === 'gsm7' ? 160 : 70));
+          else for (const part of texts) assert.ok(size(part) <= (encoding === 'gsm7' ? 153 : 67) && part.length > 0);
+          // A surrogate pair is never cut.
+          for (const part of texts) assert.ok(!/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/.test(part));
+        },
+      ),
+    );
+  });
+});
