@@ -17,6 +17,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { freePort } from '../scripts/free-port.mjs';
 import { startMailbox } from '../scripts/mailbox.mjs';
+import { startSmsc } from '../scripts/smsc.mjs';
 import { newsletterTool } from './newsletter-tool.mjs';
 import {
   CheckpointSigner,
@@ -45,8 +46,15 @@ const METHOD_NAMES = {
   'unsubscribe-link': 'Abmeldelink',
   'confirmation-mail': 'Bestätigungs-E-Mail (Double-Opt-in)',
   'double-opt-in': 'per Link in der Bestätigungs-E-Mail bestätigt',
+  'confirmation-sms': 'SMS des Einwilligungsprotokolls an die Kundin / den Kunden',
+  'sms-reply': 'SMS der Kundin / des Kunden an den Salon',
+  suppression: 'vom Newsletter-Tool des Salons gemeldet',
+  import: 'aus anderer Software übernommen',
+  'front-desk': 'am Empfang unterschrieben',
   erasure: 'Löschung personenbezogener Daten',
 };
+/** The salon's number for SMS, which customers reply to. */
+const SALON_SMS_NUMBER = '+41 44 555 01 01';
 const formatTime = (iso) =>
   new Intl.DateTimeFormat('de-CH', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Zurich' }).format(
     new Date(iso),
@@ -137,6 +145,10 @@ app.use('*', async (c, next) => {
 // port that keeps what it receives, shown on /mailbox. A real deployment gives
 // the ledger its provider's SMTP URL instead.
 const mailbox = await startMailbox({ keep: 100 });
+// The salon's SMS operator, embedded for the demo: a real SMSC (SMPP) on a free port that keeps the SMS the
+// ledger sends and delivers the customers' replies, shown and answered on /sms. A real deployment gives the
+// ledger its operator's SMPP URL instead.
+const smsc = await startSmsc();
 
 // The ledger, mounted where the booking page posts to (same origin here).
 // The back office's key to the staff API; it never leaves this server.
@@ -154,6 +166,8 @@ const ledger = createLedgerApp({
   publicUrl: `http://localhost:${port}/ledger`,
   // E-mail newsletter sign-ups count once the customer clicked the link in the mail (double opt-in).
   mail: { smtp: mailbox.url, from: 'Salon Bella <hallo@salon-bella.ch>' },
+  // SMS newsletter sign-ups count once the customer replied JA to the SMS; STOP withdraws at any time.
+  sms: { smppUrl: smsc.url, from: SALON_SMS_NUMBER },
   webhooks: {
     endpoints: [{ url: `http://localhost:${port}/newsletter-tool/webhook`, secret: tool.webhookSecret }],
     salon: { name: 'Salon Bella' },
@@ -283,7 +297,7 @@ const page = (lang, title, body) =>
           <a href="/" class="brand">Salon Bella</a>
           <nav class="site-nav">
             <a href="/back-office">Verwaltung</a> <a href="/received">Einwilligungsprotokoll</a>
-            <a href="/mailbox">Postfach</a> <a href="/newsletter-tool">Newsletter-Tool</a>
+            <a href="/mailbox">Postfach</a> <a href="/sms">SMS</a> <a href="/newsletter-tool">Newsletter-Tool</a>
           </nav>
         </header>
         <main>${body}</main>
@@ -415,6 +429,85 @@ app.get('/mailbox', (c) => {
   );
 });
 
+// The customers' phones, as the demo's SMSC sees them: every SMS the ledger sent, newest first, each with a
+// reply form. A reply goes to the ledger as the operator would deliver it (deliver_sm) and comes back here.
+app.get('/sms', (c) => {
+  const conversation = [
+    ...smsc.messages.map((sms) => ({ ...sms, way: 'out' })),
+    ...smsc.replies.map((reply) => ({ ...reply, way: 'in' })),
+  ].sort((a, b) => b.at.localeCompare(a.at));
+  const phones = [...new Set(smsc.messages.map((sms) => sms.to).reverse())];
+  const rows = conversation.map((sms) =>
+    sms.way === 'out'
+      ? html`<article class="record sms" data-to="${sms.to}">
+          <h2>SMS an ${sms.to}</h2>
+          <dl class="facts">
+            <dt>Von</dt>
+            <dd>${sms.from}</dd>
+            <dt>Empfangen</dt>
+            <dd><time datetime="${sms.at}">${formatTime(sms.at)}</time></dd>
+            <dt>Message-ID</dt>
+            <dd><code>${sms.messageIds.join(' ')}</code>${sms.parts > 1 ? ` (${sms.parts} Teile)` : ''}</dd>
+          </dl>
+          <p class="sms-text">${sms.text}</p>
+        </article>`
+      : html`<article class="record sms reply">
+          <h2>Antwort von ${sms.from}</h2>
+          <dl class="facts">
+            <dt>An</dt>
+            <dd>${sms.to}</dd>
+            <dt>Gesendet</dt>
+            <dd><time datetime="${sms.at}">${formatTime(sms.at)}</time></dd>
+            <dt>Protokoll</dt>
+            <dd>${sms.status === 0 ? 'erfasst und bestätigt' : `nicht erfasst (Status ${sms.status})`}</dd>
+          </dl>
+          <p class="sms-text">${sms.text}</p>
+        </article>`,
+  );
+  const sent = c.req.query('sent');
+  return c.html(
+    page(
+      'de',
+      'SMS',
+      html`<section class="card">
+          <h1>SMS</h1>
+          <p>
+            ${smsc.messages.length} SMS an die SMS-Zentrale der Demo (SMPP, <code>127.0.0.1:${smsc.port}</code>), vom
+            Salon mit der Nummer ${SALON_SMS_NUMBER}. So sehen Kundinnen und Kunden die Bestätigungs-SMS.
+          </p>
+          <p class="hint">
+            Eine Demo-Seite: Echte SMS gehen über die SMS-Zentrale des Anbieters an die Kundschaft. Antworten Sie hier
+            an Stelle eines Telefons.
+          </p>
+          ${sent ? html`<p class="ok" role="status">Antwort an den Salon gesendet: «${sent}»</p>` : ''}
+          ${
+            phones.length
+              ? html`<form method="post" action="/sms/reply" class="sms-reply">
+                  <label
+                    >Antwort vom Telefon
+                    <select name="from">
+                      ${phones.map((phone) => html`<option>${phone}</option>`)}
+                    </select>
+                  </label>
+                  <label>Text <input name="text" value="JA" maxlength="160" required /></label>
+                  <button class="button" type="submit">Antwort senden</button>
+                </form>`
+              : html`<p>Noch keine SMS. Kreuzen Sie auf der <a href="/">Buchungsseite</a> «Neuigkeiten per SMS» an.</p>`
+          }
+        </section>
+        ${rows}`,
+    ),
+  );
+});
+app.post('/sms/reply', async (c) => {
+  const form = await c.req.formData();
+  const from = String(form.get('from') ?? '');
+  const text = String(form.get('text') ?? '').slice(0, 160);
+  if (!smsc.messages.some((sms) => sms.to === from)) return c.text('unknown phone', 400);
+  await smsc.deliver(from, SALON_SMS_NUMBER.replace(/\s/g, ''), text);
+  return c.redirect(`/sms?sent=${encodeURIComponent(text)}`, 303);
+});
+
 // What the ledger holds, newest first: the salon's proof, in a demo dress.
 app.get('/received', async (c) => {
   const entries = await store.entries();
@@ -470,6 +563,20 @@ app.get('/received', async (c) => {
                   <dd>
                     ${record.outcome === 'sent' ? `versandt, Message-ID ${record.messageId}` : `fehlgeschlagen: ${record.smtpReply}`}
                   </dd>`
+              : ''
+          }
+          ${
+            record.method === 'confirmation-sms'
+              ? html`<dt>Versand</dt>
+                  <dd>
+                    ${record.outcome === 'sent' ? `versandt, Message-ID ${record.messageIds.join(' ')}` : `fehlgeschlagen: ${record.smscError}`}
+                  </dd>`
+              : ''
+          }
+          ${
+            record.reply && !entry.erased
+              ? html`<dt>Antwort per SMS</dt>
+                  <dd>«${record.reply.text}»</dd>`
               : ''
           }
           ${
@@ -546,7 +653,7 @@ app.use('/dist/*', serveStatic({ root: './' }));
 const server = serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? 'localhost' }, async (info) => {
   await seedCustomers();
   console.log(
-    `Salon Bella demo: http://localhost:${info.port}/  (back office: /back-office, records: /received, mailbox: /mailbox, newsletter tool: /newsletter-tool, data in ${databaseUrl ? 'PostgreSQL' : `${dataDir}/`})`,
+    `Salon Bella demo: http://localhost:${info.port}/  (back office: /back-office, records: /received, mailbox: /mailbox, SMS: /sms, newsletter tool: /newsletter-tool, data in ${databaseUrl ? 'PostgreSQL' : `${dataDir}/`})`,
   );
 });
 // The ledger's background work (mails, webhooks) ends before its store closes.
@@ -555,6 +662,7 @@ const stop = () =>
     ledger
       .close()
       .then(() => store.close())
+      .then(() => smsc.close())
       .then(() => process.exit(0)),
   );
 process.once('SIGINT', stop);

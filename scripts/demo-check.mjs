@@ -47,12 +47,13 @@ try {
     await page.type('input[name=name]', 'Anna Muster');
     await page.type('input[name=email]', email);
     // Each customer has a number of their own (a shared number would make them one customer to the ledger).
-    await page.type('input[name=phone]', `079 ${String(100 + expectations.length)} 45 67`);
+    const phone = `+41 79 ${String(100 + expectations.length)} 45 67`;
+    await page.type('input[name=phone]', phone);
     await page.click('input[name=time][value="11:30"]');
     for (const purpose of purposes) await page.click(`marketing-consent >>> #box-${purpose}`);
     if (shot) await page.screenshot({ path: `${out}/${shot}`, fullPage: true });
     await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-    expectations.push({ email, lang, purposes });
+    expectations.push({ email, lang, purposes, phone: phone.replace(/\s/g, '') });
   };
 
   // An iPhone-sized viewport first: that is where most customers book.
@@ -117,6 +118,53 @@ try {
     if (!confirmed.includes('Danke!')) problems.push(`confirmation page: ${confirmed.trim().slice(0, 120)}`);
     await page.screenshot({ path: `${out}/confirm-done.png`, fullPage: true });
   }
+  // SMS double opt-in: one confirmation SMS per booking with the SMS box ticked, in the customer's language, at the
+  // demo's SMSC; the customer answers from /sms as from their phone. YES confirms; STOP withdraws, acknowledged once.
+  const smsBooked = expectations.filter(({ purposes }) => purposes.includes('sms-newsletter'));
+  const smsOnPage = () =>
+    page.$$eval('article.sms:not(.reply)', (nodes) =>
+      nodes.map((node) => ({ to: node.dataset.to, text: node.querySelector('.sms-text').textContent })),
+    );
+  await page.goto(`${base}/sms`, { waitUntil: 'networkidle0' });
+  const asked = await smsOnPage();
+  const askedWord = { it: 'Allora risponda SI.', en: 'Then reply YES.' };
+  for (const { lang, phone } of smsBooked) {
+    const mine = asked.filter((sms) => sms.to === phone);
+    if (mine.length !== 1 || !mine[0].text.startsWith('Salon Bella:') || !mine[0].text.includes(askedWord[lang]))
+      problems.push(`/sms: ${mine.length} confirmation SMS to ${phone} (${lang}): ${mine[0]?.text}`);
+  }
+  if (asked.length !== smsBooked.length) problems.push(`/sms: ${asked.length} SMS, expected ${smsBooked.length}`);
+  const smsCustomer = smsBooked.find(({ lang }) => lang === 'en');
+  const smsState = async () => {
+    await page.goto(`${base}/back-office`, { waitUntil: 'networkidle0' });
+    return page.evaluate(async (phone) => {
+      const response = await fetch(`/back-office/api/v1/staff/status?phone=${encodeURIComponent(phone)}`);
+      return (await response.json()).purposes.find((p) => p.purpose === 'sms-newsletter');
+    }, smsCustomer.phone);
+  };
+  const replyFromPhone = async (text) => {
+    await page.goto(`${base}/sms`, { waitUntil: 'networkidle0' });
+    await page.select('form.sms-reply select', smsCustomer.phone);
+    await page.$eval('form.sms-reply input[name=text]', (input) => (input.value = ''));
+    await page.type('form.sms-reply input[name=text]', text);
+    await Promise.all([page.waitForNavigation(), page.click('form.sms-reply button')]);
+  };
+  if ((await smsState())?.state !== 'pending') problems.push('SMS: the ticked SMS newsletter is not pending');
+  await replyFromPhone('yes');
+  const confirmedBySms = await smsState();
+  if (confirmedBySms?.state !== 'granted' || confirmedBySms.addresses[0]?.confirmation?.confirmedBy !== 'sms-reply')
+    problems.push(`SMS: YES did not confirm: ${JSON.stringify(confirmedBySms)}`);
+  await replyFromPhone('Stop');
+  if ((await smsState())?.state !== 'withdrawn') problems.push('SMS: STOP did not withdraw');
+  await page.goto(`${base}/sms`, { waitUntil: 'networkidle0' });
+  const acknowledged = (await smsOnPage()).filter((sms) => sms.to === smsCustomer.phone);
+  if (acknowledged.length !== 2 || !acknowledged[0].text.includes('you are unsubscribed from "News by SMS"'))
+    problems.push(`/sms: the STOP was not acknowledged once: ${JSON.stringify(acknowledged)}`);
+  await page.screenshot({ path: `${out}/sms.png`, fullPage: true });
+  console.log(
+    'SMS: a confirmation SMS per SMS tick in its language; YES confirmed, STOP withdrew and was acknowledged',
+  );
+
   // A consent forged by a script (no browser, no origin) never reaches the audience.
   const forged = `forged-${Date.now()}@example.ch`;
   const forgedEvent = await page.evaluate(async (email) => {
@@ -359,6 +407,7 @@ try {
     '/received',
     '/datenschutz',
     '/newsletter-tool',
+    '/sms',
     '/back-office/front-desk?customer=mia.rossi%40example.ch',
     `/back-office?customer=${encodeURIComponent(booked.email)}`,
   ];
@@ -421,6 +470,7 @@ try {
     '/datenschutz',
     '/received',
     '/mailbox',
+    '/sms',
     '/newsletter-tool',
     '/back-office/front-desk?customer=mia.rossi%40example.ch',
     `/back-office?customer=${encodeURIComponent(booked.email)}`,
