@@ -12,6 +12,7 @@ export {
   type ConfirmationMode,
 } from './app/ledger-app.js';
 export type { ConfirmationMailSettings } from './double-opt-in/confirmation-sender.js';
+export type { SmsSettings } from './sms/sms-channel.js';
 export type { LedgerStore, LedgerEntry, ChainEntry, AppendOutcome, Identify } from './store/ledger-store.js';
 export { identifiersOf } from './app/ledger-context.js';
 export {
