@@ -161,6 +161,22 @@ try {
   if (acknowledged.length !== 2 || !acknowledged[0].text.includes('you are unsubscribed from "News by SMS"'))
     problems.push(`/sms: the STOP was not acknowledged once: ${JSON.stringify(acknowledged)}`);
   await page.screenshot({ path: `${out}/sms.png`, fullPage: true });
+  // The proof a lawyer reads: the SMS sent, the reply that confirmed, the STOP and its acknowledgement.
+  await page.goto(`${base}/back-office`, { waitUntil: 'networkidle0' });
+  await page.goto(`${base}/back-office/api/v1/staff/proof?phone=${encodeURIComponent(smsCustomer.phone)}`, {
+    waitUntil: 'networkidle0',
+  });
+  const smsProof = await page.evaluate(() => document.body.textContent.replace(/\s+/g, ' '));
+  for (const line of [
+    'Neuigkeiten per SMS: BESTÄTIGUNGS-SMS VERSANDT',
+    'Durch Antwort auf die SMS (double opt-in)',
+    'Neuigkeiten per SMS: WIDERRUFEN',
+    'Neuigkeiten per SMS: SMS ZUR ABMELDUNG VERSANDT',
+    'Then reply YES.',
+  ]) {
+    if (!smsProof.includes(line)) problems.push(`SMS proof: "${line}" missing`);
+  }
+  await page.screenshot({ path: `${out}/sms-proof.png`, fullPage: true });
   console.log(
     'SMS: a confirmation SMS per SMS tick in its language; YES confirmed, STOP withdrew and was acknowledged',
   );

@@ -83,6 +83,7 @@ export interface ProofStrings {
     viaSms: string;
     replyText: string;
     reading: Record<'stop' | 'confirm' | 'other', string>;
+    readAs: string;
     smsText: (parts: number) => string;
   };
   purposeName: (purpose: string) => string;
@@ -174,6 +175,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
         confirm: 'Bestätigung, als keine offen war',
         other: 'anderer Text: ändert nichts',
       },
+      readAs: 'Gelesen als',
       smsText: (parts) => `Genau dieser Text wurde gesendet (${parts} Teil${parts === 1 ? '' : 'e'}):`,
     },
   },
@@ -262,6 +264,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
         confirm: 'confirmation alors que rien n’était en attente',
         other: 'autre texte : ne change rien',
       },
+      readAs: 'Lu comme',
       smsText: (parts) => `Exactement ce texte a été envoyé (${parts} partie${parts === 1 ? '' : 's'}) :`,
     },
   },
@@ -350,6 +353,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
         confirm: 'conferma quando nessuna era in attesa',
         other: 'altro testo: non cambia nulla',
       },
+      readAs: 'Letto come',
       smsText: (parts) => `È stato inviato esattamente questo testo (${parts} part${parts === 1 ? 'e' : 'i'}):`,
     },
   },
@@ -437,6 +441,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
         confirm: 'a confirmation when none was waiting',
         other: 'other text: changes nothing',
       },
+      readAs: 'Read as',
       smsText: (parts) => `Exactly this text was sent (${parts} part${parts === 1 ? '' : 's'}):`,
     },
   },

@@ -373,7 +373,7 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings, seqById: ReadonlyMap<
         (record.method === 'double-opt-in' && record.reply) || record.method === 'sms-reply'
           ? html`${fact(d.from, record.reply?.from)} ${fact(d.to, record.reply?.to)}
             ${fact(d.replyText, record.reply?.text && html`<q>${record.reply.text}</q>`)}
-            ${record.method === 'sms-reply' ? fact(t.how, d.reading[record.reading]) : ''}`
+            ${record.method === 'sms-reply' ? fact(d.readAs, d.reading[record.reading]) : ''}`
           : ''
       }
       ${

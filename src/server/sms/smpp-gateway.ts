@@ -71,6 +71,12 @@ export function parseSmppUrl(url: string): SmppEndpoint {
   };
 }
 
+/** An address as the SMSC gives it: with a plus when its type of number says international (TON 1). */
+function international(ton: unknown, address: unknown): string {
+  const digits = String(address ?? '');
+  return Number(ton) === 1 && !digits.startsWith('+') ? `+${digits}` : digits;
+}
+
 export class SmppGateway {
   readonly #endpoint: SmppEndpoint;
   readonly #onMessage: (sms: IncomingSms) => Promise<void>;
@@ -228,10 +234,10 @@ export class SmppGateway {
         : Buffer.isBuffer(message)
           ? decodeSmsPart(Number(pdu['data_coding']), message)
           : '';
-    const source = String(pdu['source_addr'] ?? '');
+    const source = pdu['source_addr'];
     const sms: IncomingSms = {
-      from: Number(pdu['source_addr_ton']) === 1 && !source.startsWith('+') ? `+${source}` : source,
-      to: String(pdu['destination_addr'] ?? ''),
+      from: international(pdu['source_addr_ton'], source),
+      to: international(pdu['dest_addr_ton'], pdu['destination_addr']),
       text,
       sequence: pdu.sequence_number,
     };
