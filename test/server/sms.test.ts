@@ -55,6 +55,14 @@ async function until<T>(read: () => Promise<T>, holds: (value: T) => boolean, wh
   throw new Error(`never: ${what}`);
 }
 
+/** Waits until the ledger recorded the confirmation SMS to this number. */
+const smsRecorded = (ledger: Ledger, phone: string) =>
+  until(
+    () => smsStatus(ledger, phone),
+    (s) => s.addresses[0]?.confirmation?.mails.length === 1,
+    'the SMS recorded',
+  );
+
 const entryCount = async (ledger: Ledger) => (await ledger.bytes()).toString().trim().split('\n').length;
 
 describe('SMS double opt-in and STOP over SMPP', () => {
@@ -86,11 +94,7 @@ describe('SMS double opt-in and STOP over SMPP', () => {
     assert.equal(sms.parts, 1, 'fits one SMS');
     assert.ok(gsmSeptets(sms.text) <= 160 && isGsm7(sms.text));
 
-    const pending = await until(
-      () => smsStatus(ledger, phone),
-      (s) => s.addresses[0]?.confirmation?.mails.length === 1,
-      'the SMS recorded',
-    );
+    const pending = await smsRecorded(ledger, phone);
     assert.equal(pending.state, 'pending');
     assert.deepEqual(pending.addresses[0].confirmation.mails[0], {
       at: pending.addresses[0].confirmation.mails[0].at,
@@ -125,11 +129,7 @@ describe('SMS double opt-in and STOP over SMPP', () => {
   it('a reply from another number changes nothing; a number the ledger does not know is not recorded at all', async () => {
     const phone = newNumber();
     await tick(ledger, phone);
-    await until(
-      () => smsStatus(ledger, phone),
-      (s) => s.addresses[0]?.confirmation?.mails.length === 1,
-      'the SMS recorded',
-    );
+    await smsRecorded(ledger, phone);
     const before = await entryCount(ledger);
     assert.equal(await smsc.deliver(newNumber(), SALON_E164, 'JA'), 0);
     assert.equal(await entryCount(ledger), before, 'nothing recorded for a stranger');
@@ -156,11 +156,7 @@ describe('SMS double opt-in and STOP over SMPP', () => {
   it('STOP at any later time withdraws, is acknowledged by one short SMS, and a second STOP sends nothing more', async () => {
     const phone = newNumber();
     await tick(ledger, phone, 'it');
-    await until(
-      () => smsStatus(ledger, phone),
-      (s) => s.addresses[0]?.confirmation?.mails.length === 1,
-      'the SMS recorded',
-    );
+    await smsRecorded(ledger, phone);
     await smsc.deliver(phone, SALON_E164, 'Si');
     assert.equal((await smsStatus(ledger, phone)).state, 'granted');
 
@@ -199,11 +195,7 @@ describe('SMS double opt-in and STOP over SMPP', () => {
   it('sends at most one confirmation SMS per number a day; the one SMS confirms the sign-up it asked about', async () => {
     const phone = newNumber();
     await tick(ledger, phone);
-    await until(
-      () => smsStatus(ledger, phone),
-      (s) => s.addresses[0]?.confirmation?.mails.length === 1,
-      'the SMS recorded',
-    );
+    await smsRecorded(ledger, phone);
     await tick(ledger, phone);
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(smsc.messagesTo(phone).length, 1, 'the second tick sends nothing within the day');
@@ -240,11 +232,7 @@ describe('SMS double opt-in and STOP over SMPP', () => {
   it('keeps every number out of the chain’s readable part', async () => {
     const phone = newNumber();
     await tick(ledger, phone);
-    await until(
-      () => smsStatus(ledger, phone),
-      (s) => s.addresses[0]?.confirmation?.mails.length === 1,
-      'the SMS recorded',
-    );
+    await smsRecorded(ledger, phone);
     await smsc.deliver(phone, SALON_E164, 'Ja bitte, aber nur Angebote');
     const bytes = (await ledger.bytes()).toString();
     assert.ok(!bytes.includes(phone.slice(1)), 'the number is sealed');
@@ -276,11 +264,7 @@ describe('SMS while the SMSC is down, and lapses', () => {
       await smsc.waitFor(1, 15_000);
       assert.equal(smsc.messagesTo(phone).length, 1);
       await smsc.waitForBind();
-      await until(
-        () => smsStatus(ledger, phone),
-        (s) => s.addresses[0]?.confirmation?.mails.length === 1,
-        'the SMS recorded',
-      );
+      await smsRecorded(ledger, phone);
       assert.equal(await smsc.deliver(phone, SALON_E164, 'JA'), 0);
       assert.equal((await smsStatus(ledger, phone)).state, 'granted');
     } finally {

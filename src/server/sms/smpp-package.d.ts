@@ -12,15 +12,7 @@ declare module 'smpp' {
     response(options?: Record<string, unknown>): Pdu;
   }
 
-  export class PDU implements Pdu {
-    constructor(command: string, options?: Record<string, unknown>);
-    command: string;
-    command_status: number;
-    sequence_number: number;
-    [field: string]: unknown;
-    isResponse(): boolean;
-    response(options?: Record<string, unknown>): Pdu;
-  }
+  export const PDU: new (command: string, options?: Record<string, unknown>) => Pdu;
 
   export interface Session extends EventEmitter {
     send(pdu: Pdu, onResponse?: (pdu: Pdu) => void, onSent?: (pdu: Pdu) => void): boolean;
@@ -44,7 +36,7 @@ declare module 'smpp' {
   const smpp: {
     connect(options: { host: string; port: number; tls?: boolean; auto_enquire_link_period?: number }): Session;
     createServer(listener: (session: Session) => void): Server;
-    PDU: typeof PDU;
+    PDU: new (command: string, options?: Record<string, unknown>) => Pdu;
     encodings: { ASCII: Coder; UCS2: Coder; LATIN1: Coder };
     ESME_ROK: number;
     ESME_RBINDFAIL: number;
