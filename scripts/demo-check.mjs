@@ -118,6 +118,8 @@ try {
     if (!confirmed.includes('Danke!')) problems.push(`confirmation page: ${confirmed.trim().slice(0, 120)}`);
     await page.screenshot({ path: `${out}/confirm-done.png`, fullPage: true });
   }
+  const fileText = async () =>
+    page.$eval('marketing-consent-file', (el) => el.shadowRoot.textContent.replace(/\s+/g, ' '));
   // SMS double opt-in: one confirmation SMS per booking with the SMS box ticked, in the customer's language, at the
   // demo's SMSC; the customer answers from /sms as from their phone. YES confirms; STOP withdraws, acknowledged once.
   const smsBooked = expectations.filter(({ purposes }) => purposes.includes('sms-newsletter'));
@@ -177,6 +179,23 @@ try {
     if (!smsProof.includes(line)) problems.push(`SMS proof: "${line}" missing`);
   }
   await page.screenshot({ path: `${out}/sms-proof.png`, fullPage: true });
+  // The customer file says the same in the salon's words.
+  await page.goto(`${base}/back-office?customer=${encodeURIComponent(smsCustomer.email)}`, {
+    waitUntil: 'networkidle0',
+  });
+  await page.waitForFunction(() =>
+    document.querySelector('marketing-consent-file')?.shadowRoot.querySelector('.purposes'),
+  );
+  await page.click('marketing-consent-file >>> details summary');
+  const smsFile = await fileText();
+  for (const line of [
+    'per SMS mit STOP abgemeldet',
+    'per Antwort auf die Bestätigungs-SMS bestätigt',
+    'SMS an die Kundin bzw. den Kunden versandt',
+  ]) {
+    if (!smsFile.includes(line)) problems.push(`back office: the SMS customer's file lacks "${line}"`);
+  }
+  await page.screenshot({ path: `${out}/sms-file.png`, fullPage: true });
   console.log(
     'SMS: a confirmation SMS per SMS tick in its language; YES confirmed, STOP withdrew and was acknowledged',
   );
@@ -206,8 +225,6 @@ try {
   if (forgedPost.status !== 201) problems.push(`forged post answered ${forgedPost.status}`);
 
   // The salon owner's side: the customer who just booked, in the back office.
-  const fileText = async () =>
-    page.$eval('marketing-consent-file', (el) => el.shadowRoot.textContent.replace(/\s+/g, ' '));
   const audienceCount = async () =>
     Number(
       (

@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { consentEvent, PAGE_ORIGIN, startLedger, type Ledger } from './ledger-fixture.js';
 import { cli, killHard, serve } from './cli-fixture.js';
 import { startSmsc } from '../../scripts/smsc.mjs';
+import { startReceiver, WEBHOOK_SECRET } from './webhook-receiver.js';
 import { readReply } from '../../src/server/sms/sms-messages.js';
 import { gsmSeptets, isGsm7, splitSms } from '../../src/server/sms/sms-segments.js';
 
@@ -244,6 +245,34 @@ describe('SMS double opt-in and STOP over SMPP', () => {
     assert.equal(erased.status, 201, await erased.text());
     const proof = await (await ledger.staff(`/v1/staff/proof?phone=${encodeURIComponent(phone)}&format=json`)).json();
     assert.deepEqual(proof.records, []);
+  });
+});
+
+describe('SMS and the salon’s other tools', () => {
+  it('a confirmation and a STOP by SMS reach the webhooks as they happen', async () => {
+    const smsc = await startSmsc();
+    const receiver = await startReceiver();
+    const ledger = await startLedger({
+      controller,
+      sms: { smppUrl: smsc.url, from: SALON_NUMBER },
+      webhooks: { endpoints: [{ url: receiver.url, secret: WEBHOOK_SECRET }], salon: { name: 'Salon Bella' } },
+    });
+    try {
+      await smsc.waitForBind();
+      const phone = newNumber();
+      await tick(ledger, phone);
+      await smsRecorded(ledger, phone);
+      await smsc.deliver(phone, SALON_E164, 'JA');
+      await receiver.until(() => receiver.typesFor(phone).length >= 2);
+      await smsc.deliver(phone, SALON_E164, 'STOP');
+      await receiver.until(() => receiver.typesFor(phone).length >= 3);
+      assert.deepEqual(receiver.typesFor(phone), ['pending', 'granted', 'withdrawn']);
+      assert.deepEqual(receiver.rejected, []);
+    } finally {
+      await ledger.close();
+      await receiver.close();
+      await smsc.close();
+    }
   });
 });
 
