@@ -11,6 +11,7 @@
  * variable, never from the command line (where `ps` would show it).
  */
 import { checkSmsSettings } from './sms/sms-channel.js';
+import { parseSmppUrl } from './sms/smpp-gateway.js';
 import { plural } from '../legal-text/plural.js';
 import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -74,7 +75,7 @@ many salons on one deployment (a platform):
                                or when its mails are due)
   verify and retention take --salon-id ID for one salon's chain
   salon options: --salon, --salon-address, --salon-email, --jurisdiction, --locale, --privacy-url,
-  --phone-country, --origin, --staff-origin, --texts, --mail-from, --single-opt-in (as for serve),
+  --phone-country, --origin, --staff-origin, --texts, --mail-from, --sms-from, --single-opt-in (as for serve),
   --webhook URL (the salon's own endpoints, each with its own secret, printed once; "none" removes them)
   (each with --data DIR or --database-url URL, where the platform keeps its salons)
 
@@ -121,7 +122,8 @@ SMS (double opt-in and STOP for the SMS newsletter, over the operator's SMSC):
                            (or MARKETING_CONSENT_SMPP_URL, which keeps the password out of the process list)
   --sms-from NUMBER        the salon's number customers reply to: +41 79 123 45 67, or a short code
                            with both, an SMS newsletter tick waits for the reply JA/OUI/SI/YES (unless
-                           --single-opt-in sms-newsletter), and STOP withdraws it at any time
+                           --single-opt-in sms-newsletter), and STOP withdraws it at any time; with --salons,
+                           one session for all salons, each with its own number (salons set ID --sms-from …)
 
 retention (erasing personal data the salon no longer needs; also on a schedule while serving):
   --retention-years 3      erase customers with nothing granted or pending this long after their latest
@@ -308,19 +310,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const smtpUrl = values['smtp-url'] ?? process.env['MARKETING_CONSENT_SMTP_URL'];
   const smppUrl = values['smpp-url'] ?? process.env['MARKETING_CONSENT_SMPP_URL'];
-  if (values.salons && (smppUrl || values['sms-from'])) {
-    console.error(
-      'SMS is not available when serving --salons yet: replies come to one number per SMSC bind, so run the salon that sends SMS with its own "serve --smpp-url … --sms-from …"',
-    );
-    return 2;
-  }
-  if (smppUrl && !values['sms-from']) {
+  if (smppUrl && !values['sms-from'] && !values.salons) {
     console.error(
       '--sms-from is missing: confirmation SMS need the salon\'s number customers reply to, e.g. --sms-from "+41 79 123 45 67".',
     );
     return 2;
   }
-  if (values['sms-from'] && !smppUrl) {
+  if (values['sms-from'] && !smppUrl && !values.salons) {
     console.error(
       "--smpp-url is missing: SMS go through the operator's SMSC, e.g. --smpp-url smpp://ID:PASSWORD@smsc.example:2775 (or MARKETING_CONSENT_SMPP_URL).",
     );
@@ -328,13 +324,15 @@ async function main(argv: string[]): Promise<number> {
   }
   if (smppUrl) {
     try {
-      checkSmsSettings({ smppUrl, from: values['sms-from'] ?? '' });
+      // On a platform each salon has its own number (salons set ID --sms-from …).
+      if (values.salons) parseSmppUrl(smppUrl);
+      else checkSmsSettings({ smppUrl, from: values['sms-from'] ?? '' });
     } catch (error) {
       console.error((error as Error).message);
       return 2;
     }
   }
-  if (smppUrl && !values.salon) {
+  if (smppUrl && !values.salon && !values.salons) {
     console.error('--salon is missing: confirmation SMS name the salon, e.g. --salon "Salon Bella".');
     return 2;
   }
@@ -345,6 +343,7 @@ async function main(argv: string[]): Promise<number> {
       'salon',
       'texts',
       'mail-from',
+      'sms-from',
       'single-opt-in',
       'phone-country',
       'locale',

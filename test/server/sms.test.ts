@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { consentEvent, PAGE_ORIGIN, startLedger, type Ledger } from './ledger-fixture.js';
-import { cli, killHard, serve } from './cli-fixture.js';
+import { cli, killHard, serve, servePlatform } from './cli-fixture.js';
 import { startSmsc } from '../../scripts/smsc.mjs';
 import { startReceiver, WEBHOOK_SECRET } from './webhook-receiver.js';
 import { readReply } from '../../src/server/sms/sms-messages.js';
@@ -332,6 +332,109 @@ describe('SMS while the SMSC is down, and lapses', () => {
   });
 });
 
+describe('SMS on a platform of many salons', () => {
+  it('one session for all salons: each sends from its own number, and a reply reaches the salon it was sent to, opened for it', async () => {
+    const smsc = await startSmsc();
+    const data = await mkdtemp(join(tmpdir(), 'sms-platform-'));
+    const add = (id: string, name: string, number: string, locale: string) => {
+      const added = cli(
+        'salons',
+        'add',
+        id,
+        '--data',
+        data,
+        '--salon',
+        name,
+        '--locale',
+        locale,
+        '--origin',
+        PAGE_ORIGIN,
+        '--single-opt-in',
+        'email-newsletter',
+        '--sms-from',
+        number,
+      );
+      assert.equal(added.code, 0, added.output);
+      return /shown once[^\n]*\n(\S+)/.exec(added.stdout)![1]!;
+    };
+    const tokens = {
+      bella: add('bella', 'Salon Bella', '+41 44 555 01 01', 'de'),
+      chic: add('chic', 'Coiffure Chic', '+41 22 555 02 02', 'fr'),
+    };
+    const wrong = cli('salons', 'set', 'chic', '--data', data, '--sms-from', 'Chic');
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.output, /cannot receive replies/);
+    // Idle salons close after 0.6 s: a reply must open its salon again.
+    const platform = await servePlatform('--data', data, '--smpp-url', smsc.url, '--salon-idle-minutes', '0.01');
+    const status = async (id: 'bella' | 'chic', phone: string) => {
+      const response = await fetch(`${platform.url}/salons/${id}/v1/staff/status?phone=${encodeURIComponent(phone)}`, {
+        headers: { authorization: `Bearer ${tokens[id]}` },
+      });
+      return (await response.json()).purposes.find((p: { purpose: string }) => p.purpose === 'sms-newsletter');
+    };
+    const book = async (id: string, phone: string, locale: string) => {
+      const response = await fetch(`${platform.url}/salons/${id}/v1/consent-events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN },
+        body: JSON.stringify(smsGrant(phone, locale)),
+      });
+      assert.equal(response.status, 201, await response.text());
+    };
+    try {
+      await smsc.waitForBind();
+      // One customer of both salons, and one of Chic only.
+      const both = newNumber();
+      const chicOnly = newNumber();
+      await book('bella', both, 'de');
+      await book('chic', both, 'fr');
+      await book('chic', chicOnly, 'fr');
+      await smsc.waitFor(3);
+      const from = (phone: string) =>
+        smsc
+          .messagesTo(phone)
+          .map((sms) => `${sms.from} ${sms.text.split(':')[0]}`)
+          .sort();
+      assert.deepEqual(from(both), ['+41225550202 Coiffure Chic ', '+41445550101 Salon Bella']);
+      assert.deepEqual(from(chicOnly), ['+41225550202 Coiffure Chic ']);
+      await until(
+        () => status('chic', chicOnly),
+        (s) => s.addresses[0]?.confirmation?.mails.length === 1,
+        'Chic’s SMS recorded',
+      );
+      await until(
+        () => status('chic', both),
+        (s) => s.addresses[0]?.confirmation?.mails.length === 1,
+        'Chic’s SMS recorded',
+      );
+      await until(
+        () => status('bella', both),
+        (s) => s.addresses[0]?.confirmation?.mails.length === 1,
+        'Bella’s SMS recorded',
+      );
+
+      // JA to Bella's number confirms at Bella only.
+      assert.equal(await smsc.deliver(both, '+41445550101', 'JA'), 0);
+      assert.equal((await status('bella', both)).state, 'granted');
+      assert.equal((await status('chic', both)).state, 'pending');
+
+      // Both salons closed once idle; a reply to Chic's number opens Chic again and is recorded there.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      assert.equal(await smsc.deliver(chicOnly, '+41225550202', 'oui'), 0);
+      assert.equal((await status('chic', chicOnly)).state, 'granted');
+      assert.equal(await smsc.deliver(both, '+41225550202', 'STOP'), 0);
+      assert.equal((await status('chic', both)).state, 'withdrawn');
+      assert.equal((await status('bella', both)).state, 'granted', 'a STOP to Chic leaves Bella’s consent');
+      // A reply to a number no salon has is acknowledged and changes nothing.
+      assert.equal(await smsc.deliver(chicOnly, '+41995550909', 'STOP'), 0);
+      assert.equal((await status('chic', chicOnly)).state, 'granted');
+      assert.ok(!platform.output().includes(both.slice(1)), 'no number in the log');
+    } finally {
+      await killHard(platform.child);
+      await smsc.close();
+    }
+  });
+});
+
 describe('SMS settings', () => {
   it('the command line names what is missing or cannot work, and starts with --smpp-url and --sms-from', async () => {
     const smsc = await startSmsc();
@@ -368,7 +471,7 @@ describe('SMS settings', () => {
       assert.match(badUrl.output, /--smpp-url starts with http:/);
       const platform = cli('serve', '--salons', '--data', data, '--smpp-url', smsc.url, '--sms-from', SALON_NUMBER);
       assert.equal(platform.code, 2);
-      assert.match(platform.output, /SMS is not available when serving --salons/);
+      assert.match(platform.output, /--sms-from is each salon's own when serving --salons/);
 
       const running = await serve(
         '--data',

@@ -13,6 +13,7 @@ import { HTTPException } from 'hono/http-exception';
 import { describeRoute } from 'hono-openapi';
 import { addressField, KNOWN_PURPOSES } from '../../contract/vocabulary.js';
 import { checkSmsSettings, SmsChannel, type SmsSettings } from '../sms/sms-channel.js';
+import type { IncomingSms } from '../sms/smpp-gateway.js';
 import { AddressBook, type CountryCode } from '../consent/addresses.js';
 import { clientAddress, type TrustProxy } from './client-address.js';
 import { DEFAULT_MAX_BODY_BYTES, fail, limitBody as limitBodyTo, securityHeaders } from './http.js';
@@ -290,7 +291,16 @@ function confirmationModes(
  * `nextDueAt()` says when that work next has something to do (undefined:
  * nothing planned), so a platform that closes an idle salon can open it then.
  */
-export type LedgerApp = Hono & { close(): Promise<void>; nextDueAt(): number | undefined };
+export type LedgerApp = Hono & {
+  close(): Promise<void>;
+  nextDueAt(): number | undefined;
+  /**
+   * With SMS through a shared session (`sms.gateway`): an SMS to this salon's
+   * number, recorded before it resolves; and the session bound (again).
+   */
+  receiveSms?(sms: IncomingSms): Promise<void>;
+  smsBound?(): void;
+};
 
 export function createLedgerApp(options: LedgerOptions): LedgerApp {
   const { store } = options;
@@ -514,6 +524,9 @@ export function createLedgerApp(options: LedgerOptions): LedgerApp {
       const due = [ledger.confirmations?.nextDueAt, ledger.webhooks?.nextDueAt].filter((at) => at !== undefined);
       return due.length ? Math.min(...due) : undefined;
     },
+    ...(sms && options.sms?.gateway
+      ? { receiveSms: (message: IncomingSms) => sms.receive(message), smsBound: () => sms.wake() }
+      : {}),
   });
 }
 

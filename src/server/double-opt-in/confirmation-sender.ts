@@ -250,10 +250,13 @@ export class ConfirmationSender {
           next = Math.min(next, capFree);
           continue;
         }
-        // Mail without a public URL or a request seen since the start: noteBase() kicks again. SMS while the
-        // SMSC is not bound: binding kicks again.
+        // Mail without a public URL or a request seen since the start: noteBase() kicks again.
         if (channel === 'mail' && !this.#publicUrl && !this.#base) continue;
-        if (channel === 'sms' && !this.#sms?.bound) continue;
+        if (channel === 'sms' && !this.#sms?.bound) {
+          // Binding kicks; looking again in a minute keeps the time due known (a platform opens a closed salon then).
+          next = Math.min(next, this.#now() + 60_000);
+          continue;
+        }
         // Another process sharing the database may be sending this very attempt: one message per attempt.
         const attempt =
           job.kind === 'confirm'

@@ -24,6 +24,8 @@ import type { LedgerStore } from '../store/ledger-store.js';
 import type { ConfirmationMailSettings } from '../double-opt-in/confirmation-sender.js';
 import type { CountryCode } from '../consent/addresses.js';
 import { SALON_ID, type SalonRegistry, type SalonSettings } from './salon-registry.js';
+import type { SmsSettings } from '../sms/sms-channel.js';
+import { parseSmppUrl, SmppGateway, type IncomingSms } from '../sms/smpp-gateway.js';
 
 /** What the salons of a platform share; everything else is each salon's own (see SalonSettings). */
 const SHARED_SETTINGS = [
@@ -43,6 +45,12 @@ const SHARED_SETTINGS = [
 export type SharedLedgerOptions = Pick<LedgerOptions, (typeof SHARED_SETTINGS)[number]> & {
   /** The mail server every salon sends through; each salon's mails come from its own `mailFrom`. */
   mail?: Omit<ConfirmationMailSettings, 'from'>;
+  /**
+   * The SMSC every salon sends through, on one session the platform binds;
+   * each salon's SMS come from its own `smsFrom`, and a reply reaches the
+   * salon whose number it was sent to.
+   */
+  sms?: Omit<SmsSettings, 'from'>;
 };
 
 /** The platform's part of single-salon ledger options (a salon's own settings come from the registry). */
@@ -52,6 +60,10 @@ export function sharedLedgerOptions(options: Omit<LedgerOptions, 'store'>): Shar
   if (options.mail) {
     const { from: _salonsOwn, ...mail } = options.mail;
     shared.mail = mail;
+  }
+  if (options.sms) {
+    const { from: _salonsOwn, ...sms } = options.sms;
+    shared.sms = sms;
   }
   return shared;
 }
@@ -91,7 +103,7 @@ export function salonLedgerOptions(
   salon: SalonSettings,
   shared: SharedLedgerOptions = {},
 ): Omit<LedgerOptions, 'store'> {
-  const { mail, publicUrl, webhooks, integrations, ...rest } = shared;
+  const { mail, sms, publicUrl, webhooks, integrations, ...rest } = shared;
   // The platform's own endpoints and tools see every salon; the salon's own see only it.
   const endpoints = [...(webhooks?.endpoints ?? []), ...(salon.webhooks ?? [])];
   return {
@@ -115,6 +127,7 @@ export function salonLedgerOptions(
     phoneCountry: salon.phoneCountry as CountryCode | undefined,
     confirmation: Object.fromEntries(salon.singleOptIn.map((purpose) => [purpose, 'none'])),
     ...(mail && salon.mailFrom ? { mail: { ...mail, from: salon.mailFrom } } : {}),
+    ...(sms && salon.smsFrom ? { sms: { ...sms, from: salon.smsFrom } } : {}),
     ...(publicUrl ? { publicUrl: `${publicUrl.replace(/\/$/, '')}${salonPath(salon.id)}` } : {}),
   };
 }
@@ -266,6 +279,41 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
   let cursor: string | undefined;
   let closed = false;
 
+  /**
+   * One SMPP session for every salon: a reply goes to the salon whose number
+   * it was sent to (opened for it if closed), and is acknowledged to the SMSC
+   * once that salon recorded it; a reply to no salon's number is acknowledged
+   * and dropped. When the session binds (again), every open salon sends what
+   * waited; a closed one is opened when its next pass is due (see stopSalon).
+   */
+  const digits = (number: string) => number.replace(/\D/g, '');
+  const smsTo = async (sms: IncomingSms) => {
+    const salon = [...known.values()].find((s) => s.smsFrom && digits(s.smsFrom) === digits(sms.to));
+    if (!salon) return;
+    await closing.get(salon.id);
+    if (!apps.has(salon.id)) await open(salon);
+    const served = apps.get(salon.id);
+    if (!served?.ledgerApp.receiveSms) throw new Error(`salon ${salon.id} cannot take SMS now`);
+    served.inFlight += 1;
+    try {
+      await served.ledgerApp.receiveSms(sms);
+    } finally {
+      served.inFlight -= 1;
+      served.lastUsed = Date.now();
+    }
+  };
+  const sharedSms = options.shared?.sms;
+  const gateway = sharedSms
+    ? new SmppGateway(parseSmppUrl(sharedSms.smppUrl), {
+        onMessage: smsTo,
+        onBound: () => {
+          for (const served of apps.values()) served.ledgerApp.smsBound?.();
+        },
+      })
+    : undefined;
+  const shared: SharedLedgerOptions | undefined =
+    gateway && options.shared ? { ...options.shared, sms: { ...sharedSms!, gateway } } : options.shared;
+
   /** Closes a salon's store (one that failed to open has nothing to close). */
   const closeLedger = async (id: string) => {
     const ledger = ledgers.get(id);
@@ -335,7 +383,7 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
     const settings = JSON.stringify(salon);
     if (apps.get(salon.id)?.settings === settings) return;
     try {
-      const ledgerOptions = salonLedgerOptions(salon, options.shared);
+      const ledgerOptions = salonLedgerOptions(salon, shared);
       checkLedgerSettings(ledgerOptions);
       if (!ledgers.has(salon.id)) ledgers.set(salon.id, options.openSalon(salon.id));
       const ledger = await ledgers.get(salon.id)!;
@@ -562,9 +610,11 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
   maintenance.unref();
 
   return Object.assign(app, {
-    start() {
+    async start() {
       registry.watch?.(() => void refresh());
-      return refresh();
+      await refresh();
+      // Bound once the salons are known, so that a reply finds its salon.
+      gateway?.start();
     },
     served: () => [...apps.keys()].sort(),
     registered: () => [...known.keys()].sort(),
@@ -579,6 +629,7 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
       await refreshing;
       await Promise.all(opening.values());
       for (const id of [...ledgers.keys()]) await stopSalon(id);
+      await gateway?.close();
       await registry.close();
     },
   });

@@ -46,6 +46,8 @@ export interface SalonSettings {
   phoneCountry?: string;
   /** Sender of the salon's confirmation mails, "Salon Bella <hallo@salon-bella.ch>". */
   mailFrom?: string;
+  /** The salon's number for SMS (+41…, or a short code): its confirmation SMS come from it and replies to it reach it. */
+  smsFrom?: string;
   /** Purposes whose online ticks count without a confirmation mail. */
   singleOptIn: string[];
   createdAt: string;
@@ -77,6 +79,7 @@ const salonSchema = z.object({
   texts: z.array(z.object({ version: z.string(), locale: z.string(), sha256: z.string() })),
   phoneCountry: z.optional(z.string()),
   mailFrom: z.optional(z.string()),
+  smsFrom: z.optional(z.string()),
   singleOptIn: z.array(z.string()),
   createdAt: z.string(),
   disabledAt: z.optional(z.string()),

@@ -1,7 +1,7 @@
 /**
  * `marketing-consent-ledger salons …`: the platform's register of salons.
  *
- *   salons add ID --salon NAME [--origin URL]… [--locale de] [--mail-from ADDRESS] …
+ *   salons add ID --salon NAME [--origin URL]… [--locale de] [--mail-from ADDRESS] [--sms-from NUMBER] …
  *   salons set ID [the same options]      changes only what is given
  *   salons list
  *   salons disable ID | enable ID
@@ -9,6 +9,7 @@
  *
  * Each works on a running platform too: it reads the registry again within seconds.
  */
+import { senderAddress } from '../sms/sms-messages.js';
 import type pg from 'pg';
 import { migratePostgres, openPostgresPool } from '../store/postgres/postgres-ledger-store.js';
 import {
@@ -35,6 +36,7 @@ export interface SalonFlags {
   'privacy-url'?: string | undefined;
   'phone-country'?: string | undefined;
   'mail-from'?: string | undefined;
+  'sms-from'?: string | undefined;
   origin: string[];
   'staff-origin': string[];
   'single-opt-in': string[];
@@ -229,6 +231,9 @@ function flagProblem(flags: SalonFlags): string | undefined {
       return (error as Error).message;
     }
   }
+  if (flags['sms-from'] !== undefined && !senderAddress(flags['sms-from'])) {
+    return `--sms-from "${flags['sms-from']}" cannot receive replies: give the salon's number in international form (+41 79 123 45 67) or a short code (digits)`;
+  }
   if (flags.locale !== undefined && !LOCALES.includes(flags.locale)) {
     return `--locale must be one of ${LOCALES.join(', ')}, not "${flags.locale}"`;
   }
@@ -270,6 +275,7 @@ function withFlags(salon: SalonSettings, flags: SalonFlags, texts: PublishedText
     ...(flags['single-opt-in'].length ? { singleOptIn: flags['single-opt-in'] } : {}),
     ...(flags['phone-country'] ? { phoneCountry: flags['phone-country'].toUpperCase() } : {}),
     ...(flags['mail-from'] ? { mailFrom: flags['mail-from'] } : {}),
+    ...(flags['sms-from'] ? { smsFrom: flags['sms-from'].replace(/[\s-]/g, '') } : {}),
     ...(texts ? { texts } : {}),
   };
 }

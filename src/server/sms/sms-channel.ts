@@ -27,6 +27,12 @@ import { parseSmppUrl, SmppGateway, type IncomingSms } from './smpp-gateway.js';
 export interface SmsSettings {
   /** The operator's SMSC: smpp://SYSTEM_ID:PASSWORD@HOST:PORT (ssmpp:// for TLS). */
   smppUrl: string;
+  /**
+   * A session shared by many salons (a platform's; see salons/platform-app.ts):
+   * this ledger sends through it and does not bind on its own; replies reach
+   * it through `LedgerApp.receiveSms`, routed by the salon's number.
+   */
+  gateway?: SmsGateway;
   /** The salon's number customers reply to: +41 79 123 45 67, or a short code (digits). */
   from: string;
   /** At most one confirmation SMS per number within this time (ms); staff cannot ask sooner either. Default 24 h. */
@@ -49,6 +55,12 @@ export function checkSmsSettings(sms: SmsSettings): void {
 
 const HOUR = 3_600_000;
 
+/** What a ledger needs of an SMPP session: whether it is bound, and sending (see SmppGateway). */
+export interface SmsGateway {
+  readonly bound: boolean;
+  send(sms: { from: { address: string; ton: number; npi: number }; to: string; text: string }): Promise<string[]>;
+}
+
 /** What the confirmation sender asks this channel to send. */
 export interface OutgoingSms {
   kind: ConfirmationSmsRecord['kind'];
@@ -67,7 +79,9 @@ export class SmsChannel {
   readonly #ledger: LedgerContext;
   readonly #from: string;
   readonly #sender: { address: string; ton: number; npi: number };
-  readonly #gateway: SmppGateway;
+  readonly #gateway: SmsGateway;
+  /** The session this channel bound itself, or undefined when it sends through a shared one. */
+  readonly #own: SmppGateway | undefined;
   readonly #hooks: { bound(): void; stopped(replyId: string, address: string): void; recorded(): void };
 
   constructor(
@@ -87,14 +101,22 @@ export class SmsChannel {
       maxPerHour: settings.maxPerHour ?? 200,
       retryDelaysMs: settings.retryDelaysMs ?? [60_000, 5 * 60_000, 30 * 60_000, 2 * HOUR, 6 * HOUR],
     };
-    this.#gateway = new SmppGateway(parseSmppUrl(settings.smppUrl), {
-      onMessage: (sms) => this.#received(sms),
-      onBound: () => this.#hooks.bound(),
-    });
+    this.#own = settings.gateway
+      ? undefined
+      : new SmppGateway(parseSmppUrl(settings.smppUrl), {
+          onMessage: (sms) => this.receive(sms),
+          onBound: () => this.wake(),
+        });
+    this.#gateway = settings.gateway ?? this.#own!;
   }
 
   start(): void {
-    this.#gateway.start();
+    this.#own?.start();
+  }
+
+  /** The SMSC is bound (again): what waited goes now. */
+  wake(): void {
+    this.#hooks.bound();
   }
 
   /** Whether the SMSC is bound, so that an SMS can go now. */
@@ -135,7 +157,7 @@ export class SmsChannel {
   }
 
   /** An SMS from a customer's phone: read, recorded, and only then acknowledged (see the gateway). */
-  async #received(sms: IncomingSms): Promise<void> {
+  async receive(sms: IncomingSms): Promise<void> {
     const phone = this.#ledger.addresses.phone(sms.from);
     if (!phone) return;
     const view = await this.#ledger.viewOf({ phone });
@@ -186,7 +208,7 @@ export class SmsChannel {
     this.#hooks.recorded();
   }
 
-  close(): Promise<void> {
-    return this.#gateway.close();
+  async close(): Promise<void> {
+    await this.#own?.close();
   }
 }
