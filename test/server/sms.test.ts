@@ -302,6 +302,43 @@ describe('SMS while the SMSC is down, and lapses', () => {
     }
   });
 
+  it('a STOP whose acknowledgement the SMSC refused is acknowledged after a restart of the ledger', async () => {
+    const smsc = await startSmsc();
+    const settings = { controller, sms: { smppUrl: smsc.url, from: SALON_NUMBER, retryDelaysMs: [1500, 1500] } };
+    const first = await startLedger(settings);
+    const phone = newNumber();
+    try {
+      await smsc.waitForBind();
+      await tick(first, phone);
+      await smsRecorded(first, phone);
+      smsc.setMode('refuse');
+      assert.equal(await smsc.deliver(phone, SALON_E164, 'STOP'), 0);
+      await until(
+        async () =>
+          (await (await first.staff(`/v1/staff/proof?phone=${encodeURIComponent(phone)}&format=json`)).json()).records,
+        (records: { event: { method: string; kind?: string } }[]) =>
+          records.some((r) => r.event.method === 'confirmation-sms' && r.event.kind === 'stop'),
+        'the refused acknowledgement recorded',
+      );
+    } finally {
+      await first.close();
+    }
+    smsc.setMode('accept');
+    const second = await startLedger(settings, { dataDir: first.dataDir });
+    try {
+      await until(
+        async () => smsc.messagesTo(phone).length,
+        (n) => n === 2,
+        'the acknowledgement after the restart',
+      );
+      assert.match(smsc.messagesTo(phone)[1]!.text, /abgemeldet/);
+      assert.equal((await smsStatus(second, phone)).state, 'withdrawn');
+    } finally {
+      await second.close();
+      await smsc.close();
+    }
+  });
+
   it('a sign-up nobody confirms lapses, and a late JA confirms nothing', async () => {
     const smsc = await startSmsc();
     // A lapse of about a second and a half.
