@@ -11,7 +11,6 @@
  * variable, never from the command line (where `ps` would show it).
  */
 import { checkSmsSettings } from './sms/sms-channel.js';
-import { parseSmppUrl } from './sms/smpp-gateway.js';
 import { plural } from '../legal-text/plural.js';
 import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -124,6 +123,8 @@ SMS (double opt-in and STOP for the SMS newsletter, over the operator's SMSC):
                            with both, an SMS newsletter tick waits for the reply JA/OUI/SI/YES (unless
                            --single-opt-in sms-newsletter), and STOP withdraws it at any time; with --salons,
                            one session for all salons, each with its own number (salons set ID --sms-from …)
+  --sms-countries CH,DE    the countries whose numbers get SMS, or "all" (default: the EEA, CH and GB); a
+                           sign-up from elsewhere gets no SMS and lapses (no SMS pumping on the salon's bill)
 
 retention (erasing personal data the salon no longer needs; also on a schedule while serving):
   --retention-years 3      erase customers with nothing granted or pending this long after their latest
@@ -196,6 +197,7 @@ const OPTIONS = {
   'mail-from': { type: 'string' },
   'smpp-url': { type: 'string' },
   'sms-from': { type: 'string' },
+  'sms-countries': { type: 'string' },
   'single-opt-in': { type: 'string', multiple: true, default: [] },
   'confirmation-days': { type: 'string', default: '14' },
   'mail-throttle-hours': { type: 'string', default: '24' },
@@ -324,9 +326,13 @@ async function main(argv: string[]): Promise<number> {
   }
   if (smppUrl) {
     try {
-      // On a platform each salon has its own number (salons set ID --sms-from …).
-      if (values.salons) parseSmppUrl(smppUrl);
-      else checkSmsSettings({ smppUrl, from: values['sms-from'] ?? '' });
+      const countries = smsCountries(values['sms-countries']);
+      checkSmsSettings({
+        smppUrl,
+        // On a platform each salon has its own number (salons set ID --sms-from …), checked when it is set.
+        ...(values.salons ? {} : { from: values['sms-from'] ?? '' }),
+        ...(countries ? { countries } : {}),
+      });
     } catch (error) {
       console.error((error as Error).message);
       return 2;
@@ -424,7 +430,15 @@ async function main(argv: string[]): Promise<number> {
           unconfirmedGraceDays: Number(values['unconfirmed-grace-days']),
           intervalHours: Number(values['retention-interval-hours']),
         },
-    ...(smppUrl ? { sms: { smppUrl, from: values['sms-from'] ?? '' } } : {}),
+    ...(smppUrl
+      ? {
+          sms: {
+            smppUrl,
+            from: values['sms-from'] ?? '',
+            ...(values['sms-countries'] ? { countries: smsCountries(values['sms-countries']) } : {}),
+          },
+        }
+      : {}),
     ...(smtpUrl
       ? {
           mail: {
@@ -1120,6 +1134,14 @@ async function verify(
       : '  no --public-key given: only the hash chain was checked; a deleted tail or a recomputed chain would go unnoticed',
   );
   return 0;
+}
+
+/** --sms-countries as the ledger takes it: CH,DE → ['CH', 'DE']; all → ['all']. */
+function smsCountries(flag: string | undefined): string[] | undefined {
+  return flag
+    ?.split(',')
+    .map((code) => code.trim())
+    .map((code) => (code.toLowerCase() === 'all' ? 'all' : code.toUpperCase()));
 }
 
 main(process.argv.slice(2)).then(

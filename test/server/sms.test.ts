@@ -230,6 +230,17 @@ describe('SMS double opt-in and STOP over SMPP', () => {
     assert.equal(smsc.messagesTo(phone).length, 1);
   });
 
+  it('texts no number outside the salon’s countries (SMS pumping): such a sign-up is kept and gets no SMS', async () => {
+    const brazil = '+55 11 91234 5678';
+    const before = smsc.messages.length;
+    await tick(ledger, brazil);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(smsc.messages.length, before);
+    const status = await smsStatus(ledger, brazil);
+    assert.equal(status.state, 'pending');
+    assert.deepEqual(status.addresses[0].confirmation.mails, []);
+  });
+
   it('keeps every number out of the chain’s readable part', async () => {
     const phone = newNumber();
     await tick(ledger, phone);
@@ -506,6 +517,21 @@ describe('SMS settings', () => {
       );
       assert.equal(badUrl.code, 2);
       assert.match(badUrl.output, /--smpp-url starts with http:/);
+      const countries = cli(
+        'serve',
+        '--data',
+        data,
+        '--salon',
+        'Salon Bella',
+        '--smpp-url',
+        smsc.url,
+        '--sms-from',
+        SALON_NUMBER,
+        '--sms-countries',
+        'CH,Schweiz',
+      );
+      assert.equal(countries.code, 2);
+      assert.match(countries.output, /--sms-countries: "SCHWEIZ" is not a country code/);
       const platform = cli('serve', '--salons', '--data', data, '--smpp-url', smsc.url, '--sms-from', SALON_NUMBER);
       assert.equal(platform.code, 2);
       assert.match(platform.output, /--sms-from is each salon's own when serving --salons/);

@@ -299,6 +299,8 @@ export class ConfirmationSender {
     const limits = this.#limits[channelOf(address)];
     const decision = view.decide(purpose, address);
     if (decision.state !== 'pending' || !limits) return undefined;
+    // A number in a country the salon does not text gets no SMS: the sign-up lapses.
+    if (channelOf(address) === 'sms' && !this.#sms?.mayText(subjectOf(address).phone!)) return undefined;
     const grantId = decision.confirmation!.grant.event.id;
     const messages = messagesOf(view, purpose, address);
     const forGrant = messages.filter((message) => message.grantId === grantId);

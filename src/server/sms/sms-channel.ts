@@ -16,6 +16,7 @@
  * An SMS from a number the ledger has no record of is not recorded: it
  * would be the only thing the ledger knew of that person.
  */
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { addressField, CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
 import type { ConfirmationSmsRecord, LedgerRecord } from '../../contract/ledger-records.js';
 import type { LedgerContext } from '../app/ledger-context.js';
@@ -41,12 +42,31 @@ export interface SmsSettings {
   maxPerHour?: number;
   /** Waits after an SMS the SMSC refused (ms); after the last one the ledger gives up. Default 1 min, 5 min, 30 min, 2 h, 6 h. */
   retryDelaysMs?: readonly number[];
+  /**
+   * The countries (ISO 3166 codes) whose numbers get SMS; `['all']` for any.
+   * Default: the EEA, Switzerland and the United Kingdom. Anyone can post a
+   * sign-up for any number, and SMS to far or premium-rate destinations cost
+   * the salon (SMS pumping); a sign-up from elsewhere is kept and lapses.
+   */
+  countries?: readonly string[];
 }
 
-/** Throws, naming the setting and the fix, when SMS settings cannot work. */
-export function checkSmsSettings(sms: SmsSettings): void {
+/** Where a salon's customers live, as a rule: the EEA, Switzerland and the United Kingdom. */
+export const DEFAULT_SMS_COUNTRIES = [
+  ...['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU'],
+  ...['MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE', 'IS', 'LI', 'NO', 'CH', 'GB'],
+] as const;
+
+/** Throws, naming the setting and the fix, when SMS settings cannot work (the sender only when given). */
+export function checkSmsSettings(sms: Omit<SmsSettings, 'from'> & { from?: string }): void {
   parseSmppUrl(sms.smppUrl);
-  if (!senderAddress(sms.from)) {
+  const wrong = sms.countries?.find((code) => code !== 'all' && !/^[A-Z]{2}$/.test(code));
+  if (wrong !== undefined || sms.countries?.length === 0) {
+    throw new Error(
+      `--sms-countries: "${wrong ?? ''}" is not a country code; give codes such as CH,DE,AT, or all for any country`,
+    );
+  }
+  if (sms.from !== undefined && !senderAddress(sms.from)) {
     throw new Error(
       `--sms-from "${sms.from}" cannot receive replies: give the salon's number in international form (+41 79 123 45 67) or a short code (digits); a name as sender cannot be answered with JA or STOP`,
     );
@@ -83,6 +103,9 @@ export class SmsChannel {
   /** The session this channel bound itself, or undefined when it sends through a shared one. */
   readonly #own: SmppGateway | undefined;
   readonly #hooks: { bound(): void; stopped(replyId: string, address: string): void; recorded(): void };
+  /** The countries whose numbers get SMS; undefined for any. */
+  readonly #countries: ReadonlySet<string> | undefined;
+  readonly #refusedCountries = new Set<string>();
 
   constructor(
     ledger: LedgerContext,
@@ -94,6 +117,8 @@ export class SmsChannel {
     this.#from = settings.from.replace(/[\s-]/g, '');
     this.#sender = senderAddress(settings.from)!;
     this.#hooks = hooks;
+    const countries = settings.countries ?? DEFAULT_SMS_COUNTRIES;
+    this.#countries = countries.includes('all') ? undefined : new Set(countries);
     const throttleMs = settings.throttleMs ?? 24 * HOUR;
     this.limits = {
       throttleMs,
@@ -122,6 +147,20 @@ export class SmsChannel {
   /** Whether the SMSC is bound, so that an SMS can go now. */
   get bound(): boolean {
     return this.#gateway.bound;
+  }
+
+  /** Whether this number may get SMS (see SmsSettings.countries); the log says once per country when not. */
+  mayText(phone: string): boolean {
+    if (!this.#countries) return true;
+    const country = parsePhoneNumberFromString(phone)?.country ?? 'an unknown country';
+    if (this.#countries.has(country)) return true;
+    if (!this.#refusedCountries.has(country)) {
+      this.#refusedCountries.add(country);
+      console.error(
+        `ledger: no confirmation SMS to numbers in ${country}: outside the countries this salon texts (--sms-countries); such sign-ups lapse`,
+      );
+    }
+    return false;
   }
 
   /** Sends one SMS and records how it went. */
