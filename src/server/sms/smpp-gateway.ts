@@ -37,6 +37,7 @@ export class SmsNotSent extends Error {}
 
 const RESPONSE_TIMEOUT_MS = 10_000;
 const REBIND_WAITS_MS = [1000, 2000, 5000, 10_000, 30_000, 60_000];
+const KEEP_ALIVE_MS = 30_000;
 
 /**
  * Reads an smpp:// URL, naming what is wrong: SMPP 3.4 allows a system id
@@ -86,6 +87,7 @@ export class SmppGateway {
   #closed = false;
   #failures = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #keepAliveTimer: ReturnType<typeof setInterval> | undefined;
   /** Requests waiting for their response, failed at once when the session drops. */
   readonly #waiting = new Set<(error: Error) => void>();
   /** A reference per message for the phone to join its parts (0–255, round). */
@@ -108,7 +110,7 @@ export class SmppGateway {
   start(): void {
     if (this.#closed || this.#session) return;
     const { host, port, tls } = this.#endpoint;
-    const session = smpp.connect({ host, port, tls, auto_enquire_link_period: 30_000 });
+    const session = smpp.connect({ host, port, tls });
     this.#session = session;
     session.on(tls ? 'secureConnect' : 'connect', () => this.#bind(session));
     session.on('error', (error: Error) => {
@@ -129,22 +131,40 @@ export class SmppGateway {
       new smpp.PDU('bind_transceiver', { system_id: systemId, password, interface_version: 0x34 }),
       (pdu) => {
         if (pdu.command_status !== 0) {
-          console.error(
-            `ledger: SMSC ${host}:${port} refused the bind (status ${pdu.command_status}): check the system id and password in --smpp-url`,
-          );
+          // Said once per outage, not at every try.
+          if (this.#failures === 0) {
+            console.error(
+              `ledger: SMSC ${host}:${port} refused the bind (status ${pdu.command_status}): check the system id and password in --smpp-url`,
+            );
+          }
           session.close();
           return;
         }
         if (this.#failures > 0) console.log(`ledger: SMSC ${host}:${port} bound again`);
         this.#failures = 0;
         this.#bound = true;
+        this.#keepAlive(session);
         this.#onBound();
       },
     );
   }
 
+  /**
+   * An enquire_link every 30 s: a session that gets no answer within the
+   * time-out is dropped and bound again, so an SMSC gone silent (a connection
+   * cut without a close) does not hold replies back unnoticed.
+   */
+  #keepAlive(session: Session): void {
+    clearInterval(this.#keepAliveTimer);
+    this.#keepAliveTimer = setInterval(() => {
+      this.#request(session, new smpp.PDU('enquire_link', {})).catch(() => session.destroy());
+    }, KEEP_ALIVE_MS);
+    this.#keepAliveTimer.unref?.();
+  }
+
   #lost(session: Session): void {
     if (this.#session !== session) return;
+    clearInterval(this.#keepAliveTimer);
     this.#session = undefined;
     this.#bound = false;
     for (const fail of this.#waiting) fail(new SmsNotSent('the SMSC connection closed before it answered'));
@@ -254,6 +274,7 @@ export class SmppGateway {
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#timer);
+    clearInterval(this.#keepAliveTimer);
     const session = this.#session;
     if (!session) return;
     await new Promise<void>((resolve) => {
