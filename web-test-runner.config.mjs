@@ -10,6 +10,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 import { freePort } from './scripts/free-port.mjs';
 import { startFaultProxy } from './test/support/fault-proxy.mjs';
 import { startLedgerHarness } from './test/support/ledger-harness.mjs';
+import { startSmsc } from './scripts/smsc.mjs';
 import { startMailbox } from './scripts/mailbox.mjs';
 import { readFile } from 'node:fs/promises';
 import { declareShadowRoots, MARKETING_CONSENT_STYLE_HASH } from './dist/ssr.js';
@@ -25,8 +26,11 @@ const WEBKIT_DRIVER_PORT = Number(process.env.WEBKIT_DRIVER_PORT);
 const staffToken = randomBytes(24).toString('base64url');
 const ledger = await startLedgerHarness({ allowedOrigins: [TEST_ORIGIN], staffOrigins: [TEST_ORIGIN], staffToken });
 const faults = await startFaultProxy(ledger.url);
-// A second ledger with double opt-in for the e-mail newsletter, mailing to a real SMTP server.
+// A second ledger with double opt-in for the e-mail newsletter, mailing to a real SMTP server, and for the SMS
+// newsletter, over a real SMSC.
 const mailbox = await startMailbox();
+const smsc = await startSmsc();
+const SALON_SMS_NUMBER = '+41445550101';
 const doubleOptInLedger = await startLedgerHarness({
   allowedOrigins: [TEST_ORIGIN],
   staffOrigins: [TEST_ORIGIN],
@@ -34,6 +38,7 @@ const doubleOptInLedger = await startLedgerHarness({
   confirmation: {},
   linkSecret: randomBytes(32).toString('base64url'),
   mail: { smtp: mailbox.url, from: 'Salon Bella <hallo@salon-bella.example>' },
+  sms: { smppUrl: smsc.url, from: SALON_SMS_NUMBER },
   controller: { name: 'Salon Bella', address: 'Bahnhofstrasse 1, 8001 Zürich', jurisdiction: 'CH', locale: 'de' },
 });
 const ledgerInfo = JSON.stringify({
@@ -53,6 +58,10 @@ const faultCommands = {
   'ledger-start': () => ledger.start(),
   /** The confirmation mails the double opt-in ledger sent to an address. */
   'mails-to': ({ address }) => mailbox.mailsTo(address),
+  /** The SMS the double opt-in ledger sent to a number. */
+  'sms-to': ({ number }) => smsc.messagesTo(number),
+  /** A customer's phone replies to the salon's number; resolves once the ledger answered (0: recorded). */
+  'sms-reply': ({ from, text }) => smsc.deliver(from, SALON_SMS_NUMBER, text),
 };
 
 // The strict policy the issue asks every salon page to be able to use.

@@ -1,3 +1,4 @@
+import { executeServerCommand } from '@web/test-runner-commands';
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { MarketingConsentFileElement } from '../../src/elements/marketing-consent-file/marketing-consent-file.component.js';
 import type { MarketingConsentAudienceElement } from '../../src/elements/marketing-consent-audience/marketing-consent-audience.component.js';
@@ -274,6 +275,50 @@ describe('<marketing-consent-file> with double opt-in', () => {
     resend.click();
     const alert = await until(() => element.shadowRoot!.querySelector('.error[role="alert"]'));
     expect(text(alert)).to.contain('Die letzte Bestätigungs-E-Mail ist eben erst verschickt worden. Bitte in 15 Min.');
+  });
+});
+
+describe('<marketing-consent-file> with SMS double opt-in', () => {
+  it('shows the SMS sent and the reply awaited, then the confirmation by reply, then the STOP', async () => {
+    const { doubleOptIn } = await ledger();
+    const email = uniqueEmail();
+    const phone = `+4179${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+    const event = await makeConsentEvent(email);
+    const grant = { ...event, subject: { email, phone }, purposes: [{ purpose: 'sms-newsletter', granted: true }] };
+    const posted = await fetch(`${doubleOptIn}/v1/consent-events`, { method: 'POST', body: JSON.stringify(grant) });
+    expect(posted.status).to.equal(201);
+    const smsCard = async () => {
+      const element = await openFile(email, { ledgerUrl: doubleOptIn, lang: 'de' });
+      const found = text(card(element, 'sms-newsletter'));
+      element.remove();
+      return found;
+    };
+    let shown = await smsCard();
+    for (let i = 0; i < 40 && !shown.includes('versandt'); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      shown = await smsCard();
+    }
+    expect(shown).to.contain('Wartet auf Bestätigung');
+    expect(shown).to.contain(`${phone}: wartet bis`);
+    expect(shown).to.contain('auf die Antwort JA / OUI / SI / YES auf die Bestätigungs-SMS');
+    expect(shown).to.contain('Bestätigungs-SMS versandt am');
+    expect(shown).not.to.contain('erneut senden');
+    const sent = (await executeServerCommand('sms-to', { number: phone })) as { text: string }[];
+    expect(sent).to.have.length(1);
+    expect(sent[0]!.text).to.contain('reply YES');
+
+    expect(await executeServerCommand('sms-reply', { from: phone, text: 'Yes' })).to.equal(0);
+    const element = await openFile(email, { ledgerUrl: doubleOptIn, lang: 'de' });
+    const confirmed = text(card(element, 'sms-newsletter'));
+    expect(confirmed).to.contain('Einwilligung liegt vor');
+    expect(confirmed).to.contain('per Antwort auf die Bestätigungs-SMS bestätigt (Double-Opt-in)');
+    await expect(element).to.be.accessible();
+    element.remove();
+
+    expect(await executeServerCommand('sms-reply', { from: phone, text: 'STOP' })).to.equal(0);
+    const stopped = await smsCard();
+    expect(stopped).to.contain('Widerrufen');
+    expect(stopped).to.contain('per SMS mit STOP abgemeldet');
   });
 });
 
