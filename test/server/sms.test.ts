@@ -412,6 +412,9 @@ describe('SMS on a platform of many salons', () => {
     const wrong = cli('salons', 'set', 'chic', '--data', data, '--sms-from', 'Chic');
     assert.equal(wrong.code, 2);
     assert.match(wrong.output, /cannot receive replies/);
+    const taken = cli('salons', 'set', 'chic', '--data', data, '--sms-from', '+41445550101');
+    assert.equal(taken.code, 2);
+    assert.match(taken.output, /is salon bella's number: each salon needs a number of its own/);
     // Idle salons close after 0.6 s: a reply must open its salon again.
     const platform = await servePlatform('--data', data, '--smpp-url', smsc.url, '--salon-idle-minutes', '0.01');
     const status = async (id: 'bella' | 'chic', phone: string) => {

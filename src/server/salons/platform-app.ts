@@ -288,7 +288,11 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
    */
   const digits = (number: string) => number.replace(/\D/g, '');
   const smsTo = async (sms: IncomingSms) => {
-    const salon = [...known.values()].find((s) => s.smsFrom && digits(s.smsFrom) === digits(sms.to));
+    const salons = [...known.values()].filter((s) => s.smsFrom && digits(s.smsFrom) === digits(sms.to));
+    // Two salons with one number (the CLI refuses it; a hand-edited registry may not): neither may read the
+    // other's replies, so the SMSC is asked to deliver it again once the operator gave each its own.
+    if (salons.length > 1) throw new Error(`salons ${salons.map((s) => s.id).join(' and ')} share one SMS number`);
+    const salon = salons[0];
     if (!salon) return;
     await closing.get(salon.id);
     if (!apps.has(salon.id)) await open(salon);

@@ -86,6 +86,20 @@ export async function salonsCommand(
   }
   const { registry, pool } = await openSalonRegistry(where);
   try {
+    // A reply reaches the salon whose number it was sent to: two salons with one number would read each other's.
+    const smsFrom = flags['sms-from'];
+    if (smsFrom && (action === 'add' || action === 'set')) {
+      const digits = (number: string) => number.replace(/\D/g, '');
+      const holder = (await registry.list()).find(
+        (salon) => salon.id !== id && salon.smsFrom && digits(salon.smsFrom) === digits(smsFrom),
+      );
+      if (holder) {
+        console.error(
+          `--sms-from ${smsFrom} is salon ${holder.id}'s number: each salon needs a number of its own, since replies reach the salon they were sent to`,
+        );
+        return 2;
+      }
+    }
     switch (action) {
       case 'list':
         return list(await registry.list());
