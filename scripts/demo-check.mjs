@@ -186,7 +186,6 @@ try {
   await page.waitForFunction(() =>
     document.querySelector('marketing-consent-file')?.shadowRoot.querySelector('.purposes'),
   );
-  await page.click('marketing-consent-file >>> details summary');
   const smsFile = await fileText();
   for (const line of [
     'per SMS mit STOP abgemeldet',
