@@ -355,7 +355,12 @@ export class MarketingConsentFileElement extends StaffElement {
                   const what = (
                     record.method === 'suppression' && record.suppression.kind === 'hard-bounce'
                       ? record.suppression.purposes.map((purpose) => ({ purpose, granted: undefined }))
-                      : record.purposes
+                      : // A confirmation message or click decides nothing, but is about one purpose.
+                        record.method === 'confirmation-mail' ||
+                          record.method === 'confirmation-sms' ||
+                          record.method === 'double-opt-in'
+                        ? [{ purpose: record.purpose, granted: undefined }]
+                        : record.purposes
                   )
                     .map(
                       (p) =>
