@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { consentEvent, PAGE_ORIGIN, startLedger, type Ledger } from './ledger-fixture.js';
+import type { LedgerOptions } from '../../src/server/app/ledger-app.js';
 import { cli, killHard, serve, servePlatform } from './cli-fixture.js';
 import { startSmsc } from '../../scripts/smsc.mjs';
 import { startReceiver, WEBHOOK_SECRET } from './webhook-receiver.js';
@@ -63,6 +64,22 @@ const smsRecorded = (ledger: Ledger, phone: string) =>
     (s) => s.addresses[0]?.confirmation?.mails.length === 1,
     'the SMS recorded',
   );
+
+/** A ledger of its own bound to an SMSC of its own, for `body`; both closed after it. */
+async function withSmsLedger(
+  options: Partial<LedgerOptions>,
+  body: (ledger: Ledger, smsc: Smsc) => Promise<void>,
+): Promise<void> {
+  const smsc = await startSmsc();
+  const ledger = await startLedger({ controller, ...options, sms: { smppUrl: smsc.url, from: SALON_NUMBER } });
+  try {
+    await smsc.waitForBind();
+    await body(ledger, smsc);
+  } finally {
+    await ledger.close();
+    await smsc.close();
+  }
+}
 
 const entryCount = async (ledger: Ledger) => (await ledger.bytes()).toString().trim().split('\n').length;
 
@@ -261,38 +278,29 @@ describe('SMS double opt-in and STOP over SMPP', () => {
 
 describe('SMS and the salon’s other tools', () => {
   it('a confirmation and a STOP by SMS reach the webhooks as they happen', async () => {
-    const smsc = await startSmsc();
     const receiver = await startReceiver();
-    const ledger = await startLedger({
-      controller,
-      sms: { smppUrl: smsc.url, from: SALON_NUMBER },
-      webhooks: { endpoints: [{ url: receiver.url, secret: WEBHOOK_SECRET }], salon: { name: 'Salon Bella' } },
-    });
+    const webhooks = { endpoints: [{ url: receiver.url, secret: WEBHOOK_SECRET }], salon: { name: 'Salon Bella' } };
     try {
-      await smsc.waitForBind();
-      const phone = newNumber();
-      await tick(ledger, phone);
-      await smsRecorded(ledger, phone);
-      await smsc.deliver(phone, SALON_E164, 'JA');
-      await receiver.until(() => receiver.typesFor(phone).length >= 2);
-      await smsc.deliver(phone, SALON_E164, 'STOP');
-      await receiver.until(() => receiver.typesFor(phone).length >= 3);
-      assert.deepEqual(receiver.typesFor(phone), ['pending', 'granted', 'withdrawn']);
-      assert.deepEqual(receiver.rejected, []);
+      await withSmsLedger({ webhooks }, async (ledger, smsc) => {
+        const phone = newNumber();
+        await tick(ledger, phone);
+        await smsRecorded(ledger, phone);
+        await smsc.deliver(phone, SALON_E164, 'JA');
+        await receiver.until(() => receiver.typesFor(phone).length >= 2);
+        await smsc.deliver(phone, SALON_E164, 'STOP');
+        await receiver.until(() => receiver.typesFor(phone).length >= 3);
+        assert.deepEqual(receiver.typesFor(phone), ['pending', 'granted', 'withdrawn']);
+        assert.deepEqual(receiver.rejected, []);
+      });
     } finally {
-      await ledger.close();
       await receiver.close();
-      await smsc.close();
     }
   });
 });
 
 describe('SMS while the SMSC is down, and lapses', () => {
   it('waits while the SMSC is down (nothing is lost, no failed attempt), then sends as soon as it is back', async () => {
-    const smsc = await startSmsc();
-    const ledger = await startLedger({ controller, sms: { smppUrl: smsc.url, from: SALON_NUMBER } });
-    try {
-      await smsc.waitForBind();
+    await withSmsLedger({}, async (ledger, smsc) => {
       await smsc.stop();
       const phone = newNumber();
       await tick(ledger, phone);
@@ -307,10 +315,7 @@ describe('SMS while the SMSC is down, and lapses', () => {
       await smsRecorded(ledger, phone);
       assert.equal(await smsc.deliver(phone, SALON_E164, 'JA'), 0);
       assert.equal((await smsStatus(ledger, phone)).state, 'granted');
-    } finally {
-      await ledger.close();
-      await smsc.close();
-    }
+    });
   });
 
   it('a STOP whose acknowledgement the SMSC refused is acknowledged after a restart of the ledger', async () => {
@@ -351,15 +356,8 @@ describe('SMS while the SMSC is down, and lapses', () => {
   });
 
   it('a sign-up nobody confirms lapses, and a late JA confirms nothing', async () => {
-    const smsc = await startSmsc();
     // A lapse of about a second and a half.
-    const ledger = await startLedger({
-      controller,
-      sms: { smppUrl: smsc.url, from: SALON_NUMBER },
-      confirmationLapseDays: 1.5 / 86_400,
-    });
-    try {
-      await smsc.waitForBind();
+    await withSmsLedger({ confirmationLapseDays: 1.5 / 86_400 }, async (ledger, smsc) => {
       const phone = newNumber();
       await tick(ledger, phone);
       await smsc.waitFor(1);
@@ -373,10 +371,7 @@ describe('SMS while the SMSC is down, and lapses', () => {
       assert.notEqual(status.state, 'granted');
       assert.equal(status.addresses[0].confirmation.state, 'lapsed');
       assert.ok(!(await audience(ledger)).includes(phone));
-    } finally {
-      await ledger.close();
-      await smsc.close();
-    }
+    });
   });
 });
 
@@ -490,51 +485,22 @@ describe('SMS settings', () => {
   it('the command line names what is missing or cannot work, and starts with --smpp-url and --sms-from', async () => {
     const smsc = await startSmsc();
     const data = await mkdtemp(join(tmpdir(), 'sms-cli-'));
+    const refused = (flags: string[], why: RegExp) => {
+      const run = cli('serve', '--data', data, '--salon', 'Salon Bella', ...flags);
+      assert.equal(run.code, 2, run.output);
+      assert.match(run.output, why);
+    };
     try {
-      const noFrom = cli('serve', '--data', data, '--salon', 'Salon Bella', '--smpp-url', smsc.url);
-      assert.equal(noFrom.code, 2);
-      assert.match(noFrom.output, /--sms-from is missing/);
-      const name = cli(
-        'serve',
-        '--data',
-        data,
-        '--salon',
-        'Salon Bella',
-        '--smpp-url',
-        smsc.url,
-        '--sms-from',
-        'SalonBella',
+      refused(['--smpp-url', smsc.url], /--sms-from is missing/);
+      refused(
+        ['--smpp-url', smsc.url, '--sms-from', 'SalonBella'],
+        /cannot receive replies: give the salon's number in international form/,
       );
-      assert.equal(name.code, 2);
-      assert.match(name.output, /cannot receive replies: give the salon's number in international form/);
-      const badUrl = cli(
-        'serve',
-        '--data',
-        data,
-        '--salon',
-        'Salon Bella',
-        '--smpp-url',
-        'http://x',
-        '--sms-from',
-        SALON_NUMBER,
+      refused(['--smpp-url', 'http://x', '--sms-from', SALON_NUMBER], /--smpp-url starts with http:/);
+      refused(
+        ['--smpp-url', smsc.url, '--sms-from', SALON_NUMBER, '--sms-countries', 'CH,Schweiz'],
+        /--sms-countries: "SCHWEIZ" is not a country code/,
       );
-      assert.equal(badUrl.code, 2);
-      assert.match(badUrl.output, /--smpp-url starts with http:/);
-      const countries = cli(
-        'serve',
-        '--data',
-        data,
-        '--salon',
-        'Salon Bella',
-        '--smpp-url',
-        smsc.url,
-        '--sms-from',
-        SALON_NUMBER,
-        '--sms-countries',
-        'CH,Schweiz',
-      );
-      assert.equal(countries.code, 2);
-      assert.match(countries.output, /--sms-countries: "SCHWEIZ" is not a country code/);
       const platform = cli('serve', '--salons', '--data', data, '--smpp-url', smsc.url, '--sms-from', SALON_NUMBER);
       assert.equal(platform.code, 2);
       assert.match(platform.output, /--sms-from is each salon's own when serving --salons/);

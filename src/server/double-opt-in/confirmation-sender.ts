@@ -58,7 +58,8 @@ type Channel = 'mail' | 'sms';
 const HOUR = 3_600_000;
 /** Longer than a send and its record take (the SMTP time-outs below add up to under a minute). */
 const SEND_CLAIM_MS = 2 * 60_000;
-const DEFAULT_RETRY_DELAYS = [60_000, 5 * 60_000, 30 * 60_000, 2 * HOUR, 6 * HOUR];
+/** Waits after failed attempts, mail or SMS; after the last one the ledger gives up. */
+export const DEFAULT_RETRY_DELAYS = [60_000, 5 * 60_000, 30 * 60_000, 2 * HOUR, 6 * HOUR];
 /** A STOP's acknowledgement goes within this time of the STOP, or not at all (a day later it would puzzle). */
 const STOP_NOTICE_WITHIN_MS = 24 * HOUR;
 

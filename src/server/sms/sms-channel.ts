@@ -20,6 +20,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { addressField, CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';
 import type { ConfirmationSmsRecord, LedgerRecord } from '../../contract/ledger-records.js';
 import type { LedgerContext } from '../app/ledger-context.js';
+import { DEFAULT_RETRY_DELAYS } from '../double-opt-in/confirmation-sender.js';
 import type { LedgerEntry } from '../store/ledger-store.js';
 import { readReply, senderAddress } from './sms-messages.js';
 import { splitSms } from './sms-segments.js';
@@ -124,7 +125,7 @@ export class SmsChannel {
       throttleMs,
       resendAfterMs: throttleMs,
       maxPerHour: settings.maxPerHour ?? 200,
-      retryDelaysMs: settings.retryDelaysMs ?? [60_000, 5 * 60_000, 30 * 60_000, 2 * HOUR, 6 * HOUR],
+      retryDelaysMs: settings.retryDelaysMs ?? DEFAULT_RETRY_DELAYS,
     };
     this.#own = settings.gateway
       ? undefined
