@@ -48,6 +48,7 @@ const METHOD_NAMES = {
   'double-opt-in': 'per Link in der Bestätigungs-E-Mail bestätigt',
   'confirmation-sms': 'SMS des Einwilligungsprotokolls an die Kundin / den Kunden',
   'sms-reply': 'SMS der Kundin / des Kunden an den Salon',
+  'sms-receipt': 'Zustellbericht der SMS-Zentrale',
   suppression: 'vom Newsletter-Tool des Salons gemeldet',
   import: 'aus anderer Software übernommen',
   'front-desk': 'am Empfang unterschrieben',
@@ -148,7 +149,7 @@ const mailbox = await startMailbox({ keep: 100 });
 // The salon's SMS operator, embedded for the demo: a real SMSC (SMPP) on a free port that keeps the SMS the
 // ledger sends and delivers the customers' replies, shown and answered on /sms. A real deployment gives the
 // ledger its operator's SMPP URL instead.
-const smsc = await startSmsc();
+const smsc = await startSmsc({ receipts: true });
 
 // The ledger, mounted where the booking page posts to (same origin here).
 // The back office's key to the staff API; it never leaves this server.

@@ -28,6 +28,7 @@ export interface Smsc {
   replies: DeliveredReply[];
   readonly bound: boolean;
   setMode(mode: SmscMode): SmscMode;
+  unreachable(number: string): void;
   messagesTo(number: string): SubmittedSms[];
   waitFor(count: number, timeoutMs?: number): Promise<void>;
   waitForBind(timeoutMs?: number): Promise<void>;
@@ -37,4 +38,10 @@ export interface Smsc {
   close(): Promise<void>;
 }
 
-export declare function startSmsc(options?: { systemId?: string; password?: string; port?: number }): Promise<Smsc>;
+export declare function startSmsc(options?: {
+  systemId?: string;
+  password?: string;
+  port?: number;
+  /** Send a delivery receipt for every part the ledger asks one for. */
+  receipts?: boolean;
+}): Promise<Smsc>;

@@ -14,7 +14,7 @@ function partOf(pdu) {
   return header ? { text: message, ref: header[2], total: header[3], index: header[4] } : { text: message };
 }
 
-export async function startSmsc({ systemId = 'ledger', password = 'secret', port = 0 } = {}) {
+export async function startSmsc({ systemId = 'ledger', password = 'secret', port = 0, receipts = false } = {}) {
   /** The SMS received from the ledger, oldest first, each joined from its parts. */
   const messages = [];
   /** The replies delivered to the ledger, oldest first, with whether the ledger acknowledged them. */
@@ -22,6 +22,34 @@ export async function startSmsc({ systemId = 'ledger', password = 'secret', port
   const parts = new Map();
   let mode = 'accept';
   let nextId = 1;
+  /** Numbers whose phone never gets an SMS: their receipts say UNDELIV. */
+  const unreachable = new Set();
+  /**
+   * A delivery receipt (SMPP 3.4 Appendix B) for a part, when the ledger asked for one: from the phone's number
+   * to the sender, as an operator sends it once the phone has the SMS or the network gave up.
+   */
+  const sendReceipt = (session, pdu, messageId) => {
+    if (!receipts || !(pdu.registered_delivery & 1)) return;
+    const delivered = !unreachable.has(`+${pdu.destination_addr}`);
+    const state = delivered ? 'DELIVRD' : 'UNDELIV';
+    const at = new Date().toISOString().replace(/\D/g, '').slice(2, 12);
+    setTimeout(() => {
+      session.send(
+        new smpp.PDU('deliver_sm', {
+          source_addr_ton: pdu.dest_addr_ton,
+          source_addr_npi: pdu.dest_addr_npi,
+          source_addr: pdu.destination_addr,
+          dest_addr_ton: pdu.source_addr_ton,
+          dest_addr_npi: pdu.source_addr_npi,
+          destination_addr: pdu.source_addr,
+          esm_class: 0x04,
+          receipted_message_id: messageId,
+          message_state: delivered ? 2 : 5,
+          short_message: `id:${messageId} sub:001 dlvrd:${delivered ? '001' : '000'} submit date:${at} done date:${at} stat:${state} err:${delivered ? '000' : '001'} text:`,
+        }),
+      );
+    }, 20);
+  };
   const waiters = [];
   const wake = () => {
     for (const wake of waiters.splice(0)) wake();
@@ -59,6 +87,7 @@ export async function startSmsc({ systemId = 'ledger', password = 'secret', port
         if (mode === 'silent') return undefined;
         const messageId = `smsc-${nextId++}`;
         session.send(pdu.response({ message_id: messageId }));
+        sendReceipt(session, pdu, messageId);
         const part = partOf(pdu);
         const sms = {
           from: `${pdu.source_addr_ton === 1 ? '+' : ''}${pdu.source_addr}`,
@@ -98,6 +127,8 @@ export async function startSmsc({ systemId = 'ledger', password = 'secret', port
     replies,
     /** accept, refuse (every SMS), throttle, or silent (never answers). */
     setMode: (next) => (mode = next),
+    /** The phone with this number never gets an SMS: its receipts (with `receipts`) say UNDELIV. */
+    unreachable: (number) => unreachable.add(number),
     /** The SMS to one number, oldest first. */
     messagesTo: (number) => messages.filter((sms) => sms.to === number),
     get bound() {

@@ -304,6 +304,25 @@ export const confirmationSmsRecordSchema = z.object({
 });
 export type ConfirmationSmsRecord = z.infer<typeof confirmationSmsRecordSchema>;
 
+/**
+ * The SMSC's delivery receipt for a part of an SMS the ledger sent: whether
+ * the phone received it (`DELIVRD`) or not (`UNDELIV`, `EXPIRED`,
+ * `REJECTD`, …, as SMPP names the final states). Records no decision.
+ */
+export const smsReceiptRecordSchema = z.object({
+  ...recordBase,
+  method: z.literal('sms-receipt'),
+  purpose: purposeId,
+  /** The `confirmation-sms` record of the SMS. */
+  smsId: z.uuid(),
+  /** The SMSC's message id of the part. */
+  messageId: z.string().check(z.maxLength(65)),
+  state: z.string().check(z.regex(/^[A-Z]{1,16}$/)),
+  /** The network's error code, when the SMSC gives one. */
+  error: z.optional(z.string().check(z.maxLength(16))),
+});
+export type SmsReceiptRecord = z.infer<typeof smsReceiptRecordSchema>;
+
 /** A text message received from a customer's phone, as the SMSC delivered it. */
 const receivedSms = z.object({
   /** The customer's number, E.164. */
@@ -423,6 +442,7 @@ export const ledgerRecordSchema = z.union([
   confirmationSmsRecordSchema,
   confirmationRecordSchema,
   smsReplyRecordSchema,
+  smsReceiptRecordSchema,
   suppressionRecordSchema,
   importRecordSchema,
   frontDeskRecordSchema,

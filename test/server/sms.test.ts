@@ -69,8 +69,9 @@ const smsRecorded = (ledger: Ledger, phone: string) =>
 async function withSmsLedger(
   options: Partial<LedgerOptions>,
   body: (ledger: Ledger, smsc: Smsc) => Promise<void>,
+  smscOptions: Parameters<typeof startSmsc>[0] = {},
 ): Promise<void> {
-  const smsc = await startSmsc();
+  const smsc = await startSmsc(smscOptions);
   const ledger = await startLedger({ controller, ...options, sms: { smppUrl: smsc.url, from: SALON_NUMBER } });
   try {
     await smsc.waitForBind();
@@ -295,6 +296,42 @@ describe('SMS and the salon’s other tools', () => {
     } finally {
       await receiver.close();
     }
+  });
+});
+
+describe('SMS delivery receipts', () => {
+  it('records whether the phone got each SMS, beside it in the proof and the customer’s history', async () => {
+    await withSmsLedger(
+      {},
+      async (ledger, smsc) => {
+        const reached = newNumber();
+        const unreachable = newNumber();
+        smsc.unreachable(unreachable);
+        await tick(ledger, reached);
+        await tick(ledger, unreachable);
+        type Receipt = { event: { method: string; state: string; messageId: string; error?: string } };
+        const receiptOf = async (phone: string): Promise<Receipt | undefined> => {
+          const proof = await (
+            await ledger.staff(`/v1/staff/proof?phone=${encodeURIComponent(phone)}&format=json`)
+          ).json();
+          return (proof.records as Receipt[]).find((r) => r.event.method === 'sms-receipt');
+        };
+        const delivered = (await until(() => receiptOf(reached), Boolean, 'the receipt recorded'))!;
+        const sent = smsc.messagesTo(reached)[0]!;
+        assert.equal(delivered.event.state, 'DELIVRD');
+        assert.equal(delivered.event.messageId, sent.messageIds[0]);
+        const undelivered = (await until(() => receiptOf(unreachable), Boolean, 'the receipt recorded'))!;
+        assert.equal(undelivered.event.state, 'UNDELIV');
+        assert.equal(undelivered.event.error, '001');
+        const page = await (await ledger.staff(`/v1/staff/proof?phone=${encodeURIComponent(unreachable)}`)).text();
+        assert.match(page, /Neuigkeiten per SMS: SMS NICHT ZUGESTELLT \(UNDELIV\)/);
+        // A receipt changes no decision: the sign-up still waits for its reply.
+        assert.equal((await smsStatus(ledger, reached)).state, 'pending');
+        assert.equal(await smsc.deliver(reached, SALON_E164, 'JA'), 0);
+        assert.equal((await smsStatus(ledger, reached)).state, 'granted');
+      },
+      { receipts: true },
+    );
   });
 });
 

@@ -27,6 +27,8 @@ export interface FileStrings {
     'sms-reply': (stop: boolean) => string;
     /** A double opt-in confirmed by replying to the SMS. */
     'double-opt-in-sms': string;
+    /** The SMSC's delivery receipt: the phone got the SMS, or not (its state). */
+    'sms-receipt': (delivered: boolean, state: string) => string;
   };
   evidence: string;
   textVersion: (version: string, locale: string) => string;
@@ -136,6 +138,7 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       'sms-reply': (stop) =>
         stop ? 'per SMS mit STOP abgemeldet' : 'SMS der Kundin bzw. des Kunden erhalten (ändert nichts)',
       'double-opt-in-sms': 'per Antwort auf die Bestätigungs-SMS bestätigt',
+      'sms-receipt': (ok, state) => (ok ? 'SMS zugestellt' : `SMS nicht zugestellt (${state})`),
     },
     evidence: 'Nachweis',
     textVersion: (v, l) => `Textversion ${v} (${l})`,
@@ -271,6 +274,7 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       'sms-reply': (stop) =>
         stop ? 'désinscrit(e) par SMS avec STOP' : 'SMS reçu du client / de la cliente (ne change rien)',
       'double-opt-in-sms': 'confirmé par réponse au SMS de confirmation',
+      'sms-receipt': (ok, state) => (ok ? 'SMS remis' : `SMS non remis (${state})`),
     },
     evidence: 'Preuve',
     textVersion: (v, l) => `Version du texte ${v} (${l})`,
@@ -406,6 +410,7 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       'sms-reply': (stop) =>
         stop ? 'disiscritto/a via SMS con STOP' : 'SMS ricevuto dal cliente / dalla cliente (non cambia nulla)',
       'double-opt-in-sms': 'confermato rispondendo all’SMS di conferma',
+      'sms-receipt': (ok, state) => (ok ? 'SMS consegnato' : `SMS non consegnato (${state})`),
     },
     evidence: 'Prova',
     textVersion: (v, l) => `Versione del testo ${v} (${l})`,
@@ -543,6 +548,7 @@ export const FILE_STRINGS: Record<UiLocale, FileStrings> = {
       'sms-reply': (stop) =>
         stop ? 'unsubscribed by SMS with STOP' : 'SMS received from the customer (changes nothing)',
       'double-opt-in-sms': 'confirmed by replying to the confirmation SMS',
+      'sms-receipt': (ok, state) => (ok ? 'SMS delivered' : `SMS not delivered (${state})`),
     },
     evidence: 'Evidence',
     textVersion: (v, l) => `Text version ${v} (${l})`,

@@ -358,6 +358,7 @@ export class MarketingConsentFileElement extends StaffElement {
                       : // A confirmation message or click decides nothing, but is about one purpose.
                         record.method === 'confirmation-mail' ||
                           record.method === 'confirmation-sms' ||
+                          record.method === 'sms-receipt' ||
                           record.method === 'double-opt-in'
                         ? [{ purpose: record.purpose, granted: undefined }]
                         : record.purposes
@@ -378,9 +379,11 @@ export class MarketingConsentFileElement extends StaffElement {
                             ? t.methods['front-desk'](record.staff.name, record.device)
                             : record.method === 'sms-reply'
                               ? t.methods['sms-reply'](record.purposes.length > 0)
-                              : record.method === 'double-opt-in' && record.reply
-                                ? t.methods['double-opt-in-sms']
-                                : t.methods[record.method];
+                              : record.method === 'sms-receipt'
+                                ? t.methods['sms-receipt'](record.state === 'DELIVRD', record.state)
+                                : record.method === 'double-opt-in' && record.reply
+                                  ? t.methods['double-opt-in-sms']
+                                  : t.methods[record.method];
                   // An imported decision is listed when the customer made it.
                   const at = decidedAt(entry);
                   return html`<li>

@@ -629,6 +629,7 @@ function describeDecision(
   if (
     record.method === 'confirmation-mail' ||
     record.method === 'confirmation-sms' ||
+    record.method === 'sms-receipt' ||
     record.method === 'double-opt-in'
   ) {
     throw new Error('confirmation steps never decide a purpose');

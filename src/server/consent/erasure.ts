@@ -110,11 +110,18 @@ function unconfirmedSignUps(
 ): { seqs: number[]; dueSince?: string } {
   const clicked = new Set<string>();
   const mailsByGrant = new Map<string, number[]>();
+  /** Which grant each confirmation SMS asked about, for its receipts. */
+  const grantOfSms = new Map<string, string>();
   for (const { seq, event } of customer.entries) {
     if (event.method === 'double-opt-in') clicked.add(event.grantId);
-    // The mails and SMS that asked for confirmation go with their sign-up.
+    // The mails and SMS that asked for confirmation go with their sign-up, and so do the SMS's receipts.
     const grantId =
-      event.method === 'confirmation-mail' || event.method === 'confirmation-sms' ? event.grantId : undefined;
+      event.method === 'confirmation-mail' || event.method === 'confirmation-sms'
+        ? event.grantId
+        : event.method === 'sms-receipt'
+          ? grantOfSms.get(event.smsId)
+          : undefined;
+    if (event.method === 'confirmation-sms' && event.grantId) grantOfSms.set(event.id, event.grantId);
     if (grantId) mailsByGrant.set(grantId, [...(mailsByGrant.get(grantId) ?? []), seq]);
   }
   const seqs: number[] = [];

@@ -84,6 +84,10 @@ export interface ProofStrings {
     replyText: string;
     reading: Record<'stop' | 'confirm' | 'other', string>;
     readAs: string;
+    /** The SMSC's delivery receipt for an SMS: delivered to the phone, or not (with the SMSC's state). */
+    delivered: string;
+    notDelivered: (state: string) => string;
+    receiptFor: string;
     smsText: (parts: number) => string;
   };
   purposeName: (purpose: string) => string;
@@ -120,6 +124,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       'double-opt-in': 'per Link in der Bestätigungs-E-Mail bestätigt (Double-Opt-in)',
       'confirmation-sms': 'SMS des Einwilligungsprotokolls an die Kundin / den Kunden',
       'sms-reply': 'SMS der Kundin / des Kunden an den Salon',
+      'sms-receipt': 'Zustellbericht der SMS-Zentrale',
     },
     subject: 'Person',
     identifiers: { email: 'E-Mail', phone: 'Telefon', customerId: 'Kundennummer' },
@@ -176,6 +181,9 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
         other: 'anderer Text: ändert nichts',
       },
       readAs: 'Gelesen als',
+      delivered: 'SMS ZUGESTELLT',
+      notDelivered: (state) => `SMS NICHT ZUGESTELLT (${state})`,
+      receiptFor: 'Zustellbericht zur SMS',
       smsText: (parts) => `Genau dieser Text wurde gesendet (${parts} Teil${parts === 1 ? '' : 'e'}):`,
     },
   },
@@ -209,6 +217,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       'double-opt-in': "confirmé par le lien de l'e-mail de confirmation (double opt-in)",
       'confirmation-sms': 'SMS du registre des consentements au client / à la cliente',
       'sms-reply': 'SMS du client / de la cliente au salon',
+      'sms-receipt': 'accusé de réception du centre SMS',
     },
     subject: 'Personne',
     identifiers: { email: 'e-mail', phone: 'téléphone', customerId: 'numéro de client' },
@@ -265,6 +274,9 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
         other: 'autre texte : ne change rien',
       },
       readAs: 'Lu comme',
+      delivered: 'SMS REMIS',
+      notDelivered: (state) => `SMS NON REMIS (${state})`,
+      receiptFor: 'Accusé de réception du SMS',
       smsText: (parts) => `Exactement ce texte a été envoyé (${parts} partie${parts === 1 ? '' : 's'}) :`,
     },
   },
@@ -298,6 +310,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       'double-opt-in': "confermato tramite il link dell'e-mail di conferma (double opt-in)",
       'confirmation-sms': 'SMS del registro dei consensi al cliente / alla cliente',
       'sms-reply': 'SMS del cliente / della cliente al salone',
+      'sms-receipt': 'rapporto di consegna del centro SMS',
     },
     subject: 'Persona',
     identifiers: { email: 'e-mail', phone: 'telefono', customerId: 'numero cliente' },
@@ -354,6 +367,9 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
         other: 'altro testo: non cambia nulla',
       },
       readAs: 'Letto come',
+      delivered: 'SMS CONSEGNATO',
+      notDelivered: (state) => `SMS NON CONSEGNATO (${state})`,
+      receiptFor: 'Rapporto di consegna dell’SMS',
       smsText: (parts) => `È stato inviato esattamente questo testo (${parts} part${parts === 1 ? 'e' : 'i'}):`,
     },
   },
@@ -386,6 +402,7 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
       'double-opt-in': 'confirmed with the link in the confirmation e-mail (double opt-in)',
       'confirmation-sms': 'SMS from the consent ledger to the customer',
       'sms-reply': 'SMS from the customer to the salon',
+      'sms-receipt': 'delivery receipt from the SMS centre',
     },
     subject: 'Subject',
     identifiers: { email: 'e-mail', phone: 'phone', customerId: 'customer number' },
@@ -442,6 +459,9 @@ const CATALOG: Record<UiLocale, Omit<ProofStrings, 'purposeName' | 'lang'>> = {
         other: 'other text: changes nothing',
       },
       readAs: 'Read as',
+      delivered: 'SMS DELIVERED',
+      notDelivered: (state) => `SMS NOT DELIVERED (${state})`,
+      receiptFor: 'Delivery receipt for the SMS',
       smsText: (parts) => `Exactly this text was sent (${parts} part${parts === 1 ? '' : 's'}):`,
     },
   },

@@ -282,13 +282,15 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings, seqById: ReadonlyMap<
           }`
         : record.method === 'sms-reply' && record.purposes.length === 0
           ? d.smsReply
-          : record.method === 'double-opt-in'
-            ? `${t.purposeName(record.purpose)}: ${d.confirmed}`
-            : record.method === 'suppression' && record.suppression.kind === 'hard-bounce'
-              ? record.suppression.purposes.map((purpose) => t.purposeName(purpose)).join(', ')
-              : record.purposes
-                  .map((p) => `${t.purposeName(p.purpose)}: ${p.granted ? t.granted : t.withdrawn}`)
-                  .join(', ');
+          : record.method === 'sms-receipt'
+            ? `${t.purposeName(record.purpose)}: ${record.state === 'DELIVRD' ? d.delivered : d.notDelivered(record.state)}`
+            : record.method === 'double-opt-in'
+              ? `${t.purposeName(record.purpose)}: ${d.confirmed}`
+              : record.method === 'suppression' && record.suppression.kind === 'hard-bounce'
+                ? record.suppression.purposes.map((purpose) => t.purposeName(purpose)).join(', ')
+                : record.purposes
+                    .map((p) => `${t.purposeName(p.purpose)}: ${p.granted ? t.granted : t.withdrawn}`)
+                    .join(', ');
   const flagNames = RECORD_FLAG_NAMES[t.lang];
   const subject = Object.entries(record.subject)
     .map(([key, value]) => `${t.identifiers[key as keyof ConsentSubject] ?? key}: ${value}`)
@@ -360,6 +362,13 @@ function renderRecord(entry: LedgerEntry, t: ProofStrings, seqById: ReadonlyMap<
             ${fact(d.to, record.sms?.to)}
             ${fact(d.messageIds, record.messageIds?.length ? html`<code>${record.messageIds.join(' ')}</code>` : '')}
             ${fact(d.smscError, record.smscError)} ${fact(d.requestedBy, record.requestedBy?.name)}`
+          : ''
+      }
+      ${
+        record.method === 'sms-receipt'
+          ? html`${fact(d.receiptFor, recordRef(record.smsId))}
+            ${fact(d.messageIds, html`<code>${record.messageId}</code>`)}
+            ${fact(d.smscError, `${record.state}${record.error ? `, err ${record.error}` : ''}`)}`
           : ''
       }
       ${

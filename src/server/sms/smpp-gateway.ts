@@ -22,7 +22,7 @@ export interface SmppEndpoint {
   password: string;
 }
 
-/** An SMS as the SMSC delivered it. */
+/** An SMS as the SMSC delivered it, or its delivery receipt for an SMS the ledger sent (`receipt`). */
 export interface IncomingSms {
   /** The sender's number: E.164 (with +) when the SMSC says it is international, else as given. */
   from: string;
@@ -30,6 +30,8 @@ export interface IncomingSms {
   to: string;
   text: string;
   sequence: number;
+  /** For a delivery receipt: the message id of the part it is about, its final state and the error code. */
+  receipt?: { messageId: string; state: string; error?: string };
 }
 
 /** Why an SMS did not go: the SMSC refused it, did not answer, or is not bound. */
@@ -70,6 +72,19 @@ export function parseSmppUrl(url: string): SmppEndpoint {
     systemId,
     password,
   };
+}
+
+/**
+ * A delivery receipt's id, final state and error, from its TLV or from the
+ * text every SMSC writes ("id:… sub:001 dlvrd:001 submit date:… done date:…
+ * stat:DELIVRD err:000 text:…", SMPP 3.4 Appendix B).
+ */
+function readReceipt(text: string, tlvId: unknown): IncomingSms['receipt'] | undefined {
+  const messageId = (typeof tlvId === 'string' && tlvId) || /\bid:(\S+)/i.exec(text)?.[1];
+  const state = /\bstat:([A-Za-z]+)/i.exec(text)?.[1]?.toUpperCase();
+  const error = /\berr:(\w+)/i.exec(text)?.[1];
+  if (!messageId || !state || state.length > 16) return undefined;
+  return { messageId: messageId.slice(0, 65), state, ...(error ? { error: error.slice(0, 16) } : {}) };
 }
 
 /** An address as the SMSC gives it: with a plus when its type of number says international (TON 1). */
@@ -225,6 +240,8 @@ export class SmppGateway {
           dest_addr_npi: 1,
           destination_addr: sms.to.replace(/^\+/, ''),
           data_coding: part.dataCoding,
+          // A receipt for the final state: the proof can say the phone received it.
+          registered_delivery: 1,
           short_message: part.udh ? { udh: part.udh, message: part.message } : part.message,
         }),
       );
@@ -240,9 +257,10 @@ export class SmppGateway {
 
   /** A delivered SMS: recorded by the ledger first, then acknowledged; delivery receipts are acknowledged only. */
   async #received(session: Session, pdu: Pdu): Promise<void> {
-    // esm_class bits 2–5 say what kind of message this is: 0 a customer's own, else a receipt or notification.
+    // esm_class bits 2–5 say what kind of message this is: 0 a customer's own, 1 a delivery receipt, else a
+    // notification the ledger has no use for.
     const kind = (Number(pdu['esm_class']) >> 2) & 0x0f;
-    if (kind !== 0) {
+    if (kind !== 0 && kind !== 1) {
       session.send(pdu.response());
       return;
     }
@@ -255,11 +273,17 @@ export class SmppGateway {
           ? decodeSmsPart(Number(pdu['data_coding']), message)
           : '';
     const source = pdu['source_addr'];
+    const receipt = kind === 1 ? readReceipt(text, pdu['receipted_message_id']) : undefined;
+    if (kind === 1 && !receipt) {
+      session.send(pdu.response());
+      return;
+    }
     const sms: IncomingSms = {
       from: international(pdu['source_addr_ton'], source),
       to: international(pdu['dest_addr_ton'], pdu['destination_addr']),
       text,
       sequence: pdu.sequence_number,
+      ...(receipt ? { receipt } : {}),
     };
     try {
       await this.#onMessage(sms);

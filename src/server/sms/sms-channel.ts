@@ -23,6 +23,7 @@ import type { LedgerContext } from '../app/ledger-context.js';
 import { DEFAULT_RETRY_DELAYS } from '../double-opt-in/confirmation-sender.js';
 import type { LedgerEntry } from '../store/ledger-store.js';
 import { readReply, senderAddress } from './sms-messages.js';
+import { derivedId } from '../links/derived-id.js';
 import { splitSms } from './sms-segments.js';
 import { parseSmppUrl, SmppGateway, type IncomingSms } from './smpp-gateway.js';
 
@@ -202,6 +203,7 @@ export class SmsChannel {
     if (!phone) return;
     const view = await this.#ledger.viewOf({ phone });
     if (!view.customerOf({ phone })) return;
+    if (sms.receipt) return this.#receipt(view.history({ phone }), phone, sms.receipt);
     const reading = readReply(sms.text);
     const reply = { from: phone, to: sms.to, text: sms.text.slice(0, 1600), smscSequence: sms.sequence };
     const base = { schemaVersion: CONSENT_EVENT_SCHEMA_VERSION, id: crypto.randomUUID(), subject: { phone } } as const;
@@ -246,6 +248,32 @@ export class SmsChannel {
     await this.#ledger.appendRecord(record);
     if (withdrawn.length > 0) this.#hooks.stopped(record.id, addressOf(withdrawn[0]!));
     this.#hooks.recorded();
+  }
+
+  /** A delivery receipt for an SMS this ledger sent to the number: recorded beside it (once per part and state). */
+  async #receipt(
+    history: readonly LedgerEntry[],
+    phone: string,
+    receipt: NonNullable<IncomingSms['receipt']>,
+  ): Promise<void> {
+    const sent = history.find(
+      ({ event }) => event.method === 'confirmation-sms' && event.messageIds?.includes(receipt.messageId),
+    )?.event as ConfirmationSmsRecord | undefined;
+    if (!sent) return;
+    const { messageId, state, error } = receipt;
+    await this.#ledger.appendRecord({
+      schemaVersion: CONSENT_EVENT_SCHEMA_VERSION,
+      // The same receipt delivered again is the same record.
+      id: derivedId('sms-receipt', sent.id, messageId, state),
+      subject: { phone },
+      purposes: [],
+      method: 'sms-receipt',
+      purpose: sent.purpose,
+      smsId: sent.id,
+      messageId,
+      state,
+      ...(error ? { error } : {}),
+    });
   }
 
   async close(): Promise<void> {
