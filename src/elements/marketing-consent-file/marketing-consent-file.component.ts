@@ -6,6 +6,7 @@ import { property, state } from 'lit/decorators.js';
 import type { ConsentSubject } from '../../contract/consent-event.js';
 import type { LedgerEntry, PurposeStatus, SubjectStatus } from '../../contract/ledger-records.js';
 import { decidedAt } from '../../contract/decision-time.js';
+import { isConfirmationStep } from '../../contract/confirmation-steps.js';
 import { parseLegalMarkup } from '../../legal-text/legal-markup.js';
 import { StaffApiError, type StaffError } from '../../staff-client/staff-api-client.js';
 import { fileStringsFor, formatDate, type FileStrings } from './file-strings.js';
@@ -355,11 +356,8 @@ export class MarketingConsentFileElement extends StaffElement {
                   const what = (
                     record.method === 'suppression' && record.suppression.kind === 'hard-bounce'
                       ? record.suppression.purposes.map((purpose) => ({ purpose, granted: undefined }))
-                      : // A confirmation message or click decides nothing, but is about one purpose.
-                        record.method === 'confirmation-mail' ||
-                          record.method === 'confirmation-sms' ||
-                          record.method === 'sms-receipt' ||
-                          record.method === 'double-opt-in'
+                      : // A confirmation message, its receipt or the click decides nothing, but is about one purpose.
+                        isConfirmationStep(record)
                         ? [{ purpose: record.purpose, granted: undefined }]
                         : record.purposes
                   )

@@ -46,6 +46,7 @@ import {
   type SubjectStatus,
 } from '../../contract/ledger-records.js';
 import { decidedAt } from '../../contract/decision-time.js';
+import { isConfirmationStep, type ConfirmationStep } from '../../contract/confirmation-steps.js';
 import { addressPrefix, type AddressBook, type IdentifierKey } from './addresses.js';
 import type { LedgerEntry } from '../store/ledger-store.js';
 
@@ -206,11 +207,7 @@ export class ConsentView {
     for (const key of keys.slice(1)) root = this.#union(root, this.#rootOf(key));
     const customer = this.#customers.get(root)!;
     customer.entries.push(entry);
-    if (
-      record.method === 'confirmation-mail' ||
-      record.method === 'confirmation-sms' ||
-      record.method === 'double-opt-in'
-    ) {
+    if (isConfirmationStep(record)) {
       this.#absorbConfirmationStep(entry, record);
       return;
     }
@@ -237,15 +234,13 @@ export class ConsentView {
     }
   }
 
-  #absorbConfirmationStep(
-    entry: LedgerEntry,
-    record: ConfirmationMailRecord | ConfirmationSmsRecord | ConfirmationRecord,
-  ): void {
+  #absorbConfirmationStep(entry: LedgerEntry, record: ConfirmationStep): void {
+    // A STOP's notice and a delivery receipt ask nothing: only the requests to confirm count for the throttle
+    // and the retries.
+    if (record.method === 'sms-receipt' || (record.method === 'confirmation-sms' && record.kind === 'stop')) return;
     const address = this.#addresses.addressKey(record.purpose, record.subject);
     if (!address) return;
     const grants = this.#grantsOf(record.purpose, address);
-    // A STOP's notice asks nothing: only the requests to confirm count for the throttle and the retries.
-    if (record.method === 'confirmation-sms' && record.kind === 'stop') return;
     if (record.method !== 'double-opt-in') {
       grants.mails.push(entry);
       return;
@@ -626,14 +621,7 @@ function describeDecision(
 ): Omit<PurposeStatus, 'addresses'> {
   if (!entry || state === 'never') return { purpose, state: 'never', optInLevel: 'none', flags: [] };
   const record = entry.event;
-  if (
-    record.method === 'confirmation-mail' ||
-    record.method === 'confirmation-sms' ||
-    record.method === 'sms-receipt' ||
-    record.method === 'double-opt-in'
-  ) {
-    throw new Error('confirmation steps never decide a purpose');
-  }
+  if (isConfirmationStep(record)) throw new Error('confirmation steps never decide a purpose');
   return {
     purpose,
     state,

@@ -212,13 +212,13 @@ export class ConfirmationSender {
     for await (const view of this.#ledger.customerViews()) {
       for (const { purpose, address } of view.pendingConfirmations()) this.#wait({ kind: 'confirm', purpose, address });
       if (!this.#sms) continue;
+      // STOPs that withdrew something and are recent enough to be acknowledged (see #stopNoticeDueAt).
+      const since = this.#now() - STOP_NOTICE_WITHIN_MS;
       for (const customer of view.customers()) {
-        for (const entry of customer.entries) {
-          const record = entry.event;
-          const address = this.#ledger.addresses.addressKey('sms-newsletter', record.subject);
-          if (record.method === 'sms-reply' && record.purposes.length > 0 && address) {
-            this.#wait({ kind: 'stop', replyId: record.id, address });
-          }
+        for (const { event: record, receivedAt } of customer.entries) {
+          if (record.method !== 'sms-reply' || !record.purposes[0] || Date.parse(receivedAt) < since) continue;
+          const address = this.#ledger.addresses.addressKey(record.purposes[0].purpose, record.subject);
+          if (address) this.#wait({ kind: 'stop', replyId: record.id, address });
         }
       }
     }
@@ -236,7 +236,12 @@ export class ConfirmationSender {
         if (this.#closed) return;
         const channel = channelOf(job.address);
         const view = await this.#ledger.viewOf(subjectOf(job.address));
-        const due = job.kind === 'confirm' ? this.#confirmationDueAt(view, job) : this.#stopNoticeDueAt(view, job);
+        const decision = job.kind === 'confirm' ? view.decide(job.purpose, job.address) : undefined;
+        const confirmation = decision?.state === 'pending' ? decision.confirmation : undefined;
+        const due =
+          job.kind === 'stop'
+            ? this.#stopNoticeDueAt(view, job)
+            : confirmation && this.#confirmationDueAt(view, job, confirmation);
         // Confirmed, withdrawn, lapsed, erased, sent or given up: nothing more to send for it.
         if (due === undefined || !this.#limits[channel]) {
           this.#waiting.delete(key);
@@ -261,17 +266,16 @@ export class ConfirmationSender {
         // Another process sharing the database may be sending this very attempt: one message per attempt.
         const attempt =
           job.kind === 'confirm'
-            ? `${channel} ${view.decide(job.purpose, job.address).confirmation!.grant.event.id} ${job.purpose} ${messagesOf(view, job.purpose, job.address).length}`
+            ? `${channel} ${confirmation!.grant.event.id} ${job.purpose} ${messagesOf(view, job.purpose, job.address).length}`
             : `stop ${job.replyId} ${stopNoticesOf(view, job.address, job.replyId).length}`;
         if (!(await this.#ledger.claim(attempt, SEND_CLAIM_MS))) {
           next = Math.min(next, this.#now() + SEND_CLAIM_MS);
           continue;
         }
         if (job.kind === 'confirm') {
-          const confirmation = view.decide(job.purpose, job.address).confirmation!;
           await (channel === 'sms'
-            ? this.#sendSms(job.purpose, job.address, confirmation)
-            : this.#sendMail(job.purpose, confirmation));
+            ? this.#sendSms(job.purpose, job.address, confirmation!)
+            : this.#sendMail(job.purpose, confirmation!));
         } else {
           await this.#sendStopNotice(view, job);
         }
@@ -292,27 +296,27 @@ export class ConfirmationSender {
   }
 
   /**
-   * When the next message for this sign-up may go, or undefined when none
-   * will: not pending, already sent for this grant, or given up after the last retry.
+   * When the next message for this pending sign-up may go, or undefined when
+   * none will: already sent for this grant, or given up after the last retry.
    */
-  #confirmationDueAt(view: ConsentView, job: { purpose: string; address: string }): number | undefined {
-    const { purpose, address } = job;
+  #confirmationDueAt(
+    view: ConsentView,
+    { purpose, address }: { purpose: string; address: string },
+    confirmation: Confirmation,
+  ): number | undefined {
     const limits = this.#limits[channelOf(address)];
-    const decision = view.decide(purpose, address);
-    if (decision.state !== 'pending' || !limits) return undefined;
+    if (!limits) return undefined;
     // A number in a country the salon does not text gets no SMS: the sign-up lapses.
     if (channelOf(address) === 'sms' && !this.#sms?.mayText(subjectOf(address).phone!)) return undefined;
-    const grantId = decision.confirmation!.grant.event.id;
+    const grantId = confirmation.grant.event.id;
     const messages = messagesOf(view, purpose, address);
-    const forGrant = messages.filter((message) => message.grantId === grantId);
-    if (forGrant.some((message) => message.outcome === 'sent')) return undefined;
-    const failures = forGrant.length;
-    const delays = limits.retryDelaysMs;
-    if (failures > delays.length) return undefined;
+    const retryAt = nextAttemptAt(
+      messages.filter((message) => message.grantId === grantId),
+      limits.retryDelaysMs,
+    );
+    if (retryAt === undefined) return undefined;
     const lastSent = messages.findLast((message) => message.outcome === 'sent');
-    const throttledUntil = lastSent ? lastSent.at + limits.throttleMs : 0;
-    const retryAt = failures > 0 ? forGrant[failures - 1]!.at + delays[failures - 1]! : 0;
-    return Math.max(throttledUntil, retryAt, 0);
+    return Math.max(lastSent ? lastSent.at + limits.throttleMs : 0, retryAt);
   }
 
   /** When the acknowledgement of a STOP may go, or undefined when none will (sent, given up, too late). */
@@ -320,11 +324,7 @@ export class ConfirmationSender {
     const reply = view.history(subjectOf(job.address)).find((entry) => entry.event.id === job.replyId);
     const limits = this.#limits.sms;
     if (!reply || !limits || Date.parse(reply.receivedAt) + STOP_NOTICE_WITHIN_MS < this.#now()) return undefined;
-    const notices = stopNoticesOf(view, job.address, job.replyId);
-    if (notices.some((notice) => notice.outcome === 'sent')) return undefined;
-    const failures = notices.length;
-    if (failures > limits.retryDelaysMs.length) return undefined;
-    return failures > 0 ? notices[failures - 1]!.at + limits.retryDelaysMs[failures - 1]! : 0;
+    return nextAttemptAt(stopNoticesOf(view, job.address, job.replyId), limits.retryDelaysMs);
   }
 
   #capFreeAt(channel: Channel): number {
@@ -497,6 +497,21 @@ function messagesOf(view: ConsentView, purpose: string, address: string) {
     const message = entry.event as ConfirmationMailRecord | ConfirmationSmsRecord;
     return { grantId: message.grantId, outcome: message.outcome, at: Date.parse(entry.receivedAt) };
   });
+}
+
+/**
+ * When the next of these attempts (oldest first) may go: at once before the
+ * first, after each failure its wait, never once one went out or every wait
+ * was used.
+ */
+function nextAttemptAt(
+  attempts: readonly { outcome: 'sent' | 'failed'; at: number }[],
+  delays: readonly number[],
+): number | undefined {
+  if (attempts.some((attempt) => attempt.outcome === 'sent')) return undefined;
+  const failures = attempts.length;
+  if (failures > delays.length) return undefined;
+  return failures > 0 ? attempts[failures - 1]!.at + delays[failures - 1]! : 0;
 }
 
 /** The acknowledgements sent (or tried) for one STOP, oldest first. */

@@ -57,6 +57,12 @@ function event(status: Status, at: string, indicatedBy: Node, method: string, id
 
 const dataSubject = iri('dpv:DataSubject');
 
+/** The withdrawal event of a record that withdrew the purpose, described so; none for a record that did not. */
+function withdrawal(entry: LedgerEntry, purpose: string, description: string): Node[] {
+  const withdrew = entry.event.purposes.some((p) => p.purpose === purpose && !p.granted);
+  return withdrew ? [event('dpv:ConsentWithdrawn', entry.receivedAt, dataSubject, description, entry.event.id)] : [];
+}
+
 /** The events an act is for a purpose (none where it decides nothing about it). */
 function eventsOf(entry: LedgerEntry, purpose: string, requested: ReadonlySet<string>): Node[] {
   const record = entry.event;
@@ -92,17 +98,7 @@ function eventsOf(entry: LedgerEntry, purpose: string, requested: ReadonlySet<st
           ]
         : [];
     case 'sms-reply':
-      return record.purposes.some((p) => p.purpose === purpose && !p.granted)
-        ? [
-            event(
-              'dpv:ConsentWithdrawn',
-              at,
-              dataSubject,
-              `Replied "${record.reply.text}" by SMS from ${record.reply.from}`,
-              record.id,
-            ),
-          ]
-        : [];
+      return withdrawal(entry, purpose, `Replied "${record.reply.text}" by SMS from ${record.reply.from}`);
     case 'staff': {
       const decision = record.purposes.find((p) => p.purpose === purpose);
       if (!decision) return [];
@@ -114,9 +110,7 @@ function eventsOf(entry: LedgerEntry, purpose: string, requested: ReadonlySet<st
       ];
     }
     case 'unsubscribe-link':
-      return record.purposes.some((p) => p.purpose === purpose && !p.granted)
-        ? [event('dpv:ConsentWithdrawn', at, dataSubject, 'Used the unsubscribe link in a message', record.id)]
-        : [];
+      return withdrawal(entry, purpose, 'Used the unsubscribe link in a message');
     case 'front-desk':
       return record.purposes.some((p) => p.purpose === purpose && p.granted)
         ? [
@@ -153,17 +147,11 @@ function eventsOf(entry: LedgerEntry, purpose: string, requested: ReadonlySet<st
       ];
     }
     case 'suppression':
-      return record.purposes.some((p) => p.purpose === purpose && !p.granted)
-        ? [
-            event(
-              'dpv:ConsentWithdrawn',
-              at,
-              dataSubject,
-              `${record.suppression.kind === 'complaint' ? 'Complained about a message' : 'Unsubscribed'} in the salon's newsletter tool (${record.suppression.source}) at ${record.suppression.occurredAt}`,
-              record.id,
-            ),
-          ]
-        : [];
+      return withdrawal(
+        entry,
+        purpose,
+        `${record.suppression.kind === 'complaint' ? 'Complained about a message' : 'Unsubscribed'} in the salon's newsletter tool (${record.suppression.source}) at ${record.suppression.occurredAt}`,
+      );
     default:
       return []; // Confirmation mails and SMS are evidence of the request, not acts of the customer.
   }

@@ -26,6 +26,7 @@ import type { CountryCode } from '../consent/addresses.js';
 import { SALON_ID, type SalonRegistry, type SalonSettings } from './salon-registry.js';
 import type { SmsSettings } from '../sms/sms-channel.js';
 import { parseSmppUrl, SmppGateway, type IncomingSms } from '../sms/smpp-gateway.js';
+import { smsNumberKey } from '../sms/sms-messages.js';
 
 /** What the salons of a platform share; everything else is each salon's own (see SalonSettings). */
 const SHARED_SETTINGS = [
@@ -286,9 +287,9 @@ export function createPlatformApp(options: PlatformOptions): PlatformApp {
    * and dropped. When the session binds (again), every open salon sends what
    * waited; a closed one is opened when its next pass is due (see stopSalon).
    */
-  const digits = (number: string) => number.replace(/\D/g, '');
   const smsTo = async (sms: IncomingSms) => {
-    const salons = [...known.values()].filter((s) => s.smsFrom && digits(s.smsFrom) === digits(sms.to));
+    const to = smsNumberKey(sms.to);
+    const salons = [...known.values()].filter((s) => s.smsFrom && smsNumberKey(s.smsFrom) === to);
     // Two salons with one number (the CLI refuses it; a hand-edited registry may not): neither may read the
     // other's replies, so the SMSC is asked to deliver it again once the operator gave each its own.
     if (salons.length > 1) throw new Error(`salons ${salons.map((s) => s.id).join(' and ')} share one SMS number`);

@@ -9,7 +9,7 @@
  *
  * Each works on a running platform too: it reads the registry again within seconds.
  */
-import { senderAddress } from '../sms/sms-messages.js';
+import { senderAddress, smsNumberKey } from '../sms/sms-messages.js';
 import type pg from 'pg';
 import { migratePostgres, openPostgresPool } from '../store/postgres/postgres-ledger-store.js';
 import {
@@ -89,9 +89,8 @@ export async function salonsCommand(
     // A reply reaches the salon whose number it was sent to: two salons with one number would read each other's.
     const smsFrom = flags['sms-from'];
     if (smsFrom && (action === 'add' || action === 'set')) {
-      const digits = (number: string) => number.replace(/\D/g, '');
       const holder = (await registry.list()).find(
-        (salon) => salon.id !== id && salon.smsFrom && digits(salon.smsFrom) === digits(smsFrom),
+        (salon) => salon.id !== id && salon.smsFrom && smsNumberKey(salon.smsFrom) === smsNumberKey(smsFrom),
       );
       if (holder) {
         console.error(

@@ -255,7 +255,10 @@ export class SmppGateway {
     return ids;
   }
 
-  /** A delivered SMS: recorded by the ledger first, then acknowledged; delivery receipts are acknowledged only. */
+  /**
+   * A delivered SMS or delivery receipt: recorded by the ledger first, then
+   * acknowledged; other notifications are acknowledged only.
+   */
   async #received(session: Session, pdu: Pdu): Promise<void> {
     // esm_class bits 2–5 say what kind of message this is: 0 a customer's own, 1 a delivery receipt, else a
     // notification the ledger has no use for.
@@ -272,14 +275,13 @@ export class SmppGateway {
         : Buffer.isBuffer(message)
           ? decodeSmsPart(Number(pdu['data_coding']), message)
           : '';
-    const source = pdu['source_addr'];
     const receipt = kind === 1 ? readReceipt(text, pdu['receipted_message_id']) : undefined;
     if (kind === 1 && !receipt) {
       session.send(pdu.response());
       return;
     }
     const sms: IncomingSms = {
-      from: international(pdu['source_addr_ton'], source),
+      from: international(pdu['source_addr_ton'], pdu['source_addr']),
       to: international(pdu['dest_addr_ton'], pdu['destination_addr']),
       text,
       sequence: pdu.sequence_number,

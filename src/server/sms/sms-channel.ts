@@ -14,7 +14,8 @@
  * - anything else, or a confirmation when none waits: an `sms-reply` that
  *   changes nothing.
  * An SMS from a number the ledger has no record of is not recorded: it
- * would be the only thing the ledger knew of that person.
+ * would be the only thing the ledger knew of that person. The SMSC's
+ * delivery receipt for an SMS the ledger sent is an `sms-receipt` beside it.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { addressField, CONSENT_EVENT_SCHEMA_VERSION } from '../../contract/vocabulary.js';

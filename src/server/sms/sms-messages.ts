@@ -93,3 +93,11 @@ export function senderAddress(from: string): { address: string; ton: number; npi
   if (/^\d{3,8}$/.test(compact)) return { address: compact, ton: 3, npi: 0 };
   return undefined;
 }
+
+/**
+ * A salon number as replies are matched to it: its digits, however it was
+ * written (+41 44 555 01 01) or as the SMSC gives it (41445550101).
+ */
+export function smsNumberKey(number: string): string {
+  return number.replace(/\D/g, '');
+}
