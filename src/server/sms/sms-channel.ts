@@ -109,6 +109,8 @@ export class SmsChannel {
   /** The countries whose numbers get SMS; undefined for any. */
   readonly #countries: ReadonlySet<string> | undefined;
   readonly #refusedCountries = new Set<string>();
+  /** SMS sent whose record is not written yet. */
+  readonly #inFlight = new Set<Promise<LedgerEntry>>();
 
   constructor(
     ledger: LedgerContext,
@@ -166,8 +168,18 @@ export class SmsChannel {
     return false;
   }
 
-  /** Sends one SMS and records how it went. */
-  async send(sms: OutgoingSms): Promise<LedgerEntry> {
+  /**
+   * Sends one SMS and records how it went. Until it is recorded it counts as
+   * in flight: the SMSC may send its receipt before that (see #receipt).
+   */
+  send(sms: OutgoingSms): Promise<LedgerEntry> {
+    const sending = this.#sendAndRecord(sms);
+    this.#inFlight.add(sending);
+    void sending.finally(() => this.#inFlight.delete(sending)).catch(() => undefined);
+    return sending;
+  }
+
+  async #sendAndRecord(sms: OutgoingSms): Promise<LedgerEntry> {
     const { encoding, texts } = splitSms(sms.text);
     let outcome: Pick<ConfirmationSmsRecord, 'outcome' | 'messageIds' | 'smscError'>;
     try {
@@ -202,9 +214,9 @@ export class SmsChannel {
   async receive(sms: IncomingSms): Promise<void> {
     const phone = this.#ledger.addresses.phone(sms.from);
     if (!phone) return;
+    if (sms.receipt) return this.#receipt(phone, sms.receipt);
     const view = await this.#ledger.viewOf({ phone });
     if (!view.customerOf({ phone })) return;
-    if (sms.receipt) return this.#receipt(view.history({ phone }), phone, sms.receipt);
     const reading = readReply(sms.text);
     const reply = { from: phone, to: sms.to, text: sms.text.slice(0, 1600), smscSequence: sms.sequence };
     const base = { schemaVersion: CONSENT_EVENT_SCHEMA_VERSION, id: crypto.randomUUID(), subject: { phone } } as const;
@@ -251,12 +263,14 @@ export class SmsChannel {
     this.#hooks.recorded();
   }
 
-  /** A delivery receipt for an SMS this ledger sent to the number: recorded beside it (once per part and state). */
-  async #receipt(
-    history: readonly LedgerEntry[],
-    phone: string,
-    receipt: NonNullable<IncomingSms['receipt']>,
-  ): Promise<void> {
+  /**
+   * A delivery receipt for an SMS this ledger sent to the number: recorded
+   * beside it (once per part and state). A fast SMSC sends it before the
+   * SMS's own record is written: the sends in flight are waited for first.
+   */
+  async #receipt(phone: string, receipt: NonNullable<IncomingSms['receipt']>): Promise<void> {
+    await Promise.allSettled(this.#inFlight);
+    const history = (await this.#ledger.viewOf({ phone })).history({ phone });
     const sent = history.find(
       ({ event }) => event.method === 'confirmation-sms' && event.messageIds?.includes(receipt.messageId),
     )?.event as ConfirmationSmsRecord | undefined;
